@@ -1,0 +1,160 @@
+"""Which words the user's shell would run as a command.
+
+The index knows PATH executables (read from the directories, no process per
+lookup), bash builtins and keywords, and the aliases and functions defined in
+the session's bash (refreshed by the caller after commands that may define
+them).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+BASH_KEYWORDS = frozenset(
+    [
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "case",
+        "esac",
+        "for",
+        "select",
+        "while",
+        "until",
+        "do",
+        "done",
+        "in",
+        "function",
+        "time",
+        "{",
+        "}",
+        "!",
+        "[[",
+        "]]",
+        "coproc",
+    ]
+)
+BASH_BUILTINS = frozenset(
+    [
+        ".",
+        ":",
+        "[",
+        "alias",
+        "bg",
+        "bind",
+        "break",
+        "builtin",
+        "caller",
+        "cd",
+        "command",
+        "compgen",
+        "complete",
+        "compopt",
+        "continue",
+        "declare",
+        "dirs",
+        "disown",
+        "echo",
+        "enable",
+        "eval",
+        "exec",
+        "exit",
+        "export",
+        "false",
+        "fc",
+        "fg",
+        "getopts",
+        "hash",
+        "help",
+        "history",
+        "jobs",
+        "kill",
+        "let",
+        "local",
+        "logout",
+        "mapfile",
+        "popd",
+        "printf",
+        "pushd",
+        "pwd",
+        "read",
+        "readarray",
+        "readonly",
+        "return",
+        "set",
+        "shift",
+        "shopt",
+        "source",
+        "suspend",
+        "test",
+        "times",
+        "trap",
+        "true",
+        "type",
+        "typeset",
+        "ulimit",
+        "umask",
+        "unalias",
+        "unset",
+        "wait",
+    ]
+)
+
+# What the session bash prints for `query_names_command`: one name a line,
+# aliases and functions in two sections.
+ALIASES_AND_FUNCTIONS_QUERY = "compgen -a; echo '\x1d'; compgen -A function"
+
+
+@dataclass
+class CommandIndex:
+    """The set of names that run something in the user's bash."""
+
+    aliases: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    executables: set[str] = field(default_factory=set)
+    _path: str | None = None
+
+    def refresh_path(self, path: str | None = None) -> None:
+        """Re-read executables from PATH (cheap: one scandir per directory)."""
+        path = os.environ.get("PATH", "") if path is None else path
+        found: set[str] = set()
+        for directory in path.split(os.pathsep):
+            try:
+                with os.scandir(directory or ".") as entries:
+                    for entry in entries:
+                        if _is_executable(entry):
+                            found.add(entry.name)
+            except OSError:
+                continue
+        self.executables = found
+        self._path = path
+
+    def update_from_query(self, output: str) -> None:
+        """Take the aliases and functions printed by ``ALIASES_AND_FUNCTIONS_QUERY``."""
+        aliases, _, functions = output.replace("\r", "").partition("\x1d")
+        self.aliases = {name for name in aliases.split("\n") if name}
+        self.functions = {name for name in functions.split("\n") if name}
+
+    def is_command(self, word: str) -> bool:
+        """True when bash would run ``word`` as a command name."""
+        if not word:
+            return False
+        if word in BASH_KEYWORDS or word in BASH_BUILTINS:
+            return True
+        if word in self.aliases or word in self.functions:
+            return True
+        if "/" in word:
+            return os.access(os.path.expanduser(word), os.X_OK) and not os.path.isdir(word)
+        if self._path is None:
+            self.refresh_path()
+        return word in self.executables
+
+
+def _is_executable(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file() and os.access(entry.path, os.X_OK)
+    except OSError:
+        return False

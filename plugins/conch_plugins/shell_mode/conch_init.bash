@@ -1,0 +1,29 @@
+# Conch session shell start-up, used as bash's --rcfile.
+# It makes the user's own bash usable behind Conch's prompt; it must never touch
+# ~/.bash_history (Conch keeps its own history) nor leave the start directory.
+__conch_start_dir=$CONCH_START_DIR
+if [[ ${CONCH_SOURCE_BASHRC:-1} == 1 && -f ~/.bashrc ]]; then
+    # shellcheck disable=SC1090
+    source ~/.bashrc
+fi
+# A `cd` in the rc files must not override the session's start directory.
+builtin cd -- "$__conch_start_dir" 2>/dev/null
+# History is Conch's job: never read, record or write bash's history file.
+unset HISTFILE
+set +o history
+set +H
+# Pagers would wait for keys nobody can send; full-screen runs restore them.
+export CONCH_USER_PAGER=${PAGER-} CONCH_USER_GIT_PAGER=${GIT_PAGER-}
+export PAGER=cat GIT_PAGER=cat
+unset CONCH_START_DIR CONCH_SOURCE_BASHRC __conch_start_dir
+trap - DEBUG
+PS1=''
+PS2=''
+unset PROMPT_COMMAND
+# The sentinel: exit status and logical cwd between control bytes that
+# programs do not print (0x1f 0x1e ... 0x1e 0x1f).
+__conch_prompt() {
+    local __conch_status=$?
+    builtin printf '\037\036CONCH:%s:%s\036\037' "$__conch_status" "$PWD"
+}
+PROMPT_COMMAND=__conch_prompt

@@ -1,0 +1,78 @@
+"""Find the prompt sentinel that the session bash prints after every command.
+
+The sentinel (see conch_init.bash) carries the exit status and the logical
+cwd. Only the tail of the stream is ever searched: scanning the whole buffer
+per chunk made 7 MB of output take 2.9 s instead of 0.5 s (NOTES.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+START = b"\x1f\x1eCONCH:"
+END = b"\x1e\x1f"
+
+
+@dataclass(frozen=True)
+class Sentinel:
+    """What bash reported when it came back to its prompt."""
+
+    exit_status: int
+    cwd: str
+
+
+@dataclass
+class ScanResult:
+    """A chunk split into program output and, once seen, the sentinel."""
+
+    output: bytes
+    sentinel: Sentinel | None = None
+    rest: bytes = b""
+
+
+class SentinelScanner:
+    """Feeds on raw pty bytes; yields output bytes until the sentinel appears.
+
+    Bytes that might be the start of a sentinel split across reads are held
+    back until the next chunk decides.
+    """
+
+    def __init__(self) -> None:
+        self._held = b""
+
+    def feed(self, chunk: bytes) -> ScanResult:
+        data = self._held + chunk
+        self._held = b""
+        start = data.find(START)
+        if start < 0:
+            keep = _partial_suffix(data, START)
+            if keep:
+                self._held = data[-keep:]
+                data = data[:-keep]
+            return ScanResult(output=data)
+        end = data.find(END, start + len(START))
+        if end < 0:
+            self._held = data[start:]
+            return ScanResult(output=data[:start])
+        sentinel = _parse(data[start + len(START) : end])
+        return ScanResult(output=data[:start], sentinel=sentinel, rest=data[end + len(END) :])
+
+    def reset(self) -> None:
+        self._held = b""
+
+
+def _partial_suffix(data: bytes, marker: bytes) -> int:
+    """Length of the longest suffix of ``data`` that is a prefix of ``marker``."""
+    for size in range(min(len(marker) - 1, len(data)), 0, -1):
+        if data.endswith(marker[:size]):
+            return size
+    return 0
+
+
+def _parse(body: bytes) -> Sentinel:
+    status, _, cwd = body.partition(b":")
+    try:
+        exit_status = int(status)
+    except ValueError:
+        exit_status = -1
+    return Sentinel(exit_status=exit_status, cwd=cwd.decode("utf-8", errors="surrogateescape"))

@@ -1,0 +1,393 @@
+"""One long-lived bash per Conch session, driven through a pty with pexpect.
+
+cd, exports, aliases, functions and jobs persist because every command runs in
+the same bash. After each command bash prints a sentinel (conch_init.bash)
+carrying ``$?`` and ``$PWD``; that is how a command's end, status and cwd are
+known. This module must never import Textual: it runs in worker threads and
+in tests with no app at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import select
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pexpect
+
+from conch_plugins.shell_mode.command_encoding import encode_command, file_command
+from conch_plugins.shell_mode.command_result import (
+    CollectingSink,
+    CommandResult,
+    CommandSink,
+    HandoverResult,
+)
+from conch_plugins.shell_mode.fullscreen import enters_alternate_screen, is_fullscreen_command
+from conch_plugins.shell_mode.sentinel import ScanResult, SentinelScanner
+from conch_plugins.shell_mode.terminal_handover import pass_through
+
+READ_SIZE = 65536
+# An interrupt sent right after the line can reach bash before the command's
+# process group owns the terminal and be lost (~1 in 150, NOTES.md); re-send.
+INTERRUPT_RESEND_AFTER = 0.2
+STARTUP_TIMEOUT = 20.0
+# A timed-out command that ignores SIGINT gets these, _ESCALATE_EVERY s apart.
+_ESCALATION = (signal.SIGTERM, signal.SIGKILL)
+_ESCALATE_EVERY = 2.0
+
+
+class ShellStartError(RuntimeError):
+    """bash could not be started or never reached its first prompt."""
+
+
+class ShellBusyError(RuntimeError):
+    """A command was sent while another one is still running."""
+
+
+@dataclass
+class ShellOptions:
+    """How the session bash is started."""
+
+    source_bashrc: bool = True
+    bash: str = "bash"
+    rows: int = 24
+    cols: int = 80
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class SessionShell:
+    """A persistent interactive bash; one command at a time, any thread."""
+
+    def __init__(self, cwd: str | os.PathLike[str], options: ShellOptions | None = None) -> None:
+        self.options = options or ShellOptions()
+        self.cwd = str(Path(cwd).expanduser().absolute())
+        self.startup_output = ""
+        self._child: Any = None
+        self._busy = threading.Lock()
+        self._interrupt_at: float | None = None
+        # A ^C at bash's own prompt makes bash print a stray sentinel that the
+        # next command would take for its own; interrupt() only sends one while
+        # a command line is out, and holds one that comes before the line.
+        self._send_lock = threading.Lock()
+        self._line_sent = False
+        self._interrupt_pending = False
+        self._spool_dir = tempfile.mkdtemp(prefix="conch-cmd-")
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn bash in ``self.cwd`` and wait for its first prompt."""
+        init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
+        env = dict(os.environ)
+        env.update(self.options.extra_env)
+        env["CONCH_START_DIR"] = self.cwd
+        env["CONCH_SOURCE_BASHRC"] = "1" if self.options.source_bashrc else "0"
+        env["CONCH"] = "1"
+        if env.get("TERM", "dumb") == "dumb":
+            env["TERM"] = "xterm-256color"
+        start_dir = self.cwd if os.path.isdir(self.cwd) else os.path.expanduser("~")
+        try:
+            child = pexpect.spawn(
+                self.options.bash,
+                ["--noediting", "--noprofile", "--rcfile", str(init), "-i"],
+                cwd=start_dir,
+                env=env,
+                echo=True,
+                dimensions=(self.options.rows, self.options.cols),
+            )
+        except (pexpect.ExceptionPexpect, OSError) as error:
+            raise ShellStartError(f"could not start {self.options.bash}: {error}") from error
+        # pexpect waits 50 ms before every send by default (NOTES.md).
+        child.delaybeforesend = None
+        self._child = child
+        sink = CollectingSink()
+        result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
+        self.startup_output = sink.text
+        if result.shell_exited or result.timed_out:
+            self.close()
+            raise ShellStartError(
+                "bash did not reach its prompt"
+                + (f"; it printed: {sink.text[-500:]!r}" if sink.text else "")
+            )
+        self.cwd = result.cwd
+
+    def restart(self) -> None:
+        """Start a fresh bash in the last known cwd (after ``exit`` or a crash)."""
+        self.close()
+        self.start()
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            with contextlib.suppress(Exception):
+                child.close(force=True)
+
+    @property
+    def is_alive(self) -> bool:
+        return self._child is not None and bool(self._child.isalive())
+
+    @property
+    def is_busy(self) -> bool:
+        return self._busy.locked()
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._child is None else int(self._child.pid)
+
+    @property
+    def fd(self) -> int:
+        if self._child is None:
+            raise ShellStartError("the session shell is not running")
+        return int(self._child.child_fd)
+
+    def resize(self, rows: int, cols: int) -> None:
+        self.options.rows, self.options.cols = rows, cols
+        if self._child is not None:
+            with contextlib.suppress(OSError):
+                self._child.setwinsize(rows, cols)
+
+    # -- running commands --------------------------------------------------
+
+    def execute(
+        self, command: str, sink: CommandSink | None = None, timeout: float | None = None
+    ) -> CommandResult:
+        """Run ``command`` and block until bash's prompt returns.
+
+        Output streams to ``sink`` as it arrives. ``timeout`` interrupts the
+        command after that many seconds. Call from a worker thread.
+        """
+        if not self._busy.acquire(blocking=False):
+            raise ShellBusyError("a command is already running in this shell")
+        try:
+            if not self.is_alive:
+                self.restart()
+            self._interrupt_at = None
+            line = encode_command(command)
+            if line is None:
+                spool = Path(self._spool_dir) / "long-command.sh"
+                spool.write_text(command)
+                line = file_command(str(spool))
+            fullscreen = is_fullscreen_command(command)
+            if fullscreen:
+                line = 'PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER" ' + line
+            echoed = self._tty_echoes()
+            started = time.monotonic()
+            with self._send_lock:
+                os.write(self.fd, line.encode() + b"\n")
+                self._line_sent = True
+                pending = self._interrupt_pending
+            if pending:
+                self.interrupt()
+            return self._read_until_prompt(
+                sink or CollectingSink(), started, timeout, command, skip_echo=echoed,
+                fullscreen=fullscreen, is_command=True,
+            )  # fmt: skip
+        finally:
+            with self._send_lock:
+                self._line_sent = self._interrupt_pending = False
+            self._busy.release()
+
+    def query(self, command: str, timeout: float = 5.0) -> str:
+        """Run a helper command (not the user's) and return its output."""
+        sink = CollectingSink()
+        self.execute(command, sink, timeout=timeout)
+        return sink.text
+
+    def interrupt(self) -> None:
+        """Ctrl+C: SIGINT to the running command through the terminal.
+
+        Ignored when no command runs; held until the line is sent when
+        ``execute`` has not sent it yet.
+        """
+        with self._send_lock:
+            if not self._line_sent:
+                self._interrupt_pending = self.is_busy
+                return
+            self._ctrl_c()
+
+    def _ctrl_c(self) -> None:
+        if self._child is None:
+            return
+        self._interrupt_at = time.monotonic()
+        with contextlib.suppress(OSError):
+            os.write(self.fd, b"\x03")
+
+    def send_input(self, text: str) -> None:
+        """A line typed by the user for the running program's stdin."""
+        with contextlib.suppress(OSError):
+            os.write(self.fd, text.encode() + b"\n")
+
+    def send_eof(self) -> None:
+        """Ctrl+D: end of input for the running program."""
+        with contextlib.suppress(OSError):
+            os.write(self.fd, b"\x04")
+
+    def _tty_echoes(self) -> bool:
+        """False after ``stty -echo``: the command line will then not come back."""
+        import termios
+
+        try:
+            return bool(termios.tcgetattr(self.fd)[3] & termios.ECHO)
+        except (termios.error, OSError):
+            return True
+
+    def wants_secret(self) -> bool:
+        """True when the running program turned echo off for a line (a password)."""
+        import termios
+
+        try:
+            lflag = termios.tcgetattr(self.fd)[3]
+        except (termios.error, OSError, ShellStartError):
+            return False
+        return not lflag & termios.ECHO and bool(lflag & termios.ICANON)
+
+    # -- the read loop -----------------------------------------------------
+
+    def _read_until_prompt(
+        self,
+        sink: CommandSink,
+        started: float,
+        timeout: float | None,
+        command: str,
+        *,
+        skip_echo: bool = False,
+        fullscreen: bool = False,
+        is_command: bool = False,
+    ) -> CommandResult:
+        fd = self.fd
+        scanner = SentinelScanner()
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        echo = b"" if skip_echo else None
+        timed_out = False
+        escalation = 0
+        while True:
+            now = time.monotonic()
+            if timeout is not None and now - started > timeout:
+                if not timed_out:
+                    timed_out = True
+                    self._ctrl_c()
+                elif now - started > timeout + _ESCALATE_EVERY * (escalation + 1):
+                    escalation += 1
+                    if escalation > len(_ESCALATION) or not is_command:
+                        return self._finish(None, command, started, timed_out, decoder, sink)
+                    self._signal_foreground(_ESCALATION[escalation - 1])
+            self._resend_interrupt(now)
+            try:
+                readable, _, _ = select.select([fd], [], [], 0.05)
+            except InterruptedError:
+                continue
+            if not readable:
+                continue
+            try:
+                data = os.read(fd, READ_SIZE)
+            except OSError:
+                data = b""
+            if not data:
+                return self._finish(None, command, started, timed_out, decoder, sink)
+            if echo is not None:
+                # The tty echoes our one-line command first; drop it.
+                echo += data
+                newline = echo.find(b"\n")
+                if newline < 0:
+                    continue
+                data, echo = echo[newline + 1 :], None
+                if fullscreen:
+                    handed = self._hand_over(sink, scanner, data)
+                    if handed is not False:
+                        return self._finish(handed, command, started, timed_out, decoder, sink)
+            alt = enters_alternate_screen(data) if is_command else -1
+            if alt >= 0:
+                before = scanner.feed(data[:alt])
+                self._emit(sink, decoder, before.output)
+                handed = self._hand_over(sink, scanner, data[alt:])
+                if handed is not False:
+                    return self._finish(handed, command, started, timed_out, decoder, sink)
+                data = data[alt:]
+            result = scanner.feed(data)
+            self._emit(sink, decoder, result.output)
+            if result.sentinel is not None:
+                return self._finish(result, command, started, timed_out, decoder, sink)
+
+    def _resend_interrupt(self, now: float) -> None:
+        if self._interrupt_at is None or now - self._interrupt_at < INTERRUPT_RESEND_AFTER:
+            return
+        self._interrupt_at = now
+        self._signal_foreground(signal.SIGINT)
+
+    def _signal_foreground(self, signum: int) -> None:
+        """Signal the terminal's foreground process group, never bash itself."""
+        with contextlib.suppress(OSError, ShellStartError):
+            group = os.tcgetpgrp(self.fd)
+            if group > 0 and group != self.pid:
+                os.killpg(group, signum)
+
+    def _hand_over(
+        self, sink: CommandSink, scanner: SentinelScanner, pending: bytes
+    ) -> HandoverResult:
+        def passthrough(stdin_fd: int, stdout_fd: int) -> ScanResult | None:
+            return pass_through(self.fd, stdin_fd, stdout_fd, pending, scanner, self._lend_size)
+
+        rows, cols = self.options.rows, self.options.cols
+        try:
+            return sink.run_fullscreen(passthrough)
+        finally:
+            self.resize(rows, cols)
+
+    def _lend_size(self, rows: int, cols: int) -> None:
+        if self._child is not None:
+            with contextlib.suppress(OSError):
+                self._child.setwinsize(rows, cols)
+
+    def _emit(self, sink: CommandSink, decoder: codecs.IncrementalDecoder, data: bytes) -> None:
+        if data:
+            text = decoder.decode(data)
+            if text:
+                sink.on_output(text)
+
+    def _finish(
+        self,
+        scan: ScanResult | None,
+        command: str,
+        started: float,
+        timed_out: bool,
+        decoder: codecs.IncrementalDecoder,
+        sink: CommandSink,
+    ) -> CommandResult:
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            sink.on_output(tail)
+        duration = time.monotonic() - started
+        interrupted = self._interrupt_at is not None
+        self._interrupt_at = None
+        if scan is None or scan.sentinel is None:
+            if not timed_out or self._child is None or not self._child.isalive():
+                self._reap()
+                return CommandResult(
+                    command, None, self.cwd, duration, shell_exited=True, interrupted=interrupted
+                )
+            return CommandResult(command, None, self.cwd, duration, timed_out=True)
+        self.cwd = scan.sentinel.cwd or self.cwd
+        return CommandResult(
+            command,
+            scan.sentinel.exit_status,
+            self.cwd,
+            duration,
+            interrupted=interrupted,
+            timed_out=timed_out,
+        )
+
+    def _reap(self) -> None:
+        child = self._child
+        if child is not None:
+            with contextlib.suppress(Exception):
+                child.close(force=True)
+        self._child = None

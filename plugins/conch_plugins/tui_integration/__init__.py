@@ -1,0 +1,1 @@
+"""Textual integration of shell mode: the providers that own mode and cwd."""

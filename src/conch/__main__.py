@@ -1,0 +1,5 @@
+"""``python -m conch``."""
+
+from conch.cli import main
+
+raise SystemExit(main())

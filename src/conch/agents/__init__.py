@@ -1,0 +1,1 @@
+"""Agent backends: where agent-routed lines go."""

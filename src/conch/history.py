@@ -1,0 +1,118 @@
+"""Conch's own command history: every submitted line, tagged with its mode.
+
+Stored as JSON lines under the XDG state dir. Appending is one short write
+per entry, so a crash loses nothing already submitted. A corrupt line is
+skipped (and counted), never fatal. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    text: str
+    mode: str
+    """The mode the line was typed in: auto, shell or agent."""
+    cwd: str = ""
+    time: float = 0.0
+
+
+class HistoryStore:
+    """Append-only history file plus the entries loaded from it."""
+
+    def __init__(self, path: Path, max_entries: int = 10000) -> None:
+        self.path = path
+        self.max_entries = max_entries
+        self.entries: list[HistoryEntry] = []
+        self.skipped_lines = 0
+
+    def load(self) -> None:
+        try:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return
+        entries: list[HistoryEntry] = []
+        for line in lines[-self.max_entries :]:
+            try:
+                raw = json.loads(line)
+                entry = HistoryEntry(
+                    str(raw["text"]),
+                    str(raw["mode"]),
+                    str(raw.get("cwd", "")),
+                    float(raw.get("time", 0)),
+                )
+                entries.append(entry)
+            except (ValueError, KeyError, TypeError):
+                self.skipped_lines += 1
+        self.entries = entries
+
+    def append(self, text: str, mode: str, cwd: str = "") -> HistoryEntry:
+        entry = HistoryEntry(text, mode, cwd, time.time())
+        self.entries.append(entry)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+        return entry
+
+    def search(self, needle: str, limit: int = 200) -> list[HistoryEntry]:
+        """Newest first, each text once, case-insensitive substring match."""
+        needle = needle.lower()
+        seen: set[str] = set()
+        found: list[HistoryEntry] = []
+        for entry in reversed(self.entries):
+            if entry.text in seen or needle not in entry.text.lower():
+                continue
+            seen.add(entry.text)
+            found.append(entry)
+            if len(found) >= limit:
+                break
+        return found
+
+
+class HistoryCursor:
+    """Up/Down recall over a store, remembering the draft being typed."""
+
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+        self.index: int | None = None
+        self.draft = ""
+
+    @property
+    def is_recalling(self) -> bool:
+        return self.index is not None
+
+    def previous(self, current_text: str) -> HistoryEntry | None:
+        entries = self.store.entries
+        if not entries:
+            return None
+        if self.index is None:
+            self.draft = current_text
+            self.index = len(entries)
+        if self.index == 0:
+            return entries[0]
+        self.index -= 1
+        return entries[self.index]
+
+    def next(self) -> HistoryEntry | None:
+        """The next newer entry, or None when back at the draft."""
+        if self.index is None:
+            return None
+        self.index += 1
+        if self.index >= len(self.store.entries):
+            self.index = None
+            return None
+        return self.store.entries[self.index]
+
+    def reset(self) -> None:
+        self.index = None
+        self.draft = ""

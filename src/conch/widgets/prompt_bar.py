@@ -1,0 +1,171 @@
+"""The prompt: mode badge, input line and status, reading mode and cwd from providers.
+
+Mode and cwd belong to the ExecutionModeProvider and WorkingDirProvider this
+widget sits under; it watches them and never stores its own copy. While a
+command runs, the input feeds the command's stdin (masked for passwords).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+from conch.history import HistoryCursor, HistoryEntry, HistoryStore
+from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
+from conch_plugins.tui_integration.providers import (
+    ExecutionModeProvider,
+    ModeRequested,
+    WorkingDirProvider,
+)
+
+_PLACEHOLDERS = {
+    ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
+    ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
+    ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
+}
+
+
+class PromptInput(Input):
+    """The line editor; Up/Down walk the history."""
+
+    BINDINGS = [
+        Binding("up", "app.history_previous", "History", show=False),
+        Binding("down", "app.history_next", "History", show=False),
+    ]
+
+
+class PromptBar(Vertical):
+    DEFAULT_CSS = """
+    PromptBar {
+        height: auto;
+        border-left: thick $accent;
+        background: $boost;
+        padding: 0 0 0 1;
+    }
+    PromptBar.-mode-shell { border-left: thick $success; }
+    PromptBar.-mode-agent { border-left: thick $secondary; }
+    PromptBar > Horizontal { height: auto; }
+    PromptBar .mode-badge {
+        width: auto;
+        padding: 0 1;
+        margin: 1 1 0 0;
+        text-style: bold;
+        background: $accent;
+        color: $text;
+    }
+    PromptBar.-mode-shell .mode-badge { background: $success; }
+    PromptBar.-mode-agent .mode-badge { background: $secondary; }
+    PromptBar PromptInput { width: 1fr; border: tall $background; }
+    PromptBar PromptInput:focus { border: tall $border; }
+    PromptBar .prompt-status { color: $text-muted; height: 1; padding: 0 1; }
+    """
+
+    running_command: reactive[str] = reactive("")
+    """The command being run, or "" when the shell is idle."""
+    secret: reactive[bool] = reactive(False)
+    """The running program is reading a password: mask the input."""
+
+    def __init__(self, history: HistoryStore) -> None:
+        super().__init__()
+        self.history = history
+        self.cursor = HistoryCursor(history)
+        self._mode_before_recall: ExecutionMode | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static("", classes="mode-badge")
+            yield PromptInput(id="prompt-input")
+        yield Static("", classes="prompt-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.mode_provider, "mode", self._show_mode)
+        self.watch(self.cwd_provider, "cwd", self._show_status)
+
+    @property
+    def mode_provider(self) -> ExecutionModeProvider:
+        return self.query_ancestor(ExecutionModeProvider)
+
+    @property
+    def cwd_provider(self) -> WorkingDirProvider:
+        return self.query_ancestor(WorkingDirProvider)
+
+    @property
+    def input(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
+    def _show_mode(self, mode: ExecutionMode) -> None:
+        for other in ExecutionMode:
+            self.set_class(other is mode, f"-mode-{other.value}")
+        self.query_one(".mode-badge", Static).update(f"{mode.icon} {mode.label}")
+        self._show_placeholder()
+
+    def _show_status(self, _cwd: str = "") -> None:
+        where = shorten_home(self.cwd_provider.cwd)
+        if self.running_command:
+            note = "Enter sends a line to it · Ctrl+D end of input · Ctrl+C interrupts"
+            text = f"{where}  ▶ {self.running_command}  · {note}"
+        else:
+            text = where
+        self.query_one(".prompt-status", Static).update(text)
+
+    def _show_placeholder(self) -> None:
+        if self.secret:
+            placeholder = "Password for the running command (hidden)"
+        elif self.running_command:
+            placeholder = f"Input for `{self.running_command}`"
+        else:
+            placeholder = _PLACEHOLDERS[self.mode_provider.mode]
+        self.input.placeholder = placeholder
+
+    def watch_running_command(self) -> None:
+        self._show_status()
+        self._show_placeholder()
+
+    def watch_secret(self, secret: bool) -> None:
+        self.input.password = secret
+        self._show_placeholder()
+
+    # -- history recall -------------------------------------------------------
+
+    def recall_previous(self) -> None:
+        if not self.cursor.is_recalling:
+            self._mode_before_recall = self.mode_provider.mode
+        entry = self.cursor.previous(self.input.value)
+        if entry is not None:
+            self._show_entry(entry)
+
+    def recall_next(self) -> None:
+        if not self.cursor.is_recalling:
+            return
+        entry = self.cursor.next()
+        if entry is not None:
+            self._show_entry(entry)
+            return
+        self._set_value(self.cursor.draft)
+        if self._mode_before_recall is not None:
+            self.post_message(ModeRequested(self._mode_before_recall))
+        self.cursor.reset()
+
+    def use_entry(self, entry: HistoryEntry) -> None:
+        """Put a chosen history entry in the prompt, in the mode it was typed in."""
+        self.cursor.reset()
+        self._show_entry(entry)
+
+    def _show_entry(self, entry: HistoryEntry) -> None:
+        self._set_value(entry.text)
+        with contextlib.suppress(ValueError):
+            self.post_message(ModeRequested(parse_mode(entry.mode)))
+
+    def _set_value(self, text: str) -> None:
+        self.input.value = text
+        self.input.cursor_position = len(text)
+
+    def forget_recall(self) -> None:
+        self.cursor.reset()
+        self._mode_before_recall = None
