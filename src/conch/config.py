@@ -75,6 +75,7 @@ def load_config(path: Path | None = None) -> LoadedConfig:
         history=_section(raw, "history", HistoryConfig(), problems, path),
         agents=_agents(raw, problems, path),
     )
+    config = replace(config, ui=replace(config.ui, default_mode=config.ui.default_mode.lower()))
     if config.ui.default_mode not in MODES:
         problems.append(f"{path}: [ui] default_mode must be one of {', '.join(MODES)}; using auto.")
         config = replace(config, ui=replace(config.ui, default_mode="auto"))

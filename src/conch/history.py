@@ -38,6 +38,7 @@ class HistoryStore:
         except FileNotFoundError:
             return
         entries: list[HistoryEntry] = []
+        self.skipped_lines = 0
         for line in lines[-self.max_entries :]:
             try:
                 raw = json.loads(line)

@@ -45,14 +45,19 @@ class BoundedOutput:
     def append(self, text: str) -> None:
         with self._lock:
             self._save_raw(text)
-            text = _CURSOR_CONTROL.sub("", text.replace("\r\n", "\n"))
+            text = text.replace("\r\n", "\n")
+            if "\x1b" in text or "\x07" in text or "\x08" in text:
+                text = _CURSOR_CONTROL.sub("", text)
             pieces = text.split("\n")
+            rewrites = "\r" in text or "\r" in self._partial
             pieces[0] = self._partial + pieces[0]
-            self._partial = _last_rewrite(pieces.pop())
+            self._partial = _compact_partial(pieces.pop())
             if pieces:
                 # Only the tail that survives the cap is worth cleaning up.
                 survivors = pieces[-self.max_lines :]
-                self._lines.extend(_last_rewrite(line) for line in survivors)
+                if rewrites:
+                    survivors = [_last_rewrite(line) for line in survivors]
+                self._lines.extend(survivors)
                 self.total_lines += len(pieces)
             self.version += 1
 
@@ -72,11 +77,15 @@ class BoundedOutput:
 
     def snapshot(self) -> list[str]:
         """The lines held in memory, plus the unfinished last line if any."""
+        return self.snapshot_from()[0]
+
+    def snapshot_from(self) -> tuple[list[str], int]:
+        """``snapshot()`` and the absolute number of its first line, taken together."""
         with self._lock:
             lines = list(self._lines)
             if self._partial:
-                lines.append(self._partial)
-            return lines
+                lines.append(_last_rewrite(self._partial))
+            return lines, self.total_lines - len(self._lines)
 
     def text(self) -> str:
         return "\n".join(self.snapshot())
@@ -103,6 +112,15 @@ def _last_rewrite(line: str) -> str:
     if "\r" not in line:
         return line
     return line.rstrip("\r").rsplit("\r", 1)[-1]
+
+
+def _compact_partial(partial: str) -> str:
+    """Drop what a carriage return already overwrote, but keep a trailing one:
+    the next chunk's text redraws the line (progress bars split across reads)."""
+    if "\r" not in partial:
+        return partial
+    body = partial.rstrip("\r")
+    return body.rsplit("\r", 1)[-1] + ("\r" if len(body) < len(partial) else "")
 
 
 def _unique_name() -> str:

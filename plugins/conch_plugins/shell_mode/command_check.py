@@ -147,7 +147,8 @@ class CommandIndex:
         if word in self.aliases or word in self.functions:
             return True
         if "/" in word:
-            return os.access(os.path.expanduser(word), os.X_OK) and not os.path.isdir(word)
+            path = os.path.expanduser(word)
+            return os.access(path, os.X_OK) and not os.path.isdir(path)
         if self._path is None:
             self.refresh_path()
         return word in self.executables

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conch import paths
+from conch_plugins.shell_mode.cwd import shorten_home
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class NoAgentBackend:
 def not_configured_message() -> str:
     return (
         "No agent is configured, so this line was not sent anywhere.\n"
-        f"Add one to {paths.config_file()}, for example:\n\n"
+        f"Add one to {shorten_home(str(paths.config_file()))}, for example:\n\n"
         "    [agents.local]\n"
         '    kind = "openai"\n'
         '    base_url = "http://127.0.0.1:8080/v1"\n'

@@ -55,15 +55,18 @@ class OutputView(Widget):
         if self.output.version == self._seen_version:
             return
         self._seen_version = self.output.version
-        lines = self.output.snapshot()
-        first = self.output.dropped_lines
-        if first != self._first or len(lines) < len(self._lines):
-            self._first, self._lines, self._widths, self._strips = first, [], [], {}
-        keep = max(0, len(self._lines) - 1)  # the last line may have grown
-        for absolute in range(self._first + keep, self._first + len(self._lines)):
-            self._strips.pop(absolute, None)
-        self._lines = lines
-        self._widths = self._widths[:keep] + [_cells(line) for line in lines[keep:]]
+        lines, first = self.output.snapshot_from()
+        # The window slides: lines already measured keep their widths and
+        # strips, except the old last line, which may have grown since.
+        settled_end = self._first + max(0, len(self._lines) - 1)
+        reuse = max(0, settled_end - first)
+        start = first - self._first
+        widths = self._widths[start : start + reuse] if start >= 0 else []
+        self._strips.pop(settled_end, None)
+        if len(self._strips) > _STRIP_CACHE_LIMIT or start < 0:
+            self._strips.clear()
+        self._first, self._lines = first, lines
+        self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
         old_rows = len(self._rows)
         self._layout_rows(self._width)
         self.refresh(layout=len(self._rows) != old_rows)

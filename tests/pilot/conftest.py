@@ -1,0 +1,81 @@
+"""Helpers to run the real ConchApp (real bash, real plugins) under Pilot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from conch.app import ConchApp
+from conch.config import ConchConfig, LoadedConfig, ShellConfig, UiConfig
+from conch.plugin_host import load_plugins
+
+AppFactory = Callable[..., ConchApp]
+
+
+@pytest.fixture
+def project_dir(isolated_home: Path) -> Path:
+    """The session's start directory, under HOME so it shows as ~/project."""
+    project = isolated_home / "project"
+    project.mkdir()
+    return project
+
+
+@pytest.fixture
+def make_app(project_dir: Path, tmp_path: Path) -> AppFactory:
+    def factory(*, scrollback_lines: int = 5000, problems: tuple[str, ...] = ()) -> ConchApp:
+        config = ConchConfig(
+            shell=ShellConfig(source_bashrc=False),
+            ui=UiConfig(scrollback_lines=scrollback_lines),
+        )
+        loaded = LoadedConfig(config, tmp_path / "config.toml", problems)
+        return ConchApp(project_dir, loaded, load_plugins())
+
+    return factory
+
+
+async def wait_for(
+    pilot: Pilot[None], predicate: Callable[[], object], timeout: float = 15
+) -> None:
+    """Let the app run until ``predicate()`` holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+        await pilot.pause(0.02)
+
+
+async def wait_for_shell(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, ConchApp)
+    await wait_for(pilot, lambda: app.session.shell.is_alive and not app.session.shell.is_busy)
+
+
+async def submit(pilot: Pilot[None], text: str) -> None:
+    """Type a line the fast way (set the value) and press Enter."""
+    app = pilot.app
+    assert isinstance(app, ConchApp)
+    app.prompt_bar.input.value = text
+    await pilot.press("enter")
+
+
+async def run_command(pilot: Pilot[None], text: str) -> None:
+    """Submit a shell line and wait until its block has a result."""
+    from conch.widgets.command_block import CommandBlock
+
+    app = pilot.app
+    assert isinstance(app, ConchApp)
+    before = len(app.query(CommandBlock))
+    await submit(pilot, text)
+    await wait_for(
+        pilot,
+        lambda: (
+            len(app.query(CommandBlock)) > before
+            and app.query(CommandBlock).last().result is not None
+            and app.running_block is None
+        ),
+    )
+    await pilot.pause()

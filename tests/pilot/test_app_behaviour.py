@@ -1,0 +1,292 @@
+"""The real app under Pilot: real bash, real plugins, what a user sees and does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from conch.widgets.agent_turn import AgentTurn
+from conch.widgets.command_block import CommandBlock
+from conch.widgets.notice import Notice
+from conch.widgets.output_view import OutputView
+from conch_plugins.shell_mode.modes import ExecutionMode
+from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
+
+
+def block_text(block: CommandBlock) -> str:
+    return block.query_one(OutputView).output.text()
+
+
+def status_text(block: CommandBlock) -> str:
+    return str(block.query_one(".command-status", Static).render())
+
+
+async def test_command_output_and_status_appear_in_a_block(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo hello from bash")
+        block = app.query(CommandBlock).last()
+        assert "hello from bash" in block_text(block)
+        assert status_text(block).startswith("✓ 0")
+
+
+async def test_cd_updates_the_working_dir_provider_and_status_line(
+    make_app: AppFactory, project_dir: Path
+) -> None:
+    (project_dir / "sub").mkdir()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "cd sub")
+        assert app.cwd_provider.cwd == str(project_dir / "sub")
+        status = str(app.prompt_bar.query_one(".prompt-status", Static).render())
+        assert status == "~/project/sub"
+        await run_command(pilot, "pwd")
+        assert block_text(app.query(CommandBlock).last()).strip() == str(project_dir / "sub")
+
+
+async def test_failed_command_shows_its_exit_status(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "ls /no/such/dir")
+        block = app.query(CommandBlock).last()
+        assert status_text(block).startswith("✗ exit 2")
+        assert block.has_class("-failed")
+
+
+async def test_ctrl_space_and_nul_cycle_auto_shell_agent(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        assert app.mode_provider.mode is ExecutionMode.AUTO
+        await pilot.press("ctrl+space")
+        assert app.mode_provider.mode is ExecutionMode.SHELL
+        await pilot.press("ctrl+@")
+        assert app.mode_provider.mode is ExecutionMode.AGENT
+        badge = str(app.prompt_bar.query_one(".mode-badge", Static).render())
+        assert badge == "✦ Agent"
+        assert app.prompt_bar.has_class("-mode-agent")
+        await pilot.press("ctrl+space")
+        assert app.mode_provider.mode is ExecutionMode.AUTO
+
+
+async def test_agent_line_without_agent_says_none_is_configured(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "please explain this repository")
+        await wait_for(pilot, lambda: len(app.query(AgentTurn).last().children) == 2)
+        answer = app.query(AgentTurn).last().query(Static).last()
+        assert "No agent is configured" in str(answer.render())
+        assert not app.query(CommandBlock)
+
+
+async def test_bang_prefix_runs_in_shell_even_in_agent_mode(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        app.mode_provider.mode = ExecutionMode.AGENT
+        await run_command(pilot, "!echo forced")
+        block = app.query(CommandBlock).last()
+        assert block.command == "echo forced"
+        assert "forced" in block_text(block)
+
+
+async def test_question_prefix_goes_to_agent_even_in_shell_mode(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        app.mode_provider.mode = ExecutionMode.SHELL
+        await submit(pilot, "?ls")
+        await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
+        assert app.query(AgentTurn).last().prompt == "ls"
+        assert not app.query(CommandBlock)
+
+
+async def test_exit_in_agent_mode_quits(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        app.mode_provider.mode = ExecutionMode.AGENT
+        await submit(pilot, "exit")
+        await pilot.pause()
+        assert app._exit is True or not app.is_running
+
+
+async def test_exit_in_shell_mode_starts_a_fresh_bash(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        old_pid = app.session.shell.pid
+        app.mode_provider.mode = ExecutionMode.SHELL
+        await run_command(pilot, "exit")
+        assert app.is_running
+        notices = [str(n.render()) for n in app.query(Notice)]
+        assert any("started a new bash" in text for text in notices)
+        await run_command(pilot, "echo alive")
+        assert "alive" in block_text(app.query(CommandBlock).last())
+        assert app.session.shell.pid != old_pid
+
+
+async def test_ctrl_c_interrupts_a_running_command(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "sleep 100")
+        await wait_for(pilot, lambda: app.running_block is not None and app.session.shell.is_busy)
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: app.running_block is None, timeout=5)
+        block = app.query(CommandBlock).last()
+        assert block.result is not None and block.result.exit_status == 130
+        assert "interrupted" in status_text(block)
+
+
+async def test_ctrl_c_when_idle_clears_the_prompt(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        app.prompt_bar.input.value = "half typed"
+        await pilot.press("ctrl+c")
+        assert app.prompt_bar.input.value == ""
+        assert app.is_running
+
+
+async def test_text_submitted_while_running_goes_to_stdin(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "read answer; echo got:$answer")
+        await wait_for(pilot, lambda: app.running_block is not None)
+        assert "Input for" in app.prompt_bar.input.placeholder
+        await submit(pilot, "forty-two")
+        await wait_for(pilot, lambda: app.running_block is None)
+        assert "got:forty-two" in block_text(app.query(CommandBlock).last())
+
+
+async def test_password_prompt_masks_the_input(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "read -s -p 'Password: ' pw; echo; echo len:${#pw}")
+        await wait_for(pilot, lambda: app.prompt_bar.secret, timeout=5)
+        assert app.prompt_bar.input.password is True
+        await submit(pilot, "hunter2")
+        await wait_for(pilot, lambda: app.running_block is None)
+        text = block_text(app.query(CommandBlock).last())
+        assert "len:7" in text
+        assert "hunter2" not in text
+        assert app.prompt_bar.input.password is False
+
+
+async def test_ctrl_d_ends_input_of_a_running_command(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "cat")
+        await wait_for(pilot, lambda: app.running_block is not None)
+        await submit(pilot, "line one")
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: app.running_block is None, timeout=5)
+        assert "line one" in block_text(app.query(CommandBlock).last())
+
+
+async def test_huge_output_is_bounded_in_the_view_and_complete_on_disk(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(scrollback_lines=1000)
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "seq 1 200000")
+        block = app.query(CommandBlock).last()
+        view = block.query_one(OutputView)
+        assert view.line_count == 1000
+        assert block_text(block).splitlines()[-1] == "200000"
+        spool = block.output.spool_path
+        assert spool is not None
+        lines = spool.read_text().splitlines()
+        assert len(lines) == 200000 and lines[0] == "1" and lines[-1] == "200000"
+        assert "full output" in status_text(block)
+
+
+async def test_up_recalls_history_with_its_mode_and_down_restores_draft(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        app.mode_provider.mode = ExecutionMode.SHELL
+        await run_command(pilot, "echo one")
+        app.mode_provider.mode = ExecutionMode.AGENT
+        await submit(pilot, "what does this do")
+        app.mode_provider.mode = ExecutionMode.AUTO
+        app.prompt_bar.input.value = "draft"
+        await pilot.press("up")
+        assert app.prompt_bar.input.value == "what does this do"
+        assert app.mode_provider.mode is ExecutionMode.AGENT
+        await pilot.press("up")
+        assert app.prompt_bar.input.value == "echo one"
+        assert app.mode_provider.mode is ExecutionMode.SHELL
+        await pilot.press("down", "down")
+        assert app.prompt_bar.input.value == "draft"
+        assert app.mode_provider.mode is ExecutionMode.AUTO
+
+
+async def test_history_persists_under_the_xdg_state_dir(
+    make_app: AppFactory, isolated_home: Path
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo remembered")
+    history_file = isolated_home / ".local/state/conch/history.jsonl"
+    assert '"text": "echo remembered"' in history_file.read_text()
+    again = make_app()
+    async with again.run_test() as pilot:
+        await pilot.press("up")
+        assert again.prompt_bar.input.value == "echo remembered"
+
+
+async def test_ctrl_r_finds_an_old_entry_and_restores_its_mode(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        app.mode_provider.mode = ExecutionMode.SHELL
+        await run_command(pilot, "echo needle-in-history")
+        await run_command(pilot, "echo other")
+        app.mode_provider.mode = ExecutionMode.AUTO
+        await pilot.press("ctrl+r")
+        await pilot.press(*"needle")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.prompt_bar.input.value == "echo needle-in-history"
+        assert app.mode_provider.mode is ExecutionMode.SHELL
+
+
+async def test_config_problems_are_shown_not_fatal(make_app: AppFactory) -> None:
+    app = make_app(problems=("config.toml: shell.command_timeout must be float",))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        notices = [str(n.render()) for n in app.query(Notice)]
+        assert any("command_timeout" in text for text in notices)
+
+
+async def test_command_palette_offers_the_modes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Cycle mode", "Mode: Auto", "Mode: Shell", "Mode: Agent"} <= set(titles)
+        await pilot.pause()
+
+
+async def test_prompt_widgets_sit_inside_the_plugin_providers(make_app: AppFactory) -> None:
+    from conch_plugins.tui_integration.providers import (
+        ExecutionModeProvider,
+        WorkingDirProvider,
+    )
+
+    app = make_app()
+    async with app.run_test():
+        prompt = app.prompt_bar
+        assert prompt.query_ancestor(WorkingDirProvider).parent is app.query_one(
+            ExecutionModeProvider
+        )

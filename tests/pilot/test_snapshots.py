@@ -1,0 +1,93 @@
+"""How Conch looks: one SVG per state, stored in the top-level snapshots/ folder.
+
+Snapshot tests are sync (snap_compare runs its own event loop) and wait for
+the shell's output inside ``run_before``: a snapshot taken right after a key
+press would capture an empty block and still pass (NOTES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from conch.widgets import command_block
+from conch_plugins.shell_mode.modes import ExecutionMode
+from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
+
+SIZE = (100, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_durations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command durations vary run to run; pin them so pictures compare."""
+    monkeypatch.setattr(command_block, "format_duration", lambda seconds: "12 ms")
+
+
+def in_mode(mode: ExecutionMode) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await wait_for_shell(pilot)
+        pilot.app.mode_provider.mode = mode  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    return run_before
+
+
+def test_prompt_in_auto_mode_with_footer(
+    snap_compare: Callable[..., bool], make_app: AppFactory
+) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=in_mode(ExecutionMode.AUTO))
+
+
+def test_prompt_in_shell_mode(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=in_mode(ExecutionMode.SHELL))
+
+
+def test_prompt_in_agent_mode(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=in_mode(ExecutionMode.AGENT))
+
+
+def test_coloured_command_block(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await wait_for_shell(pilot)
+        await run_command(
+            pilot, r"printf '\e[31mred\e[0m \e[1;32mbold green\e[0m \e[44mon blue\e[0m\n'"
+        )
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_failed_command_block(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "ls /no/such/dir")
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_no_agent_notice(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        from conch.widgets.agent_turn import AgentTurn
+
+        app = pilot.app
+        await wait_for_shell(pilot)
+        await submit(pilot, "explain the build")
+        await wait_for(pilot, lambda: len(app.query(AgentTurn).last().children) == 2)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_running_command_takes_stdin(
+    snap_compare: Callable[..., bool], make_app: AppFactory
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await wait_for_shell(pilot)
+        await submit(pilot, "read -p 'Your name: ' name; echo hi $name")
+        await wait_for(pilot, lambda: "Your name" in app.running_block.output.text()  # type: ignore[attr-defined]
+                       if app.running_block else False)  # type: ignore[attr-defined]  # fmt: skip
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
