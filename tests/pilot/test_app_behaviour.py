@@ -290,3 +290,15 @@ async def test_prompt_widgets_sit_inside_the_plugin_providers(make_app: AppFacto
         assert prompt.query_ancestor(WorkingDirProvider).parent is app.query_one(
             ExecutionModeProvider
         )
+
+
+async def test_unfinished_input_is_reported_and_nothing_hangs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo 'never closed")
+        assert "unfinished input: an open quote" in status_text(app.query(CommandBlock).last())
+        await run_command(pilot, "if true; then echo x")
+        assert "unfinished block" in status_text(app.query(CommandBlock).last())
+        await run_command(pilot, "echo still fine")
+        assert "still fine" in block_text(app.query(CommandBlock).last())

@@ -16,6 +16,7 @@ from conch.output_buffer import BoundedOutput
 from conch.widgets.output_view import OutputView
 from conch_plugins.shell_mode.command_result import CommandResult, HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 LendTerminal = Callable[[Passthrough], HandoverResult]
 SYNC_INTERVAL = 1 / 20
@@ -127,7 +128,8 @@ class CommandBlock(Vertical):
         assert self.result is not None
         self.sync_output()
         status, css_class = describe_result(self.result, self._restarted)
-        extra = []
+        missing = unfinished_reason(self.result.exit_status, self.output.text())
+        extra = [f"unfinished input: {missing} — nothing ran"] if missing else []
         if self.sink.ran_fullscreen:
             extra.append("ran full-screen")
         if self.output.spool_path is not None:
