@@ -13,7 +13,7 @@ class AgentTurn(Vertical):
     AgentTurn {
         height: auto;
         margin: 0 0 1 0;
-        border-left: outer $secondary;
+        border-left: outer #9d6cdf;
     }
     AgentTurn > .agent-prompt { padding: 0 1; text-style: bold; }
     AgentTurn > .agent-answer { padding: 0 1; }

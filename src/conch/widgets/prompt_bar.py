@@ -42,27 +42,30 @@ class PromptInput(Input):
 
 class PromptBar(Vertical):
     DEFAULT_CSS = """
+    $agent-colour: #9d6cdf;
     PromptBar {
         height: auto;
-        border-left: thick $accent;
+        border-left: thick $primary;
         background: $boost;
         padding: 0 0 0 1;
     }
     PromptBar.-mode-shell { border-left: thick $success; }
-    PromptBar.-mode-agent { border-left: thick $secondary; }
+    PromptBar.-mode-agent { border-left: thick $agent-colour; }
     PromptBar > Horizontal { height: auto; }
     PromptBar .mode-badge {
         width: auto;
         padding: 0 1;
         margin: 1 1 0 0;
         text-style: bold;
-        background: $accent;
+        background: $primary;
         color: $text;
     }
     PromptBar.-mode-shell .mode-badge { background: $success; }
-    PromptBar.-mode-agent .mode-badge { background: $secondary; }
+    PromptBar.-mode-agent .mode-badge { background: $agent-colour; }
     PromptBar PromptInput { width: 1fr; border: tall $background; }
-    PromptBar PromptInput:focus { border: tall $border; }
+    PromptBar PromptInput:focus { border: tall $primary; }
+    PromptBar.-mode-shell PromptInput:focus { border: tall $success; }
+    PromptBar.-mode-agent PromptInput:focus { border: tall $agent-colour; }
     PromptBar .prompt-status { color: $text-muted; height: 1; padding: 0 1; }
     """
 
