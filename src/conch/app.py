@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import pluggy
@@ -115,19 +116,22 @@ class ConchApp(App[None]):
             factories.extend(batch)
         return factories
 
-    @property
+    # The conversation grows without bound; a DOM query walks every block, so
+    # the few widgets the app talks to are looked up once.
+
+    @cached_property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
 
-    @property
+    @cached_property
     def prompt_bar(self) -> PromptBar:
         return self.query_one(PromptBar)
 
-    @property
+    @cached_property
     def mode_provider(self) -> ExecutionModeProvider:
         return self.query_one(ExecutionModeProvider)
 
-    @property
+    @cached_property
     def cwd_provider(self) -> WorkingDirProvider:
         return self.query_one(WorkingDirProvider)
 

@@ -1,4 +1,8 @@
-"""One shell command in the conversation: its line, live output, status and time."""
+"""One shell command in the conversation: its line, live output, status and time.
+
+A single line-API widget (see OutputView): the command line on top, output
+rows, then the status line.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Static
 
 from conch.output_buffer import BoundedOutput
 from conch.widgets.output_view import OutputView
@@ -64,23 +64,22 @@ def format_duration(seconds: float) -> str:
     return f"{minutes} min {rest} s"
 
 
-class CommandBlock(Vertical):
+class CommandBlock(OutputView):
     DEFAULT_CSS = """
     CommandBlock {
-        height: auto;
         margin: 0 0 1 0;
-        border-left: outer $accent;
+        border-left: outer $primary;
         background: $surface;
     }
     CommandBlock.-ok { border-left: outer $success; }
     CommandBlock.-failed { border-left: outer $error; }
-    CommandBlock > .command-line { padding: 0 1; text-style: bold; }
-    CommandBlock > .command-status { padding: 0 1; color: $text-muted; }
-    CommandBlock.-ok > .command-status { color: $success; }
-    CommandBlock.-failed > .command-status { color: $error; }
+    CommandBlock > .command-block--line { text-style: bold; }
+    CommandBlock > .command-block--cwd { color: $text-muted; }
+    CommandBlock > .command-block--status { color: $text-muted; }
+    CommandBlock.-ok > .command-block--status { color: $success; }
+    CommandBlock.-failed > .command-block--status { color: $error; }
     """
-
-    running: reactive[bool] = reactive(True)
+    COMPONENT_CLASSES = {"command-block--line", "command-block--cwd", "command-block--status"}
 
     def __init__(
         self,
@@ -89,35 +88,35 @@ class CommandBlock(Vertical):
         output: BoundedOutput,
         lend_terminal: LendTerminal | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(output)
         self.command = command
         self.cwd = cwd
-        self.output = output
         self.sink = BlockSink(output, lend_terminal)
         self.result: CommandResult | None = None
+        self.status_text = "running… (Ctrl+C interrupts)"
         self._restarted = False
         self._timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
-        line = Text.assemble(("$ ", "dim"), self.command, ("  " + shorten_home(self.cwd), "dim"))
-        yield Static(line, classes="command-line", markup=False)
-        yield OutputView(self.output)
-        yield Static("running… (Ctrl+C interrupts)", classes="command-status", markup=False)
+    def header_lines(self) -> list[Text]:
+        line = self.part_style("command-block--line")
+        cwd = self.part_style("command-block--cwd")
+        return [
+            Text.assemble(("$ ", cwd), (self.command, line), ("  " + shorten_home(self.cwd), cwd))
+        ]
+
+    def footer_lines(self) -> list[Text]:
+        return [Text(self.status_text, self.part_style("command-block--status"))]
 
     def on_mount(self) -> None:
         if self.result is None:
-            self._timer = self.set_interval(SYNC_INTERVAL, self.sync_output)
+            self._timer = self.set_interval(SYNC_INTERVAL, self.sync)
         else:
             self._show_result()
-
-    def sync_output(self) -> None:
-        self.query_one(OutputView).sync()
 
     def finish(self, result: CommandResult, restarted: bool = False) -> None:
         """Show the final status; called on the UI thread when the command ended."""
         self.result = result
         self._restarted = restarted
-        self.running = False
         self.output.close()
         if self._timer is not None:
             self._timer.stop()
@@ -126,7 +125,7 @@ class CommandBlock(Vertical):
 
     def _show_result(self) -> None:
         assert self.result is not None
-        self.sync_output()
+        self.sync(force=True)
         status, css_class = describe_result(self.result, self._restarted)
         missing = unfinished_reason(self.result.exit_status, self.output.text())
         extra = [f"unfinished input: {missing} — nothing ran"] if missing else []
@@ -134,12 +133,12 @@ class CommandBlock(Vertical):
             extra.append("ran full-screen")
         if self.output.spool_path is not None:
             extra.append(self._spool_note(self.output.spool_path))
+        self.status_text = " · ".join([status, *extra])
         self.add_class(css_class)
-        self.query_one(".command-status", Static).update(" · ".join([status, *extra]))
+        self.refresh_frame()
 
     def _spool_note(self, path: Path) -> str:
-        kept = self.query_one(OutputView).line_count
         return (
-            f"{self.output.total_lines:,} lines, last {kept:,} shown; "
+            f"{self.output.total_lines:,} lines, last {self.line_count:,} shown; "
             f"full output: {shorten_home(str(path))}"
         )

@@ -1,16 +1,19 @@
-"""Shows a command's output with colours, wrapped, rendering only visible rows.
+"""Shows output with colours, wrapped, rendering only the rows on screen.
 
 Lines come from a ``BoundedOutput`` filled by the reader thread; ``sync()``
-picks up changes (the block calls it on a timer, so output is drawn in
-batches, never one write per line). ANSI parsing happens per visible line,
-so a million-line command costs no more to draw than a short one.
+picks up changes in batches (never one write per line). ANSI parsing happens
+per visible line, so a million-line command costs no more to draw than a
+short one. One widget per block, with optional header and footer lines,
+because Textual's layout cost grows with the number of widgets on screen.
 """
 
 from __future__ import annotations
 
 import re
+import time
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -21,10 +24,16 @@ from conch.output_buffer import BoundedOutput
 _ANSI = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-_]")
 _STRIP_CACHE_LIMIT = 4000
 TAB_SIZE = 8
+# While output floods in, redraw at most this often: measuring thousands of
+# new lines 20 times a second starved the reader thread (2.1x slower floods).
+FLOOD_LINES = 2000
+FLOOD_INTERVAL = 0.25
 
 
 def _cells(line: str) -> int:
     """Screen cells a line takes once escapes are gone and tabs expanded."""
+    if line.isascii() and "\x1b" not in line and "\t" not in line:
+        return len(line)
     return cell_len(_ANSI.sub("", line).expandtabs(TAB_SIZE))
 
 
@@ -33,28 +42,63 @@ class OutputView(Widget):
     OutputView { height: auto; width: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, output: BoundedOutput, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, output: BoundedOutput, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self.output = output
         self._lines: list[str] = []
         self._first = 0
         """Absolute number of the first held line (lines before it were dropped)."""
-        self._rows: list[tuple[int, int]] = []
-        """(line index, first cell) for every screen row at ``_width``."""
         self._widths: list[int] = []
+        self._wrapped: list[tuple[int, int]] | None = None
+        """(line, first cell) per screen row when some line is wider than the view."""
         self._width = 0
         self._seen_version = -1
+        self._synced_total = 0
+        self._synced_at = 0.0
         self._strips: dict[int, Strip] = {}
+        self._frame_version = 0
+        self._frame_key: tuple[int, int] | None = None
+        self._frame_strips: tuple[list[Strip], list[Strip]] = ([], [])
+
+    # -- what subclasses frame the output with -----------------------------------
+
+    def header_lines(self) -> list[Text]:
+        return []
+
+    def footer_lines(self) -> list[Text]:
+        return []
+
+    def notify_style_update(self) -> None:
+        """Classes changed (e.g. -failed): frame lines take their new colours."""
+        super().notify_style_update()
+        self._frame_version += 1
+        self.refresh()
+
+    def refresh_frame(self) -> None:
+        """Header or footer text changed: redraw and lay out again."""
+        self._frame_version += 1
+        self.refresh(layout=True)
+
+    # -- following the buffer -----------------------------------------------------
 
     @property
     def line_count(self) -> int:
         return len(self._lines)
 
-    def sync(self) -> None:
+    @property
+    def row_count(self) -> int:
+        """Screen rows at the current width: header, output and footer."""
+        return self._row_count()
+
+    def sync(self, force: bool = False) -> None:
         """Take new output from the buffer; refresh only if something changed."""
         if self.output.version == self._seen_version:
             return
-        self._seen_version = self.output.version
+        now = time.monotonic()
+        flooding = self.output.total_lines - self._synced_total > FLOOD_LINES
+        if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
+            return
+        self._seen_version, self._synced_at = self.output.version, now
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
@@ -66,36 +110,81 @@ class OutputView(Widget):
         if len(self._strips) > _STRIP_CACHE_LIMIT or start < 0:
             self._strips.clear()
         self._first, self._lines = first, lines
+        self._synced_total = first + len(lines)
         self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
-        old_rows = len(self._rows)
+        before = self._row_count()
         self._layout_rows(self._width)
-        self.refresh(layout=len(self._rows) != old_rows)
+        self.refresh(layout=self._row_count() != before)
+
+    # -- layout -------------------------------------------------------------------
 
     def _layout_rows(self, width: int) -> None:
         self._width = width
-        rows: list[tuple[int, int]] = []
         step = max(1, width)
+        if not self._widths or max(self._widths) <= step:
+            self._wrapped = None
+            return
+        rows: list[tuple[int, int]] = []
         for index, cells in enumerate(self._widths):
             rows.extend((index, start) for start in range(0, max(cells, 1), step))
-        self._rows = rows
+        self._wrapped = rows
+
+    def _output_rows(self) -> int:
+        return len(self._lines) if self._wrapped is None else len(self._wrapped)
+
+    def _row_count(self) -> int:
+        head, foot = self._frame()
+        return len(head) + self._output_rows() + len(foot)
+
+    def _frame(self) -> tuple[list[Strip], list[Strip]]:
+        """Header and footer strips for the current width, rendered when stale."""
+        key = (self._width, self._frame_version)
+        if key != self._frame_key and self._width > 0 and self.is_attached:
+            self._frame_strips = (self._wrap(self.header_lines()), self._wrap(self.footer_lines()))
+            self._frame_key = key
+        return self._frame_strips
+
+    def part_style(self, component: str) -> Style:
+        """A component class's colour and text style, without its background,
+        so frame lines sit on the widget's own background like the output."""
+        style = self.get_component_rich_style(component)
+        return Style(color=style.color, bold=style.bold, dim=style.dim, italic=style.italic)
+
+    def _wrap(self, texts: list[Text]) -> list[Strip]:
+        console = self.app.console
+        strips: list[Strip] = []
+        for text in texts:
+            for line in text.wrap(console, self._width):
+                # Text.render leaves out the base style when a text has no spans.
+                strip = Strip(line.render(console, end="")).apply_style(
+                    console.get_style(line.style)
+                )
+                strips.append(strip.extend_cell_length(self._width))
+        return strips
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if width != self._width:
             self._layout_rows(width)
-        return len(self._rows)
+        return self._row_count()
 
     def on_resize(self) -> None:
         if self.content_size.width != self._width:
             self._layout_rows(self.content_size.width)
             self.refresh(layout=True)
 
+    # -- drawing ------------------------------------------------------------------
+
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        if y >= len(self._rows):
-            return Strip.blank(width)
-        index, start = self._rows[y]
-        strip = self._strip(index)
-        return strip.crop_extend(start, start + width, None)
+        head, foot = self._frame()
+        if y < len(head):
+            return head[y]
+        y -= len(head)
+        if y >= self._output_rows():
+            y -= self._output_rows()
+            return foot[y] if y < len(foot) else Strip.blank(width)
+        index, start = (y, 0) if self._wrapped is None else self._wrapped[y]
+        return self._strip(index).crop_extend(start, start + width, None)
 
     def _strip(self, index: int) -> Strip:
         absolute = self._first + index

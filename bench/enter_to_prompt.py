@@ -1,0 +1,150 @@
+"""Enter → prompt ready for `true`, through the real app (headless) and bare.
+
+App figure: from posting the Enter key to the end of the app's
+``on_shell_command_finished`` (the block has its ✓ status, ``running_block``
+is None again). "To next frame" adds the wait for the next composed screen.
+Bare figures: ``SessionShell.execute("true")`` alone, and ``ShellSession.run``
+(execute plus the alias/function refresh query the app does after each
+command). Target (issue): app median ≤ 15 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import figures, header, isolate
+
+WARMUP = 10
+RUNS = 100
+COMMAND = "true"
+
+ROOT = isolate()
+WORK = ROOT / "work"
+
+
+def bench_bare() -> None:
+    from conch_plugins.shell_mode.command_result import CollectingSink
+    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+    from conch_plugins.shell_mode.shell_session import ShellSession
+
+    shell = SessionShell(WORK, ShellOptions(source_bashrc=False))
+    shell.start()
+    try:
+        samples: list[float] = []
+        for index in range(WARMUP + RUNS):
+            started = time.perf_counter()
+            shell.execute(COMMAND, CollectingSink(), timeout=10)
+            if index >= WARMUP:
+                samples.append(time.perf_counter() - started)
+        print(figures("SessionShell.execute('true')", samples))
+    finally:
+        shell.close()
+
+    session = ShellSession(SessionShell(WORK, ShellOptions(source_bashrc=False)))
+    session.start()
+    try:
+        samples = []
+        for index in range(WARMUP + RUNS):
+            started = time.perf_counter()
+            session.run(COMMAND, CollectingSink(), timeout=10)
+            if index >= WARMUP:
+                samples.append(time.perf_counter() - started)
+        print(figures("ShellSession.run('true') (+names refresh)", samples))
+    finally:
+        session.close()
+
+
+async def bench_app() -> None:
+    from textual import events
+    from textual.widgets import Input
+
+    from conch.app import ConchApp, ShellCommandFinished, ShellStarted
+    from conch.config import load_config
+    from conch.plugin_host import load_plugins
+
+    class TimedApp(ConchApp):
+        """ConchApp that stamps the end of each command and every composed frame."""
+
+        def __init__(self) -> None:
+            super().__init__(WORK, load_config(), load_plugins())
+            self.started = asyncio.Event()
+            self.finished = asyncio.Event()
+            self.finished_at = 0.0
+            self.frames: list[float] = []
+
+        def on_shell_started(self, message: ShellStarted) -> None:
+            super().on_shell_started(message)
+            self.started.set()
+
+        def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+            super().on_shell_command_finished(message)
+            self.finished_at = time.perf_counter()
+            self.finished.set()
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            # Private Textual hook: called with each composed update (headless too).
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+            super()._display(screen, renderable)
+
+    app = TimedApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.wait_for(app.started.wait(), 30)
+        shell = app.session.shell
+        while not (shell.is_alive and not shell.is_busy):
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        prompt = app.query_one("#prompt-input", Input)
+        to_finish: list[float] = []
+        not_shown = 0
+        to_frame: list[float] = []
+        for index in range(WARMUP + RUNS):
+            prompt.value = COMMAND
+            await pilot.pause(0)
+            app.finished.clear()
+            app.frames.clear()
+            started = time.perf_counter()
+            app.post_message(events.Key("enter", "\r"))
+            await asyncio.wait_for(app.finished.wait(), 10)
+            block = app.conversation.children[-1]
+            result = getattr(block, "result", None)
+            if app.running_block is not None or result is None or result.exit_status != 0:
+                not_shown += 1
+            finished = app.finished_at
+            # Let the next frame be composed (Textual caps at 60 fps).
+            deadline = time.perf_counter() + 0.5
+            while time.perf_counter() < deadline and not any(t >= finished for t in app.frames):
+                await asyncio.sleep(0.001)
+            frame = next((t for t in app.frames if t >= finished), None)
+            if index >= WARMUP:
+                to_finish.append(finished - started)
+                if frame is not None:
+                    to_frame.append(frame - started)
+            # A settled app between runs, as between a person's keystrokes.
+            await asyncio.sleep(0.02)
+        print(figures("app: Enter → command finished", to_finish))
+        print(figures("app: Enter → next frame after it", to_frame))
+        blocks = len(app.conversation.children)
+        if not_shown:
+            print(f"   {not_shown} run(s) ended without a ✓ block or with the app still busy")
+        for label, values in (("finished", to_finish), ("next frame", to_frame)):
+            first, last = sorted(values[:10]), sorted(values[-10:])
+            print(
+                f"   growth ({label}): median of first 10 runs {first[5] * 1000:.2f} ms, "
+                f"last 10 {last[5] * 1000:.2f} ms ({blocks} blocks at the end)"
+            )
+
+
+def main() -> None:
+    header(f"Enter → prompt ready for `{COMMAND}` ({WARMUP} warm-up, {RUNS} runs)")
+    bench_bare()
+    asyncio.run(bench_app())
+    print("   target: app median ≤ 15 ms")
+
+
+if __name__ == "__main__":
+    main()

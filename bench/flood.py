@@ -1,0 +1,206 @@
+"""`seq 1 1000000` (~7.9 MB through a pty): raw pty vs SessionShell vs the app.
+
+(a) raw pty: bash -c 'seq 1 1000000' on a fresh pty, read 64 KiB at a time to EOF.
+(b) SessionShell.execute with a sink that only counts bytes.
+(c) the real app headless (run_test): Enter posted → on_shell_command_finished done.
+Runs alternate a, b, c (5 each). Target: (c)/(a) ≤ 1.5.
+(d) key latency during the flood in the app: a key every 50 ms; each is timed
+from posting it to the prompt's Input.Changed reaching the app, and to the next
+composed frame after that. Target: answered within 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import figures, header, isolate
+
+RUNS = 5
+COUNT = 1_000_000
+COMMAND = f"seq 1 {COUNT}"
+KEY_EVERY = 0.05
+
+ROOT = isolate()
+WORK = ROOT / "work"
+
+
+def raw_pty() -> tuple[float, int]:
+    """Seconds and bytes for the command on a bare pty (no Conch at all)."""
+    master, slave = os.openpty()
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        ["bash", "-c", COMMAND],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        cwd=WORK,
+    )
+    os.close(slave)
+    total = 0
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the slave side is closed
+            break
+        if not data:
+            break
+        total += len(data)
+    child.wait()
+    elapsed = time.perf_counter() - started
+    os.close(master)
+    return elapsed, total
+
+
+class CountingSink:
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def on_output(self, text: str) -> None:
+        self.chars += len(text)
+
+    def run_fullscreen(self, passthrough: object) -> bool:
+        return False
+
+
+async def main_async() -> None:
+    from textual import events
+    from textual.widgets import Input
+
+    from conch.app import ConchApp, ShellCommandFinished, ShellStarted
+    from conch.config import load_config
+    from conch.plugin_host import load_plugins
+    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+
+    class TimedApp(ConchApp):
+        def __init__(self) -> None:
+            super().__init__(WORK, load_config(), load_plugins())
+            self.started = asyncio.Event()
+            self.finished = asyncio.Event()
+            self.changed = asyncio.Event()
+            self.finished_at = 0.0
+            self.changed_at = 0.0
+            self.frames: list[float] = []
+
+        def on_shell_started(self, message: ShellStarted) -> None:
+            super().on_shell_started(message)
+            self.started.set()
+
+        def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+            super().on_shell_command_finished(message)
+            self.finished_at = time.perf_counter()
+            self.finished.set()
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            self.changed_at = time.perf_counter()
+            self.changed.set()
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            # Private Textual hook: called with each composed update (headless too).
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+            super()._display(screen, renderable)
+
+    bare = SessionShell(WORK, ShellOptions(source_bashrc=False))
+    bare.start()
+    app = TimedApp()
+    raw: list[float] = []
+    shell: list[float] = []
+    in_app: list[float] = []
+    raw_bytes = shell_chars = 0
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await asyncio.wait_for(app.started.wait(), 30)
+            while app.session.shell.is_busy:
+                await asyncio.sleep(0.01)
+            prompt = app.query_one("#prompt-input", Input)
+
+            async def run_in_app() -> float:
+                prompt.value = COMMAND
+                await pilot.pause()
+                app.finished.clear()
+                started = time.perf_counter()
+                app.post_message(events.Key("enter", "\r"))
+                await asyncio.wait_for(app.finished.wait(), 60)
+                return app.finished_at - started
+
+            for _ in range(RUNS):
+                # (a) and (b) block the event loop on purpose: the idle app
+                # then costs them nothing.
+                seconds, raw_bytes = raw_pty()
+                raw.append(seconds)
+                sink = CountingSink()
+                started = time.perf_counter()
+                bare.execute(COMMAND, sink, timeout=60)
+                shell.append(time.perf_counter() - started)
+                shell_chars = sink.chars
+                in_app.append(await run_in_app())
+            block = app.conversation.children[-1]
+            lines = getattr(getattr(block, "output", None), "total_lines", "?")
+
+            # (d) keys while the flood runs.
+            prompt.value = COMMAND
+            await pilot.pause()
+            app.finished.clear()
+            app.post_message(events.Key("enter", "\r"))
+            while app.running_block is None:
+                await asyncio.sleep(0.001)
+            to_handled: list[float] = []
+            to_frame: list[float] = []
+            lost = 0
+            next_press = time.perf_counter()
+            while not app.finished.is_set():
+                next_press += KEY_EVERY
+                app.changed.clear()
+                app.frames.clear()
+                sent = time.perf_counter()
+                app.post_message(events.Key("x", "x"))
+                try:
+                    await asyncio.wait_for(app.changed.wait(), 2)
+                except TimeoutError:
+                    lost += 1
+                    continue
+                handled = app.changed_at
+                to_handled.append(handled - sent)
+                deadline = time.perf_counter() + 1
+                frame = None
+                while time.perf_counter() < deadline:
+                    frame = next((t for t in app.frames if t >= handled), None)
+                    if frame is not None:
+                        break
+                    await asyncio.sleep(0.001)
+                if frame is not None:
+                    to_frame.append(frame - sent)
+                await asyncio.sleep(max(0.0, next_press - time.perf_counter()))
+            await asyncio.wait_for(app.finished.wait(), 60)
+    finally:
+        bare.close()
+
+    med_a, med_b, med_c = (statistics.median(values) for values in (raw, shell, in_app))
+    print(f"   output: {raw_bytes:,} bytes on the raw pty, {shell_chars:,} chars via "
+          f"SessionShell, {lines:,} lines counted by the app's block")  # fmt: skip
+    print(figures("(a) raw pty", raw, "s", 1.0))
+    print(figures("(b) SessionShell.execute, counting sink", shell, "s", 1.0))
+    print(figures("(c) app headless, Enter → finished", in_app, "s", 1.0))
+    print(f"   ratios of medians: (b)/(a) = {med_b / med_a:.2f}   (c)/(a) = {med_c / med_a:.2f}"
+          "   target (c)/(a) ≤ 1.5")  # fmt: skip
+    print(figures("(d) key → Input.Changed during flood", to_handled))
+    print(figures("(d) key → next frame during flood", to_frame))
+    print(f"   keys answered {len(to_handled)}, unanswered within 2 s {lost}"
+          "   target: answered within 100 ms")  # fmt: skip
+
+
+def main() -> None:
+    header(f"Flood: `{COMMAND}` ({RUNS} runs each, alternating)")
+    asyncio.run(main_async())
+
+
+if __name__ == "__main__":
+    main()
