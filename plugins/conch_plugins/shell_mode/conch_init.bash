@@ -27,3 +27,12 @@ __conch_prompt() {
     builtin printf '\037\036CONCH:%s:%s\036\037' "$__conch_status" "$PWD"
 }
 PROMPT_COMMAND=__conch_prompt
+# PS0 is printed once bash has read a whole command line: only then may Conch
+# send ^C (session_shell.ACCEPTED); an earlier one can cut the line in two.
+# Read-only, so no command can drop it (Conch would wait for it forever). Not
+# re-set from __conch_prompt: bash 5.2 then printed freed memory as PS0 after
+# an eval syntax error.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)); then
+    declare -r PS0=$'\037\036CONCH-GO\036\037'
+    builtin printf '%s' "$PS0" # tells Conch that this bash has PS0
+fi

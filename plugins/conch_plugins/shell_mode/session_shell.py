@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import os
 import select
+import shutil
 import signal
 import tempfile
 import threading
@@ -43,6 +44,9 @@ STARTUP_TIMEOUT = 20.0
 # A timed-out command that ignores SIGINT gets these, _ESCALATE_EVERY s apart.
 _ESCALATION = (signal.SIGTERM, signal.SIGKILL)
 _ESCALATE_EVERY = 2.0
+# PS0 (conch_init.bash): bash has read the whole command line. A ^C before it
+# can cut the line in two and bash then runs the rest as a second command.
+ACCEPTED = b"\x1f\x1eCONCH-GO\x1e\x1f"
 
 
 class ShellStartError(RuntimeError):
@@ -74,13 +78,13 @@ class SessionShell:
         self._child: Any = None
         self._busy = threading.Lock()
         self._interrupt_at: float | None = None
-        # A ^C at bash's own prompt makes bash print a stray sentinel that the
-        # next command would take for its own; interrupt() only sends one while
-        # a command line is out, and holds one that comes before the line.
+        # ^C is only written once bash has accepted the line (at its prompt it
+        # would print a stray sentinel); one that comes earlier waits for it.
         self._send_lock = threading.Lock()
-        self._line_sent = False
+        self._accepted = False
         self._interrupt_pending = False
-        self._spool_dir = tempfile.mkdtemp(prefix="conch-cmd-")
+        self._has_ps0 = False
+        self._spool_dir: str | None = None  # made for the first too-long command
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -111,7 +115,9 @@ class SessionShell:
         self._child = child
         sink = CollectingSink()
         result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
-        self.startup_output = sink.text
+        # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
+        self._has_ps0 = ACCEPTED.decode() in sink.text
+        self.startup_output = sink.text.replace(ACCEPTED.decode(), "")
         if result.shell_exited or result.timed_out:
             self.close()
             raise ShellStartError(
@@ -130,6 +136,9 @@ class SessionShell:
         if child is not None:
             with contextlib.suppress(Exception):
                 child.close(force=True)
+        spool_dir, self._spool_dir = self._spool_dir, None
+        if spool_dir is not None:
+            shutil.rmtree(spool_dir, ignore_errors=True)
 
     @property
     def is_alive(self) -> bool:
@@ -173,27 +182,22 @@ class SessionShell:
             self._interrupt_at = None
             line = encode_command(command)
             if line is None:
+                self._spool_dir = self._spool_dir or tempfile.mkdtemp(prefix="conch-cmd-")
                 spool = Path(self._spool_dir) / "long-command.sh"
                 spool.write_text(command)
                 line = file_command(str(spool))
             fullscreen = is_fullscreen_command(command)
             if fullscreen:
                 line = 'PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER" ' + line
-            echoed = self._tty_echoes()
             started = time.monotonic()
-            with self._send_lock:
-                os.write(self.fd, line.encode() + b"\n")
-                self._line_sent = True
-                pending = self._interrupt_pending
-            if pending:
-                self.interrupt()
+            os.write(self.fd, line.encode() + b"\n")
             return self._read_until_prompt(
-                sink or CollectingSink(), started, timeout, command, skip_echo=echoed,
-                fullscreen=fullscreen, is_command=True,
+                sink or CollectingSink(), started, timeout, command, skip_echo=True,
+                fullscreen=fullscreen,
             )  # fmt: skip
         finally:
             with self._send_lock:
-                self._line_sent = self._interrupt_pending = False
+                self._accepted = self._interrupt_pending = False
             self._busy.release()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
@@ -205,11 +209,10 @@ class SessionShell:
     def interrupt(self) -> None:
         """Ctrl+C: SIGINT to the running command through the terminal.
 
-        Ignored when no command runs; held until the line is sent when
-        ``execute`` has not sent it yet.
+        Ignored when no command runs; held until bash has read the line.
         """
         with self._send_lock:
-            if not self._line_sent:
+            if not self._accepted:
                 self._interrupt_pending = self.is_busy
                 return
             self._ctrl_c()
@@ -230,15 +233,6 @@ class SessionShell:
         """Ctrl+D: end of input for the running program."""
         with contextlib.suppress(OSError):
             os.write(self.fd, b"\x04")
-
-    def _tty_echoes(self) -> bool:
-        """False after ``stty -echo``: the command line will then not come back."""
-        import termios
-
-        try:
-            return bool(termios.tcgetattr(self.fd)[3] & termios.ECHO)
-        except (termios.error, OSError):
-            return True
 
     def wants_secret(self) -> bool:
         """True when the running program turned echo off for a line (a password)."""
@@ -261,7 +255,6 @@ class SessionShell:
         *,
         skip_echo: bool = False,
         fullscreen: bool = False,
-        is_command: bool = False,
     ) -> CommandResult:
         fd = self.fd
         scanner = SentinelScanner()
@@ -277,7 +270,7 @@ class SessionShell:
                     self._ctrl_c()
                 elif now - started > timeout + _ESCALATE_EVERY * (escalation + 1):
                     escalation += 1
-                    if escalation > len(_ESCALATION) or not is_command:
+                    if escalation > len(_ESCALATION) or not skip_echo:
                         return self._finish(None, command, started, timed_out, decoder, sink)
                     self._signal_foreground(_ESCALATION[escalation - 1])
             self._resend_interrupt(now)
@@ -294,17 +287,27 @@ class SessionShell:
             if not data:
                 return self._finish(None, command, started, timed_out, decoder, sink)
             if echo is not None:
-                # The tty echoes our one-line command first; drop it.
+                # Until PS0 the stream holds only the tty's echo of our line
+                # (none after `stty -echo`) or a stray prompt; drop it.
                 echo += data
-                newline = echo.find(b"\n")
-                if newline < 0:
+                marker = ACCEPTED if self._has_ps0 else b"\n"  # bash < 4.4: the echo
+                accepted = echo.find(marker)
+                if accepted < 0:
+                    early = None if self._interrupt_at is None else SentinelScanner().feed(echo)
+                    if early is not None and early.sentinel is not None:
+                        # A timeout's ^C reached bash before it read the line.
+                        return self._finish(early, command, started, timed_out, decoder, sink)
                     continue
-                data, echo = echo[newline + 1 :], None
+                data, echo = echo[accepted + len(marker) :], None
+                with self._send_lock:
+                    self._accepted = True
+                    if self._interrupt_pending:
+                        self._ctrl_c()
                 if fullscreen:
                     handed = self._hand_over(sink, scanner, data)
                     if handed is not False:
                         return self._finish(handed, command, started, timed_out, decoder, sink)
-            alt = enters_alternate_screen(data) if is_command else -1
+            alt = enters_alternate_screen(data) if skip_echo else -1
             if alt >= 0:
                 before = scanner.feed(data[:alt])
                 self._emit(sink, decoder, before.output)
