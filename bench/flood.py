@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import figures, header, isolate
+from conch_plugins.shell_mode.command_result import CommandSink
 
 RUNS = 5
 COUNT = 1_000_000
@@ -59,15 +60,12 @@ def raw_pty() -> tuple[float, int]:
     return elapsed, total
 
 
-class CountingSink:
+class CountingSink(CommandSink):
     def __init__(self) -> None:
         self.chars = 0
 
     def on_output(self, text: str) -> None:
         self.chars += len(text)
-
-    def run_fullscreen(self, passthrough: object) -> bool:
-        return False
 
 
 async def main_async() -> None:

@@ -178,7 +178,9 @@ class ConchApp(App[None]):
         text = event.value
         event.input.value = ""
         if self.running_block is not None:
-            self.session.shell.send_input(text)
+            self.running_block.had_secret_input |= self.prompt_bar.secret
+            if not self.running_block.sink.send(text.encode() + b"\n"):
+                self.prompt_bar.input.value = text  # the command ended first: keep it
             return
         if not text.strip():
             return
@@ -209,7 +211,9 @@ class ConchApp(App[None]):
 
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome
-        message.block.finish(outcome.result, outcome.restarted)
+        block = message.block
+        block.finish(outcome.result, outcome.restarted)
+        self._give_back_unread(block, outcome.result.unread_input)
         self.running_block = None
         self.prompt_bar.running_command = ""
         self.prompt_bar.secret = False
@@ -222,6 +226,21 @@ class ConchApp(App[None]):
         if outcome.restart_error:
             text = f"bash exited and could not be restarted: {outcome.restart_error}"
             self.conversation.add_block(Notice(text, "error"))
+
+    def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
+        """Lines typed for a command that never read them: shown, never run.
+
+        Not put back in the prompt: typing on would glue new text to them."""
+        lines = [line for line in unread.splitlines() if line] + block.sink.take_unsent()
+        if not lines:
+            return
+        text = f"`{block.command}` did not read what you typed for it, so it was not run"
+        if block.had_secret_input:
+            # It may hold a password: say how much, never what.
+            self.conversation.add_block(Notice(f"{text} ({len(lines)} hidden lines).", "warning"))
+            return
+        listing = "\n".join(f"  {line}" for line in lines)
+        self.conversation.add_block(Notice(f"{text}:\n{listing}", "warning"))
 
     @work(group="agent")
     async def ask_agent(self, text: str) -> None:
@@ -259,7 +278,7 @@ class ConchApp(App[None]):
 
     def action_end_of_input(self) -> None:
         if self.running_block is not None:
-            self.session.shell.send_eof()
+            self.running_block.sink.send(b"\x04")
         else:
             self.prompt_bar.input.action_delete_right()
 

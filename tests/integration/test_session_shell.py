@@ -594,3 +594,15 @@ def test_git_log_does_not_hang(shell: SessionShell, workdir: Path, home: Path) -
     assert not result.timed_out
     assert result.exit_status == 0
     assert "conch test commit" in text
+
+
+def test_a_line_the_program_never_read_is_returned_not_run(make_shell: MakeShell) -> None:
+    shell = make_shell()
+    timer = threading.Timer(0.2, shell.send_input, args=("echo SHOULD-NOT-RUN",))
+    timer.start()
+    result = shell.execute("sleep 0.6", timeout=10)
+    timer.join()
+    assert result.unread_input == "echo SHOULD-NOT-RUN\n"
+    nxt = shell.execute("echo next", timeout=10)
+    assert nxt.exit_status == 0
+    assert shell.query("echo in-step", timeout=10).strip() == "in-step"

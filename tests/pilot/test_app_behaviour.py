@@ -311,3 +311,42 @@ async def test_unfinished_input_is_reported_and_nothing_hangs(make_app: AppFacto
         assert "unfinished block" in status_text(app.query(CommandBlock).last())
         await run_command(pilot, "echo still fine")
         assert "still fine" in block_text(app.query(CommandBlock).last())
+
+
+async def test_input_typed_before_bash_reads_the_command_goes_to_the_command(
+    make_app: AppFactory, isolated_home: Path
+) -> None:
+    """A slow ~/.bashrc delays the first command; a line typed meanwhile is its stdin."""
+    (isolated_home / ".bashrc").write_text("sleep 1\n")
+    app = make_app()
+    app.session.shell.options.source_bashrc = True
+    async with app.run_test() as pilot:
+        await submit(pilot, "read x; echo got:$x")
+        assert app.running_block is not None
+        # bash is still in its rc file: the command line has not been read yet.
+        assert not app.session.index.aliases and not app.session.shell.is_busy
+        await submit(pilot, "touch injected")
+        await wait_for(pilot, lambda: app.running_block is None)
+        assert "got:touch injected" in block_text(app.query(CommandBlock).last())
+        assert len(app.query(CommandBlock)) == 1
+        await run_command(pilot, "ls")
+        assert "injected" not in block_text(app.query(CommandBlock).last())
+
+
+async def test_input_the_command_never_read_is_given_back_not_run(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "sleep 0.6")
+        await wait_for(pilot, lambda: app.session.shell.is_busy)
+        await submit(pilot, "touch should-not-exist")
+        await wait_for(pilot, lambda: app.running_block is None)
+        await pilot.pause()
+        notices = [str(n.render()) for n in app.query(Notice)]
+        assert any("did not read what you typed" in text and "touch should-not-exist" in text
+                   for text in notices)  # fmt: skip
+        assert app.prompt_bar.input.value == ""
+        await run_command(pilot, "ls; echo status-check")
+        block = app.query(CommandBlock).last()
+        assert "should-not-exist" not in block_text(block)
+        assert "status-check" in block_text(block)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from conch_plugins.shell_mode.sentinel import ScanResult
 
@@ -23,6 +23,9 @@ class CommandResult:
     shell_exited: bool = False
     interrupted: bool = False
     timed_out: bool = False
+    unread_input: str = ""
+    """Lines typed for the command that it never read; bash drained them
+    (conch_init.bash) so they do not run as commands. Give them back."""
 
     @property
     def succeeded(self) -> bool:
@@ -36,11 +39,28 @@ Passthrough = Callable[[int, int], ScanResult | None]
 """Copies between the real terminal (stdin fd, stdout fd) and the program."""
 
 
-class CommandSink(Protocol):
-    """Receives a running command's output; may lend it the real terminal."""
+ProgramWriter = Callable[[bytes], None]
+"""Writes bytes to the running program's terminal (its stdin)."""
+
+
+class CommandSink:
+    """Watches one command: its output, when bash has read it, when it ended.
+
+    The defaults do nothing; front ends override what they need.
+    """
 
     def on_output(self, text: str) -> None:
         """Output as it streams, ANSI escapes kept, in batches of one read."""
+
+    def on_accepted(self, write: ProgramWriter) -> None:
+        """bash has read the whole command line: input for the program may go now.
+
+        Input sent before this moment would reach bash itself and run as a
+        command of its own.
+        """
+
+    def on_finished(self) -> None:
+        """The prompt is back: nothing more may be written for this command."""
 
     def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
         """Lend the real terminal to a full-screen program.
@@ -48,9 +68,10 @@ class CommandSink(Protocol):
         Return what ``passthrough`` returned, or False when this front end
         cannot give the terminal away (the output is then captured as usual).
         """
+        return False
 
 
-class CollectingSink:
+class CollectingSink(CommandSink):
     """A sink that keeps all output in memory (tests, queries, scripts)."""
 
     def __init__(self) -> None:
@@ -58,9 +79,6 @@ class CollectingSink:
 
     def on_output(self, text: str) -> None:
         self.parts.append(text)
-
-    def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
-        return False
 
     @property
     def text(self) -> str:

@@ -22,9 +22,15 @@ PS2=''
 unset PROMPT_COMMAND
 # The sentinel: exit status and logical cwd between control bytes that
 # programs do not print (0x1f 0x1e ... 0x1e 0x1f).
+# Lines typed for a program that never read them would otherwise be run by
+# bash as commands of their own: drain them here and hand them back to Conch
+# after a 0x1d in the sentinel.
 __conch_prompt() {
-    local __conch_status=$?
-    builtin printf '\037\036CONCH:%s:%s\036\037' "$__conch_status" "$PWD"
+    local __conch_status=$? __conch_unread='' __conch_line
+    while builtin read -r -t 0 2>/dev/null && IFS= builtin read -r -t 0.05 __conch_line; do
+        __conch_unread+=$__conch_line$'\n'
+    done
+    builtin printf '\037\036CONCH:%s:%s\035%s\036\037' "$__conch_status" "$PWD" "$__conch_unread"
 }
 PROMPT_COMMAND=__conch_prompt
 # PS0 is printed once bash has read a whole command line: only then may Conch

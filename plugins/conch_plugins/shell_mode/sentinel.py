@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 START = b"\x1f\x1eCONCH:"
 END = b"\x1e\x1f"
+UNREAD_SEPARATOR = b"\x1d"
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Sentinel:
 
     exit_status: int
     cwd: str
+    unread: str = ""
+    """Input typed for the command that it never read (drained by bash)."""
 
 
 @dataclass
@@ -70,9 +73,14 @@ def _partial_suffix(data: bytes, marker: bytes) -> int:
 
 
 def _parse(body: bytes) -> Sentinel:
-    status, _, cwd = body.partition(b":")
+    status, _, rest = body.partition(b":")
+    cwd, _, unread = rest.partition(UNREAD_SEPARATOR)
     try:
         exit_status = int(status)
     except ValueError:
         exit_status = -1
-    return Sentinel(exit_status=exit_status, cwd=cwd.decode("utf-8", errors="surrogateescape"))
+    return Sentinel(
+        exit_status=exit_status,
+        cwd=cwd.decode("utf-8", errors="surrogateescape"),
+        unread=unread.replace(b"\r\n", b"\n").decode("utf-8", errors="replace"),
+    )

@@ -225,14 +225,21 @@ class SessionShell:
             os.write(self.fd, b"\x03")
 
     def send_input(self, text: str) -> None:
-        """A line typed by the user for the running program's stdin."""
-        with contextlib.suppress(OSError):
-            os.write(self.fd, text.encode() + b"\n")
+        """A line for the running program's stdin, written at once.
+
+        Front ends should go through their sink's ``on_accepted`` writer
+        instead: written before bash has read the command line, a line runs
+        as a command of its own.
+        """
+        self._write_to_program(text.encode() + b"\n")
 
     def send_eof(self) -> None:
         """Ctrl+D: end of input for the running program."""
-        with contextlib.suppress(OSError):
-            os.write(self.fd, b"\x04")
+        self._write_to_program(b"\x04")
+
+    def _write_to_program(self, data: bytes) -> None:
+        with contextlib.suppress(OSError, ShellStartError):
+            os.write(self.fd, data)
 
     def wants_secret(self) -> bool:
         """True when the running program turned echo off for a line (a password)."""
@@ -303,6 +310,7 @@ class SessionShell:
                     self._accepted = True
                     if self._interrupt_pending:
                         self._ctrl_c()
+                sink.on_accepted(self._write_to_program)
                 if fullscreen:
                     handed = self._hand_over(sink, scanner, data)
                     if handed is not False:
@@ -365,6 +373,7 @@ class SessionShell:
         decoder: codecs.IncrementalDecoder,
         sink: CommandSink,
     ) -> CommandResult:
+        sink.on_finished()
         tail = decoder.decode(b"", final=True)
         if tail:
             sink.on_output(tail)
@@ -386,6 +395,7 @@ class SessionShell:
             duration,
             interrupted=interrupted,
             timed_out=timed_out,
+            unread_input=scan.sentinel.unread,
         )
 
     def _reap(self) -> None:

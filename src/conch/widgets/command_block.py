@@ -6,6 +6,7 @@ rows, then the status line.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from textual.timer import Timer
 
 from conch.output_buffer import BoundedOutput
 from conch.widgets.output_view import OutputView
-from conch_plugins.shell_mode.command_result import CommandResult, HandoverResult, Passthrough
+from conch_plugins.shell_mode.command_result import (
+    CommandResult,
+    CommandSink,
+    HandoverResult,
+    Passthrough,
+    ProgramWriter,
+)
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
@@ -22,16 +29,50 @@ LendTerminal = Callable[[Passthrough], HandoverResult]
 SYNC_INTERVAL = 1 / 20
 
 
-class BlockSink:
-    """Where the reader thread puts this block's output (thread-safe)."""
+class BlockSink(CommandSink):
+    """Where the reader thread puts this block's output, and where the user's
+    input for the command waits until bash has read the command line."""
 
     def __init__(self, output: BoundedOutput, lend_terminal: LendTerminal | None) -> None:
         self.output = output
         self.lend_terminal = lend_terminal
         self.ran_fullscreen = False
+        self._lock = threading.Lock()
+        self._write: ProgramWriter | None = None
+        self._held: list[bytes] = []
+        self._finished = False
 
     def on_output(self, text: str) -> None:
         self.output.append(text)
+
+    def send(self, data: bytes) -> bool:
+        """Input for the program; False once the command has ended (not sent)."""
+        with self._lock:
+            if self._finished:
+                return False
+            if self._write is None:
+                self._held.append(data)
+            else:
+                self._write(data)
+            return True
+
+    def on_accepted(self, write: ProgramWriter) -> None:
+        with self._lock:
+            self._write = write
+            for data in self._held:
+                write(data)
+            self._held.clear()
+
+    def on_finished(self) -> None:
+        with self._lock:
+            self._finished = True
+            self._write = None
+
+    def take_unsent(self) -> list[str]:
+        """Input that never reached the program (the command ended first)."""
+        with self._lock:
+            unsent, self._held = self._held, []
+        return [data.decode(errors="replace").rstrip("\n") for data in unsent if data != b"\x04"]
 
     def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
         if self.lend_terminal is None:
@@ -93,6 +134,8 @@ class CommandBlock(OutputView):
         self.cwd = cwd
         self.sink = BlockSink(output, lend_terminal)
         self.result: CommandResult | None = None
+        self.had_secret_input = False
+        """Something was typed while the program read a password."""
         self.status_text = "running… (Ctrl+C interrupts)"
         self._restarted = False
         self._timer: Timer | None = None
