@@ -33,11 +33,12 @@ from conch.widgets.conversation import Conversation
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
+from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
-from conch_plugins.shell_mode.session_shell import ShellOptions, ShellStartError
+from conch_plugins.shell_mode.session_shell import ShellOptions
 from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
 from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 

@@ -19,12 +19,10 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pexpect
-
+from conch_plugins.shell_mode.bash_process import ShellStartError, reads_secret, spawn_bash
 from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
@@ -47,10 +45,6 @@ _ESCALATE_EVERY = 2.0
 # PS0 (conch_init.bash): bash has read the whole command line. A ^C before it
 # can cut the line in two and bash then runs the rest as a second command.
 ACCEPTED = b"\x1f\x1eCONCH-GO\x1e\x1f"
-
-
-class ShellStartError(RuntimeError):
-    """bash could not be started or never reached its first prompt."""
 
 
 class ShellBusyError(RuntimeError):
@@ -90,28 +84,14 @@ class SessionShell:
 
     def start(self) -> None:
         """Spawn bash in ``self.cwd`` and wait for its first prompt."""
-        init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
-        env = dict(os.environ)
-        env.update(self.options.extra_env)
-        env["CONCH_START_DIR"] = self.cwd
-        env["CONCH_SOURCE_BASHRC"] = "1" if self.options.source_bashrc else "0"
-        env["CONCH"] = "1"
-        if env.get("TERM", "dumb") == "dumb":
-            env["TERM"] = "xterm-256color"
-        start_dir = self.cwd if os.path.isdir(self.cwd) else os.path.expanduser("~")
-        try:
-            child = pexpect.spawn(
-                self.options.bash,
-                ["--noediting", "--noprofile", "--rcfile", str(init), "-i"],
-                cwd=start_dir,
-                env=env,
-                echo=True,
-                dimensions=(self.options.rows, self.options.cols),
-            )
-        except (pexpect.ExceptionPexpect, OSError) as error:
-            raise ShellStartError(f"could not start {self.options.bash}: {error}") from error
-        # pexpect waits 50 ms before every send by default (NOTES.md).
-        child.delaybeforesend = None
+        child = spawn_bash(
+            self.options.bash,
+            self.cwd,
+            source_bashrc=self.options.source_bashrc,
+            extra_env=self.options.extra_env,
+            rows=self.options.rows,
+            cols=self.options.cols,
+        )
         self._child = child
         sink = CollectingSink()
         result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
@@ -243,13 +223,7 @@ class SessionShell:
 
     def wants_secret(self) -> bool:
         """True when the running program turned echo off for a line (a password)."""
-        import termios
-
-        try:
-            lflag = termios.tcgetattr(self.fd)[3]
-        except (termios.error, OSError, ShellStartError):
-            return False
-        return not lflag & termios.ECHO and bool(lflag & termios.ICANON)
+        return self._child is not None and reads_secret(self.fd)
 
     # -- the read loop -----------------------------------------------------
 

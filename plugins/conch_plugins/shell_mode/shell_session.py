@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_check import ALIASES_AND_FUNCTIONS_QUERY, CommandIndex
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellStartError
+from conch_plugins.shell_mode.session_shell import SessionShell
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""Spawning the session's bash in a pty, and reading the pty's modes.
+
+Kept apart from SessionShell, which only talks to the process once it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import termios
+from importlib import resources
+from typing import Any
+
+import pexpect
+
+BASH_ARGS = ("--noediting", "--noprofile", "--rcfile")
+
+
+class ShellStartError(RuntimeError):
+    """bash could not be started or never reached its first prompt."""
+
+
+def spawn_bash(
+    bash: str,
+    cwd: str,
+    *,
+    source_bashrc: bool,
+    extra_env: dict[str, str],
+    rows: int,
+    cols: int,
+) -> Any:
+    """An interactive bash in a pty, started with Conch's rc file (conch_init.bash).
+
+    ``--noediting``: readline would add bracketed-paste codes and its own echo.
+    """
+    init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
+    env = dict(os.environ)
+    env.update(extra_env)
+    env["CONCH_START_DIR"] = cwd
+    env["CONCH_SOURCE_BASHRC"] = "1" if source_bashrc else "0"
+    env["CONCH"] = "1"
+    if env.get("TERM", "dumb") == "dumb":
+        env["TERM"] = "xterm-256color"
+    start_dir = cwd if os.path.isdir(cwd) else os.path.expanduser("~")
+    try:
+        child = pexpect.spawn(
+            bash,
+            [*BASH_ARGS, str(init), "-i"],
+            cwd=start_dir,
+            env=env,
+            echo=True,
+            dimensions=(rows, cols),
+        )
+    except (pexpect.ExceptionPexpect, OSError) as error:
+        raise ShellStartError(f"could not start {bash}: {error}") from error
+    # pexpect waits 50 ms before every send by default (NOTES.md).
+    child.delaybeforesend = None
+    return child
+
+
+def reads_secret(fd: int) -> bool:
+    """True when the program on this pty turned echo off for a line (a password).
+
+    sudo, ssh and getpass clear ECHO but keep canonical mode; readline-style
+    line editors clear both, so they do not count.
+    """
+    try:
+        lflag = termios.tcgetattr(fd)[3]
+    except (termios.error, OSError):
+        return False
+    return not lflag & termios.ECHO and bool(lflag & termios.ICANON)
