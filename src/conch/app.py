@@ -8,6 +8,7 @@ blocks. Shell work runs in a worker thread; results come back as messages.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from conch import paths
-from conch.agents.backend import AgentBackend, AgentUnavailable, select_backend
+from conch.agent_runner import AgentRunner, QueuedPrompt
+from conch.agents.backend import AgentBackend, NoAgentBackend
+from conch.agents.events import TurnContext
+from conch.agents.registry import choose_agent
+from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore
 from conch.output_buffer import BoundedOutput
@@ -74,6 +79,7 @@ class ConchApp(App[None]):
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
+        Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"
@@ -84,6 +90,7 @@ class ConchApp(App[None]):
         loaded: LoadedConfig,
         plugins: pluggy.PluginManager,
         history: HistoryStore | None = None,
+        agent_name: str | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
@@ -98,7 +105,10 @@ class ConchApp(App[None]):
         )
         shell = plugins.hook.conch_session_shell(cwd=self.start_cwd, options=options)
         self.session = ShellSession(shell)
-        self.agent: AgentBackend = select_backend(self.config.agents)
+        agent = self.config.agent
+        self.agent_choice = choose_agent(self.config.agents, agent.default or None, agent_name)
+        self.agents = AgentRunner(self._make_backend)
+        self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
 
     # -- layout -----------------------------------------------------------------
@@ -140,10 +150,11 @@ class ConchApp(App[None]):
         self.cwd_provider.cwd = self.start_cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()
-        for problem in self.loaded.problems:
+        for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)
         self._start_shell()
+        self._run_agent_turns()
 
     @work(thread=True, group="shell")
     def _start_shell(self) -> None:
@@ -167,8 +178,9 @@ class ConchApp(App[None]):
             max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
         )
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self.session.close()
+        await self.agents.close()
 
     # -- submitting -------------------------------------------------------------
 
@@ -190,15 +202,15 @@ class ConchApp(App[None]):
         self.history.append(text, mode.value, self.cwd_provider.cwd)
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
         if route.target is Target.SHELL:
-            self.run_shell_command(route.text)
+            self.run_shell_command(route.text, raw_line=text)
         elif route.text.strip().lower() in QUIT_WORDS:
             self.exit()
         else:
             self.ask_agent(route.text)
 
-    def run_shell_command(self, command: str) -> None:
+    def run_shell_command(self, command: str, raw_line: str = "") -> None:
         output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
-        block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal)
+        block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
         self.conversation.add_block(block)
         self.running_block = block
         self.prompt_bar.running_command = command
@@ -214,6 +226,10 @@ class ConchApp(App[None]):
         outcome = message.outcome
         block = message.block
         block.finish(outcome.result, outcome.restarted)
+        if not is_private(block.raw_line, self.config.agent.private_prefix):
+            activity = ShellActivity(block.command, outcome.result.exit_status, block.cwd,
+                                     block.output.text())  # fmt: skip
+            self.shell_context.record(activity)
         self._give_back_unread(block, outcome.result.unread_input)
         self.running_block = None
         self.prompt_bar.running_command = ""
@@ -243,12 +259,36 @@ class ConchApp(App[None]):
         listing = "\n".join(f"  {line}" for line in lines)
         self.conversation.add_block(Notice(f"{text}:\n{listing}", "warning"))
 
-    @work(group="agent")
-    async def ask_agent(self, text: str) -> None:
-        turn = AgentTurn(text)
-        await self.conversation.add_block(turn)
-        async for event in self.agent.prompt(text, self.cwd_provider.cwd):
-            turn.add_answer(event.text, unavailable=isinstance(event, AgentUnavailable))
+    def ask_agent(self, text: str) -> None:
+        """Queue a prompt; its execution context is frozen now, as it is sent."""
+        spec = self.agent_choice.spec
+        context = TurnContext(
+            cwd=self.cwd_provider.cwd,
+            mode=self.mode_provider.mode.value,
+            agent=spec.name if spec else "none",
+            model=spec.model if spec else "",
+            started_at=time.time(),
+            project_root=self.start_cwd,
+        )
+        turn = AgentTurn(text, context, queued=self.agents.is_busy)
+        self.conversation.add_block(turn)
+        prompt = self.shell_context.take() + text if spec else text
+        self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context))
+
+    @work(group="agents")
+    async def _run_agent_turns(self) -> None:
+        await self.agents.run_forever()
+
+    def _make_backend(self) -> AgentBackend:
+        spec = self.agent_choice.spec
+        if spec is None:
+            return NoAgentBackend()
+        from conch.agents.factory import make_backend
+
+        options = ShellOptions(source_bashrc=self.config.shell.source_bashrc,
+                               bash=self.config.shell.bash)  # fmt: skip
+        return make_backend(spec, log_dir=paths.state_dir() / "agents", shell_options=options,
+                            user_definitions=self.session.user_definitions)  # fmt: skip
 
     # -- the real terminal for full-screen programs ------------------------------
 
@@ -269,6 +309,11 @@ class ConchApp(App[None]):
             self.prompt_bar.secret = self.session.shell.wants_secret()
 
     # -- actions ------------------------------------------------------------------
+
+    async def action_cancel_turn(self) -> None:
+        """Esc: cancel the agent's running turn (the shell is untouched)."""
+        if not await self.agents.cancel():
+            self.prompt_bar.forget_recall()
 
     def action_interrupt_or_clear(self) -> None:
         if self.running_block is not None:

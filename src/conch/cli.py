@@ -15,11 +15,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"conch {__version__}")
     parser.add_argument("--cwd", metavar="DIR", help="start the session in DIR (default: here)")
+    parser.add_argument(
+        "--agent", metavar="NAME", help="the agent for this run (see `conch agents`)"
+    )
+    parser.add_argument(
+        "command", nargs="?", choices=["agents"], help="agents: list configured and preset agents"
+    )
     return parser
+
+
+def list_agents() -> int:
+    """``conch agents``: every agent Conch knows, and whether it can run here."""
+    from conch.agents.registry import all_specs
+    from conch.config import load_config
+
+    loaded = load_config()
+    specs, problems = all_specs(loaded.config.agents)
+    default = loaded.config.agent.default
+    for name, spec in sorted(specs.items()):
+        where = " ".join(spec.command) if spec.kind == "acp" else spec.base_url
+        state = "ready" if spec.is_installed else "not installed"
+        mark = "*" if name == default else " "
+        print(f"{mark} {name:<12} {spec.kind:<7} {state:<14} {spec.source:<12} {where}")
+    for problem in (*loaded.problems, *problems):
+        print(f"problem: {problem}", file=sys.stderr)
+    if not default:
+        print("\nNo default: set [agent] default = NAME in the config, or pass --agent NAME.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "agents":
+        return list_agents()
     cwd = os.path.abspath(os.path.expanduser(args.cwd)) if args.cwd else os.getcwd()
     if not os.path.isdir(cwd):
         print(f"conch: --cwd {args.cwd!r} is not a directory", file=sys.stderr)
@@ -33,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     except PluginLoadError as error:
         print(f"conch: {error}", file=sys.stderr)
         return 1
-    ConchApp(cwd, load_config(), plugins).run()
+    ConchApp(cwd, load_config(), plugins, agent_name=args.agent).run()
     return 0
 
 

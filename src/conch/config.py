@@ -43,10 +43,19 @@ class HistoryConfig:
 
 
 @dataclass(frozen=True)
+class AgentConfig:
+    default: str = ""
+    """Name of the agent to use: an [agents.NAME] entry or a preset (opencode, claude…)."""
+    private_prefix: str = " "
+    """Shell lines starting with this are not shown to the agent as context."""
+
+
+@dataclass(frozen=True)
 class ConchConfig:
     shell: ShellConfig = field(default_factory=ShellConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    agent: AgentConfig = field(default_factory=AgentConfig)
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     """``[agents.NAME]`` tables, read by the agent backends."""
 
@@ -73,6 +82,7 @@ def load_config(path: Path | None = None) -> LoadedConfig:
         shell=_section(raw, "shell", ShellConfig(), problems, path),
         ui=_section(raw, "ui", UiConfig(), problems, path),
         history=_section(raw, "history", HistoryConfig(), problems, path),
+        agent=_section(raw, "agent", AgentConfig(), problems, path),
         agents=_agents(raw, problems, path),
     )
     config = replace(config, ui=replace(config.ui, default_mode=config.ui.default_mode.lower()))

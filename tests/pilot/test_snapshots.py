@@ -73,7 +73,7 @@ def test_no_agent_notice(snap_compare: Callable[..., bool], make_app: AppFactory
         app = pilot.app
         await wait_for_shell(pilot)
         await submit(pilot, "explain the build")
-        await wait_for(pilot, lambda: len(app.query(AgentTurn).last().children) == 2)
+        await wait_for(pilot, lambda: bool(app.query(AgentTurn)) and app.query(AgentTurn).last().ended)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run_before)

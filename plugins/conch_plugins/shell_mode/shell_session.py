@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from conch_plugins.shell_mode.agent_shell import USER_DEFINITIONS_QUERY
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_check import ALIASES_AND_FUNCTIONS_QUERY, CommandIndex
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
@@ -53,6 +54,18 @@ class ShellSession:
                 return RunOutcome(result, restart_error=str(error), revived=revived)
             self._refresh_names()
             return RunOutcome(result, restarted=True, revived=revived)
+
+    def user_definitions(self) -> str:
+        """The user's exports, aliases and functions as bash source, for the
+        agent's sibling shell; "" when the user's shell is busy (never wait)."""
+        if not self._lock.acquire(timeout=0.2):
+            return ""
+        try:
+            if not self.shell.is_alive:
+                return ""
+            return self.shell.query(USER_DEFINITIONS_QUERY, timeout=5).replace("\r\n", "\n")
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         self.shell.close()

@@ -1,43 +1,55 @@
 """The agent-backend interface the app talks to, and the "none configured" answer.
 
-Backends stream events; the UI renders only events. Until a backend is
-configured Conch says so plainly and never fakes an answer.
+Backends stream events (events.py); the UI renders only events. Until a
+backend is configured Conch says so plainly and never fakes an answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Protocol
 
 from conch import paths
+from conch.agents.events import (
+    AgentEvent,
+    AgentUnavailable,
+    Decision,
+    PermissionRequest,
+    TurnContext,
+)
 from conch_plugins.shell_mode.cwd import shorten_home
 
 
-@dataclass(frozen=True)
-class AgentText:
-    """A piece of the agent's answer."""
+class PermissionHandler(Protocol):
+    """The UI side of permission requests: ask the user, return the choice."""
 
-    text: str
-    kind: str = "agent_text"
-
-
-@dataclass(frozen=True)
-class AgentUnavailable:
-    """The agent cannot answer; ``text`` says why and what to do."""
-
-    text: str
-    kind: str = "agent_unavailable"
+    async def decide(self, request: PermissionRequest) -> Decision:
+        """The option the user picked; ``Decision(None)`` when cancelled."""
+        ...
 
 
-AgentEvent = AgentText | AgentUnavailable
+class CommandRunner(Protocol):
+    """Runs an agent's command where the user works (their shell, their cwd)."""
+
+    async def run(self, command: str, cwd: str, timeout: float) -> tuple[str, int | None]:
+        """Output (ANSI kept) and exit status (None if it could not finish)."""
+        ...
 
 
 class AgentBackend(Protocol):
     name: str
 
-    def prompt(self, text: str, cwd: str) -> AsyncIterator[AgentEvent]:
-        """Send one user prompt; yield the agent's events until the turn ends."""
+    def prompt(
+        self, text: str, context: TurnContext, permissions: PermissionHandler
+    ) -> AsyncIterator[AgentEvent]:
+        """Send one user prompt; yield events until the turn ends (TurnEnded last)."""
+        ...
+
+    async def cancel(self) -> None:
+        """Stop the running turn (ACP session/cancel; the HTTP stream is closed)."""
+
+    async def close(self) -> None:
+        """End the agent process or connection."""
 
 
 class NoAgentBackend:
@@ -45,8 +57,16 @@ class NoAgentBackend:
 
     name = "none"
 
-    async def prompt(self, text: str, cwd: str) -> AsyncIterator[AgentEvent]:
+    async def prompt(
+        self, text: str, context: TurnContext, permissions: PermissionHandler
+    ) -> AsyncIterator[AgentEvent]:
         yield AgentUnavailable(not_configured_message())
+
+    async def cancel(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
 
 
 def not_configured_message() -> str:
@@ -57,27 +77,7 @@ def not_configured_message() -> str:
         '    kind = "openai"\n'
         '    base_url = "http://127.0.0.1:8080/v1"\n'
         '    model = "some-model"\n\n'
+        "or set OPENAI_BASE_URL (and OPENAI_API_KEY), or pick an ACP agent with "
+        "`conch --agent opencode`. `conch agents` lists what is available.\n"
         "Lines you meant for the shell: prefix them with `!`, or press Ctrl+Space for Shell mode."
     )
-
-
-class UnsupportedAgentBackend:
-    """An agent is configured, but this build has no backend for its kind yet."""
-
-    def __init__(self, name: str, kind: str) -> None:
-        self.name = name
-        self.kind = kind
-
-    async def prompt(self, text: str, cwd: str) -> AsyncIterator[AgentEvent]:
-        yield AgentUnavailable(
-            f"Agent {self.name!r} is configured (kind = {self.kind!r}), but this version of "
-            "Conch cannot talk to agents yet, so this line was not sent anywhere.\n"
-            "Prefix shell lines with `!`, or press Ctrl+Space for Shell mode."
-        )
-
-
-def select_backend(agents: dict[str, dict[str, object]]) -> AgentBackend:
-    """The backend for the configured agents (none can be driven yet)."""
-    for name, entry in agents.items():
-        return UnsupportedAgentBackend(name, str(entry.get("kind", "?")))
-    return NoAgentBackend()

@@ -1,11 +1,49 @@
-"""A prompt sent to the agent and what came back."""
+"""A prompt sent to the agent and everything its turn produced, as it streams.
+
+Applies agent events (conch.agents.events) in order: message text streams
+into Markdown (a new segment after each tool call, so text and tools
+interleave as they happened), thoughts fold away, tool calls get blocks,
+the plan is shown once and updated in place.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from conch.agents.events import (
+    AgentError,
+    AgentEvent,
+    AgentUnavailable,
+    Decision,
+    MessageChunk,
+    PermissionRequest,
+    PlanUpdate,
+    ThoughtChunk,
+    ToolCall,
+    ToolCallUpdate,
+    TurnContext,
+    TurnEnded,
+)
+from conch.widgets.permission_prompt import PermissionPrompt
+from conch.widgets.plan_view import PlanView
+from conch.widgets.tool_call_block import ToolCallBlock
+from conch_plugins.shell_mode.cwd import shorten_home
+
+_ENDINGS = {
+    "end_turn": ("✓ done", "-ok"),
+    "cancelled": ("⊘ cancelled", "-cancelled"),
+    "max_tokens": ("✗ stopped: the model hit its token limit", "-failed"),
+    "max_turn_requests": ("✗ stopped: too many tool steps in one turn", "-failed"),
+    "refusal": ("✗ the agent refused", "-failed"),
+    "error": ("✗ failed", "-failed"),
+}
 
 
 class AgentTurn(Vertical):
@@ -14,19 +52,144 @@ class AgentTurn(Vertical):
         height: auto;
         margin: 0 0 1 0;
         border-left: outer #9d6cdf;
+        background: $surface;
     }
     AgentTurn > .agent-prompt { padding: 0 1; text-style: bold; }
-    AgentTurn > .agent-answer { padding: 0 1; }
-    AgentTurn > .-unavailable { color: $warning; }
+    AgentTurn > .agent-context { padding: 0 1; color: $text-muted; }
+    AgentTurn > Markdown { padding: 0 1; margin: 0; background: $surface; }
+    AgentTurn > .agent-status { padding: 0 1; color: $text-muted; }
+    AgentTurn.-ok > .agent-status { color: $success; }
+    AgentTurn.-failed > .agent-status { color: $error; }
+    AgentTurn > .agent-error { padding: 0 1; color: $error; }
+    AgentTurn > .-unavailable { padding: 0 1; color: $warning; }
+    AgentTurn > Collapsible.agent-thoughts { border: none; padding: 0; margin: 0 0 0 1; }
+    AgentTurn > Collapsible.agent-thoughts Static { color: $text-muted; text-style: italic; }
     """
 
-    def __init__(self, prompt: str) -> None:
+    def __init__(
+        self, prompt: str, context: TurnContext | None = None, queued: bool = False
+    ) -> None:
         super().__init__()
         self.prompt = prompt
+        self.context = context
+        self.answer_text = ""
+        """All message text of the turn (for the journal, tests, the replay)."""
+        self.tool_blocks: dict[str, ToolCallBlock] = {}
+        self._stream: MarkdownStream | None = None
+        self._thoughts: Static | None = None
+        self._thought_text = ""
+        self._plan: PlanView | None = None
+        self._started = time.monotonic()
+        self.queued = queued
+        self.ended = False
+        self._pending: list[tuple[asyncio.Future[Decision], PermissionPrompt]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("✦ ", "bold"), self.prompt), classes="agent-prompt")
+        if self.context is not None and self.context.agent != "none":
+            yield Static(self._context_text(self.context), classes="agent-context", markup=False)
+        status = "queued — runs after the current turn" if self.queued else "thinking…"
+        yield Static(status + "  (Esc cancels)", classes="agent-status", markup=False)
 
-    def add_answer(self, text: str, unavailable: bool = False) -> None:
-        classes = "agent-answer" + (" -unavailable" if unavailable else "")
-        self.mount(Static(text, classes=classes, markup=False))
+    def start(self) -> None:
+        """A queued turn begins."""
+        self.queued = False
+        self._started = time.monotonic()
+        self._set_status("thinking…  (Esc cancels)")
+
+    @staticmethod
+    def _context_text(context: TurnContext) -> str:
+        model = f" · {context.model}" if context.model else ""
+        return f"{context.agent}{model} · in {shorten_home(context.cwd)}"
+
+    async def apply(self, event: AgentEvent) -> None:
+        if isinstance(event, MessageChunk):
+            await self._write_message(event.text)
+            return
+        if not isinstance(event, ThoughtChunk):
+            await self._end_segment()
+        if isinstance(event, ThoughtChunk):
+            await self._write_thought(event.text)
+        elif isinstance(event, ToolCall):
+            self._thoughts = None
+            block = ToolCallBlock(event)
+            self.tool_blocks[event.tool_call_id] = block
+            await self._mount(block)
+        elif isinstance(event, ToolCallUpdate):
+            known = self.tool_blocks.get(event.tool_call_id)
+            if known is not None:
+                known.apply(event)
+        elif isinstance(event, PlanUpdate):
+            if self._plan is None:
+                self._plan = PlanView()
+                await self._mount(self._plan)
+            self._plan.show(event.entries)
+        elif isinstance(event, AgentError):
+            text = event.message + (f"\n{event.hint}" if event.hint else "")
+            await self._mount(Static(text, classes="agent-error", markup=False))
+        elif isinstance(event, AgentUnavailable):
+            await self._mount(Static(event.text, classes="-unavailable", markup=False))
+            await self.finish(None)
+        elif isinstance(event, TurnEnded):
+            await self.finish(event.stop_reason)
+
+    async def decide(self, request: PermissionRequest) -> Decision:
+        """PermissionHandler: ask the user here, in this turn, and wait for one key."""
+        await self._end_segment()
+        answer: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
+        prompt = PermissionPrompt(request, answer)
+        self._pending.append((answer, prompt))
+        await self._mount(prompt)
+        try:
+            return await answer
+        finally:
+            self._pending = [(a, p) for a, p in self._pending if a is not answer]
+
+    def cancel_pending_permissions(self) -> None:
+        """The turn is ending: unanswered requests are answered "cancelled"."""
+        for answer, prompt in self._pending:
+            if not answer.done():
+                answer.set_result(Decision(None))
+                prompt.show_outcome("Cancelled")
+        self._pending.clear()
+
+    async def finish(self, stop_reason: str | None) -> None:
+        """The turn is over: close the stream and say how it ended."""
+        await self._end_segment()
+        self.ended = True
+        if stop_reason is None:
+            self.query_one(".agent-status").remove()
+            return
+        text, css_class = _ENDINGS.get(stop_reason, (f"ended: {stop_reason}", ""))
+        took = time.monotonic() - self._started
+        self._set_status(f"{text} · {took:.1f} s")
+        if css_class:
+            self.add_class(css_class)
+
+    def _set_status(self, text: str) -> None:
+        self.query_one(".agent-status", Static).update(text)
+
+    async def _mount(self, widget: Static | Vertical | Collapsible | Markdown) -> None:
+        await self.mount(widget, before=self.query_one(".agent-status"))
+
+    async def _write_message(self, text: str) -> None:
+        self.answer_text += text
+        if self._stream is None:
+            markdown = Markdown()
+            await self._mount(markdown)
+            self._stream = Markdown.get_stream(markdown)
+        await self._stream.write(text)
+
+    async def _write_thought(self, text: str) -> None:
+        self._thought_text += text
+        if self._thoughts is None:
+            self._thought_text = text
+            self._thoughts = Static("", markup=False)
+            box = Collapsible(self._thoughts, title="Thinking", classes="agent-thoughts")
+            await self._mount(box)
+        self._thoughts.update(self._thought_text)
+
+    async def _end_segment(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None

@@ -128,9 +128,12 @@ class CommandBlock(OutputView):
         cwd: str,
         output: BoundedOutput,
         lend_terminal: LendTerminal | None = None,
+        raw_line: str = "",
     ) -> None:
         super().__init__(output)
         self.command = command
+        self.raw_line = raw_line or command
+        """The line as typed (with any ! prefix or leading space)."""
         self.cwd = cwd
         self.sink = BlockSink(output, lend_terminal)
         self.result: CommandResult | None = None

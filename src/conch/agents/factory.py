@@ -1,0 +1,28 @@
+"""Build the backend for an agent spec. SDKs are imported only here, only when used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conch.agents.backend import AgentBackend
+from conch.agents.registry import AgentSpec
+from conch_plugins.shell_mode.agent_shell import AgentShell
+from conch_plugins.shell_mode.session_shell import ShellOptions
+
+
+def make_backend(
+    spec: AgentSpec,
+    *,
+    log_dir: Path,
+    shell_options: ShellOptions,
+    user_definitions: Callable[[], str] | None = None,
+) -> AgentBackend:
+    if spec.kind == "acp":
+        from conch.agents.acp_backend import AcpBackend
+
+        log_dir.mkdir(parents=True, exist_ok=True)
+        return AcpBackend(spec, stderr_log=log_dir / f"{spec.name}.log")
+    from conch.agents.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(spec, AgentShell(shell_options, user_definitions))

@@ -1,0 +1,60 @@
+"""What the user did in the shell since the last agent turn, told to the agent.
+
+The agent sees recent commands with their exit status and a truncated tail of
+their output, so "fix that" means something. A line the user marks private
+(it starts with the private prefix, a space by default, like bash's
+HISTCONTROL=ignorespace) is never included. No Textual here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_OUTPUT_CHARS = 2000
+MAX_TOTAL_CHARS = 8000
+
+
+@dataclass(frozen=True)
+class ShellActivity:
+    command: str
+    exit_status: int | None
+    cwd: str
+    output: str
+
+
+class ShellContextLog:
+    def __init__(self) -> None:
+        self._pending: list[ShellActivity] = []
+
+    def record(self, activity: ShellActivity) -> None:
+        self._pending.append(activity)
+
+    def take(self) -> str:
+        """The activity since the last call, as text for the prompt ("" if none)."""
+        pending, self._pending = self._pending, []
+        parts: list[str] = []
+        budget = MAX_TOTAL_CHARS
+        for activity in reversed(pending):
+            part = _describe(activity)
+            if len(part) > budget:
+                break
+            parts.append(part)
+            budget -= len(part)
+        if not parts:
+            return ""
+        body = "\n".join(reversed(parts))
+        return f"<recent-shell-commands>\n{body}</recent-shell-commands>\n\n"
+
+
+def is_private(line: str, prefix: str) -> bool:
+    """True for shell lines the user keeps from the agent."""
+    return bool(prefix) and line.startswith(prefix)
+
+
+def _describe(activity: ShellActivity) -> str:
+    output = activity.output
+    if len(output) > MAX_OUTPUT_CHARS:
+        output = "[…earlier output cut…]\n" + output[-MAX_OUTPUT_CHARS:]
+    status = "?" if activity.exit_status is None else str(activity.exit_status)
+    head = f"$ {activity.command.strip()}   (exit {status}, in {activity.cwd})\n"
+    return head + (output.rstrip("\n") + "\n" if output.strip() else "")

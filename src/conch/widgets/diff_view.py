@@ -1,0 +1,22 @@
+"""A file change shown as a syntax-highlighted unified diff."""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from textual.widgets import Static
+
+from conch.agents.diffs import diff_stats, unified_diff
+from conch.agents.events import FileDiff
+
+
+class DiffView(Static):
+    DEFAULT_CSS = """
+    DiffView { height: auto; padding: 0 1; }
+    DiffView > .diff-view--title { text-style: bold; }
+    """
+
+    def __init__(self, diff: FileDiff) -> None:
+        added, removed = diff_stats(diff)
+        self.diff = diff
+        self.summary = f"{diff.path}  +{added} −{removed}"
+        super().__init__(Syntax(unified_diff(diff) or "(no changes)", "diff", theme="ansi_dark"))
