@@ -14,6 +14,7 @@ import time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Collapsible, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
@@ -35,6 +36,11 @@ from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.plan_view import PlanView
 from conch.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.cwd import shorten_home
+
+# Every Markdown append re-lays out the conversation (~25 ms for a long
+# answer); chunks arriving faster than this are handed over together.
+MESSAGE_FLUSH_INTERVAL = 0.08
+SEGMENT_CHARS = 1500
 
 _ENDINGS = {
     "end_turn": ("✓ done", "-ok"),
@@ -76,6 +82,9 @@ class AgentTurn(Vertical):
         """All message text of the turn (for the journal, tests, the replay)."""
         self.tool_blocks: dict[str, ToolCallBlock] = {}
         self._stream: MarkdownStream | None = None
+        self._unsent = ""
+        self._segment_size = 0
+        self._flusher: Timer | None = None
         self._thoughts: Static | None = None
         self._thought_text = ""
         self._plan: PlanView | None = None
@@ -174,11 +183,33 @@ class AgentTurn(Vertical):
 
     async def _write_message(self, text: str) -> None:
         self.answer_text += text
+        self._unsent += text
         if self._stream is None:
             markdown = Markdown()
             await self._mount(markdown)
             self._stream = Markdown.get_stream(markdown)
-        await self._stream.write(text)
+            await self._flush_message()
+        if self._flusher is None:
+            self._flusher = self.set_interval(MESSAGE_FLUSH_INTERVAL, self._flush_message)
+
+    async def _flush_message(self) -> None:
+        if not self._unsent or self._stream is None:
+            return
+        text, self._unsent = self._unsent, ""
+        boundary = text.rfind("\n\n")
+        if self._segment_size + len(text) > SEGMENT_CHARS and boundary >= 0 and "```" not in text:
+            # Start a fresh Markdown widget at a paragraph break: appending to
+            # a long document re-measures all of it on every flush.
+            await self._stream.write(text[: boundary + 2])
+            await self._stream.stop()
+            markdown = Markdown()
+            await self._mount(markdown)
+            self._stream = Markdown.get_stream(markdown)
+            self._segment_size = 0
+            text = text[boundary + 2 :]
+        self._segment_size += len(text)
+        if text:
+            await self._stream.write(text)
 
     async def _write_thought(self, text: str) -> None:
         self._thought_text += text
@@ -190,6 +221,11 @@ class AgentTurn(Vertical):
         self._thoughts.update(self._thought_text)
 
     async def _end_segment(self) -> None:
+        if self._flusher is not None:
+            self._flusher.stop()
+            self._flusher = None
+        await self._flush_message()
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
+            self._segment_size = 0
