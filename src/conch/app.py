@@ -7,45 +7,33 @@ blocks. Shell work runs in a worker thread; results come back as messages.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Iterable
-from functools import cached_property
 from pathlib import Path
 
 import pluggy
-from textual import work
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.events import Resize
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from conch import paths
-from conch.agent_runner import AgentRunner, QueuedPrompt
-from conch.agents.backend import AgentBackend, NoAgentBackend
-from conch.agents.events import TurnContext
+from conch.agent_runner import AgentRunner
+from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
-from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
+from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore
-from conch.output_buffer import BoundedOutput
-from conch.widgets.agent_turn import AgentTurn
+from conch.shell_commands import ShellCommands
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation import Conversation
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
-from conch_plugins.shell_mode.bash_process import ShellStartError
-from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
-from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
 from conch_plugins.shell_mode.session_shell import ShellOptions
-from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
-from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
+from conch_plugins.shell_mode.shell_session import ShellSession
 
 _MODE_HELP = {
     ExecutionMode.AUTO: "Send each line where it belongs",
@@ -53,24 +41,9 @@ _MODE_HELP = {
     ExecutionMode.AGENT: "Send every line to the agent",
 }
 QUIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
-# Columns the block's border and padding take from the conversation width.
-_BLOCK_CHROME = 6
 
 
-class ShellCommandFinished(Message):
-    def __init__(self, block: CommandBlock, outcome: RunOutcome) -> None:
-        super().__init__()
-        self.block = block
-        self.outcome = outcome
-
-
-class ShellStarted(Message):
-    def __init__(self, error: str | None) -> None:
-        super().__init__()
-        self.error = error
-
-
-class ConchApp(App[None]):
+class ConchApp(ShellCommands, AgentTurns):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -127,25 +100,6 @@ class ConchApp(App[None]):
             factories.extend(batch)
         return factories
 
-    # The conversation grows without bound; a DOM query walks every block, so
-    # the few widgets the app talks to are looked up once.
-
-    @cached_property
-    def conversation(self) -> Conversation:
-        return self.query_one(Conversation)
-
-    @cached_property
-    def prompt_bar(self) -> PromptBar:
-        return self.query_one(PromptBar)
-
-    @cached_property
-    def mode_provider(self) -> ExecutionModeProvider:
-        return self.query_one(ExecutionModeProvider)
-
-    @cached_property
-    def cwd_provider(self) -> WorkingDirProvider:
-        return self.query_one(WorkingDirProvider)
-
     def on_mount(self) -> None:
         self.cwd_provider.cwd = self.start_cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
@@ -155,28 +109,6 @@ class ConchApp(App[None]):
         self.set_interval(0.15, self._watch_for_password)
         self._start_shell()
         self._run_agent_turns()
-
-    @work(thread=True, group="shell")
-    def _start_shell(self) -> None:
-        try:
-            self.session.start()
-        except ShellStartError as error:
-            self.post_message(ShellStarted(str(error)))
-        else:
-            self.post_message(ShellStarted(None))
-
-    def on_shell_started(self, message: ShellStarted) -> None:
-        if message.error:
-            text = f"The session shell did not start: {message.error}. Check shell.bash in "
-            text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-            self.conversation.add_block(Notice(text, "error"))
-        else:
-            self.cwd_provider.cwd = self.session.shell.cwd
-
-    def on_resize(self, event: Resize) -> None:
-        self.session.shell.resize(
-            max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
-        )
 
     async def on_unmount(self) -> None:
         self.session.close()
@@ -208,125 +140,9 @@ class ConchApp(App[None]):
         else:
             self.ask_agent(route.text)
 
-    def run_shell_command(self, command: str, raw_line: str = "") -> None:
-        output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
-        block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
-        self.conversation.add_block(block)
-        self.running_block = block
-        self.prompt_bar.running_command = command
-        self._run_in_shell(block)
-
-    @work(thread=True, group="shell")
-    def _run_in_shell(self, block: CommandBlock) -> None:
-        timeout = self.config.shell.command_timeout or None
-        outcome = self.session.run(block.command, block.sink, timeout)
-        self.post_message(ShellCommandFinished(block, outcome))
-
-    def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
-        outcome = message.outcome
-        block = message.block
-        block.finish(outcome.result, outcome.restarted)
-        if not is_private(block.raw_line, self.config.agent.private_prefix):
-            activity = ShellActivity(block.command, outcome.result.exit_status, block.cwd,
-                                     block.output.text())  # fmt: skip
-            self.shell_context.record(activity)
-        self._give_back_unread(block, outcome.result.unread_input)
-        self.running_block = None
-        self.prompt_bar.running_command = ""
-        self.prompt_bar.secret = False
-        self.cwd_provider.cwd = self.session.shell.cwd
-        where = shorten_home(self.session.shell.cwd)
-        if outcome.revived:
-            self.conversation.add_block(Notice(f"bash had exited; started a new bash in {where}."))
-        if outcome.restarted:
-            self.conversation.add_block(Notice(f"bash exited; started a new bash in {where}."))
-        if outcome.restart_error:
-            text = f"bash exited and could not be restarted: {outcome.restart_error}"
-            self.conversation.add_block(Notice(text, "error"))
-
-    def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
-        """Lines typed for a command that never read them: shown, never run.
-
-        Not put back in the prompt: typing on would glue new text to them."""
-        lines = [line for line in unread.splitlines() if line] + block.sink.take_unsent()
-        if not lines:
-            return
-        text = f"`{block.command}` did not read what you typed for it, so it was not run"
-        if block.had_secret_input:
-            # It may hold a password: say how much, never what.
-            self.conversation.add_block(Notice(f"{text} ({len(lines)} hidden lines).", "warning"))
-            return
-        listing = "\n".join(f"  {line}" for line in lines)
-        self.conversation.add_block(Notice(f"{text}:\n{listing}", "warning"))
-
-    def ask_agent(self, text: str) -> None:
-        """Queue a prompt; its execution context is frozen now, as it is sent."""
-        spec = self.agent_choice.spec
-        context = TurnContext(
-            cwd=self.cwd_provider.cwd,
-            mode=self.mode_provider.mode.value,
-            agent=spec.name if spec else "none",
-            model=spec.model if spec else "",
-            started_at=time.time(),
-            project_root=self.start_cwd,
-        )
-        turn = AgentTurn(text, context, queued=self.agents.is_busy)
-        self.conversation.add_block(turn)
-        prompt = self.shell_context.take() + text if spec else text
-        self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context))
-
-    @work(group="agents")
-    async def _run_agent_turns(self) -> None:
-        await self.agents.run_forever()
-
-    def _make_backend(self) -> AgentBackend:
-        spec = self.agent_choice.spec
-        if spec is None:
-            return NoAgentBackend()
-        from conch.agents.factory import make_backend
-
-        options = ShellOptions(source_bashrc=self.config.shell.source_bashrc,
-                               bash=self.config.shell.bash)  # fmt: skip
-        return make_backend(spec, log_dir=paths.state_dir() / "agents", shell_options=options,
-                            user_definitions=self.session.user_definitions)  # fmt: skip
-
     # -- the real terminal for full-screen programs ------------------------------
 
-    def _lend_terminal(self, passthrough: Passthrough) -> HandoverResult:
-        """Called from the shell worker: suspend the UI and let the program draw."""
-        result: HandoverResult = self.call_from_thread(self._lend_terminal_now, passthrough)
-        return result
-
-    def _lend_terminal_now(self, passthrough: Passthrough) -> HandoverResult:
-        try:
-            with self.suspend():
-                return passthrough(sys.__stdin__.fileno(), sys.__stdout__.fileno())  # type: ignore[union-attr]
-        except SuspendNotSupported:
-            return False
-
-    def _watch_for_password(self) -> None:
-        if self.running_block is not None:
-            self.prompt_bar.secret = self.session.shell.wants_secret()
-
     # -- actions ------------------------------------------------------------------
-
-    async def action_cancel_turn(self) -> None:
-        """Esc: cancel the agent's running turn (the shell is untouched)."""
-        if not await self.agents.cancel():
-            self.prompt_bar.forget_recall()
-
-    def action_interrupt_or_clear(self) -> None:
-        if self.running_block is not None:
-            self.session.shell.interrupt()
-        else:
-            self.prompt_bar.input.value = ""
-            self.prompt_bar.forget_recall()
-
-    def action_end_of_input(self) -> None:
-        if self.running_block is not None:
-            self.running_block.sink.send(b"\x04")
-        else:
-            self.prompt_bar.input.action_delete_right()
 
     def action_history_previous(self) -> None:
         self.prompt_bar.recall_previous()

@@ -1,0 +1,58 @@
+"""What the app's parts share: its state and the few widgets they talk to.
+
+ConchApp is assembled from role mixins (shell_commands, agent_turns) over
+this base, so each role lives in a file named for it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import pluggy
+from textual.app import App
+
+from conch.config import ConchConfig, LoadedConfig
+from conch.history import HistoryStore
+from conch.widgets.conversation import Conversation
+from conch.widgets.prompt_bar import PromptBar
+from conch_plugins.shell_mode.shell_session import ShellSession
+from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
+
+if TYPE_CHECKING:
+    from conch.agent_runner import AgentRunner
+    from conch.agents.registry import AgentChoice
+    from conch.agents.shell_context import ShellContextLog
+    from conch.widgets.command_block import CommandBlock
+
+
+class ConchAppBase(App[None]):
+    loaded: LoadedConfig
+    config: ConchConfig
+    plugins: pluggy.PluginManager
+    start_cwd: str
+    history: HistoryStore
+    session: ShellSession
+    running_block: CommandBlock | None
+    agent_choice: AgentChoice
+    agents: AgentRunner
+    shell_context: ShellContextLog
+
+    # The conversation grows without bound; a DOM query walks every block, so
+    # the few widgets the app talks to are looked up once.
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return self.query_one(Conversation)
+
+    @cached_property
+    def prompt_bar(self) -> PromptBar:
+        return self.query_one(PromptBar)
+
+    @cached_property
+    def mode_provider(self) -> ExecutionModeProvider:
+        return self.query_one(ExecutionModeProvider)
+
+    @cached_property
+    def cwd_provider(self) -> WorkingDirProvider:
+        return self.query_one(WorkingDirProvider)

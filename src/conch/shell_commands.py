@@ -1,0 +1,146 @@
+"""The app's side of the session shell: running commands as blocks.
+
+Commands run in a worker thread; results come back as messages. Full-screen
+programs borrow the real terminal; input typed for a command waits until
+bash has read it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from textual import work
+from textual.app import SuspendNotSupported
+from textual.events import Resize
+from textual.message import Message
+
+from conch import paths
+from conch.agents.shell_context import ShellActivity, is_private
+from conch.app_base import ConchAppBase
+from conch.output_buffer import BoundedOutput
+from conch.widgets.command_block import CommandBlock
+from conch.widgets.notice import Notice
+from conch_plugins.shell_mode.bash_process import ShellStartError
+from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
+from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.shell_session import RunOutcome
+
+# Columns the block's border and padding take from the conversation width.
+_BLOCK_CHROME = 6
+
+
+class ShellCommandFinished(Message):
+    def __init__(self, block: CommandBlock, outcome: RunOutcome) -> None:
+        super().__init__()
+        self.block = block
+        self.outcome = outcome
+
+
+class ShellStarted(Message):
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ShellCommands(ConchAppBase):
+    @work(thread=True, group="shell")
+    def _start_shell(self) -> None:
+        try:
+            self.session.start()
+        except ShellStartError as error:
+            self.post_message(ShellStarted(str(error)))
+        else:
+            self.post_message(ShellStarted(None))
+
+    def on_shell_started(self, message: ShellStarted) -> None:
+        if message.error:
+            text = f"The session shell did not start: {message.error}. Check shell.bash in "
+            text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
+            self.conversation.add_block(Notice(text, "error"))
+        else:
+            self.cwd_provider.cwd = self.session.shell.cwd
+
+    def on_resize(self, event: Resize) -> None:
+        self.session.shell.resize(
+            max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
+        )
+
+    def run_shell_command(self, command: str, raw_line: str = "") -> None:
+        output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+        block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
+        self.conversation.add_block(block)
+        self.running_block = block
+        self.prompt_bar.running_command = command
+        self._run_in_shell(block)
+
+    @work(thread=True, group="shell")
+    def _run_in_shell(self, block: CommandBlock) -> None:
+        timeout = self.config.shell.command_timeout or None
+        outcome = self.session.run(block.command, block.sink, timeout)
+        self.post_message(ShellCommandFinished(block, outcome))
+
+    def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+        outcome = message.outcome
+        block = message.block
+        block.finish(outcome.result, outcome.restarted)
+        if not is_private(block.raw_line, self.config.agent.private_prefix):
+            activity = ShellActivity(block.command, outcome.result.exit_status, block.cwd,
+                                     block.output.text())  # fmt: skip
+            self.shell_context.record(activity)
+        self._give_back_unread(block, outcome.result.unread_input)
+        self.running_block = None
+        self.prompt_bar.running_command = ""
+        self.prompt_bar.secret = False
+        self.cwd_provider.cwd = self.session.shell.cwd
+        where = shorten_home(self.session.shell.cwd)
+        if outcome.revived:
+            self.conversation.add_block(Notice(f"bash had exited; started a new bash in {where}."))
+        if outcome.restarted:
+            self.conversation.add_block(Notice(f"bash exited; started a new bash in {where}."))
+        if outcome.restart_error:
+            text = f"bash exited and could not be restarted: {outcome.restart_error}"
+            self.conversation.add_block(Notice(text, "error"))
+
+    def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
+        """Lines typed for a command that never read them: shown, never run.
+
+        Not put back in the prompt: typing on would glue new text to them."""
+        lines = [line for line in unread.splitlines() if line] + block.sink.take_unsent()
+        if not lines:
+            return
+        text = f"`{block.command}` did not read what you typed for it, so it was not run"
+        if block.had_secret_input:
+            # It may hold a password: say how much, never what.
+            self.conversation.add_block(Notice(f"{text} ({len(lines)} hidden lines).", "warning"))
+            return
+        listing = "\n".join(f"  {line}" for line in lines)
+        self.conversation.add_block(Notice(f"{text}:\n{listing}", "warning"))
+
+    def _lend_terminal(self, passthrough: Passthrough) -> HandoverResult:
+        """Called from the shell worker: suspend the UI and let the program draw."""
+        result: HandoverResult = self.call_from_thread(self._lend_terminal_now, passthrough)
+        return result
+
+    def _lend_terminal_now(self, passthrough: Passthrough) -> HandoverResult:
+        try:
+            with self.suspend():
+                return passthrough(sys.__stdin__.fileno(), sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except SuspendNotSupported:
+            return False
+
+    def _watch_for_password(self) -> None:
+        if self.running_block is not None:
+            self.prompt_bar.secret = self.session.shell.wants_secret()
+
+    def action_interrupt_or_clear(self) -> None:
+        if self.running_block is not None:
+            self.session.shell.interrupt()
+        else:
+            self.prompt_bar.input.value = ""
+            self.prompt_bar.forget_recall()
+
+    def action_end_of_input(self) -> None:
+        if self.running_block is not None:
+            self.running_block.sink.send(b"\x04")
+        else:
+            self.prompt_bar.input.action_delete_right()
