@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,8 +182,9 @@ class AcpBackend:
         task.add_done_callback(lambda done: running.queue.put_nowait(_PromptAnswered(done)))
         self._prompt = task
         try:
-            async for event in self._events_until_answered(running, task):
-                yield event
+            async with contextlib.aclosing(self._events_until_answered(running, task)) as events:
+                async for event in events:
+                    yield event
         finally:
             running.client.end_turn()
             self._prompt = None
@@ -259,7 +260,7 @@ class AcpBackend:
 
     async def _events_until_answered(
         self, running: _Running, task: asyncio.Task[PromptResponse]
-    ) -> AsyncIterator[AgentEvent]:
+    ) -> AsyncGenerator[AgentEvent, None]:
         """The queue's events until the prompt is answered or the agent has died."""
         while True:
             item = await running.queue.get()
@@ -285,6 +286,9 @@ class AcpBackend:
     ) -> list[AgentEvent]:
         """The events that close the turn: TurnEnded, after an AgentError if it failed."""
         events: list[AgentEvent] = list(_drain(running.queue))
+        if task.cancelled() and self._running is not running:
+            events.append(TurnEnded("cancelled"))  # close() ended the agent mid-turn
+            return events
         if task.cancelled():
             error: BaseException | None = ConnectionError("the agent process exited")
         else:
@@ -349,6 +353,13 @@ class AcpBackend:
             if not start.cancelled() or (current is not None and current.cancelling()):
                 raise
             return None
+        except _StartFailed:
+            raise
+        except Exception as error:  # prompt() must not raise, whatever the agent did
+            raise _StartFailed(
+                f"{self.name} could not start: {type(error).__name__}: {error}",
+                f"see the agent log at {self.stderr_log}",
+            ) from error
         finally:
             self._starting = None
         return self._running
@@ -368,13 +379,7 @@ class AcpBackend:
         client = ConchClient(queue.put_nowait)
         stack = AsyncExitStack()
         program, *args = self.spec.command
-        self.stderr_log.parent.mkdir(parents=True, exist_ok=True)
-        with self.stderr_log.open("ab") as log:
-            log.write(
-                f"--- conch: starting {' '.join(self.spec.command)} "
-                f"at {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode()
-            )
-            log.flush()
+        with self._open_log() as log:
             try:
                 conn, process = await stack.enter_async_context(
                     acp.spawn_agent_process(
@@ -384,7 +389,7 @@ class AcpBackend:
                         env={**os.environ, **self.spec.env},
                         cwd=context.cwd,
                         # The child gets its own copy of the file descriptor.
-                        transport_kwargs={"stderr": log.fileno()},
+                        transport_kwargs={"stderr": log},
                     )
                 )
             except FileNotFoundError:
@@ -405,6 +410,22 @@ class AcpBackend:
             await _shut_down(running)
             raise
         return running
+
+    @contextlib.contextmanager
+    def _open_log(self) -> Iterator[int]:
+        """The log file's descriptor for the agent's stderr (/dev/null if it cannot be written)."""
+        try:
+            self.stderr_log.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.stderr_log.open("ab")
+        except OSError:
+            yield asyncio.subprocess.DEVNULL
+            return
+        with handle:
+            command = " ".join(self.spec.command)
+            started = time.strftime("%Y-%m-%d %H:%M:%S")
+            handle.write(f"--- conch: starting {command} at {started}\n".encode())
+            handle.flush()
+            yield handle.fileno()
 
     async def _handshake(
         self, running: _Running, context: TurnContext, load_session_id: str | None
@@ -470,6 +491,11 @@ class AcpBackend:
             await _await_exit(running)
             failure = self._crash_error(running, f"during {step}")
             raise _StartFailed(failure.message, failure.hint) from None
+        except Exception as error:  # e.g. an answer that does not match the schema
+            raise _StartFailed(
+                f"{self.name} gave an answer Conch could not use during {step}: {error}",
+                f"see the agent log at {self.stderr_log}",
+            ) from error
 
     async def _forget(self, running: _Running) -> None:
         """Drop a dead (or failed) agent so the next prompt starts a new one."""

@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 READ_CHUNK = 65536
+DEFAULT_BYTE_LIMIT = 4 * 1024 * 1024
+"""Output kept when the agent sets no limit, so a runaway command cannot fill memory."""
 DRAIN_AFTER_EXIT = 1.0
 """Seconds to keep reading output after the command exited."""
 
@@ -77,7 +79,7 @@ class Terminal:
         self,
         terminal_id: str,
         process: asyncio.subprocess.Process,
-        byte_limit: int | None,
+        byte_limit: int,
         on_output: Callable[[str, str], None],
     ) -> None:
         self.terminal_id = terminal_id
@@ -129,7 +131,8 @@ class Terminal:
 
     def _append(self, text: str) -> None:
         self._output += text
-        if self.byte_limit is not None:
+        # A UTF-8 character is at most 4 bytes: short output needs no encoding to check.
+        if len(self._output) * 4 > self.byte_limit:
             self._output, truncated = trim_to_bytes(self._output, self.byte_limit)
             self._truncated = self._truncated or truncated
         self._on_output(self.terminal_id, text)
@@ -167,9 +170,8 @@ class Terminals:
             start_new_session=True,
         )
         terminal_id = f"term-{next(self._ids)}"
-        self._terminals[terminal_id] = Terminal(
-            terminal_id, process, output_byte_limit, self._forward
-        )
+        limit = DEFAULT_BYTE_LIMIT if output_byte_limit is None else output_byte_limit
+        self._terminals[terminal_id] = Terminal(terminal_id, process, limit, self._forward)
         return terminal_id
 
     def get(self, terminal_id: str) -> Terminal:

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -109,6 +109,7 @@ class _Turn:
         self.permissions = permissions
         self.partial_text = ""
         """Text of the reply being streamed (kept in the history if the turn is cut)."""
+        self.stop_reason = "end_turn"
         self._cancelled = asyncio.Event()
         self._waiter = asyncio.ensure_future(self._cancelled.wait())
 
@@ -166,8 +167,10 @@ class _Reply:
         """Take in one chunk; the events it produces for the UI."""
         self.chunks += 1
         events: list[AgentEvent] = []
-        for choice in chunk.choices[:1]:
+        for choice in (chunk.choices or [])[:1]:  # lenient: some servers omit them
             delta = choice.delta
+            if delta is None:
+                continue
             thought = _reasoning_text(delta.model_extra or {})
             if thought:
                 events.append(ThoughtChunk(thought))
@@ -257,26 +260,30 @@ class OpenAIBackend:
             return
         turn = self._turn = _Turn(context, permissions)
         mark = _HistoryMark(len(self.messages), self._last_cwd)
+        ending: list[AgentEvent] = []
         try:
             self._add_user_message(text, context)
             async with aclosing(self._run_turn(turn)) as events:
                 async for event in events:
                     yield event
+            ending = [TurnEnded(turn.stop_reason)]
         except TurnCancelled:
-            self._settle_history(mark, turn, "the user cancelled the turn")
-            yield TurnEnded("cancelled")
+            ending = [TurnEnded("cancelled")]
         except Exception as error:
-            self._settle_history(mark, turn, "the turn failed")
             if turn.is_cancelled:
-                yield TurnEnded("cancelled")
+                ending = [TurnEnded("cancelled")]
+            elif isinstance(error, TurnFailed):
+                ending = [error.error, TurnEnded("error")]
             else:
-                yield error.error if isinstance(error, TurnFailed) else describe_failure(
-                    error, self.spec
-                )
-                yield TurnEnded("error")
+                ending = [describe_failure(error, self.spec), TurnEnded("error")]
         finally:
+            # Before the last event: a reader may stop at TurnEnded and prompt again
+            # at once, or abandon this generator mid-turn.
+            self._settle_history(mark, turn)
             turn.close()
             self._turn = None
+        for event in ending:
+            yield event
 
     async def cancel(self) -> None:
         """Stop the turn: its stream is closed and a running command interrupted."""
@@ -299,7 +306,7 @@ class OpenAIBackend:
 
     # -- the loop ----------------------------------------------------------------
 
-    async def _run_turn(self, turn: _Turn) -> AsyncIterator[AgentEvent]:
+    async def _run_turn(self, turn: _Turn) -> AsyncGenerator[AgentEvent, None]:
         client = await turn.until_cancelled(self._ensure_client())
         model = await turn.until_cancelled(self._ensure_model(client))
         for _ in range(self.max_steps):
@@ -310,22 +317,17 @@ class OpenAIBackend:
             calls = self._add_assistant_message(reply)
             turn.partial_text = ""
             if not calls:
-                yield TurnEnded(STOP_REASONS.get(reply.finish_reason or "", "end_turn"))
+                turn.stop_reason = STOP_REASONS.get(reply.finish_reason or "", "end_turn")
                 return
             for call in calls:
                 async with aclosing(self._run_tool(call, turn)) as events:
                     async for event in events:
                         yield event
-        yield TurnEnded("max_turn_requests")
+        turn.stop_reason = "max_turn_requests"
 
     async def _ensure_client(self) -> AsyncOpenAI:
         if self._client is None:
-            client_class = await asyncio.to_thread(_load_client_class)
-            self._client = client_class(
-                base_url=self.spec.base_url,
-                api_key=self.spec.api_key or "not-needed",
-                max_retries=self.max_retries,
-            )
+            self._client = await asyncio.to_thread(_make_client, self.spec, self.max_retries)
         return self._client
 
     async def _ensure_model(self, client: AsyncOpenAI) -> str:
@@ -345,7 +347,7 @@ class OpenAIBackend:
 
     async def _stream_reply(
         self, client: AsyncOpenAI, model: str, turn: _Turn, reply: _Reply
-    ) -> AsyncIterator[AgentEvent]:
+    ) -> AsyncGenerator[AgentEvent, None]:
         stream = await turn.until_cancelled(
             client.chat.completions.create(
                 model=model,
@@ -402,12 +404,13 @@ class OpenAIBackend:
         self.messages.append(message)
         return calls
 
-    def _settle_history(self, mark: _HistoryMark, turn: _Turn, why: str) -> None:
-        """Leave the conversation valid after a cut turn.
+    def _settle_history(self, mark: _HistoryMark, turn: _Turn) -> None:
+        """Leave the conversation valid however the turn ended (no-op when it finished).
 
         A turn that got no answer at all is undone (the user will send it again);
         otherwise every tool call gets a result and the partial text is kept.
         """
+        why = "the user cancelled the turn" if turn.is_cancelled else "the turn was cut short"
         added = self.messages[mark.length :]
         if not turn.partial_text and not any(m["role"] == "assistant" for m in added):
             del self.messages[mark.length :]
@@ -426,7 +429,9 @@ class OpenAIBackend:
 
     # -- tools ---------------------------------------------------------------------
 
-    async def _run_tool(self, call: _ToolCallDraft, turn: _Turn) -> AsyncIterator[AgentEvent]:
+    async def _run_tool(
+        self, call: _ToolCallDraft, turn: _Turn
+    ) -> AsyncGenerator[AgentEvent, None]:
         info = tools.TOOLS.get(call.name)
         problem = ""
         try:
@@ -477,7 +482,7 @@ class OpenAIBackend:
         tool_call: ToolCall,
         turn: _Turn,
         outcome: _Outcome,
-    ) -> AsyncIterator[AgentEvent]:
+    ) -> AsyncGenerator[AgentEvent, None]:
         cwd = turn.context.cwd
         if info.name == "run_command":
             async with aclosing(self._run_command(args, tool_call, turn, outcome)) as events:
@@ -500,7 +505,7 @@ class OpenAIBackend:
 
     async def _ask_permission(
         self, tool_call: ToolCall, turn: _Turn, target: str | None
-    ) -> AsyncIterator[AgentEvent]:
+    ) -> AsyncGenerator[AgentEvent, None]:
         """Ask the user unless remembered; ToolRefused when they say no."""
         root = turn.context.project_root
         outside = target is not None and not is_inside(target, root)
@@ -525,7 +530,7 @@ class OpenAIBackend:
 
     async def _run_command(
         self, args: dict[str, Any], tool_call: ToolCall, turn: _Turn, outcome: _Outcome
-    ) -> AsyncIterator[AgentEvent]:
+    ) -> AsyncGenerator[AgentEvent, None]:
         """Run in the user's bash (a thread: AgentShell blocks), streaming its output."""
         command = tools.text_argument(args, "command")
         timeout = tools.command_timeout(args)
@@ -546,7 +551,7 @@ class OpenAIBackend:
         try:
             async for text in _output_while_running(chunks, run, turn):
                 yield ToolCallUpdate(tool_call.tool_call_id, content=text)
-        except TurnCancelled:
+        except BaseException:  # cancelled, or the reader abandoned the turn
             self._keep_interrupting(run)
             raise
         finally:
@@ -565,7 +570,13 @@ class OpenAIBackend:
 
     def _keep_interrupting(self, run: asyncio.Future[tuple[str, CommandResult]]) -> None:
         run.add_done_callback(_ignore_result)
-        task = asyncio.ensure_future(_interrupt_until_finished(self.shell, run))
+        self.shell.interrupt()
+        try:
+            task = asyncio.get_running_loop().create_task(
+                _interrupt_until_finished(self.shell, run)
+            )
+        except RuntimeError:  # finalised outside the loop: one interrupt is all we can do
+            return
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -578,10 +589,13 @@ READERS = {
 }
 
 
-def _load_client_class() -> type[AsyncOpenAI]:
+def _make_client(spec: AgentSpec, max_retries: int) -> AsyncOpenAI:
+    """The SDK client; called in a thread, as importing the SDK blocks for ~0.6 s."""
     from openai import AsyncOpenAI
 
-    return AsyncOpenAI
+    return AsyncOpenAI(
+        base_url=spec.base_url, api_key=spec.api_key or "not-needed", max_retries=max_retries
+    )
 
 
 async def _next_chunk(stream: AsyncStream[ChatCompletionChunk]) -> ChatCompletionChunk | None:
@@ -600,7 +614,7 @@ def _drain(queue: asyncio.Queue[str]) -> str:
 
 async def _output_while_running(
     chunks: asyncio.Queue[str], run: asyncio.Future[Any], turn: _Turn
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """Output batches as they come, until the command is done and all is read."""
     while not run.done():
         getter = asyncio.ensure_future(chunks.get())

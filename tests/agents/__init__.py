@@ -1,0 +1,1 @@
+"""Agent backends against real peers (a scripted HTTP server, a real bash)."""

@@ -1,0 +1,1 @@
+"""Test peers: stand-ins for the servers and agents Conch talks to."""
