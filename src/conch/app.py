@@ -53,6 +53,7 @@ class ConchApp(ShellCommands, AgentTurns):
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
+        Binding("tab", "answer_permission", "Answer request", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"

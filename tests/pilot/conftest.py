@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
 from conch.app import ConchApp
-from conch.config import ConchConfig, LoadedConfig, ShellConfig, UiConfig
+from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig, UiConfig
 from conch.plugin_host import load_plugins
+from conch.widgets.agent_turn import AgentTurn
+from tests.peers.fake_openai_server import FakeOpenAIServer
 
 AppFactory = Callable[..., ConchApp]
 
@@ -79,3 +81,51 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
         ),
     )
     await pilot.pause()
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    """A scripted OpenAI-compatible server on localhost (real HTTP, real SSE)."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def make_agent_app(project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer) -> AppFactory:
+    """The real app with Conch's own agent talking to the fake server."""
+
+    def factory() -> ConchApp:
+        local = {"kind": "openai", "base_url": fake_llm.base_url, "model": "fake-model"}
+        config = ConchConfig(
+            shell=ShellConfig(source_bashrc=False),
+            agent=AgentConfig(default="local"),
+            agents={"local": local},
+        )
+        return ConchApp(project_dir, LoadedConfig(config, tmp_path / "config.toml"), load_plugins())
+
+    return factory
+
+
+async def ask(pilot: Pilot[None], text: str) -> AgentTurn:
+    """Send a line to the agent (the ? prefix) and wait for its turn to end."""
+    app = pilot.app
+    assert isinstance(app, ConchApp)
+    before = len(app.query(AgentTurn))
+    await submit(pilot, "?" + text)
+    await wait_for(pilot, lambda: len(app.query(AgentTurn)) > before)
+    turn = app.query(AgentTurn).last()
+    await wait_for(pilot, lambda: turn.ended)
+    await pilot.pause()
+    return turn
+
+
+async def answer_permission(pilot: Pilot[None], key: str) -> None:
+    """Wait out the type-ahead guard, as a person reading the request would, then answer."""
+    from conch.widgets.permission_prompt import ANSWER_GUARD, PermissionPrompt
+
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: any(not p.has_class("-decided") for p in app.query(PermissionPrompt))
+    )
+    await pilot.pause(ANSWER_GUARD + 0.05)
+    await pilot.press(key)

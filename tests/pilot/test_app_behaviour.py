@@ -87,7 +87,9 @@ async def test_agent_line_without_agent_says_none_is_configured(make_app: AppFac
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "please explain this repository")
-        await wait_for(pilot, lambda: bool(app.query(AgentTurn)) and app.query(AgentTurn).last().ended)
+        await wait_for(
+            pilot, lambda: bool(app.query(AgentTurn)) and app.query(AgentTurn).last().ended
+        )
         answer = app.query(AgentTurn).last().query_one(".-unavailable", Static)
         assert "No agent is configured" in str(answer.render())
         assert not app.query(CommandBlock)

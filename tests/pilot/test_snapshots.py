@@ -8,13 +8,17 @@ press would capture an empty block and still pass (NOTES.md).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from conch.widgets import command_block
+from conch.widgets import durations
+from conch.widgets.permission_prompt import PermissionPrompt
+from conch.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.modes import ExecutionMode
-from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
+from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
+from tests.pilot.conftest import AppFactory, ask, run_command, submit, wait_for, wait_for_shell
 
 SIZE = (100, 24)
 
@@ -22,7 +26,7 @@ SIZE = (100, 24)
 @pytest.fixture(autouse=True)
 def fixed_durations(monkeypatch: pytest.MonkeyPatch) -> None:
     """Command durations vary run to run; pin them so pictures compare."""
-    monkeypatch.setattr(command_block, "format_duration", lambda seconds: "12 ms")
+    monkeypatch.setattr(durations, "format_duration", lambda seconds: "12 ms")
 
 
 def in_mode(mode: ExecutionMode) -> Callable[[Pilot[None]], object]:
@@ -73,7 +77,9 @@ def test_no_agent_notice(snap_compare: Callable[..., bool], make_app: AppFactory
         app = pilot.app
         await wait_for_shell(pilot)
         await submit(pilot, "explain the build")
-        await wait_for(pilot, lambda: bool(app.query(AgentTurn)) and app.query(AgentTurn).last().ended)
+        await wait_for(
+            pilot, lambda: bool(app.query(AgentTurn)) and app.query(AgentTurn).last().ended
+        )
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run_before)
@@ -91,3 +97,61 @@ def test_running_command_takes_stdin(
         await pilot.pause(0.1)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_streamed_agent_answer(
+    snap_compare: Callable[..., bool], make_agent_app: AppFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(
+        text(
+            "Here is the plan:\n\n",
+            "1. read the **failing** test\n",
+            "2. fix `parse()`\n\n",
+            "```python\ndef parse(line):\n    return line.split()\n```\n",
+        )
+    )
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await wait_for_shell(pilot)
+        await ask(pilot, "how do we fix the parser?")
+
+    assert snap_compare(make_agent_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_tool_call_block(
+    snap_compare: Callable[..., bool],
+    make_agent_app: AppFactory,
+    fake_llm: FakeOpenAIServer,
+    project_dir: Path,
+) -> None:
+    (project_dir / "notes.txt").write_text("remember the milk\n")
+    fake_llm.script(tool_call("read_file", path="notes.txt"), text("Your notes mention milk."))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await wait_for_shell(pilot)
+        turn = await ask(pilot, "what do my notes say?")
+        turn.query_one(ToolCallBlock).collapsed = False
+        await pilot.pause()
+
+    assert snap_compare(make_agent_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_permission_prompt_with_diff(
+    snap_compare: Callable[..., bool],
+    make_agent_app: AppFactory,
+    fake_llm: FakeOpenAIServer,
+    project_dir: Path,
+) -> None:
+    (project_dir / "app.py").write_text("def greet():\n    return 'hi'\n")
+    fake_llm.script(
+        tool_call("edit_file", path="app.py", old_text="'hi'", new_text="'hello'"), text("Done.")
+    )
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await wait_for_shell(pilot)
+        await submit(pilot, "?say hello instead")
+        await wait_for(pilot, lambda: bool(app.query(PermissionPrompt)))
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_agent_app(), terminal_size=(100, 30), run_before=run_before)

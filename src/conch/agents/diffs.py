@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import os
 
 from conch.agents.events import FileDiff
+from conch_plugins.shell_mode.cwd import shorten_home
 
 
-def unified_diff(diff: FileDiff, context: int = 3) -> str:
+def display_path(path: str, base: str | None) -> str:
+    """``path`` relative to ``base`` when inside it (ACP sends absolute paths)."""
+    if base and os.path.isabs(path):
+        relative = os.path.relpath(path, base)
+        if not relative.startswith(".."):
+            return relative
+    return shorten_home(path) if os.path.isabs(path) else path
+
+
+def unified_diff(diff: FileDiff, context: int = 3, base: str | None = None) -> str:
     """The change as unified diff text; a new file shows every line added."""
     old = [] if diff.old_text is None else diff.old_text.splitlines(keepends=True)
     new = diff.new_text.splitlines(keepends=True)
-    before = "/dev/null" if diff.old_text is None else f"a/{diff.path}"
-    lines = difflib.unified_diff(old, new, before, f"b/{diff.path}", n=context)
+    shown = display_path(diff.path, base)
+    before = "/dev/null" if diff.old_text is None else f"a/{shown}"
+    lines = difflib.unified_diff(old, new, before, f"b/{shown}", n=context)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 

@@ -32,6 +32,7 @@ from conch.agents.events import (
     TurnContext,
     TurnEnded,
 )
+from conch.widgets import durations
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.plan_view import PlanView
 from conch.widgets.tool_call_block import ToolCallBlock
@@ -106,6 +107,11 @@ class AgentTurn(Vertical):
         self._started = time.monotonic()
         self._set_status("thinking…  (Esc cancels)")
 
+    @property
+    def _base(self) -> str | None:
+        """Paths in diffs are shown relative to the turn's frozen cwd."""
+        return self.context.cwd if self.context else None
+
     @staticmethod
     def _context_text(context: TurnContext) -> str:
         model = f" · {context.model}" if context.model else ""
@@ -121,7 +127,7 @@ class AgentTurn(Vertical):
             await self._write_thought(event.text)
         elif isinstance(event, ToolCall):
             self._thoughts = None
-            block = ToolCallBlock(event)
+            block = ToolCallBlock(event, self._base)
             self.tool_blocks[event.tool_call_id] = block
             await self._mount(block)
         elif isinstance(event, ToolCallUpdate):
@@ -146,7 +152,7 @@ class AgentTurn(Vertical):
         """PermissionHandler: ask the user here, in this turn, and wait for one key."""
         await self._end_segment()
         answer: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
-        prompt = PermissionPrompt(request, answer)
+        prompt = PermissionPrompt(request, answer, self._base)
         self._pending.append((answer, prompt))
         await self._mount(prompt)
         try:
@@ -170,13 +176,14 @@ class AgentTurn(Vertical):
             self.query_one(".agent-status").remove()
             return
         text, css_class = _ENDINGS.get(stop_reason, (f"ended: {stop_reason}", ""))
-        took = time.monotonic() - self._started
-        self._set_status(f"{text} · {took:.1f} s")
+        took = durations.format_duration(time.monotonic() - self._started)
+        self._set_status(f"{text} · {took}")
         if css_class:
             self.add_class(css_class)
 
     def _set_status(self, text: str) -> None:
-        self.query_one(".agent-status", Static).update(text)
+        for status in self.query(".agent-status").results(Static):
+            status.update(text)
 
     async def _mount(self, widget: Static | Vertical | Collapsible | Markdown) -> None:
         await self.mount(widget, before=self.query_one(".agent-status"))

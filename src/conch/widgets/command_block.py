@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.timer import Timer
 
 from conch.output_buffer import BoundedOutput
+from conch.widgets import durations
 from conch.widgets.output_view import OutputView
 from conch_plugins.shell_mode.command_result import (
     CommandResult,
@@ -84,7 +85,7 @@ class BlockSink(CommandSink):
 
 def describe_result(result: CommandResult, restarted: bool) -> tuple[str, str]:
     """The status text and its CSS class for a finished command."""
-    took = format_duration(result.duration)
+    took = durations.format_duration(result.duration)
     if result.shell_exited:
         note = "bash exited" + ("; started a new bash" if restarted else "")
         return f"✗ {note} · {took}", "-failed"
@@ -94,15 +95,6 @@ def describe_result(result: CommandResult, restarted: bool) -> tuple[str, str]:
         return f"✓ 0 · {took}", "-ok"
     reason = " interrupted" if result.interrupted else ""
     return f"✗ exit {result.exit_status}{reason} · {took}", "-failed"
-
-
-def format_duration(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest} s"
 
 
 class CommandBlock(OutputView):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.syntax import Syntax
 from textual.widgets import Static
 
-from conch.agents.diffs import diff_stats, unified_diff
+from conch.agents.diffs import diff_stats, display_path, unified_diff
 from conch.agents.events import FileDiff
 
 
@@ -15,8 +15,9 @@ class DiffView(Static):
     DiffView > .diff-view--title { text-style: bold; }
     """
 
-    def __init__(self, diff: FileDiff) -> None:
+    def __init__(self, diff: FileDiff, base: str | None = None) -> None:
         added, removed = diff_stats(diff)
         self.diff = diff
-        self.summary = f"{diff.path}  +{added} −{removed}"
-        super().__init__(Syntax(unified_diff(diff) or "(no changes)", "diff", theme="ansi_dark"))
+        self.summary = f"{display_path(diff.path, base)}  +{added} −{removed}"
+        text = unified_diff(diff, base=base) or "(no changes)"
+        super().__init__(Syntax(text, "diff", theme="ansi_dark"))

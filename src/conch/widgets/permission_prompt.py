@@ -7,15 +7,19 @@ of what was decided.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from conch.agents.events import Decision, PermissionOption, PermissionRequest
 from conch.widgets.diff_view import DiffView
+
+# Seconds after a request appears during which its answer keys are ignored.
+ANSWER_GUARD = 0.4
 
 _LETTERS = {"allow_once": "y", "allow_always": "a", "reject_once": "n", "reject_always": "N"}
 
@@ -43,10 +47,17 @@ class PermissionPrompt(Vertical, can_focus=True):
         Binding("n", "choose_kind('reject_once')", "Reject"),
     ]
 
-    def __init__(self, request: PermissionRequest, answer: asyncio.Future[Decision]) -> None:
+    def __init__(
+        self,
+        request: PermissionRequest,
+        answer: asyncio.Future[Decision],
+        base: str | None = None,
+    ) -> None:
         super().__init__()
+        self.base = base
         self.request = request
         self.answer = answer
+        self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         call = self.request.tool_call
@@ -56,12 +67,25 @@ class PermissionPrompt(Vertical, can_focus=True):
         if call.raw_input and not call.diffs:
             yield Static(call.raw_input, markup=False)
         for diff in call.diffs:
-            yield DiffView(diff)
-        keys = "   ".join(self._label(i, option) for i, option in enumerate(self.request.options))
-        yield Static(keys, classes="permission-keys", markup=False)
+            yield DiffView(diff, self.base)
+        yield Static(self._keys_text(), classes="permission-keys", markup=False)
+
+    def _keys_text(self) -> str:
+        return "   ".join(self._label(i, option) for i, option in enumerate(self.request.options))
 
     def on_mount(self) -> None:
+        self._shown_at = time.monotonic()
+        focused = self.app.focused
+        if isinstance(focused, Input) and focused.value:
+            # The user is typing: do not pull their keys into this request.
+            keys = self.query_one(".permission-keys", Static)
+            keys.update(self._keys_text() + "   (Tab to answer)")
+            return
         self.focus()
+
+    def _accepts_keys(self) -> bool:
+        """Keys typed ahead, before the request could be read, answer nothing."""
+        return time.monotonic() - self._shown_at >= ANSWER_GUARD
 
     def _label(self, index: int, option: PermissionOption) -> str:
         letter = _LETTERS.get(option.option_kind)
@@ -69,10 +93,12 @@ class PermissionPrompt(Vertical, can_focus=True):
         return f"[{keys}] {option.name}"
 
     def action_choose(self, index: int) -> None:
-        if 0 <= index < len(self.request.options):
+        if self._accepts_keys() and 0 <= index < len(self.request.options):
             self._decide(self.request.options[index])
 
     def action_choose_kind(self, kind: str) -> None:
+        if not self._accepts_keys():
+            return
         for option in self.request.options:
             if option.option_kind == kind:
                 self._decide(option)

@@ -10,8 +10,9 @@ from conch.agents.events import FileDiff, ToolCall, ToolCallUpdate
 from conch.widgets.diff_view import DiffView
 
 STATUS_ICONS = {"pending": "○", "in_progress": "◐", "completed": "✓", "failed": "✗"}
-KIND_ICONS = {"read": "📖", "edit": "✎", "delete": "🗑", "move": "→", "search": "🔍",
-              "execute": "$", "think": "…", "fetch": "⇣", "other": "⚙"}  # fmt: skip
+# Plain one-cell glyphs: emoji are two cells wide, or boxes, in many terminals.
+KIND_ICONS = {"read": "≡", "edit": "✎", "delete": "⌫", "move": "⇄", "search": "⌕",
+              "execute": "$", "think": "…", "fetch": "⇣", "other": "•"}  # fmt: skip
 # Tool output kept on screen; the agent got its own (truncated) copy.
 MAX_OUTPUT_CHARS = 20_000
 
@@ -24,8 +25,9 @@ class ToolCallBlock(Collapsible):
     ToolCallBlock .tool-output { height: auto; max-height: 20; overflow-y: auto; padding: 0 1; }
     """
 
-    def __init__(self, call: ToolCall) -> None:
+    def __init__(self, call: ToolCall, base: str | None = None) -> None:
         self.call = call
+        self.base = base
         self.output = call.content
         self.diff_count = 0
         super().__init__(title=self._title_text(), collapsed=not call.diffs)
@@ -64,7 +66,7 @@ class ToolCallBlock(Collapsible):
     def _add_diffs(self, diffs: tuple[FileDiff, ...]) -> None:
         contents = self.query_one(Collapsible.Contents)
         for diff in diffs:
-            contents.mount(DiffView(diff))
+            contents.mount(DiffView(diff, self.base))
             self.diff_count += 1
 
     def _title_text(self) -> str:
