@@ -2,8 +2,7 @@
 
 Each test starts ``conch`` in its own tmux server (120x40) with an isolated
 HOME and XDG directories, types with ``send-keys`` the way a person would and
-reads the screen with ``capture-pane``. Nothing is decided by a fixed sleep:
-``wait_for`` polls the screen every 50 ms and fails with the last screen.
+reads the screen with ``capture-pane``.
 
 The module is skipped only when tmux is not installed, because without a
 terminal multiplexer there is no terminal to drive.
@@ -11,239 +10,36 @@ terminal multiplexer there is no terminal to drive.
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
-import shutil
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
+from tests.e2e.conch_terminal import (
+    EXITED_MARK,
+    TMUX,
+    ConchTerminal,
+    block_lines,
+    block_status,
+    find_blocks,
+    is_finished,
+    launch_conch,
+    mode_badge,
+    named,
+    prompt_text,
+    status_line,
+)
+
 pytestmark = pytest.mark.skipif(
     TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
 )
 
-WIDTH, HEIGHT = 120, 40
-POLL = 0.05
-CONCH = Path(sys.executable).with_name("conch")
-EXITED_MARK = "CONCH-EXITED"
-
-Check = Callable[[str], object]
-
-
-class ConchTerminal:
-    """One Conch running in its own tmux server, driven like a person would."""
-
-    def __init__(self, socket: str, home: Path, workdir: Path) -> None:
-        self.socket = socket
-        self.home = home
-        self.workdir = workdir
-
-    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
-        assert TMUX is not None
-        return subprocess.run(
-            [TMUX, "-L", self.socket, *args],
-            check=True,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=10,
-        )
-
-    # -- typing ------------------------------------------------------------
-
-    def send(self, *keys: str) -> None:
-        """Press keys, named as tmux names them: "Enter", "C-c", "Up", "Escape"."""
-        self.tmux("send-keys", "-t", "conch", *keys)
-
-    def type(self, text: str) -> None:
-        """Type text literally (no key-name lookup)."""
-        self.tmux("send-keys", "-t", "conch", "-l", text)
-
-    def type_line(self, text: str) -> None:
-        self.type(text)
-        self.send("Enter")
-
-    # -- reading -----------------------------------------------------------
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "conch").stdout
-
-    def wait_for(self, predicate_or_text: str | Check, timeout: float = 10) -> str:
-        """Poll the screen until the text appears or the predicate is truthy."""
-        if isinstance(predicate_or_text, str):
-            text = predicate_or_text
-
-            def check(screen: str) -> object:
-                return text in screen
-
-            what = repr(text)
-        else:
-            check = predicate_or_text
-            what = getattr(check, "__name__", repr(check))
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if check(screen):
-                return screen
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out after {timeout} s waiting for {what}; screen:\n{screen}")
-            time.sleep(POLL)
-
-    def run(self, command: str, timeout: float = 10) -> str:
-        """Type a shell command, wait until its block is finished, return that block."""
-        before = count_blocks(self.screen(), command)
-        self.type_line(command)
-
-        def finished(screen: str) -> bool:
-            blocks = find_blocks(screen, command)
-            return len(blocks) > before and is_finished(blocks[-1])
-
-        finished.__name__ = f"block for {command!r} to finish"
-        return find_blocks(self.wait_for(finished, timeout), command)[-1]
-
-
-# -- reading the screen ----------------------------------------------------
-
-BLOCK_BAR = "▌"
-STATUS_RE = re.compile(r"^(✓ 0|✗ |⏱ )")
-
-
-def block_lines(screen: str) -> list[str]:
-    """Conversation lines with their left bar removed ('' between blocks)."""
-    lines = []
-    for line in screen.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(BLOCK_BAR):
-            lines.append(stripped[1:].strip())
-        else:
-            lines.append("")
-    return lines
-
-
-def find_blocks(screen: str, command: str) -> list[str]:
-    """Every command block for ``command`` on screen, as text, oldest first."""
-    lines = block_lines(screen)
-    blocks = []
-    for index, line in enumerate(lines):
-        if line.startswith(f"$ {command}  ") or line == f"$ {command}":
-            end = index
-            while end < len(lines) and lines[end]:
-                end += 1
-            blocks.append("\n".join(lines[index:end]))
-    return blocks
-
-
-def count_blocks(screen: str, command: str) -> int:
-    return len(find_blocks(screen, command))
-
-
-def is_finished(block: str) -> bool:
-    return any(STATUS_RE.match(line) for line in block.splitlines()[1:])
-
-
-def block_status(block: str) -> str:
-    statuses = [line for line in block.splitlines()[1:] if STATUS_RE.match(line)]
-    assert statuses, f"block has no status line:\n{block}"
-    return statuses[-1]
-
-
-def prompt_area(screen: str) -> list[str]:
-    """The prompt bar and footer: from the input box's top border down."""
-    lines = screen.splitlines()
-    tops = [i for i, line in enumerate(lines) if "▔▔▔▔" in line]
-    return lines[tops[-1] :] if tops else []
-
-
-BADGE_RE = re.compile(r"[◆$✦] (Auto|Shell|Agent)\b")
-
-
-def mode_badge(screen: str) -> str | None:
-    for line in prompt_area(screen):
-        match = BADGE_RE.search(line)
-        if match:
-            return match.group(0)
-    return None
-
-
-def prompt_text(screen: str) -> str:
-    """What the input line shows (typed text or placeholder)."""
-    for line in prompt_area(screen):
-        if BADGE_RE.search(line):
-            return line.split("▊", 1)[-1].rstrip("▎ ").strip()
-    return ""
-
-
-def status_line(screen: str) -> str:
-    """The line under the prompt: cwd (shortened with ~) and what runs."""
-    area = prompt_area(screen)
-    bottoms = [i for i, line in enumerate(area) if "▁▁▁▁" in line]
-    if not bottoms or bottoms[0] + 1 >= len(area):
-        return ""
-    return area[bottoms[0] + 1].strip().lstrip("█").strip()
-
-
-def _named(check: Check, name: str) -> Check:
-    check.__name__ = name  # type: ignore[attr-defined]
-    return check
-
-
-# -- the fixture -------------------------------------------------------------
-
 
 @pytest.fixture
 def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
-    # Own sub-folder: tests/conftest.py's autouse fixture already uses tmp_path/home.
-    root = tmp_path / "e2e"
-    home = root / "home"
-    home.mkdir(parents=True)
-    (home / ".bashrc").write_text("")
-    workdir = home / "work"
-    workdir.mkdir()
-    xdg = root / "xdg"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(xdg / "config"),
-        "XDG_STATE_HOME": str(xdg / "state"),
-        "XDG_DATA_HOME": str(xdg / "data"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TMPDIR": str(tmp_path),
-    }
-    assignments = " ".join(shlex.quote(f"{key}={value}") for key, value in env.items())
-    command = (
-        f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} '
-        f"--cwd {shlex.quote(str(workdir))}; echo {EXITED_MARK}; sleep 30"
-    )
-    socket = f"conch-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    terminal = ConchTerminal(socket, home, workdir)
-    terminal.tmux(
-        "-u", "-f", "/dev/null", "new-session", "-d", "-s", "conch",
-        "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(workdir), command,
-    )  # fmt: skip
-    socket_path = terminal.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
-    try:
-        # Fully painted: the prompt with its badge, and the footer's key bindings.
-        terminal.wait_for(
-            _named(lambda s: mode_badge(s) is not None and "^q Quit" in s, "the first screen"),
-            timeout=15,
-        )
+    with launch_conch(tmp_path) as terminal:
         yield terminal
-    finally:
-        subprocess.run(
-            [TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10
-        )
-        # kill-server leaves the socket file behind; don't litter /tmp/tmux-UID.
-        if socket_path:
-            Path(socket_path).unlink(missing_ok=True)
 
 
 # -- the tests ---------------------------------------------------------------
@@ -270,7 +66,7 @@ def test_a_commands_output_and_success_status_appear(conch: ConchTerminal) -> No
 @pytest.mark.e2e
 def test_cd_persists_and_the_status_line_shows_the_new_directory(conch: ConchTerminal) -> None:
     conch.run("mkdir -p sub/deeper && cd sub/deeper")
-    conch.wait_for(_named(lambda s: status_line(s) == "~/work/sub/deeper", "status ~/work/sub"))
+    conch.wait_for(named(lambda s: status_line(s) == "~/work/sub/deeper", "status ~/work/sub"))
     block = conch.run("pwd")
     assert block.splitlines()[0] == "$ pwd  ~/work/sub/deeper", block
     assert str(conch.workdir / "sub" / "deeper") in block.splitlines(), block
@@ -295,7 +91,7 @@ def test_ctrl_space_cycles_the_mode_badge_auto_shell_agent_auto(conch: ConchTerm
         ("◆ Auto", "Type a command or ask the agent"),
     ]:
         conch.send("C-Space")
-        screen = conch.wait_for(_named(lambda s, b=badge: mode_badge(s) == b, f"badge {badge}"))
+        screen = conch.wait_for(named(lambda s, b=badge: mode_badge(s) == b, f"badge {badge}"))
         assert placeholder in prompt_text(screen), screen
 
 
@@ -317,10 +113,10 @@ def test_ctrl_c_interrupts_a_running_sleep_and_the_prompt_is_usable_again(
     conch: ConchTerminal,
 ) -> None:
     conch.type_line("sleep 100")
-    conch.wait_for(_named(lambda s: "▶ sleep 100" in status_line(s), "sleep to be running"))
+    conch.wait_for(named(lambda s: "▶ sleep 100" in status_line(s), "sleep to be running"))
     conch.send("C-c")
     screen = conch.wait_for(
-        _named(
+        named(
             lambda s: any(is_finished(b) for b in find_blocks(s, "sleep 100")),
             "sleep to be interrupted",
         ),
@@ -328,7 +124,7 @@ def test_ctrl_c_interrupts_a_running_sleep_and_the_prompt_is_usable_again(
     )
     block = find_blocks(screen, "sleep 100")[-1]
     assert re.fullmatch(r"✗ exit 130 interrupted · .*", block_status(block)), block
-    conch.wait_for(_named(lambda s: status_line(s) == "~/work", "idle status line"))
+    conch.wait_for(named(lambda s: status_line(s) == "~/work", "idle status line"))
     after = conch.run("echo prompt-works")
     assert after.splitlines()[1] == "prompt-works", after
     assert block_status(after).startswith("✓ 0"), after
@@ -338,12 +134,12 @@ def test_ctrl_c_interrupts_a_running_sleep_and_the_prompt_is_usable_again(
 def test_text_typed_while_a_command_runs_reaches_its_stdin(conch: ConchTerminal) -> None:
     conch.type_line("read x; echo got:$x")
     screen = conch.wait_for(
-        _named(lambda s: "▶ read x; echo got:$x" in status_line(s), "read to be running")
+        named(lambda s: "▶ read x; echo got:$x" in status_line(s), "read to be running")
     )
     assert "Input for `read x; echo got:$x`" in prompt_text(screen), screen
     conch.type_line("typed into stdin")
     screen = conch.wait_for(
-        _named(
+        named(
             lambda s: any(is_finished(b) for b in find_blocks(s, "read x; echo got:$x")),
             "read block to finish",
         )
@@ -366,10 +162,10 @@ def test_a_vim_edit_round_trip_returns_to_the_conversation(conch: ConchTerminal)
 
     conch.wait_for(vim_screen)
     conch.type("ihello from vim")
-    conch.wait_for(_named(lambda s: s.splitlines()[0].startswith("hello from vim"), "typed text"))
+    conch.wait_for(named(lambda s: s.splitlines()[0].startswith("hello from vim"), "typed text"))
     conch.send("Escape")
     conch.type(":wq")
-    conch.wait_for(_named(lambda s: s.splitlines()[-1].startswith(":wq"), "the :wq command"))
+    conch.wait_for(named(lambda s: s.splitlines()[-1].startswith(":wq"), "the :wq command"))
     conch.send("Enter")
 
     def back_in_conch(screen: str) -> bool:
@@ -392,7 +188,7 @@ def test_exit_typed_in_shell_mode_starts_a_new_bash(conch: ConchTerminal) -> Non
     conch.run("export MARK=old-bash")
     assert conch.run("echo old:$MARK").splitlines()[1] == "old:old-bash"
     conch.send("C-Space")
-    conch.wait_for(_named(lambda s: mode_badge(s) == "$ Shell", "Shell mode"))
+    conch.wait_for(named(lambda s: mode_badge(s) == "$ Shell", "Shell mode"))
     conch.type_line("exit")
     screen = conch.wait_for("bash exited; started a new bash in ~/work.")
     block = find_blocks(screen, "exit")[-1]
@@ -419,14 +215,14 @@ def test_the_up_arrow_recalls_the_previous_command(conch: ConchTerminal) -> None
     conch.run("echo first-command")
     conch.run("echo recall-me")
     conch.send("Up")
-    conch.wait_for(_named(lambda s: prompt_text(s) == "echo recall-me", "recalled command"))
+    conch.wait_for(named(lambda s: prompt_text(s) == "echo recall-me", "recalled command"))
     conch.send("Up")
-    conch.wait_for(_named(lambda s: prompt_text(s) == "echo first-command", "older command"))
+    conch.wait_for(named(lambda s: prompt_text(s) == "echo first-command", "older command"))
     conch.send("Down")
-    conch.wait_for(_named(lambda s: prompt_text(s) == "echo recall-me", "newer command"))
+    conch.wait_for(named(lambda s: prompt_text(s) == "echo recall-me", "newer command"))
     conch.send("Enter")
     screen = conch.wait_for(
-        _named(
+        named(
             lambda s: [is_finished(b) for b in find_blocks(s, "echo recall-me")] == [True, True],
             "the rerun",
         )

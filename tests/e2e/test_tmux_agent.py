@@ -1,0 +1,85 @@
+"""Conch's own agent in a real terminal, talking HTTP to a scripted server.
+
+The server runs in the test process; Conch (in tmux) reaches it on
+127.0.0.1 through the config file, exactly as a user's config would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conch.widgets.permission_prompt import ANSWER_GUARD
+from tests.e2e.conch_terminal import TMUX, ConchTerminal, launch_conch, named
+from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
+
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
+)
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def conch(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
+    config = (
+        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
+        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
+    )
+    with launch_conch(tmp_path, config) as terminal:
+        yield terminal
+
+
+@pytest.mark.e2e
+def test_a_streamed_answer_appears_as_markdown(
+    conch: ConchTerminal, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(
+        text("Hello ", "from the **agent**.\n\n", "- first point\n", "- second point\n")
+    )
+    conch.type_line("?say hello")
+    screen = conch.wait_for(named(lambda s: "✓ done" in s, "the finished turn"))
+    assert "✦ say hello" in screen
+    assert "local · fake-model · in ~/work" in screen
+    assert "Hello from the agent." in screen
+    assert "• second point" in screen
+
+
+@pytest.mark.e2e
+def test_a_write_waits_for_permission_and_one_key_allows_it(
+    conch: ConchTerminal, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(
+        tool_call("write_file", path="hello.txt", content="hi there\n"), text("Wrote it.")
+    )
+    conch.type_line("?create hello.txt")
+    screen = conch.wait_for("[1/y] Allow once")
+    assert "+hi there" in screen, "the request shows the diff"
+    assert not (conch.workdir / "hello.txt").exists()
+    conch.wait_for(named(lambda s: "y Allow once" in s, "the footer offering the keys"))
+    # Keys typed within ANSWER_GUARD of the request appearing are type-ahead and ignored;
+    # a person reads the request first.
+    time.sleep(ANSWER_GUARD + 0.1)
+    conch.send("y")
+    screen = conch.wait_for(named(lambda s: "✓ done" in s, "the finished turn"))
+    assert "Allow once: Write hello.txt" in screen
+    assert (conch.workdir / "hello.txt").read_text() == "hi there\n"
+
+
+@pytest.mark.e2e
+def test_escape_cancels_a_long_answer(conch: ConchTerminal, fake_llm: FakeOpenAIServer) -> None:
+    fake_llm.script(text(*[f"word{i} " for i in range(300)], delay=0.05))
+    conch.type_line("?talk for a while")
+    conch.wait_for("word3")
+    conch.send("Escape")
+    screen = conch.wait_for(named(lambda s: "⊘ cancelled" in s, "the cancelled turn"))
+    assert "word299" not in screen
+    block = conch.run("echo shell-still-works")
+    assert "shell-still-works" in block
