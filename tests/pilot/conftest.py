@@ -129,3 +129,24 @@ async def answer_permission(pilot: Pilot[None], key: str) -> None:
     )
     await pilot.pause(ANSWER_GUARD + 0.05)
     await pilot.press(key)
+
+
+FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
+
+
+@pytest.fixture
+def make_acp_app(project_dir: Path, tmp_path: Path) -> Callable[[str], ConchApp]:
+    """The real app driving the scripted fake ACP agent (a real subprocess over stdio)."""
+
+    def factory(script: str) -> ConchApp:
+        import sys
+
+        fake = {"kind": "acp", "command": [sys.executable, str(FAKE_ACP_AGENT), script]}
+        config = ConchConfig(
+            shell=ShellConfig(source_bashrc=False),
+            agent=AgentConfig(default="fake"),
+            agents={"fake": fake},
+        )
+        return ConchApp(project_dir, LoadedConfig(config, tmp_path / "config.toml"), load_plugins())
+
+    return factory
