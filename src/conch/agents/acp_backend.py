@@ -71,15 +71,10 @@ class AcpBackend:
         self, text: str, context: TurnContext, permissions: PermissionHandler
     ) -> AsyncIterator[AgentEvent]:
         """Send one prompt; yield the agent's events as they arrive, TurnEnded last."""
-        self._cancel_requested = False
-        try:
-            running = await self._ensure_running(context)
-        except StartFailed as failure:
-            yield AgentError(failure.message, failure.hint)
-            yield TurnEnded("error")
-            return
+        running, failed = await self._start_for_turn(context)
         if running is None:
-            yield TurnEnded("cancelled")
+            for event in failed:
+                yield event
             return
         assert running.session_id is not None
         running.client.begin_turn(context, permissions)
@@ -142,15 +137,10 @@ class AcpBackend:
         Replayed user messages are not shown (Conch has no event for them).
         Agents without ``loadSession`` get an AgentError.
         """
-        self._cancel_requested = False
-        try:
-            running = await self._ensure_running(context, load_session_id=session_id)
-        except StartFailed as failure:
-            yield AgentError(failure.message, failure.hint)
-            yield TurnEnded("error")
-            return
+        running, failed = await self._start_for_turn(context, session_id)
         if running is None:
-            yield TurnEnded("cancelled")
+            for event in failed:
+                yield event
             return
         if running.session_id != session_id:
             if not running.supports_load:
@@ -170,6 +160,19 @@ class AcpBackend:
         yield TurnEnded("end_turn")
 
     # -- starting and forgetting ----------------------------------------------------
+
+    async def _start_for_turn(
+        self, context: TurnContext, load_session_id: str | None = None
+    ) -> tuple[AgentProcess | None, list[AgentEvent]]:
+        """The running agent for a new turn, or None and the events that end the turn."""
+        self._cancel_requested = False
+        try:
+            running = await self._ensure_running(context, load_session_id)
+        except StartFailed as failure:
+            return None, [AgentError(failure.message, failure.hint), TurnEnded("error")]
+        if running is None:
+            return None, [TurnEnded("cancelled")]
+        return running, []
 
     async def _ensure_running(
         self, context: TurnContext, load_session_id: str | None = None
