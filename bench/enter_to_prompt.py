@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import figures, header, isolate
+from benchlib.timed_app import make_timed_app
 
 WARMUP = 10
 RUNS = 100
@@ -62,36 +63,7 @@ async def bench_app() -> None:
     from textual import events
     from textual.widgets import Input
 
-    from conch.app import ConchApp, ShellCommandFinished, ShellStarted
-    from conch.config import load_config
-    from conch.plugin_host import load_plugins
-
-    class TimedApp(ConchApp):
-        """ConchApp that stamps the end of each command and every composed frame."""
-
-        def __init__(self) -> None:
-            super().__init__(WORK, load_config(), load_plugins())
-            self.started = asyncio.Event()
-            self.finished = asyncio.Event()
-            self.finished_at = 0.0
-            self.frames: list[float] = []
-
-        def on_shell_started(self, message: ShellStarted) -> None:
-            super().on_shell_started(message)
-            self.started.set()
-
-        def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
-            super().on_shell_command_finished(message)
-            self.finished_at = time.perf_counter()
-            self.finished.set()
-
-        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
-            # Private Textual hook: called with each composed update (headless too).
-            if renderable is not None:
-                self.frames.append(time.perf_counter())
-            super()._display(screen, renderable)
-
-    app = TimedApp()
+    app = make_timed_app(WORK)
     async with app.run_test(size=(120, 40)) as pilot:
         await asyncio.wait_for(app.started.wait(), 30)
         shell = app.session.shell

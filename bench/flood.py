@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import figures, header, isolate
+from benchlib.timed_app import make_timed_app
 from conch_plugins.shell_mode.command_result import CommandSink
 
 RUNS = 5
@@ -72,43 +73,11 @@ async def main_async() -> None:
     from textual import events
     from textual.widgets import Input
 
-    from conch.app import ConchApp, ShellCommandFinished, ShellStarted
-    from conch.config import load_config
-    from conch.plugin_host import load_plugins
     from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
-
-    class TimedApp(ConchApp):
-        def __init__(self) -> None:
-            super().__init__(WORK, load_config(), load_plugins())
-            self.started = asyncio.Event()
-            self.finished = asyncio.Event()
-            self.changed = asyncio.Event()
-            self.finished_at = 0.0
-            self.changed_at = 0.0
-            self.frames: list[float] = []
-
-        def on_shell_started(self, message: ShellStarted) -> None:
-            super().on_shell_started(message)
-            self.started.set()
-
-        def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
-            super().on_shell_command_finished(message)
-            self.finished_at = time.perf_counter()
-            self.finished.set()
-
-        def on_input_changed(self, event: Input.Changed) -> None:
-            self.changed_at = time.perf_counter()
-            self.changed.set()
-
-        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
-            # Private Textual hook: called with each composed update (headless too).
-            if renderable is not None:
-                self.frames.append(time.perf_counter())
-            super()._display(screen, renderable)
 
     bare = SessionShell(WORK, ShellOptions(source_bashrc=False))
     bare.start()
-    app = TimedApp()
+    app = make_timed_app(WORK)
     raw: list[float] = []
     shell: list[float] = []
     in_app: list[float] = []

@@ -1,0 +1,53 @@
+"""The real ConchApp, instrumented to stamp what the benches time.
+
+Imports Conch lazily: the bench scripts isolate their XDG dirs first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+
+def make_timed_app(work: Path) -> Any:
+    """A ConchApp in ``work`` that records shell start, each command's end, each
+    prompt edit (Input.Changed) and each composed frame."""
+    from textual.widgets import Input
+
+    from conch.app import ConchApp
+    from conch.config import load_config
+    from conch.plugin_host import load_plugins
+    from conch.shell_commands import ShellCommandFinished, ShellStarted
+
+    class TimedApp(ConchApp):
+        def __init__(self) -> None:
+            super().__init__(work, load_config(), load_plugins())
+            self.started = asyncio.Event()
+            self.finished = asyncio.Event()
+            self.changed = asyncio.Event()
+            self.finished_at = 0.0
+            self.changed_at = 0.0
+            self.frames: list[float] = []
+
+        def on_shell_started(self, message: ShellStarted) -> None:
+            super().on_shell_started(message)
+            self.started.set()
+
+        def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+            super().on_shell_command_finished(message)
+            self.finished_at = time.perf_counter()
+            self.finished.set()
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            self.changed_at = time.perf_counter()
+            self.changed.set()
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            # Private Textual hook: called with each composed update (headless too).
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+            super()._display(screen, renderable)
+
+    return TimedApp()
