@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Markdown
-
 from conch.app import ConchApp
+from conch.widgets.markdown_segment import MarkdownSegment
 from conch.widgets.plan_view import PlanView
 from conch.widgets.tool_call_block import ToolCallBlock
 from tests.pilot.conftest import answer_permission, ask, submit, wait_for, wait_for_shell
@@ -20,7 +19,7 @@ async def test_acp_agent_plan_and_answer_are_shown(make_acp_app: Callable[[str],
         turn = await ask(pilot, "plan the fix")
         plan = str(turn.query_one(PlanView).render())
         assert "☑ Read the code" in plan and "◐ Fix the bug" in plan
-        assert "planned" in "".join(m.source for m in turn.query(Markdown))
+        assert "planned" in "".join(m.source for m in turn.query(MarkdownSegment))
         assert turn.has_class("-ok")
 
 

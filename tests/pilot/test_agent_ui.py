@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Markdown
-
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.diff_view import DiffView
+from conch.widgets.markdown_segment import MarkdownSegment
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.tool_call_block import ToolCallBlock
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
@@ -23,7 +22,7 @@ from tests.pilot.conftest import (
 
 
 def shown_markdown(turn: AgentTurn) -> str:
-    return "".join(markdown.source for markdown in turn.query(Markdown))
+    return "".join(markdown.source for markdown in turn.query(MarkdownSegment))
 
 
 async def test_streamed_answer_is_rendered_as_markdown(

@@ -3,7 +3,9 @@
 Applies agent events (conch.agents.events) in order: message text streams
 into Markdown (a new segment after each tool call, so text and tools
 interleave as they happened), thoughts fold away, tool calls get blocks,
-the plan is shown once and updated in place.
+the plan is shown once and updated in place. Message text is shown by
+MarkdownSegment widgets, one per ~1,500 characters, so a long answer stays a
+handful of widgets; only the last segment is rendered again as text arrives.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Collapsible, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widget import Widget
+from textual.widgets import Collapsible, Static
 
 from conch.agents.events import (
     AgentError,
@@ -33,14 +35,19 @@ from conch.agents.events import (
     TurnEnded,
 )
 from conch.widgets import durations
+from conch.widgets.markdown_segment import MarkdownSegment
+from conch.widgets.markdown_split import find_cut
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.plan_view import PlanView
 from conch.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.cwd import shorten_home
 
-# Every Markdown append re-lays out the conversation (~25 ms for a long
-# answer); chunks arriving faster than this are handed over together.
-MESSAGE_FLUSH_INTERVAL = 0.08
+# Chunks arriving faster than this are shown together. Each hand-over costs
+# a re-render of the last segment (~3 ms) and a frame or two; at 20 a second
+# frames stay under 50 ms apart while text streams (bench/agent_stream.py).
+MESSAGE_FLUSH_INTERVAL = 0.05
+# Past this length the streamed segment is cut at a paragraph break (see
+# markdown_split): 800 to 3,000 measured the same; 1,500 re-renders in ~3 ms.
 SEGMENT_CHARS = 1500
 
 _ENDINGS = {
@@ -63,7 +70,8 @@ class AgentTurn(Vertical):
     }
     AgentTurn > .agent-prompt { padding: 0 1; text-style: bold; }
     AgentTurn > .agent-context { padding: 0 1; color: $text-muted; }
-    AgentTurn > Markdown { padding: 0 1; margin: 0; background: $surface; }
+    AgentTurn > MarkdownSegment { padding: 0 1; margin: 0 0 1 0; background: $surface; }
+    AgentTurn > MarkdownSegment.-open-fence { margin: 0; }
     AgentTurn > .agent-status { padding: 0 1; color: $text-muted; }
     AgentTurn.-ok > .agent-status { color: $success; }
     AgentTurn.-failed > .agent-status { color: $error; }
@@ -82,9 +90,9 @@ class AgentTurn(Vertical):
         self.answer_text = ""
         """All message text of the turn (for the journal, tests, the replay)."""
         self.tool_blocks: dict[str, ToolCallBlock] = {}
-        self._stream: MarkdownStream | None = None
+        self._live: MarkdownSegment | None = None
+        """The segment of the answer that text is streaming into."""
         self._unsent = ""
-        self._segment_size = 0
         self._flusher: Timer | None = None
         self._thoughts: Static | None = None
         self._thought_text = ""
@@ -185,38 +193,34 @@ class AgentTurn(Vertical):
         for status in self.query(".agent-status").results(Static):
             status.update(text)
 
-    async def _mount(self, widget: Static | Vertical | Collapsible | Markdown) -> None:
+    async def _mount(self, widget: Widget) -> None:
         await self.mount(widget, before=self.query_one(".agent-status"))
 
     async def _write_message(self, text: str) -> None:
         self.answer_text += text
         self._unsent += text
-        if self._stream is None:
-            markdown = Markdown()
-            await self._mount(markdown)
-            self._stream = Markdown.get_stream(markdown)
+        if self._live is None:
+            self._live = MarkdownSegment()
+            await self._mount(self._live)
             await self._flush_message()
         if self._flusher is None:
             self._flusher = self.set_interval(MESSAGE_FLUSH_INTERVAL, self._flush_message)
 
     async def _flush_message(self) -> None:
-        if not self._unsent or self._stream is None:
+        live = self._live
+        if not self._unsent or live is None:
             return
-        text, self._unsent = self._unsent, ""
-        boundary = text.rfind("\n\n")
-        if self._segment_size + len(text) > SEGMENT_CHARS and boundary >= 0 and "```" not in text:
-            # Start a fresh Markdown widget at a paragraph break: appending to
-            # a long document re-measures all of it on every flush.
-            await self._stream.write(text[: boundary + 2])
-            await self._stream.stop()
-            markdown = Markdown()
-            await self._mount(markdown)
-            self._stream = Markdown.get_stream(markdown)
-            self._segment_size = 0
-            text = text[boundary + 2 :]
-        self._segment_size += len(text)
-        if text:
-            await self._stream.write(text)
+        live.append(self._unsent)
+        self._unsent = ""
+        while len(live.source) > SEGMENT_CHARS:
+            cut = find_cut(live.source, SEGMENT_CHARS, live.preamble)
+            if cut is None:
+                break
+            # Split and mount before awaiting: no frame shows the rest twice or not at all.
+            live = self._live = live.split_off(cut)
+            await self.mount(live, before=self.query_one(".agent-status"))
+            if self._live is not live:
+                return  # the segment ended (a tool call) while it mounted
 
     async def _write_thought(self, text: str) -> None:
         self._thought_text += text
@@ -232,7 +236,4 @@ class AgentTurn(Vertical):
             self._flusher.stop()
             self._flusher = None
         await self._flush_message()
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-            self._segment_size = 0
+        self._live = None
