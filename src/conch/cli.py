@@ -19,7 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent", metavar="NAME", help="the agent for this run (see `conch agents`)"
     )
     parser.add_argument(
-        "command", nargs="?", choices=["agents"], help="agents: list configured and preset agents"
+        "command",
+        nargs="?",
+        choices=["agents", "route"],
+        help="agents: list configured and preset agents; "
+        "route: print Auto mode's decision (shell, agent, ask) for each line on stdin",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="with route: add a tab and the reason"
     )
     return parser
 
@@ -54,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.isdir(cwd):
         print(f"conch: --cwd {args.cwd!r} is not a directory", file=sys.stderr)
         return 2
+    if args.command == "route":
+        from conch.route_cli import run
+
+        return run(args.explain, cwd)
     from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import PluginLoadError, load_plugins

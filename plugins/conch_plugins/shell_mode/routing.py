@@ -1,30 +1,31 @@
-"""Decide where a submitted line goes: the session shell or the agent.
+"""Decide where a submitted line goes: the session shell, the agent, or ask the user.
 
 Per-line overrides win in every mode: ``!`` sends to the shell, ``?`` to the
-agent (the prefix is stripped). In Auto mode a line is shell when its first
-word is something bash would run (alias, function, builtin, keyword,
-executable, a path) or it starts with shell syntax; otherwise agent.
+agent (the prefix is stripped). Shell and Agent modes send everything their way.
+In Auto mode route_decision.decide() reads the line against the user's real
+command set: shell syntax and commands go to the shell, a command word followed
+by prose and replies go to the agent, a mistyped command goes to the shell with a
+suggested correction, and a line that reads both ways is ``ask``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
+from conch_plugins.shell_mode.route_decision import decide
 
 SHELL_PREFIX = "!"
 AGENT_PREFIX = "?"
-
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
-_FIRST_WORD = re.compile(r"^[^\s;|&<>()]+")
 
 
 class Target(StrEnum):
     SHELL = "shell"
     AGENT = "agent"
+    ASK = "ask"
+    """Auto mode could not tell: the front end asks whether to run it or send it."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Route:
     target: Target
     text: str
     reason: str
+    suggestion: str | None = None
+    """For a mistyped command (``gti status``), the line as probably meant."""
 
 
 def route_line(line: str, mode: ExecutionMode, index: CommandIndex) -> Route:
@@ -47,16 +50,7 @@ def route_line(line: str, mode: ExecutionMode, index: CommandIndex) -> Route:
         return Route(Target.SHELL, line, "Shell mode")
     if mode is ExecutionMode.AGENT:
         return Route(Target.AGENT, stripped, "Agent mode")
-    return _route_auto(line, stripped, index)
-
-
-def _route_auto(line: str, stripped: str, index: CommandIndex) -> Route:
-    if stripped[:1] in {"(", "{", "/", "."} or stripped.startswith("~/"):
-        return Route(Target.SHELL, line, "starts with shell syntax or a path")
-    if _ASSIGNMENT.match(stripped):
-        return Route(Target.SHELL, line, "starts with a variable assignment")
-    match = _FIRST_WORD.match(stripped)
-    word = match.group(0) if match else ""
-    if index.is_command(word):
-        return Route(Target.SHELL, line, f"`{word}` is a command")
-    return Route(Target.AGENT, stripped, f"`{word}` is not a command")
+    decision = decide(line, index)
+    target = Target(decision.target)
+    text = line if target is Target.SHELL else stripped
+    return Route(target, text, decision.reason, decision.suggestion)

@@ -1,0 +1,252 @@
+"""Decide, before anything runs, whether an Auto-mode line is shell, agent, or ask.
+
+The rule (bench/routing_corpus/README.md): real shell syntax is shell; a command word followed
+by prose is not run; a near miss of a command is a typo and goes to the shell (where it fails
+and Conch offers the correction), never to the agent; a reply to the agent is agent; when both
+readings are plausible the answer is ``ask``. Decisions use the user's real command set and
+cost tens of microseconds: no process, no parser library, nothing run.
+
+After a line has run and failed, ``error_offer`` says what to offer: the agent, for a line
+that reads as a request, or the corrected command, for a typo.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.natural_language import (
+    FUNCTION_WORDS,
+    REPLIES,
+    SUBCOMMAND_TOOLS,
+    TEXT_COMMANDS,
+    WORD_WEIGHTS,
+    arguments_score,
+    is_english,
+    looks_pasted,
+    reads_as_request,
+    word_set,
+)
+from conch_plugins.shell_mode.shell_words import ShellWords, split_shell
+from conch_plugins.shell_mode.typo_check import find_correction, is_popular, suggest_correction
+
+RouteTarget = Literal["shell", "agent", "ask"]
+
+# Bare words that are a command and a reply alike (README "either"): ask.
+AMBIGUOUS_ALONE = word_set("test help time wait true false go more last info kill nvm quit :q")
+# Commands that, followed by plain words, are still a reply: "nice work", "yes please".
+REPLY_COMMANDS = word_set("yes y no n nice continue done cancel ok okay sure stop")
+IDIOMS = frozenset({"who am i"})
+_CLOSERS = {"for": "done", "while": "done", "until": "done", "select": "done", "if": "fi"}
+_CLOSERS |= {"case": "esac", "{": "}", "[[": "]]", "((": "))"}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_NOUN = re.compile(r"[a-z][a-z-]{2,}")
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
+_TRAILING = re.compile(r"[?,!.:;]+$")
+_STRONG_OPERATORS = frozenset({"|", "||", "&&", ";", "&", "|&", "<<", "<<-", "<<<", "\n"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where an Auto-mode line goes, why, and the corrected command for a typo."""
+
+    target: RouteTarget
+    reason: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What to offer after a shell error: send the line to the agent, or run a correction."""
+
+    kind: Literal["agent", "correction"]
+    text: str
+    """The line to send to the agent, or the corrected command to run."""
+    message: str
+
+
+def decide(line: str, index: CommandIndex) -> Decision:
+    """Route one Auto-mode line; nothing is run."""
+    stripped = line.strip()
+    if not stripped:
+        return Decision("shell", "empty line")
+    if stripped.startswith("$ "):
+        fixed = suggest_correction(stripped, index)
+        return Decision("shell", "starts with a copied prompt sign `$`", fixed)
+    if looks_pasted(line.rstrip()):
+        return Decision("agent", "reads as pasted output or code")
+    words = split_shell(stripped)
+    first = words.first_word
+    lead = words.leading_operator
+    if lead not in (None, "("):
+        # "> this is what the docs say" is quoted text; run, it would truncate a file.
+        if _prose(words) >= 1.0 and len(words.operators) == 1:
+            return Decision("agent", f"starts with `{lead}` but reads as quoted prose")
+        return Decision("shell", f"starts with the shell operator `{lead}`")
+    if not words.commands:
+        return Decision("shell", "only shell syntax")
+    if _ASSIGNMENT.match(first):
+        return Decision("shell", "starts with a variable assignment")
+    if first.startswith("!") and first[1:2] not in ("", " "):
+        return Decision("shell", f"`{first}` is a history expansion")
+    alone = _alone(words)
+    decision = _decide_alone(alone, first, index) if alone is not None else None
+    if decision is not None:
+        return decision
+    if _is_structure(words):
+        return Decision("shell", f"a compound command (`{first}` … )")
+    prose = _prose(words)
+    if index.is_command(first) or _is_path(first) or words.leading_operator == "(":
+        return _decide_command(stripped, first, words, prose)
+    return _decide_unknown(stripped, first, words, prose, index)
+
+
+def _alone(words: ShellWords) -> str | None:
+    """The one word of a one-word line, lowercased without trailing punctuation."""
+    if len(words.tokens) != 1 or words.leading_operator is not None:
+        return None
+    return _TRAILING.sub("", words.first_word).lower() or words.first_word
+
+
+def _decide_alone(bare: str, first: str, index: CommandIndex) -> Decision | None:
+    """A one-word line: a reply, an ambiguous word, a command, or None (decide as usual)."""
+    if bare in AMBIGUOUS_ALONE:
+        return Decision("ask", f"`{bare}` alone is a command and a reply")
+    if bare in REPLIES or bare.isdigit() or (first[-1:] in "?!" and first[:1].isalpha()):
+        return Decision("agent", f"`{first}` reads as a reply")
+    if index.is_command(first) or _is_path(first):
+        return Decision("shell", f"`{first}` is a command")
+    return None
+
+
+def _decide_command(stripped: str, first: str, words: ShellWords, prose: float) -> Decision:
+    if stripped.lower() in IDIOMS:
+        return Decision("shell", f"`{stripped}` is a command")
+    only_words = len(words.tokens) == len(words.commands[0])
+    tail = words.commands[0][1:]
+    if first.lower() in REPLY_COMMANDS and only_words and all(map(_PLAIN_WORD.fullmatch, tail)):
+        return Decision("agent", f"`{first}` followed by words reads as a reply")
+    if prose < 1.0:
+        return Decision("shell", f"`{first}` is a command")
+    if not _has_strong_syntax(words):
+        return Decision("agent", f"`{first}` is a command, but the rest reads as prose")
+    if prose >= 2.0 and first not in TEXT_COMMANDS:
+        return Decision("ask", "shell syntax, but it reads as a question")
+    return Decision("shell", f"`{first}` is a command")
+
+
+def _decide_unknown(
+    stripped: str, first: str, words: ShellWords, prose: float, index: CommandIndex
+) -> Decision:
+    lower = first.lower()
+    if not _IDENTIFIER.fullmatch(first) or lower in FUNCTION_WORDS or lower in REPLIES:
+        return Decision("agent", f"`{first}` is not a command")
+    correction = find_correction(stripped, index)
+    if correction is not None:
+        typo = f"`{first}` looks like a typo of `{correction.command}`"
+        # An English word ("got", "makes") is a slip only when it is one key from a
+        # command people type all the time and nothing after it reads as prose.
+        sure_slip = correction.rank <= 1 and is_popular(correction.command) and prose == 0
+        if is_english(lower) and not sure_slip:
+            return Decision("agent", f"`{first}` is not a command and the line reads as prose")
+        if prose < 1.0:
+            return Decision("shell", typo, correction.text)
+        if correction.rank <= 1:
+            return Decision("ask", f"{typo}, but the rest reads as prose", correction.text)
+        return Decision("agent", f"`{first}` is not a command and the rest reads as prose")
+    if prose < 0.5 and (_has_strong_syntax(words) or _has_flags(words)):
+        return Decision("shell", f"`{first}` is not installed, but the line reads as a command")
+    return Decision("agent", f"`{first}` is not a command")
+
+
+def _prose(words: ShellWords) -> float:
+    """How much the line reads as English: contractions, punctuation, function words."""
+    score = float(words.contractions)
+    first = words.first_word
+    if first[-1:] in ",?" and first[:1].isalpha():
+        score += 1.0
+    tail = [word.lower() for word in words.commands[0][1:3]] if words.commands else []
+    if first in SUBCOMMAND_TOOLS:
+        tail = []
+    # A command's first argument is rarely "with", "on", "it", "the", or "a" before a word.
+    if (tail and len(tail[0]) > 1 and WORD_WEIGHTS.get(tail[0], 0.0) >= 0.5) or (
+        tail[:1] == ["a"] and len(tail) == 2 and _NOUN.fullmatch(tail[1])
+    ):
+        score += 0.5
+    for command in words.commands:
+        score += arguments_score(command)
+    return score
+
+
+def _is_structure(words: ShellWords) -> bool:
+    """A loop, if, case, group or function definition, closed."""
+    first = words.first_word
+    closer = _CLOSERS.get(first)
+    if closer is not None:
+        return any(command[0] == closer for command in words.commands[1:]) or (
+            closer in words.commands[0][1:]
+        )
+    tokens = words.tokens
+    return len(tokens) >= 3 and tokens[1] == (True, "(") and tokens[2] == (True, ")")
+
+
+def _has_strong_syntax(words: ShellWords) -> bool:
+    if any(op in _STRONG_OPERATORS or op[-1] in "<>" for op in words.operators):
+        return True
+    return any("$(" in w or "`" in w for command in words.commands for w in command)
+
+
+def _has_flags(words: ShellWords) -> bool:
+    return any(w.startswith("-") and len(w) > 1 for w in words.commands[0][1:])
+
+
+def _is_path(word: str) -> bool:
+    return "/" in word or word.startswith((".", "~"))
+
+
+def error_offer(
+    line: str, exit_status: int | None, output: str, index: CommandIndex | None = None
+) -> Offer | None:
+    """After a shell error, what to offer: the agent for a request, a correction for a typo.
+
+    ``output`` is what the command printed (stdout and stderr). Returns None when the
+    failure is not one Conch understands (an ordinary non-zero exit, a signal).
+    """
+    if exit_status is None or not 1 <= exit_status <= 127 or not is_usage_error(output):
+        return None
+    if reads_as_request(line):
+        return Offer("agent", line.strip(), "This reads as a request: send it to the agent?")
+    fixed = suggest_correction(line, index) if index is not None else None
+    fixed = fixed or _tool_suggestion(line, output)
+    if fixed is not None:
+        return Offer("correction", fixed, f"Did you mean `{fixed}`?")
+    return None
+
+
+_USAGE_ERRORS = re.compile(
+    r"command not found|No such file or directory|syntax error|unexpected EOF"
+    r"|unknown (?:option|command|subcommand|target|argument|flag|shorthand flag)"
+    r"|(?:invalid|unrecognized|illegal|unrecognised) (?:option|argument|command|subcommand)"
+    r"|is not a [\w-]+ command|No rule to make target|invalid choice|unexpected argument"
+    r"|Unknown (?:command|option)|no such (?:command|option|subcommand)|[Uu]sage:"
+    r"|arguments must be process or job IDs|(?:unary|binary) operator expected"
+    r"|too many arguments|numeric argument required|not a valid identifier",
+)
+_TOOL_HINT = re.compile(r"The most similar commands? (?:is|are)\s*\n\s*(\S+)")
+
+
+def is_usage_error(output: str) -> bool:
+    """True when ``output`` says the command line itself was wrong (not found, bad option)."""
+    return _USAGE_ERRORS.search(output) is not None
+
+
+def _tool_suggestion(line: str, output: str) -> str | None:
+    """git's own "The most similar command is …" applied to the line."""
+    hint = _TOOL_HINT.search(output)
+    words = line.split()
+    if hint is None or len(words) < 2:
+        return None
+    return " ".join([words[0], hint.group(1), *words[2:]])

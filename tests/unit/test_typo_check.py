@@ -1,0 +1,108 @@
+"""typo_check: near misses of the user's real commands and the line as it was meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.typo_check import (
+    find_correction,
+    near_command,
+    slip_rank,
+    suggest_correction,
+)
+
+_NAMES = "git python3 make grep ls cat clear npm docker kubectl touch mkdir find sl"
+COMMANDS = _NAMES.split()
+
+
+def make_index(bin_dir: Path, names: list[str]) -> CommandIndex:
+    bin_dir.mkdir(exist_ok=True)
+    for name in names:
+        (bin_dir / name).write_text("#!/bin/sh\n")
+        (bin_dir / name).chmod(0o755)
+    index = CommandIndex()
+    index.refresh_path(str(bin_dir))
+    return index
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> CommandIndex:
+    return make_index(tmp_path / "bin", COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [
+        ("gti status", "git status"),
+        ("pyhton3 app.py", "python3 app.py"),
+        ("claer", "clear"),
+        ("cler", "clear"),
+        ("cd..", "cd .."),
+        ("cd~", "cd ~"),
+        ("ls-la", "ls -la"),
+        ("gi tstatus", "git status"),
+        ("gitp ull", "git pull"),
+        ("l s", "ls"),
+        ("$ npm install", "npm install"),
+        ("lls", "ls"),
+        ("ks -la", "ls -la"),
+        ("gepr foo *.py", "grep foo *.py"),
+        ("kubeclt get pods", "kubectl get pods"),
+        ("mkdri -p src/utils", "mkdir -p src/utils"),
+        ("exti", "exit"),
+    ],
+)
+def test_a_mistyped_command_word_is_corrected(line: str, meant: str, index: CommandIndex) -> None:
+    assert suggest_correction(line, index) == meant
+
+
+def test_the_rest_of_the_line_is_kept_exactly(index: CommandIndex) -> None:
+    line = 'gti commit  -m "wip:  two spaces"'
+    assert suggest_correction(line, index) == 'git commit  -m "wip:  two spaces"'
+
+
+@pytest.mark.parametrize("line", ["git status", "sl", "hello there", "x", "README.md", ""])
+def test_a_command_or_an_unrelated_word_gets_no_correction(line: str, index: CommandIndex) -> None:
+    assert suggest_correction(line, index) is None
+
+
+def test_swapped_letters_rank_above_a_neighbouring_key_above_a_missing_letter() -> None:
+    assert slip_rank("gti", "git") == 0
+    assert slip_rank("ks", "ls") == 1
+    assert slip_rank("pwdd", "pwd") == 1
+    assert slip_rank("cler", "clear") == 2
+    assert slip_rank("gepr", "grep") == 3
+    assert slip_rank("xyz", "git") is None
+
+
+def test_a_missing_letter_on_a_two_letter_command_is_not_a_slip() -> None:
+    assert slip_rank("idk", "id") is None
+    assert slip_rank("fyi", "fi") is None
+
+
+def test_an_alias_or_function_is_a_correction_target(index: CommandIndex) -> None:
+    assert near_command("gts", index) is None
+    index.aliases = {"gst"}
+    assert near_command("gts", index) == ("gst", 0)
+    index.functions = {"deploy_app"}
+    assert suggest_correction("deplyo_app now", index) == "deploy_app now"
+
+
+def test_a_new_executable_is_seen_after_the_path_is_read_again(
+    tmp_path: Path, index: CommandIndex
+) -> None:
+    assert suggest_correction("tmxu ls", index) is None
+    make_index(tmp_path / "bin", ["tmux"])
+    index.refresh_path(str(tmp_path / "bin"))
+    assert suggest_correction("tmxu ls", index) == "tmux ls"
+
+
+def test_the_correction_names_the_command_and_how_likely_the_slip_is(
+    index: CommandIndex,
+) -> None:
+    correction = find_correction("gti push", index)
+    assert correction is not None
+    assert (correction.command, correction.rank) == ("git", 0)
