@@ -26,12 +26,14 @@ from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore
 from conch.shell_commands import ShellCommands
+from conch.widgets.ask_choice import AskChoice, Choice
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation import Conversation
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
+from conch_plugins.shell_mode.natural_language import reads_as_request
 from conch_plugins.shell_mode.routing import Target
 from conch_plugins.shell_mode.session_shell import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
@@ -146,7 +148,10 @@ class ConchApp(ShellCommands, AgentTurns):
         self.prompt_bar.forget_recall()
         self.history.append(text, mode.value, self.cwd_provider.cwd)
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
-        if route.target is Target.SHELL:
+        if route.target is Target.ASK:
+            recommended: Choice = "agent" if reads_as_request(route.text) else "shell"
+            self.conversation.add_block(AskChoice(route.text, recommended, route.suggestion))
+        elif route.target is Target.SHELL:
             self.run_shell_command(route.text, raw_line=text)
         elif route.text.strip().lower() in QUIT_WORDS:
             self.exit()
@@ -156,6 +161,16 @@ class ConchApp(ShellCommands, AgentTurns):
     # -- the real terminal for full-screen programs ------------------------------
 
     # -- actions ------------------------------------------------------------------
+
+    def on_ask_choice_chosen(self, message: AskChoice.Chosen) -> None:
+        """The answer to an Auto-mode question: now, and only now, the line goes somewhere."""
+        if message.choice == "shell":
+            self.run_shell_command(message.text)
+        elif message.choice == "agent":
+            self.ask_agent(message.text)
+        else:
+            self.prompt_bar.input.value = message.text
+        self.prompt_bar.input.focus()
 
     def action_history_previous(self) -> None:
         self.prompt_bar.recall_previous()

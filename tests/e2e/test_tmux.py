@@ -11,11 +11,13 @@ terminal multiplexer there is no terminal to drive.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conch.widgets.ask_choice import ANSWER_GUARD as ASK_GUARD
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
     TMUX,
@@ -78,7 +80,14 @@ def test_a_failing_command_shows_its_exit_status(conch: ConchTerminal) -> None:
     block = conch.run("sh -c 'echo oops >&2; exit 3'")
     assert "oops" in block.splitlines(), block
     assert re.fullmatch(r"✗ exit 3 · \d+ ms", block_status(block)), block
-    block = conch.run("false")
+    # Bare `false` is a command and a reply: Auto mode asks; Enter takes "shell".
+    conch.type_line("false")
+    conch.wait_for("Run this in the shell, or send it to the agent?")
+    time.sleep(ASK_GUARD + 0.1)  # a person reads the question before answering
+    conch.send("Enter")
+    screen = conch.wait_for(named(lambda s: any(is_finished(b) for b in find_blocks(s, "false")),
+                                  "the false block to finish"))  # fmt: skip
+    block = find_blocks(screen, "false")[-1]
     assert block_status(block).startswith("✗ exit 1 ·"), block
 
 

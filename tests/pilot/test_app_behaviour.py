@@ -352,3 +352,38 @@ async def test_input_the_command_never_read_is_given_back_not_run(make_app: AppF
         block = app.query(CommandBlock).last()
         assert "should-not-exist" not in block_text(block)
         assert "status-check" in block_text(block)
+
+
+async def test_an_ambiguous_line_asks_and_enter_takes_the_recommended_choice(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.ask_choice import ANSWER_GUARD, AskChoice
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "true")
+        ask = app.query_one(AskChoice)
+        assert ask.recommended == "shell"
+        assert not app.query(CommandBlock), "nothing runs before the answer"
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
+        assert app.query(CommandBlock).last().command == "true"
+        assert app.focused is app.prompt_bar.input
+
+
+async def test_a_typo_followed_by_prose_offers_the_correction(make_app: AppFactory) -> None:
+    from conch.widgets.ask_choice import ANSWER_GUARD, AskChoice
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "gti status please")
+        await wait_for(pilot, lambda: bool(app.query(AskChoice)))
+        ask = app.query_one(AskChoice)
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        await pilot.press("escape")
+        assert app.prompt_bar.input.value == "gti status please"
+        assert not app.query(CommandBlock) and not app.query(AgentTurn)
+        assert ask.answered

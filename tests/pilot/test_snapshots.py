@@ -155,3 +155,18 @@ def test_permission_prompt_with_diff(
         await pilot.pause(0.1)
 
     assert snap_compare(make_agent_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_ask_choice_for_an_ambiguous_line(
+    snap_compare: Callable[..., bool], make_app: AppFactory
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        from conch.widgets.ask_choice import AskChoice
+
+        app = pilot.app
+        await wait_for_shell(pilot)
+        await submit(pilot, "gti status please")
+        await wait_for(pilot, lambda: bool(app.query(AskChoice)))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
