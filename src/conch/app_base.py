@@ -56,3 +56,11 @@ class ConchAppBase(App[None]):
     @cached_property
     def cwd_provider(self) -> WorkingDirProvider:
         return self.query_one(WorkingDirProvider)
+
+    def ask_agent(self, text: str) -> None:
+        """Queue a prompt for the agent (implemented by the AgentTurns role)."""
+        raise NotImplementedError
+
+    def run_shell_command(self, command: str, raw_line: str = "") -> None:
+        """Run a line in the session shell (implemented by the ShellCommands role)."""
+        raise NotImplementedError

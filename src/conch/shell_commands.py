@@ -19,11 +19,14 @@ from conch.agents.shell_context import ShellActivity, is_private
 from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
 from conch.widgets.command_block import CommandBlock
+from conch.widgets.error_offer import ErrorOffer
 from conch.widgets.notice import Notice
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.route_decision import error_offer
 from conch_plugins.shell_mode.shell_session import RunOutcome
+from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
 _BLOCK_CHROME = 6
@@ -83,6 +86,7 @@ class ShellCommands(ConchAppBase):
         outcome = message.outcome
         block = message.block
         block.finish(outcome.result, outcome.restarted)
+        self._offer_help(block, outcome)
         if not is_private(block.raw_line, self.config.agent.private_prefix):
             activity = ShellActivity(block.command, outcome.result.exit_status, block.cwd,
                                      block.output.text())  # fmt: skip
@@ -100,6 +104,33 @@ class ShellCommands(ConchAppBase):
         if outcome.restart_error:
             text = f"bash exited and could not be restarted: {outcome.restart_error}"
             self.conversation.add_block(Notice(text, "error"))
+
+    def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
+        """After a failure that reads as a request or a typo: offer, never act."""
+        for old in self.query(ErrorOffer):
+            old.dismiss_quietly()
+        result = outcome.result
+        if result.succeeded or result.interrupted or result.shell_exited:
+            return
+        output = block.output.text()
+        if unfinished_reason(result.exit_status, output):
+            return  # the block already says what is missing; it is not a request
+        offer = error_offer(block.command, result.exit_status, output, self.session.index)
+        if offer is not None:
+            self.conversation.add_block(ErrorOffer(offer))
+
+    def on_error_offer_accepted(self, message: ErrorOffer.Accepted) -> None:
+        self.prompt_bar.input.focus()
+        if message.offer.kind == "correction":
+            self.run_shell_command(message.offer.text)
+        else:
+            self.ask_agent(message.offer.text)
+
+    def on_error_offer_dismissed(self, message: ErrorOffer.Dismissed) -> None:
+        prompt = self.prompt_bar.input
+        prompt.focus()
+        if message.key:
+            prompt.insert_text_at_cursor(message.key)
 
     def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
         """Lines typed for a command that never read them: shown, never run.

@@ -387,3 +387,55 @@ async def test_a_typo_followed_by_prose_offers_the_correction(make_app: AppFacto
         assert app.prompt_bar.input.value == "gti status please"
         assert not app.query(CommandBlock) and not app.query(AgentTurn)
         assert ask.answered
+
+
+async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "gti --version")
+        offer = app.query_one(ErrorOffer)
+        assert offer.offer.kind == "correction" and offer.offer.text == "git --version"
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(CommandBlock).last().command == "git --version"
+                       and app.running_block is None)  # fmt: skip
+        assert "git version" in block_text(app.query(CommandBlock).last())
+
+
+async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "!make the failing tests pass")
+        offer = app.query_one(ErrorOffer)
+        assert offer.offer.kind == "agent"
+        assert not app.query(AgentTurn), "never sent without the user's key"
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
+        assert app.query(AgentTurn).last().prompt == "make the failing tests pass"
+
+
+async def test_any_other_key_dismisses_the_offer_and_reaches_the_prompt(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "gti --version")
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        await pilot.press("l", "s")
+        assert app.query_one(ErrorOffer).done
+        assert app.prompt_bar.input.value == "ls"
+        assert app.query(CommandBlock).last().command == "gti --version"

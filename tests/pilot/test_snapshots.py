@@ -170,3 +170,28 @@ def test_ask_choice_for_an_ambiguous_line(
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def _failed_then_offer(line: str) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        from conch.widgets.error_offer import ErrorOffer
+
+        app = pilot.app
+        await wait_for_shell(pilot)
+        await run_command(pilot, line)
+        await wait_for(pilot, lambda: bool(app.query(ErrorOffer)))
+        await pilot.pause()
+
+    return run_before
+
+
+def test_did_you_mean_offer(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
+    run_before = _failed_then_offer("gti --version")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_send_to_agent_offer_after_an_error(
+    snap_compare: Callable[..., bool], make_app: AppFactory
+) -> None:
+    run_before = _failed_then_offer("!make the failing tests pass")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -83,7 +83,7 @@ class PromptBar(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("", classes="mode-badge")
-            yield PromptInput(id="prompt-input")
+            yield PromptInput(id="prompt-input", select_on_focus=False)
         yield Static("", classes="prompt-status", markup=False)
 
     def on_mount(self) -> None:
