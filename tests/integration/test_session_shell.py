@@ -606,3 +606,25 @@ def test_a_line_the_program_never_read_is_returned_not_run(make_shell: MakeShell
     nxt = shell.execute("echo next", timeout=10)
     assert nxt.exit_status == 0
     assert shell.query("echo in-step", timeout=10).strip() == "in-step"
+
+
+def test_a_tool_installed_mid_session_on_the_rc_files_path_becomes_a_command(
+    home: Path, workdir: Path
+) -> None:
+    from conch_plugins.shell_mode.command_result import CollectingSink
+    from conch_plugins.shell_mode.shell_session import ShellSession
+
+    bin_dir = home / "tools" / "bin"
+    bin_dir.mkdir(parents=True)
+    (home / ".bashrc").write_text('export PATH="$HOME/tools/bin:$PATH"\n')
+    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=True)))
+    session.start()
+    try:
+        assert not session.index.is_command("freshtool")
+        tool = bin_dir / "freshtool"
+        tool.write_text("#!/bin/sh\necho fresh\n")
+        tool.chmod(0o755)
+        session.run("true", CollectingSink(), timeout=QUICK)
+        assert session.index.is_command("freshtool")
+    finally:
+        session.close()

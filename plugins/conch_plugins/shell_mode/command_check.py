@@ -105,7 +105,9 @@ BASH_BUILTINS = frozenset(
 
 # What the session bash prints for `query_names_command`: one name a line,
 # aliases and functions in two sections.
-ALIASES_AND_FUNCTIONS_QUERY = "compgen -a; echo '\x1d'; compgen -A function"
+ALIASES_AND_FUNCTIONS_QUERY = (
+    "compgen -a; echo '\x1d'; compgen -A function; echo '\x1d'; builtin printf '%s' \"$PATH\""
+)
 
 
 @dataclass
@@ -116,6 +118,7 @@ class CommandIndex:
     functions: set[str] = field(default_factory=set)
     executables: set[str] = field(default_factory=set)
     _path: str | None = None
+    _path_stamp: tuple[str, tuple[float, ...]] | None = None
 
     def refresh_path(self, path: str | None = None) -> None:
         """Re-read executables from PATH (cheap: one scandir per directory)."""
@@ -133,10 +136,24 @@ class CommandIndex:
         self._path = path
 
     def update_from_query(self, output: str) -> None:
-        """Take the aliases and functions printed by ``ALIASES_AND_FUNCTIONS_QUERY``."""
-        aliases, _, functions = output.replace("\r", "").partition("\x1d")
+        """Take the aliases, functions and PATH printed by ``ALIASES_AND_FUNCTIONS_QUERY``.
+
+        PATH comes from the user's bash (rc files often extend it), and its
+        executables are re-read only when a PATH directory changed.
+        """
+        aliases, _, rest = output.replace("\r", "").partition("\x1d")
+        functions, _, path = rest.partition("\x1d")
         self.aliases = {name for name in aliases.split("\n") if name}
         self.functions = {name for name in functions.split("\n") if name}
+        if path.strip():
+            self.refresh_path_if_changed(path.strip())
+
+    def refresh_path_if_changed(self, path: str) -> None:
+        """One stat per PATH directory; a full re-read only after an install or a PATH change."""
+        stamp = (path, tuple(_modified(directory) for directory in path.split(os.pathsep)))
+        if stamp != self._path_stamp:
+            self.refresh_path(path)
+            self._path_stamp = stamp
 
     def is_command(self, word: str) -> bool:
         """True when bash would run ``word`` as a command name."""
@@ -152,6 +169,13 @@ class CommandIndex:
         if self._path is None:
             self.refresh_path()
         return word in self.executables
+
+
+def _modified(directory: str) -> float:
+    try:
+        return os.stat(directory or ".").st_mtime
+    except OSError:
+        return -1.0
 
 
 def _is_executable(entry: os.DirEntry[str]) -> bool:
