@@ -628,3 +628,13 @@ def test_a_tool_installed_mid_session_on_the_rc_files_path_becomes_a_command(
         assert session.index.is_command("freshtool")
     finally:
         session.close()
+
+
+def test_make_state_of_the_launcher_does_not_leak_into_the_session(
+    make_shell: MakeShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAKELEVEL", "1")
+    monkeypatch.setenv("MAKEFLAGS", "w")
+    shell = make_shell()
+    output = shell.query('echo "[${MAKELEVEL-unset}] [${MAKEFLAGS-unset}]"', timeout=QUICK)
+    assert output.strip() == "[unset] [unset]"

@@ -13,6 +13,9 @@ from typing import Any
 import pexpect
 
 BASH_ARGS = ("--noediting", "--noprofile", "--rcfile")
+# State of whatever launched Conch, not of the user's shell: started by
+# `make run`, MAKELEVEL made every `make` in the session print "Entering directory".
+LAUNCHER_STATE = frozenset({"MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"})
 
 
 class ShellStartError(RuntimeError):
@@ -33,7 +36,7 @@ def spawn_bash(
     ``--noediting``: readline would add bracketed-paste codes and its own echo.
     """
     init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
-    env = dict(os.environ)
+    env = {key: value for key, value in os.environ.items() if key not in LAUNCHER_STATE}
     env.update(extra_env)
     env["CONCH_START_DIR"] = cwd
     env["CONCH_SOURCE_BASHRC"] = "1" if source_bashrc else "0"
