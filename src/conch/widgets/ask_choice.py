@@ -7,7 +7,6 @@ Esc puts the line back in the prompt. Nothing runs before the user answers.
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -15,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
+
+from conch.widgets.type_ahead import TypeAheadGuard
 
 Choice = Literal["shell", "agent", "edit"]
 # Keys within this long after the question appears were typed ahead: ignored.
@@ -57,7 +58,7 @@ class AskChoice(Vertical, can_focus=True):
         self.recommended = recommended
         self.suggestion = suggestion
         self.answered = False
-        self._shown_at = time.monotonic()
+        self._guard = TypeAheadGuard(ANSWER_GUARD)
 
     def compose(self) -> ComposeResult:
         yield Static("Run this in the shell, or send it to the agent?", markup=False)
@@ -69,7 +70,7 @@ class AskChoice(Vertical, can_focus=True):
         yield Static("   ".join(keys), classes="ask-keys", markup=False)
 
     def on_mount(self) -> None:
-        self._shown_at = time.monotonic()
+        self._guard.restart()
         self.focus()
 
     def action_recommended(self) -> None:
@@ -83,7 +84,7 @@ class AskChoice(Vertical, can_focus=True):
         self._answer(choice, self.line)
 
     def _answer(self, choice: Choice, text: str) -> None:
-        if self.answered or time.monotonic() - self._shown_at < ANSWER_GUARD:
+        if self.answered or not self._guard.accepts_keys:
             return
         self.answered = True
         self.post_message(self.Chosen(choice, text))

@@ -8,14 +8,13 @@ so nothing typed is lost.
 
 from __future__ import annotations
 
-import time
-
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
+from conch.widgets.type_ahead import TypeAheadGuard, user_is_typing
 from conch_plugins.shell_mode.route_decision import Offer
 
 ANSWER_GUARD = 0.25
@@ -50,7 +49,7 @@ class ErrorOffer(Vertical, can_focus=True):
         super().__init__()
         self.offer = offer
         self.done = False
-        self._shown_at = time.monotonic()
+        self._guard = TypeAheadGuard(ANSWER_GUARD)
 
     def compose(self) -> ComposeResult:
         action = "run it" if self.offer.kind == "correction" else "send it"
@@ -58,9 +57,8 @@ class ErrorOffer(Vertical, can_focus=True):
                      markup=False)  # fmt: skip
 
     def on_mount(self) -> None:
-        self._shown_at = time.monotonic()
-        focused = self.app.focused
-        if not (isinstance(focused, Input) and focused.value):
+        self._guard.restart()
+        if not user_is_typing(self.app):
             self.focus()
 
     def on_key(self, event: events.Key) -> None:
@@ -68,7 +66,7 @@ class ErrorOffer(Vertical, can_focus=True):
             return
         event.stop()
         event.prevent_default()
-        if time.monotonic() - self._shown_at < ANSWER_GUARD:
+        if not self._guard.accepts_keys:
             return
         if event.key in ("enter", "y"):
             self._finish("accepted")

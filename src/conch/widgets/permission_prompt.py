@@ -7,16 +7,16 @@ of what was decided.
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from conch.agents.events import Decision, PermissionOption, PermissionRequest
 from conch.widgets.diff_view import DiffView
+from conch.widgets.type_ahead import TypeAheadGuard, user_is_typing
 
 # Seconds after a request appears during which its answer keys are ignored.
 ANSWER_GUARD = 0.4
@@ -57,7 +57,7 @@ class PermissionPrompt(Vertical, can_focus=True):
         self.base = base
         self.request = request
         self.answer = answer
-        self._shown_at = time.monotonic()
+        self._guard = TypeAheadGuard(ANSWER_GUARD)
 
     def compose(self) -> ComposeResult:
         call = self.request.tool_call
@@ -74,18 +74,13 @@ class PermissionPrompt(Vertical, can_focus=True):
         return "   ".join(self._label(i, option) for i, option in enumerate(self.request.options))
 
     def on_mount(self) -> None:
-        self._shown_at = time.monotonic()
-        focused = self.app.focused
-        if isinstance(focused, Input) and focused.value:
+        self._guard.restart()
+        if user_is_typing(self.app):
             # The user is typing: do not pull their keys into this request.
             keys = self.query_one(".permission-keys", Static)
             keys.update(self._keys_text() + "   (Tab to answer)")
             return
         self.focus()
-
-    def _accepts_keys(self) -> bool:
-        """Keys typed ahead, before the request could be read, answer nothing."""
-        return time.monotonic() - self._shown_at >= ANSWER_GUARD
 
     def _label(self, index: int, option: PermissionOption) -> str:
         letter = _LETTERS.get(option.option_kind)
@@ -93,11 +88,11 @@ class PermissionPrompt(Vertical, can_focus=True):
         return f"[{keys}] {option.name}"
 
     def action_choose(self, index: int) -> None:
-        if self._accepts_keys() and 0 <= index < len(self.request.options):
+        if self._guard.accepts_keys and 0 <= index < len(self.request.options):
             self._decide(self.request.options[index])
 
     def action_choose_kind(self, kind: str) -> None:
-        if not self._accepts_keys():
+        if not self._guard.accepts_keys:
             return
         for option in self.request.options:
             if option.option_kind == kind:
