@@ -18,11 +18,11 @@ from conch_plugins.shell_mode.session_shell import ShellOptions
 
 class AgentTurns(ConchAppBase):
     def pending_permission(self) -> PermissionPrompt | None:
-        """The oldest permission request still waiting for an answer."""
-        for prompt in self.query(PermissionPrompt):
-            if not prompt.has_class("-decided"):
-                return prompt
-        return None
+        """The waiting permission request, if any. Only the running turn can ask,
+        and it tracks its own requests: no walk over the whole conversation
+        (Textual re-checks this binding often)."""
+        turn = self.agents.current
+        return turn.waiting_permission if turn is not None else None
 
     def action_answer_permission(self) -> None:
         """Tab: go to the waiting permission request (it never takes keys unasked)."""

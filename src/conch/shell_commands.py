@@ -46,6 +46,9 @@ class ShellStarted(Message):
 
 
 class ShellCommands(ConchAppBase):
+    _open_offer: ErrorOffer | None = None
+    """The latest offer under a failed command; the next command makes it lapse."""
+
     @work(thread=True, group="shell")
     def _start_shell(self) -> None:
         try:
@@ -107,8 +110,9 @@ class ShellCommands(ConchAppBase):
 
     def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
         """After a failure that reads as a request or a typo: offer, never act."""
-        for old in self.query(ErrorOffer):
-            old.dismiss_quietly()
+        if self._open_offer is not None:
+            self._open_offer.dismiss_quietly()
+            self._open_offer = None
         result = outcome.result
         if result.succeeded or result.interrupted or result.shell_exited:
             return
@@ -117,7 +121,8 @@ class ShellCommands(ConchAppBase):
             return  # the block already says what is missing; it is not a request
         offer = error_offer(block.command, result.exit_status, output, self.session.index)
         if offer is not None:
-            self.conversation.add_block(ErrorOffer(offer))
+            self._open_offer = ErrorOffer(offer)
+            self.conversation.add_block(self._open_offer)
 
     def on_error_offer_accepted(self, message: ErrorOffer.Accepted) -> None:
         self.prompt_bar.input.focus()

@@ -168,6 +168,11 @@ class AgentTurn(Vertical):
         finally:
             self._pending = [(a, p) for a, p in self._pending if a is not answer]
 
+    @property
+    def waiting_permission(self) -> PermissionPrompt | None:
+        """The oldest request of this turn still waiting for the user."""
+        return next((prompt for answer, prompt in self._pending if not answer.done()), None)
+
     def cancel_pending_permissions(self) -> None:
         """The turn is ending: unanswered requests are answered "cancelled"."""
         for answer, prompt in self._pending:
