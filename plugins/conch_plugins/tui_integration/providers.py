@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 
-from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode
 
 
@@ -32,9 +31,6 @@ class ExecutionModeProvider(Vertical):
     def action_cycle_mode(self) -> None:
         self.mode = next_mode(self.mode)
 
-    def set_mode(self, mode: ExecutionMode) -> None:
-        self.mode = mode
-
     def on_mode_requested(self, message: ModeRequested) -> None:
         message.stop()
         self.mode = message.mode
@@ -48,10 +44,6 @@ class WorkingDirProvider(Vertical):
     """
 
     cwd: reactive[str] = reactive("")
-
-    @property
-    def display_cwd(self) -> str:
-        return shorten_home(self.cwd)
 
 
 class ModeRequested(Message):

@@ -28,14 +28,6 @@ class PermissionHandler(Protocol):
         ...
 
 
-class CommandRunner(Protocol):
-    """Runs an agent's command where the user works (their shell, their cwd)."""
-
-    async def run(self, command: str, cwd: str, timeout: float) -> tuple[str, int | None]:
-        """Output (ANSI kept) and exit status (None if it could not finish)."""
-        ...
-
-
 class AgentBackend(Protocol):
     name: str
 

@@ -7,8 +7,8 @@ these. Each has a ``kind`` so the session journal can store it as JSON.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 ToolKind = Literal["read", "edit", "delete", "move", "search", "execute", "think", "fetch", "other"]
 ToolStatus = Literal["pending", "in_progress", "completed", "failed"]
@@ -157,11 +157,6 @@ AgentEvent = (
     | AgentError
     | AgentUnavailable
 )
-
-
-def event_to_json(event: AgentEvent) -> dict[str, Any]:
-    """The event as plain JSON data (for the journal)."""
-    return asdict(event)
 
 
 # -- permissions ---------------------------------------------------------------
