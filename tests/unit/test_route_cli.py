@@ -65,7 +65,7 @@ def test_conch_route_knows_the_aliases_and_functions_from_bashrc(home: Path) -> 
     assert completed.stdout.splitlines() == ["shell", "shell"]
     (home / ".bashrc").write_text("")
     completed = conch_route("shipit\nhello_there\n", home)
-    assert completed.stdout.splitlines() == ["agent", "agent"]
+    assert completed.stdout.splitlines() == ["ask", "ask"]  # unknown words: Conch asks
 
 
 def test_conch_route_runs_nothing_it_reads(home: Path) -> None:

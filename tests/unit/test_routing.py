@@ -220,7 +220,7 @@ def test_non_executable_file_on_path_is_not_a_command(index: CommandIndex) -> No
 
 
 def test_directory_on_path_is_not_a_command(index: CommandIndex) -> None:
-    assert auto("subdir stuff", index).target is Target.AGENT
+    assert auto("subdir stuff", index).target is Target.ASK  # unknown: ask
 
 
 def test_spaced_equals_is_not_an_assignment(index: CommandIndex) -> None:
@@ -243,7 +243,7 @@ def test_empty_line_in_auto_mode_does_not_raise(index: CommandIndex) -> None:
 
 
 def test_alias_defined_later_changes_the_route(index: CommandIndex) -> None:
-    assert auto("gst", index).target is Target.AGENT
+    assert auto("gst", index).target is Target.ASK  # unknown: ask
     index.aliases.add("gst")
     assert auto("gst", index).target is Target.SHELL
 

@@ -106,3 +106,9 @@ def test_the_correction_names_the_command_and_how_likely_the_slip_is(
     correction = find_correction("gti push", index)
     assert correction is not None
     assert (correction.command, correction.rank) == ("git", 0)
+
+
+def test_an_extra_letter_on_a_two_letter_command_must_be_a_slip_of_the_finger() -> None:
+    assert slip_rank("lsl", "ls") == 2  # a letter of the command again
+    assert slip_rank("lsa", "ls") == 2  # the key beside `s`
+    assert slip_rank("lsp", "ls") is None  # nowhere near: another word

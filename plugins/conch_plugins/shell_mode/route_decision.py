@@ -34,15 +34,28 @@ from conch_plugins.shell_mode.typo_check import find_correction, is_popular, sug
 
 RouteTarget = Literal["shell", "agent", "ask"]
 
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    verb, particle = pair.split("_")
+    return verb, particle
+
+
 # Bare words that are a command and a reply alike (README "either"): ask.
 AMBIGUOUS_ALONE = word_set("test help time wait true false go more last info kill nvm quit :q")
 # Commands that, followed by plain words, are still a reply: "nice work", "yes please".
 REPLY_COMMANDS = word_set("yes y no n nice continue done cancel ok okay sure stop")
 IDIOMS = frozenset({"who am i"})
+# A command word and a particle that make an English verb; `set up` would set $1 to "up".
+_PHRASES = word_set(
+    """set_up clean_up sort_out touch_up look_up look_into figure_out find_out speed_up
+    head_over spin_up split_up wrap_up write_up tidy_up"""
+)
+PHRASAL_VERBS = frozenset((verb, particle) for verb, particle in map(_split_pair, _PHRASES))
 _CLOSERS = {"for": "done", "while": "done", "until": "done", "select": "done", "if": "fi"}
 _CLOSERS |= {"case": "esac", "{": "}", "[[": "]]", "((": "))"}
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
 _PLAIN_WORD = re.compile(r"[a-z]+")
+_NAME_WORD = re.compile(r"[a-z][a-z0-9_-]*")
 _NOUN = re.compile(r"[a-z][a-z-]{2,}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
 _TRAILING = re.compile(r"[?,!.:;]+$")
@@ -100,7 +113,7 @@ def decide(line: str, index: CommandIndex) -> Decision:
         return Decision("shell", f"a compound command (`{first}` … )")
     prose = _prose(words)
     if index.is_command(first) or _is_path(first) or words.leading_operator == "(":
-        return _decide_command(stripped, first, words, prose)
+        return _decide_command(stripped, first, words, prose + _phrase_prose(words, index))
     return _decide_unknown(stripped, first, words, prose, index)
 
 
@@ -152,6 +165,8 @@ def _decide_unknown(
         sure_slip = correction.rank <= 1 and is_popular(correction.command) and prose == 0
         if is_english(lower) and not sure_slip:
             return Decision("agent", f"`{first}` is not a command and the line reads as prose")
+        if 0 < prose < 1.0 and correction.rank >= 2 and not is_popular(correction.command):
+            return Decision("ask", f"{typo}, a rare slip, and the rest may be prose")
         if prose < 1.0:
             return Decision("shell", typo, correction.text)
         if correction.rank <= 1:
@@ -159,6 +174,13 @@ def _decide_unknown(
         return Decision("agent", f"`{first}` is not a command and the rest reads as prose")
     if prose < 0.5 and (_has_strong_syntax(words) or _has_flags(words)):
         return Decision("shell", f"`{first}` is not installed, but the line reads as a command")
+    rest = [_TRAILING.sub("", word).lower() for word in words.commands[0][1:]]
+    if rest and all(map(is_english, rest)):
+        return Decision("agent", f"`{first}` is not a command and the words after it are English")
+    if prose < 0.5 and first.islower() and not is_english(lower):
+        # "htop", "lsx", "terrafrom plan": a command not installed, a slip too far to
+        # name, or a word Conch does not know. Guessing either way is how peers misfire.
+        return Decision("ask", f"`{first}` is not a command, and not a word Conch knows")
     return Decision("agent", f"`{first}` is not a command")
 
 
@@ -179,6 +201,23 @@ def _prose(words: ShellWords) -> float:
     for command in words.commands:
         score += arguments_score(command)
     return score
+
+
+def _phrase_prose(words: ShellWords, index: CommandIndex) -> float:
+    """English built on a command word: "set up pre-commit", "who calls parse_config",
+    "which file handles auth". Arguments of these commands never read that way."""
+    command = words.commands[0] if words.commands else []
+    args = [word.lower() for word in command[1:]]
+    if len(args) < 1 or not all(map(_NAME_WORD.fullmatch, args)):
+        return 0.0
+    first = command[0]
+    if (first, args[0]) in PHRASAL_VERBS and (first == "set" or len(args) >= 2):
+        return 1.0
+    if first == "who" and len(args) >= 2 and args[:2] != ["am", "i"]:
+        return 1.0
+    if first in ("which", "whereis", "type") and len(args) >= 2:
+        return 1.0 if not all(map(index.is_command, args)) else 0.0
+    return 0.0
 
 
 def _is_structure(words: ShellWords) -> bool:

@@ -125,8 +125,14 @@ def slip_rank(typed: str, meant: str) -> int | None:
         if longer[:i] + longer[i + 1 :] == shorter:
             if longer[i] in (longer[i - 1 : i], longer[i + 1 : i + 2]):
                 return 1  # lls → ls, pwdd → pwd
-            # A missing or extra letter on a two-letter command is usually another word.
-            return 2 if len(shorter) >= 3 else None
+            if len(shorter) >= 3:
+                return 2
+            # On a two-letter command an extra letter is usually another word, unless the
+            # finger slipped: lsl, lsa → ls (a letter of the command, or next to one).
+            beside = longer[max(i - 1, 0) : i] + longer[i + 1 : i + 2]
+            if longer is typed and (longer[i] in meant or _near_any(longer[i], beside)):
+                return 2
+            return None
     return None
 
 
@@ -137,7 +143,9 @@ def _respaced(first: str, rest: str, index: CommandIndex) -> Correction | None:
         return None
     second, space, after = head.groups()
     joined = first + second
-    if not _CANDIDATE.fullmatch(joined) or is_english(first) or is_english(second):
+    if not second[:1].isalnum() or not _CANDIDATE.fullmatch(joined):
+        return None
+    if is_english(first) or is_english(second):
         return None
     if index.is_command(joined):
         return Correction(joined + space + after, joined, 1)
@@ -195,6 +203,10 @@ def _neighbours(a: str, b: str) -> bool:
     if pa is None or pb is None:
         return False
     return abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1
+
+
+def _near_any(key: str, keys: str) -> bool:
+    return any(_neighbours(key, other) for other in keys)
 
 
 def _moved(typed: str, meant: str) -> bool:
