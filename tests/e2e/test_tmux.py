@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conch.widgets.ask_choice import ANSWER_GUARD as ASK_GUARD
+from conch.widgets.error_offer import ANSWER_GUARD as OFFER_GUARD
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
     TMUX,
@@ -237,3 +238,28 @@ def test_the_up_arrow_recalls_the_previous_command(conch: ConchTerminal) -> None
         )
     )
     assert prompt_text(screen).startswith("Type a command"), screen
+
+
+@pytest.mark.e2e
+def test_a_typo_runs_fails_and_one_key_runs_the_correction(conch: ConchTerminal) -> None:
+    conch.type_line("ecoh routed-right")
+    conch.wait_for("Did you mean `echo routed-right`?")
+    time.sleep(OFFER_GUARD + 0.1)
+    conch.send("Enter")
+    screen = conch.wait_for(named(lambda s: any(is_finished(b) for b in
+                                                find_blocks(s, "echo routed-right")),
+                                  "the corrected command to finish"))  # fmt: skip
+    block = find_blocks(screen, "echo routed-right")[-1]
+    assert block.splitlines()[1] == "routed-right", block
+    assert block_status(block).startswith("✓ 0"), block
+
+
+@pytest.mark.e2e
+def test_the_ask_choice_sends_the_line_to_the_agent_with_one_key(conch: ConchTerminal) -> None:
+    conch.type_line("test")  # a command and a reply: Auto mode asks
+    conch.wait_for("Run this in the shell, or send it to the agent?")
+    time.sleep(ASK_GUARD + 0.1)
+    conch.send("a")
+    screen = conch.wait_for("No agent is configured")
+    assert "✦ test" in block_lines(screen), screen
+    assert not find_blocks(screen, "test"), screen  # nothing ran in the shell
