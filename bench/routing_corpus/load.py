@@ -27,6 +27,7 @@ LABELS: frozenset[str] = frozenset({"shell", "agent", "typo", "either"})
 CORPUS_DIR = Path(__file__).resolve().parent
 TUNE = CORPUS_DIR / "tune.tsv"
 HELDOUT = CORPUS_DIR / "heldout.tsv"
+HELDOUT2 = CORPUS_DIR / "heldout2.tsv"
 
 _ESCAPE = re.compile(r"\\([\\nt])")
 _UNESCAPED = {"\\": "\\", "n": "\n", "t": "\t"}

@@ -331,3 +331,23 @@ def test_an_extra_letter_slipped_onto_a_two_letter_command_is_a_typo(
 
 def test_an_unknown_word_with_english_after_it_is_a_reply(index: CommandIndex) -> None:
     assert target("sounds good", index) == "agent"
+
+
+def test_a_reply_word_followed_by_flags_or_paths_is_a_slip(index: CommandIndex) -> None:
+    decision = decide('fine . -name "*.orig"', index)
+    assert (decision.target, decision.suggestion) == ("shell", 'find . -name "*.orig"')
+    assert target("fine", index) == "agent"
+    assert target("fine, ship it", index) == "agent"
+
+
+def test_a_data_file_followed_by_words_is_about_the_file(index: CommandIndex) -> None:
+    assert target(".github/workflows/ci.yml needs a node 22 job", index) == "agent"
+    assert target("./deploy.sh staging now", index) == "shell"
+
+
+@pytest.mark.parametrize("line", ["% npm install", "[root@web1 ~]# tail -f log"])
+def test_a_copied_prompt_goes_to_the_shell_with_the_command_as_the_fix(
+    line: str, index: CommandIndex
+) -> None:
+    decision = decide(line, index)
+    assert decision.target == "shell" and decision.suggestion is not None

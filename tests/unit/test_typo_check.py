@@ -112,3 +112,23 @@ def test_an_extra_letter_on_a_two_letter_command_must_be_a_slip_of_the_finger() 
     assert slip_rank("lsl", "ls") == 2  # a letter of the command again
     assert slip_rank("lsa", "ls") == 2  # the key beside `s`
     assert slip_rank("lsp", "ls") is None  # nowhere near: another word
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [
+        ("% npm install", "npm install"),
+        ("[root@web1 ~]# tail -f log", "tail -f log"),
+        ("me@box:~/src$ make", "make"),
+        ("$ ls -la", "ls -la"),
+    ],
+)
+def test_a_copied_prompt_of_any_shell_is_dropped(
+    line: str, meant: str, index: CommandIndex
+) -> None:
+    assert suggest_correction(line, index) == meant
+
+
+def test_a_command_glued_to_a_file_name_is_split(index: CommandIndex) -> None:
+    assert suggest_correction("catREADME.md", index) == "cat README.md"
+    assert suggest_correction("catalog", index) is None

@@ -30,7 +30,12 @@ from conch_plugins.shell_mode.natural_language import (
     word_set,
 )
 from conch_plugins.shell_mode.shell_words import ShellWords, split_shell
-from conch_plugins.shell_mode.typo_check import find_correction, is_popular, suggest_correction
+from conch_plugins.shell_mode.typo_check import (
+    copied_prompt,
+    find_correction,
+    is_popular,
+    suggest_correction,
+)
 
 RouteTarget = Literal["shell", "agent", "ask"]
 
@@ -55,6 +60,8 @@ _CLOSERS = {"for": "done", "while": "done", "until": "done", "select": "done", "
 _CLOSERS |= {"case": "esac", "{": "}", "[[": "]]", "((": "))"}
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
 _PLAIN_WORD = re.compile(r"[a-z]+")
+# Files nobody runs: a line that starts with one and goes on in words is about the file.
+_DATA_FILE = re.compile(r"\.(?:ya?ml|md|json|toml|txt|cfg|ini|lock|csv|html|css|rst|env)$")
 _NAME_WORD = re.compile(r"[a-z][a-z0-9_-]*")
 _NOUN = re.compile(r"[a-z][a-z-]{2,}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
@@ -86,9 +93,10 @@ def decide(line: str, index: CommandIndex) -> Decision:
     stripped = line.strip()
     if not stripped:
         return Decision("shell", "empty line")
-    if stripped.startswith("$ "):
+    prompt = copied_prompt(stripped)
+    if prompt:
         fixed = suggest_correction(stripped, index)
-        return Decision("shell", "starts with a copied prompt sign `$`", fixed)
+        return Decision("shell", f"starts with a copied prompt `{prompt.strip()}`", fixed)
     if looks_pasted(line.rstrip()):
         return Decision("agent", "reads as pasted output or code")
     words = split_shell(stripped)
@@ -138,6 +146,8 @@ def _decide_alone(bare: str, first: str, index: CommandIndex) -> Decision | None
 def _decide_command(stripped: str, first: str, words: ShellWords, prose: float) -> Decision:
     if stripped.lower() in IDIOMS:
         return Decision("shell", f"`{stripped}` is a command")
+    if _DATA_FILE.search(first) and len(words.tokens) > 2 and not _has_strong_syntax(words):
+        return Decision("agent", f"`{first}` is a data file, not a program, and words follow")
     only_words = len(words.tokens) == len(words.commands[0])
     tail = words.commands[0][1:]
     if first.lower() in REPLY_COMMANDS and only_words and all(map(_PLAIN_WORD.fullmatch, tail)):
@@ -155,7 +165,15 @@ def _decide_unknown(
     stripped: str, first: str, words: ShellWords, prose: float, index: CommandIndex
 ) -> Decision:
     lower = first.lower()
-    if not _IDENTIFIER.fullmatch(first) or lower in FUNCTION_WORDS or lower in REPLIES:
+    # "fine . -name x" is `find` with a slipped key: a reply word never takes flags or paths.
+    reply_with_arguments = lower in REPLIES and prose == 0 and _has_arguments(words, stripped)
+    glued = not _IDENTIFIER.fullmatch(first) and first[:2].isalpha() and first[:2].islower()
+    if glued and (correction := find_correction(stripped, index)) is not None:
+        return Decision("shell", f"`{first}` looks like `{correction.command}` glued to its "
+                        "argument", correction.text)  # fmt: skip
+    if not _IDENTIFIER.fullmatch(first) or lower in FUNCTION_WORDS:
+        return Decision("agent", f"`{first}` is not a command")
+    if lower in REPLIES and not reply_with_arguments:
         return Decision("agent", f"`{first}` is not a command")
     correction = find_correction(stripped, index)
     if correction is not None:
@@ -163,6 +181,7 @@ def _decide_unknown(
         # An English word ("got", "makes") is a slip only when it is one key from a
         # command people type all the time and nothing after it reads as prose.
         sure_slip = correction.rank <= 1 and is_popular(correction.command) and prose == 0
+        sure_slip = sure_slip or (reply_with_arguments and correction.rank <= 1)
         if is_english(lower) and not sure_slip:
             return Decision("agent", f"`{first}` is not a command and the line reads as prose")
         if 0 < prose < 1.0 and correction.rank >= 2 and not is_popular(correction.command):
@@ -175,7 +194,7 @@ def _decide_unknown(
     if prose < 0.5 and (_has_strong_syntax(words) or _has_flags(words)):
         return Decision("shell", f"`{first}` is not installed, but the line reads as a command")
     rest = [_TRAILING.sub("", word).lower() for word in words.commands[0][1:]]
-    if rest and all(map(is_english, rest)):
+    if rest and all(map(is_english, rest)) and not _has_strong_syntax(words):
         return Decision("agent", f"`{first}` is not a command and the words after it are English")
     if prose < 0.5 and first.islower() and not is_english(lower):
         # "htop", "lsx", "terrafrom plan": a command not installed, a slip too far to
@@ -238,6 +257,12 @@ def _has_strong_syntax(words: ShellWords) -> bool:
     return any("$(" in w or "`" in w for command in words.commands for w in command)
 
 
+def _has_arguments(words: ShellWords, line: str) -> bool:
+    """Flags, paths or double quotes after the first word: what commands take, not replies."""
+    raw = words.commands[0][1:] if words.commands else []
+    return _has_flags(words) or any(map(_is_path, raw)) or '"' in line
+
+
 def _has_flags(words: ShellWords) -> bool:
     return any(w.startswith("-") and len(w) > 1 for w in words.commands[0][1:])
 
@@ -272,7 +297,8 @@ _USAGE_ERRORS = re.compile(
     r"|is not a [\w-]+ command|No rule to make target|invalid choice|unexpected argument"
     r"|Unknown (?:command|option)|no such (?:command|option|subcommand)|[Uu]sage:"
     r"|arguments must be process or job IDs|(?:unary|binary) operator expected"
-    r"|too many arguments|numeric argument required|not a valid identifier",
+    r"|too many arguments|numeric argument required|not a valid identifier"
+    r"|no such job|no job control",
 )
 _TOOL_HINT = re.compile(r"The most similar commands? (?:is|are)\s*\n\s*(\S+)")
 

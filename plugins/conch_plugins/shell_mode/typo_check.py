@@ -20,6 +20,11 @@ from conch_plugins.shell_mode.natural_language import is_english
 _CANDIDATE = re.compile(r"[a-z][a-z0-9_+-]*")
 _GLUED_TAIL = re.compile(r"\.{1,2}|~\S*|-[A-Za-z]{1,3}|/\S*|-")
 _HEAD = re.compile(r"(\S+)(\s*)(.*)", re.DOTALL)
+_COPIED_PROMPT = re.compile(
+    r"(?:[$%❯➜λ]|\[[^\]\s]*@[^\]]*\][$#%]|[\w.-]+@[\w.-]+:\S*[$#%])\s+(?=[\w./~-])"
+)
+# What a command glued to a file name looks like: catREADME.md, vimsetup.py.
+_GLUED_FILE = re.compile(r"[\w-]*[A-Z.][\w.-]*\.?\w+")
 _ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 _POSITIONS = {key: (row, col) for row, keys in enumerate(_ROWS) for col, key in enumerate(keys)}
 # Keywords nobody starts a line with: never the command a slip was aiming at.
@@ -59,9 +64,10 @@ def suggest_correction(line: str, index: CommandIndex) -> str | None:
 def find_correction(line: str, index: CommandIndex) -> Correction | None:
     """Like suggest_correction, with the command meant and how plausible the slip is."""
     stripped = line.strip()
-    if stripped.startswith("$ "):
-        fixed = stripped[2:].lstrip()
-        return Correction(fixed, fixed.split(None, 1)[0], 0) if fixed else None
+    prompt = copied_prompt(stripped)
+    if prompt:
+        fixed = stripped[len(prompt) :]
+        return Correction(fixed, fixed.split(None, 1)[0], 0)
     head = _HEAD.fullmatch(stripped)
     if head is None:
         return None
@@ -76,12 +82,24 @@ def find_correction(line: str, index: CommandIndex) -> Correction | None:
         if _GLUED_TAIL.fullmatch(first[cut:]) and index.is_command(first[:cut]):
             found.append(Correction(f"{first[:cut]} {first[cut:]}{space}{rest}", first[:cut], 1))
             break
+    for cut in range(2, len(first) - 2):  # catREADME.md → cat README.md
+        head_word, tail = first[:cut], first[cut:]
+        if is_popular(head_word) and _GLUED_FILE.fullmatch(tail) and index.is_command(head_word):
+            found.append(Correction(f"{head_word} {tail}{space}{rest}", head_word, 2))
+            break
     respaced = _respaced(first, rest, index)
     if respaced is not None:
         found.append(respaced)
     if not found:
         return None
     return min(found, key=lambda fix: (fix.rank, _POPULAR_RANK.get(fix.command, 999)))
+
+
+def copied_prompt(line: str) -> str:
+    """The shell prompt pasted in front of a command (``$ ``, ``% ``, ``user@host:~$ ``,
+    ``[root@web1 ~]# ``), or ""."""
+    found = _COPIED_PROMPT.match(line)
+    return found.group() if found else ""
 
 
 def near_command(word: str, index: CommandIndex) -> tuple[str, int] | None:
