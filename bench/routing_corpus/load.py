@@ -28,6 +28,7 @@ CORPUS_DIR = Path(__file__).resolve().parent
 TUNE = CORPUS_DIR / "tune.tsv"
 HELDOUT = CORPUS_DIR / "heldout.tsv"
 HELDOUT2 = CORPUS_DIR / "heldout2.tsv"
+HELDOUT3 = CORPUS_DIR / "heldout3.tsv"
 
 _ESCAPE = re.compile(r"\\([\\nt])")
 _UNESCAPED = {"\\": "\\", "n": "\n", "t": "\t"}

@@ -351,3 +351,31 @@ def test_a_copied_prompt_goes_to_the_shell_with_the_command_as_the_fix(
 ) -> None:
     decision = decide(line, index)
     assert decision.target == "shell" and decision.suggestion is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("Git status --short", "git status --short"),
+        ("LS -LA", "ls -la"),
+        ("echo$HOME", "echo $HOME"),
+        ("bash-5.2$ echo $SHELL", "echo $SHELL"),
+        ("me@mbp ~ % git fetch --all", "git fetch --all"),
+        ("PS C:\\Users\\me> git status", "git status"),
+    ],
+)
+def test_capitals_glued_variables_and_other_prompts_are_slips(
+    line: str, fixed: str, index: CommandIndex
+) -> None:
+    decision = decide(line, index)
+    assert (decision.target, decision.suggestion) == ("shell", fixed)
+
+
+def test_a_capitalised_sentence_is_still_a_request(index: CommandIndex) -> None:
+    assert target("Make the tests pass", index) == "agent"
+    assert target("Find where we parse args", index) == "agent"
+
+
+def test_commands_that_take_command_names_keep_them_as_arguments(index: CommandIndex) -> None:
+    assert target("which sort", index) == "shell"
+    assert target("man grep", index) == "shell"

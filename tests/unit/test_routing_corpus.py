@@ -31,7 +31,12 @@ def _import(name: str) -> ModuleType:
 corpus = _import("load")
 bash_syntax = _import("bash_syntax")
 
-FILES = {"tune": corpus.TUNE, "heldout": corpus.HELDOUT, "heldout2": corpus.HELDOUT2}
+FILES = {
+    "tune": corpus.TUNE,
+    "heldout": corpus.HELDOUT,
+    "heldout2": corpus.HELDOUT2,
+    "heldout3": corpus.HELDOUT3,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +46,7 @@ def parts() -> dict[str, list[Any]]:
 
 @pytest.fixture(scope="module")
 def everything(parts: dict[str, list[Any]]) -> list[Any]:
-    return parts["tune"] + parts["heldout"] + parts["heldout2"]
+    return parts["tune"] + parts["heldout"] + parts["heldout2"] + parts["heldout3"]
 
 
 def test_both_files_load_with_known_labels(parts: dict[str, list[Any]]) -> None:

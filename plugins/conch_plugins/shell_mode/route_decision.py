@@ -50,6 +50,8 @@ AMBIGUOUS_ALONE = word_set("test help time wait true false go more last info kil
 # Commands that, followed by plain words, are still a reply: "nice work", "yes please".
 REPLY_COMMANDS = word_set("yes y no n nice continue done cancel ok okay sure stop")
 IDIOMS = frozenset({"who am i"})
+# Commands whose arguments are command names: `whatis sort`, `man test`, `which make`.
+NAME_COMMANDS = word_set("man whatis which whereis type info apropos help command")
 # A command word and a particle that make an English verb; `set up` would set $1 to "up".
 _PHRASES = word_set(
     """set_up clean_up sort_out touch_up look_up look_into figure_out find_out speed_up
@@ -120,6 +122,8 @@ def decide(line: str, index: CommandIndex) -> Decision:
     if _is_structure(words):
         return Decision("shell", f"a compound command (`{first}` … )")
     prose = _prose(words)
+    if first in NAME_COMMANDS and all(map(index.is_command, words.commands[0][1:])):
+        return Decision("shell", f"`{first}` looks up the commands named after it")
     if index.is_command(first) or _is_path(first) or words.leading_operator == "(":
         return _decide_command(stripped, first, words, prose + _phrase_prose(words, index))
     return _decide_unknown(stripped, first, words, prose, index)
@@ -171,6 +175,10 @@ def _decide_unknown(
     if glued and (correction := find_correction(stripped, index)) is not None:
         return Decision("shell", f"`{first}` looks like `{correction.command}` glued to its "
                         "argument", correction.text)  # fmt: skip
+    shouted = first != lower and index.is_command(lower) and prose == 0
+    if shouted and (_has_arguments(words, stripped) or stripped.isupper()):
+        fixed = suggest_correction(stripped, index)
+        return Decision("shell", f"`{first}` is `{lower}` with capitals", fixed)
     if not _IDENTIFIER.fullmatch(first) or lower in FUNCTION_WORDS:
         return Decision("agent", f"`{first}` is not a command")
     if lower in REPLIES and not reply_with_arguments:

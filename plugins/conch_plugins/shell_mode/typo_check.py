@@ -18,10 +18,16 @@ from conch_plugins.shell_mode.command_check import BASH_BUILTINS, BASH_KEYWORDS,
 from conch_plugins.shell_mode.natural_language import is_english
 
 _CANDIDATE = re.compile(r"[a-z][a-z0-9_+-]*")
-_GLUED_TAIL = re.compile(r"\.{1,2}|~\S*|-[A-Za-z]{1,3}|/\S*|-")
+_GLUED_TAIL = re.compile(r"\.{1,2}|~\S*|-[A-Za-z]{1,3}|/\S*|-|\$\S+")
 _HEAD = re.compile(r"(\S+)(\s*)(.*)", re.DOTALL)
 _COPIED_PROMPT = re.compile(
-    r"(?:[$%❯➜λ]|\[[^\]\s]*@[^\]]*\][$#%]|[\w.-]+@[\w.-]+:\S*[$#%])\s+(?=[\w./~-])"
+    r"(?:[$%❯➜λ]"  # bare prompt signs
+    r"|\[[^\]\s]*@[^\]]*\][$#%]"  # [root@web1 ~]#
+    r"|[\w.-]+@[\w.-]+:\S*[$#%]"  # me@box:~/src$
+    r"|[\w.-]+@[\w.-]+\s+\S+\s+[$#%]"  # me@mbp ~ % (zsh)
+    r"|bash-\d[\d.]*[$#]"  # bash-5.2$
+    r"|PS\s+[A-Za-z]:\\[^>]*>"  # PS C:\Users\me>
+    r")\s+(?=[\w./~-])"
 )
 # What a command glued to a file name looks like: catREADME.md, vimsetup.py.
 _GLUED_FILE = re.compile(r"[\w-]*[A-Z.][\w.-]*\.?\w+")
@@ -74,6 +80,9 @@ def find_correction(line: str, index: CommandIndex) -> Correction | None:
     first, space, rest = head.groups()
     if index.is_command(first):
         return None
+    if first != first.lower() and index.is_command(first.lower()):  # Git pull, LS -LA
+        fixed = stripped.lower() if stripped.isupper() else first.lower() + space + rest
+        return Correction(fixed, first.lower(), 1)
     found: list[Correction] = []
     near = near_command(first, index)
     if near is not None:
