@@ -1,0 +1,143 @@
+"""What a session looks like: the frozen views projections.py builds from events.
+
+Plain frozen dataclasses compared with ``==``, so "the view rebuilt after a restart equals the
+one shown live" is a one-line assertion. Front ends render these; nothing here changes state.
+Outputs stored by reference stay references (``OutputRef``) until a front end asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from conch.agents.events import FileDiff, PlanEntry, TurnContext
+
+ShellState = Literal["running", "finished", "interrupted"]
+TurnState = Literal["queued", "running", "done", "cancelled", "error", "interrupted"]
+"""``interrupted``: Conch stopped (crash, kill -9) or a fork cut the turn before it ended."""
+OPEN_TURN_STATES: frozenset[TurnState] = frozenset({"queued", "running"})
+
+
+@dataclass(frozen=True)
+class OutputRef:
+    """Output too big to keep in its event: stored once in the journal's blobs."""
+
+    ref: int
+    size: int
+    """Bytes (UTF-8)."""
+    tail: str
+    """The last characters, for previews and replays without reading the blob."""
+
+
+OutputPiece = str | OutputRef
+
+
+@dataclass(frozen=True)
+class ShellBlock:
+    index: int
+    """The shell_start event's index."""
+    command: str
+    cwd: str
+    output: tuple[OutputPiece, ...]
+    exit_status: int | None
+    end_cwd: str | None
+    state: ShellState
+    last_index: int
+    """The index of the block's last event (fork here to keep the whole command)."""
+
+    @property
+    def finished(self) -> bool:
+        return self.state == "finished"
+
+    def output_text(self, read_blob: Callable[[int], str] | None = None) -> str:
+        """All output; references are read with ``read_blob``, or shown as a marker + tail."""
+        parts: list[str] = []
+        for piece in self.output:
+            if isinstance(piece, str):
+                parts.append(piece)
+            elif read_blob is not None:
+                parts.append(read_blob(piece.ref))
+            else:
+                parts.append(f"[… {piece.size:,} bytes stored in the journal; last part:]\n")
+                parts.append(piece.tail)
+        return "".join(parts)
+
+    def output_tail(self, chars: int) -> str:
+        """The last ``chars`` characters of the output, without reading any blob."""
+        text = ""
+        for piece in reversed(self.output):
+            text = (piece if isinstance(piece, str) else piece.tail) + text
+            if len(text) >= chars:
+                break
+        return text[-chars:] if chars > 0 else ""
+
+
+@dataclass(frozen=True)
+class ToolCallView:
+    tool_call_id: str
+    title: str
+    tool_kind: str
+    status: str
+    raw_input: str
+    content: str
+    diffs: tuple[FileDiff, ...]
+    locations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PermissionView:
+    tool_call_id: str
+    title: str
+    option_id: str | None
+    """None: the request was cancelled before the user answered."""
+    option_kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AgentTurnView:
+    index: int
+    """The agent_prompt event's index: the turn's id in ``turn`` fields."""
+    prompt: str
+    context: TurnContext
+    """Frozen when the prompt was sent."""
+    text: str
+    thoughts: str
+    tool_calls: tuple[ToolCallView, ...]
+    permissions: tuple[PermissionView, ...]
+    plan: tuple[PlanEntry, ...]
+    errors: tuple[str, ...]
+    state: TurnState
+    stop_reason: str
+    agent_session: str
+    """The agent session that ran the turn ("" while queued)."""
+    last_index: int
+    """The index of the turn's last event (fork here to keep the whole turn)."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_TURN_STATES
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    index: int
+    text: str
+    level: str
+    last_index: int
+
+
+ConversationItem = ShellBlock | AgentTurnView | NoticeView
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    items: tuple[ConversationItem, ...]
+    cwd: str
+    """The shell's directory as last journaled ("" until an event says)."""
+    mode: str
+    """The input mode as last journaled ("" until an event says)."""
+    agent_mode: str
+    """The agent's own mode (ModeUpdate), "" if it never said."""
+    last_index: int

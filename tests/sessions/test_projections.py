@@ -1,0 +1,201 @@
+"""Views rebuilt from events: equal to the live ones, and the same after a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from conch.agents.events import (
+    AgentError,
+    FileDiff,
+    MessageChunk,
+    PermissionDecided,
+    PlanEntry,
+    ToolCall,
+    ToolCallUpdate,
+)
+from conch.history import HistoryEntry
+from conch.sessions import events as ev
+from conch.sessions.journal import Journal
+from conch.sessions.projections import (
+    ConversationProjector,
+    HistoryProjector,
+    rebuild_conversation,
+    rebuild_history,
+)
+from conch.sessions.records import Event
+from conch.sessions.views import AgentTurnView, NoticeView, ShellBlock
+from tests.sessions.conftest import agent_turn, context, rich_session, shell_command
+
+
+def event(idx: int, kind: str, payload: Mapping[str, object]) -> Event:
+    return Event("s", idx, 1000.0 + idx, kind, ev.CONCH, payload)
+
+
+def test_the_rebuilt_view_equals_the_live_one(journal: Journal) -> None:
+    sid = journal.create_session("/work/project", "auto", "fake").id
+    live = ConversationProjector()
+    live_history = HistoryProjector()
+    journal.subscribe(live.apply)
+    journal.subscribe(live_history.apply)
+    rich_session(journal, sid)
+    agent_turn(journal, sid, "and now?", "all good")
+    shell_command(journal, sid, "false", "", status=1)
+    rebuilt = rebuild_conversation(journal.events(sid))
+    assert live.view() == rebuilt
+    assert live_history.view() == rebuild_history(journal.events(sid))
+    assert len(rebuilt.items) == 5  # the check above compared something
+
+
+def test_the_rich_session_projects_every_part(journal: Journal) -> None:
+    sid = journal.create_session("/work/project", "auto", "fake").id
+    rich_session(journal, sid)
+    view = rebuild_conversation(journal.events(sid))
+    shell, turn, notice = view.items
+    assert isinstance(shell, ShellBlock)
+    assert (shell.command, shell.output_text(), shell.exit_status, shell.finished) == (
+        "ls", "a.txt\nb.txt\n", 0, True,
+    )  # fmt: skip
+    assert isinstance(turn, AgentTurnView)
+    assert (turn.prompt, turn.text, turn.thoughts, turn.state) == (
+        "fix a.txt", "Done.", "think ", "done",
+    )  # fmt: skip
+    assert turn.context == context()
+    assert turn.plan == (PlanEntry("edit"),)
+    (call,) = turn.tool_calls
+    assert (call.title, call.status, call.content) == ("Edit a.txt", "completed", "edited")
+    assert call.diffs == (FileDiff("a.txt", "old\n", "new\n"),)
+    (permission,) = turn.permissions
+    assert (permission.title, permission.option_kind, permission.reason) == (
+        "Edit a.txt", "allow_once", "writes outside the project",
+    )  # fmt: skip
+    assert turn.agent_session == "ag-1"
+    assert isinstance(notice, NoticeView) and notice.text == "hello"
+    assert (view.cwd, view.mode, view.agent_mode) == ("/work/project/src", "agent", "code")
+
+
+def test_a_restart_restores_the_conversation_and_the_history(journal_file: Path) -> None:
+    with Journal.open(journal_file) as journal:
+        sid = journal.create_session("/work/project", "auto", "fake").id
+        live = ConversationProjector()
+        journal.subscribe(live.apply)
+        rich_session(journal, sid)
+        before = live.view()
+        history_before = rebuild_history(journal.events(sid))
+    with Journal.open(journal_file) as reopened:
+        assert reopened.last_session_for_cwd("/work/project") is not None
+        reopened.claim(sid)
+        assert rebuild_conversation(reopened.events(sid)) == before
+        history = rebuild_history(reopened.events(sid))
+    assert history == history_before
+    assert [(h.text, h.mode) for h in history] == [("ls", "shell")]
+
+
+def test_history_entries_keep_text_mode_cwd_and_time() -> None:
+    events = [
+        event(0, ev.USER_INPUT, ev.user_input("ls -la", "shell", "/a")),
+        event(1, ev.NOTICE, ev.notice("not history")),
+        event(2, ev.USER_INPUT, ev.user_input("explain", "agent", "/a/b")),
+    ]
+    assert rebuild_history(events) == (
+        HistoryEntry("ls -la", "shell", "/a", 1000.0),
+        HistoryEntry("explain", "agent", "/a/b", 1002.0),
+    )
+
+
+def test_a_turn_without_an_end_is_running_while_the_writer_lives_else_interrupted() -> None:
+    events = [
+        event(0, ev.AGENT_PROMPT, ev.agent_prompt("go", context())),
+        event(1, ev.TURN_START, ev.turn_start(0, "ag")),
+        event(2, ev.AGENT_UPDATE, ev.agent_update(0, MessageChunk("half an ans"))),
+    ]
+    (live,) = rebuild_conversation(events).items
+    (dead,) = rebuild_conversation(events, interrupted=True).items
+    assert isinstance(live, AgentTurnView) and isinstance(dead, AgentTurnView)
+    assert (live.state, dead.state) == ("running", "interrupted")
+    assert dead.text == "half an ans"
+
+
+def test_a_queued_prompt_waits_and_updates_go_to_their_own_turn() -> None:
+    events = [
+        event(0, ev.AGENT_PROMPT, ev.agent_prompt("first", context())),
+        event(1, ev.TURN_START, ev.turn_start(0, "ag")),
+        event(2, ev.AGENT_PROMPT, ev.agent_prompt("second", context())),
+        event(3, ev.AGENT_UPDATE, ev.agent_update(0, MessageChunk("for the first"))),
+    ]
+    projector = ConversationProjector()
+    for item in events:
+        projector.apply(item)
+    first, second = projector.view().items
+    assert isinstance(first, AgentTurnView) and isinstance(second, AgentTurnView)
+    assert (first.state, first.text) == ("running", "for the first")
+    assert (second.state, second.text) == ("queued", "")
+    projector.apply(event(4, ev.TURN_END, ev.turn_end(0, "done")))
+    projector.apply(event(5, ev.TURN_START, ev.turn_start(2, "ag")))
+    first, second = projector.view().items
+    assert (first.state, second.state) == ("done", "running")  # type: ignore[union-attr]
+
+
+def test_tool_call_updates_append_content_and_diffs_and_change_status() -> None:
+    call = ToolCall("t", "Run tests", "execute", "in_progress", "{}", "start\n")
+    diff = FileDiff("f.py", None, "x = 1\n")
+    events = [
+        event(0, ev.AGENT_PROMPT, ev.agent_prompt("go", context())),
+        event(1, ev.AGENT_UPDATE, ev.agent_update(0, call)),
+        event(2, ev.AGENT_UPDATE, ev.agent_update(0, ToolCallUpdate("t", content="more\n"))),
+        event(3, ev.AGENT_UPDATE, ev.agent_update(0, ToolCallUpdate("t", "failed", diffs=(diff,)))),
+        event(4, ev.AGENT_UPDATE, ev.agent_update(0, ToolCallUpdate("unknown", "completed"))),
+        event(5, ev.AGENT_UPDATE, ev.agent_update(0, PermissionDecided("t", None))),
+        event(6, ev.AGENT_UPDATE, ev.agent_update(0, AgentError("boom", "try again"))),
+        event(7, ev.TURN_END, ev.turn_end(0, "error", "error")),
+    ]
+    (turn,) = rebuild_conversation(events).items
+    assert isinstance(turn, AgentTurnView)
+    (view,) = turn.tool_calls
+    assert (view.status, view.content, view.diffs) == ("failed", "start\nmore\n", (diff,))
+    assert turn.permissions[0].option_id is None
+    assert turn.errors == ("boom\ntry again",)
+    assert (turn.state, turn.stop_reason) == ("error", "error")
+
+
+def test_an_unreadable_agent_update_is_shown_not_dropped_silently() -> None:
+    events = [
+        event(0, ev.AGENT_PROMPT, ev.agent_prompt("go", context())),
+        event(1, ev.AGENT_UPDATE, {"turn": 0, "event": {"kind": "from_the_future", "x": 1}}),
+    ]
+    (turn,) = rebuild_conversation(events).items
+    assert isinstance(turn, AgentTurnView)
+    assert "could not be read" in turn.errors[0]
+
+
+def test_a_new_shell_command_closes_one_left_open() -> None:
+    events = [
+        event(0, ev.SHELL_START, ev.shell_start("sleep 100", "/a")),
+        event(1, ev.SHELL_START, ev.shell_start("ls", "/a")),
+        event(2, ev.SHELL_END, ev.shell_end(0, "/a")),
+    ]
+    first, second = rebuild_conversation(events).items
+    assert isinstance(first, ShellBlock) and isinstance(second, ShellBlock)
+    assert (first.state, second.state) == ("interrupted", "finished")
+
+
+def test_the_cwd_follows_shell_ends_and_cwd_changes() -> None:
+    events = [
+        event(0, ev.SHELL_START, ev.shell_start("cd sub", "/a")),
+        event(1, ev.SHELL_END, ev.shell_end(0, "/a/sub")),
+    ]
+    assert rebuild_conversation(events).cwd == "/a/sub"
+    events.append(event(2, ev.CWD_CHANGE, ev.cwd_change("/b")))
+    assert rebuild_conversation(events).cwd == "/b"
+
+
+def test_the_output_tail_spans_pieces_without_reading_blobs() -> None:
+    events = [
+        event(0, ev.SHELL_START, ev.shell_start("x", "/a")),
+        event(1, ev.SHELL_OUTPUT, {"ref": 7, "size": 99999, "tail": "abcdef"}),
+        event(2, ev.SHELL_OUTPUT, ev.shell_output("ghi")),
+    ]
+    (block,) = rebuild_conversation(events).items
+    assert isinstance(block, ShellBlock)
+    assert block.output_tail(5) == "efghi"
+    assert block.output_tail(0) == ""
