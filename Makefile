@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean ensure-bash-completion
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/conch $(ARGS)
 
-test: $(STAMP)
+# Tab completion's tests drive real bash-completion; installs it when apt can, never fails.
+ensure-bash-completion:
+	bash .ci/ensure-bash-completion
+
+test: $(STAMP) ensure-bash-completion
 	$(VENV)/bin/ruff check src plugins tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q $(PYTEST_ARGS)
