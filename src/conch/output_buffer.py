@@ -26,7 +26,9 @@ _CURSOR_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-HJKSTfhlnsu]|\x1b[=>78]|\x07|\x0
 class BoundedOutput:
     """Thread-safe line buffer with a cap and an overflow file."""
 
-    def __init__(self, max_lines: int, spool_dir: Path) -> None:
+    def __init__(self, max_lines: int, spool_dir: Path | None) -> None:
+        """``spool_dir`` None: keep no file (the full text is stored elsewhere, e.g. the output
+        of a command restored from the session journal)."""
         self.max_lines = max(1, max_lines)
         self.spool_dir = spool_dir
         self.spool_path: Path | None = None
@@ -95,6 +97,8 @@ class BoundedOutput:
     def _save_raw(self, text: str) -> None:
         if self._spool is not None:
             self._spool.write(text)
+            return
+        if self.spool_dir is None:
             return
         self._early.append(text)
         self._early_bytes += len(text)

@@ -157,6 +157,15 @@ def test_over_the_cap_the_file_holds_everything_from_the_first_byte(spool_dir: P
     assert spool_text(buffer) == "".join(chunks)
 
 
+def test_without_a_spool_dir_the_tail_is_kept_and_no_file_is_made() -> None:
+    """Over the cap and over the byte limit: either would start a spool file."""
+    buffer = feed(BoundedOutput(3, None), "".join(f"{n}\n" for n in range(10)), "x" * 2_000_000)
+    buffer.close()
+    assert buffer.spool_path is None
+    assert buffer.snapshot()[:3] == ["7", "8", "9"]
+    assert buffer.total_lines == 10
+
+
 def test_output_after_the_spool_starts_is_written_to_it(spool_dir: Path) -> None:
     buffer = BoundedOutput(2, spool_dir)
     lines = [f"line {n}\n" for n in range(50)]

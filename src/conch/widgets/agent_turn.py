@@ -60,6 +60,31 @@ _ENDINGS = {
 }
 
 
+def describe_ending(stop_reason: str) -> tuple[str, str]:
+    """The status text (without the time) and CSS class of a turn that ended so."""
+    return _ENDINGS.get(stop_reason, (f"ended: {stop_reason}", ""))
+
+
+def thoughts_box(thoughts: Static) -> Collapsible:
+    """The folded "Thinking" box around the agent's thoughts."""
+    return Collapsible(thoughts, title="Thinking", classes="agent-thoughts")
+
+
+def answer_segments(text: str) -> list[MarkdownSegment]:
+    """An answer that is already whole, cut into segments where streaming would cut it."""
+    if not text.strip():
+        return []
+    segment = MarkdownSegment(text)
+    segments = [segment]
+    while len(segment.source) > SEGMENT_CHARS:
+        cut = find_cut(segment.source, SEGMENT_CHARS, segment.preamble)
+        if cut is None:
+            break
+        segment = segment.split_off(cut)
+        segments.append(segment)
+    return segments
+
+
 class AgentTurn(Vertical):
     DEFAULT_CSS = """
     AgentTurn {
@@ -75,6 +100,7 @@ class AgentTurn(Vertical):
     AgentTurn > .agent-status { padding: 0 1; color: $text-muted; }
     AgentTurn.-ok > .agent-status { color: $success; }
     AgentTurn.-failed > .agent-status { color: $error; }
+    AgentTurn.-interrupted > .agent-status { color: $warning; }
     AgentTurn > .agent-error { padding: 0 1; color: $error; }
     AgentTurn > .-unavailable { padding: 0 1; color: $warning; }
     AgentTurn > Collapsible.agent-thoughts { border: none; padding: 0; margin: 0 0 0 1; }
@@ -101,11 +127,40 @@ class AgentTurn(Vertical):
         self.queued = queued
         self.ended = False
         self._pending: list[tuple[asyncio.Future[Decision], PermissionPrompt]] = []
+        self._ended_parts: list[Widget] | None = None
+        self._ended_status: str | None = None
+
+    @classmethod
+    def already_ended(
+        cls,
+        prompt: str,
+        context: TurnContext | None,
+        parts: list[Widget],
+        status: str | None,
+        css_class: str = "",
+    ) -> AgentTurn:
+        """A turn that ran before this view existed (a restored session): composed whole, in
+        one mount, with ``parts`` (answer segments, thoughts, tool calls, …) between the prompt
+        and ``status`` (None: no status line). Nothing streams into it afterwards."""
+        turn = cls(prompt, context)
+        turn.ended = True
+        turn._ended_parts = parts
+        turn._ended_status = status
+        turn.answer_text = "".join(p.source for p in parts if isinstance(p, MarkdownSegment))
+        turn.tool_blocks = {p.call.tool_call_id: p for p in parts if isinstance(p, ToolCallBlock)}
+        if css_class:
+            turn.add_class(css_class)
+        return turn
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("✦ ", "bold"), self.prompt), classes="agent-prompt")
         if self.context is not None and self.context.agent != "none":
             yield Static(self._context_text(self.context), classes="agent-context", markup=False)
+        if self._ended_parts is not None:
+            yield from self._ended_parts
+            if self._ended_status is not None:
+                yield Static(self._ended_status, classes="agent-status", markup=False)
+            return
         status = "queued — runs after the current turn" if self.queued else "thinking…"
         yield Static(status + "  (Esc cancels)", classes="agent-status", markup=False)
 
@@ -188,7 +243,7 @@ class AgentTurn(Vertical):
         if stop_reason is None:
             self.query_one(".agent-status").remove()
             return
-        text, css_class = _ENDINGS.get(stop_reason, (f"ended: {stop_reason}", ""))
+        text, css_class = describe_ending(stop_reason)
         took = durations.format_duration(time.monotonic() - self._started)
         self._set_status(f"{text} · {took}")
         if css_class:
@@ -232,8 +287,7 @@ class AgentTurn(Vertical):
         if self._thoughts is None:
             self._thought_text = text
             self._thoughts = Static("", markup=False)
-            box = Collapsible(self._thoughts, title="Thinking", classes="agent-thoughts")
-            await self._mount(box)
+            await self._mount(thoughts_box(self._thoughts))
         self._thoughts.update(self._thought_text)
 
     async def _end_segment(self) -> None:

@@ -42,9 +42,13 @@ class BlockSink(CommandSink):
         self._write: ProgramWriter | None = None
         self._held: list[bytes] = []
         self._finished = False
+        self.tee: Callable[[str], object] | None = None
+        """Also gets every piece of output (the session journal), from the reader thread."""
 
     def on_output(self, text: str) -> None:
         self.output.append(text)
+        if self.tee is not None:
+            self.tee(text)
 
     def send(self, data: bytes) -> bool:
         """Input for the program; False once the command has ended (not sent)."""
@@ -111,6 +115,8 @@ class CommandBlock(OutputView):
     CommandBlock > .command-block--status { color: $text-muted; }
     CommandBlock.-ok > .command-block--status { color: $success; }
     CommandBlock.-failed > .command-block--status { color: $error; }
+    CommandBlock.-interrupted { border-left: outer $warning; }
+    CommandBlock.-interrupted > .command-block--status { color: $warning; }
     """
     COMPONENT_CLASSES = {"command-block--line", "command-block--cwd", "command-block--status"}
 
@@ -132,8 +138,33 @@ class CommandBlock(OutputView):
         self.had_secret_input = False
         """Something was typed while the program read a password."""
         self.status_text = "running… (Ctrl+C interrupts)"
+        self.is_restored = False
+        """Built by ``already_ended``: drawn finished with the status given, with no timer."""
         self._restarted = False
         self._timer: Timer | None = None
+
+    @classmethod
+    def already_ended(
+        cls,
+        command: str,
+        cwd: str,
+        output: BoundedOutput,
+        status: str,
+        css_class: str = "",
+        result: CommandResult | None = None,
+    ) -> CommandBlock:
+        """A command that ran before this view existed (a restored session), shown with
+        ``status`` as its last line; ``result`` is what is known of how it ended (None: it
+        never did). Nothing streams into it, so it has no timer, and input sent to it is
+        refused like input for any command that ended."""
+        block = cls(command, cwd, output)
+        block.result = result
+        block.is_restored = True
+        block.sink.on_finished()
+        block.status_text = status
+        if css_class:
+            block.add_class(css_class)
+        return block
 
     def header_lines(self) -> list[Text]:
         line = self.part_style("command-block--line")
@@ -146,7 +177,9 @@ class CommandBlock(OutputView):
         return [Text(self.status_text, self.part_style("command-block--status"))]
 
     def on_mount(self) -> None:
-        if self.result is None:
+        if self.is_restored:
+            self.sync(force=True)
+        elif self.result is None:
             self._timer = self.set_interval(SYNC_INTERVAL, self.sync)
         else:
             self._show_result()

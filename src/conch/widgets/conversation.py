@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.containers import VerticalScroll
 from textual.widget import AwaitMount, Widget
 
@@ -17,5 +19,11 @@ class Conversation(VerticalScroll):
 
     def add_block(self, block: Widget) -> AwaitMount:
         mounted = self.mount(block)
+        self.anchor()
+        return mounted
+
+    def add_blocks(self, blocks: Iterable[Widget]) -> AwaitMount:
+        """Many blocks in one mount (a restored session): one layout pass, not one per block."""
+        mounted = self.mount_all(blocks)
         self.anchor()
         return mounted

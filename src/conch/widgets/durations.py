@@ -1,6 +1,8 @@
-"""How long something took, as blocks show it."""
+"""How long something took, and how long ago it was, as blocks and lists show it."""
 
 from __future__ import annotations
+
+import time
 
 
 def format_duration(seconds: float) -> str:
@@ -10,3 +12,21 @@ def format_duration(seconds: float) -> str:
         return f"{seconds:.1f} s"
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes} min {rest} s"
+
+
+def format_age(then: float, now: float) -> str:
+    """``then`` relative to ``now``: "just now", "3 min ago", "2 h ago", "yesterday",
+    "5 days ago"; past four weeks, the date."""
+    seconds = max(0.0, now - then)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = int(seconds // 86400)
+    if days == 1:
+        return "yesterday"
+    if days < 28:
+        return f"{days} days ago"
+    return time.strftime("%Y-%m-%d", time.localtime(then))

@@ -121,7 +121,9 @@ class OutputView(Widget):
     def _layout_rows(self, width: int) -> None:
         self._width = width
         step = max(1, width)
-        if not self._widths or max(self._widths) <= step:
+        # Width 0 (not laid out yet, e.g. a restored block synced on mount): one row per cell
+        # would be built (400,000 for 5,000 lines of 80) and dropped at the first layout.
+        if width <= 0 or not self._widths or max(self._widths) <= step:
             self._wrapped = None
             return
         rows: list[tuple[int, int]] = []

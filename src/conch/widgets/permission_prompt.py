@@ -50,17 +50,32 @@ class PermissionPrompt(Vertical, can_focus=True):
     def __init__(
         self,
         request: PermissionRequest,
-        answer: asyncio.Future[Decision],
+        answer: asyncio.Future[Decision] | None,
         base: str | None = None,
     ) -> None:
+        """``answer`` None: nothing waits for this request (see ``answered``)."""
         super().__init__()
         self.base = base
         self.request = request
         self.answer = answer
+        self._outcome: str | None = None
         self._guard = TypeAheadGuard(ANSWER_GUARD)
+
+    @classmethod
+    def answered(cls, request: PermissionRequest, outcome: str) -> PermissionPrompt:
+        """The one-line record of a request answered before this view existed (a restored
+        turn): what was chosen (``outcome``) for which tool; it takes no keys."""
+        prompt = cls(request, None)
+        prompt._outcome = outcome
+        prompt.add_class("-decided")
+        prompt.can_focus = False
+        return prompt
 
     def compose(self) -> ComposeResult:
         call = self.request.tool_call
+        if self._outcome is not None:
+            yield Static(f"{self._outcome}: {call.title}", markup=False)
+            return
         yield Static(f"Allow the agent to run: {call.title}?", classes="permission-title")
         if self.request.reason:
             yield Static(f"⚠ {self.request.reason}", classes="permission-reason")
@@ -74,6 +89,8 @@ class PermissionPrompt(Vertical, can_focus=True):
         return "   ".join(self._label(i, option) for i, option in enumerate(self.request.options))
 
     def on_mount(self) -> None:
+        if self._outcome is not None:
+            return  # a record: nothing to answer, so it never takes the focus
         self._guard.restart()
         if user_is_typing(self.app):
             # The user is typing: do not pull their keys into this request.
@@ -100,7 +117,7 @@ class PermissionPrompt(Vertical, can_focus=True):
                 return
 
     def _decide(self, option: PermissionOption) -> None:
-        if not self.answer.done():
+        if self.answer is not None and not self.answer.done():
             self.answer.set_result(Decision(option.option_id, option.option_kind))
         self.show_outcome(option.name)
 
