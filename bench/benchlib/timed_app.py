@@ -12,18 +12,22 @@ from typing import Any
 
 
 def make_timed_app(work: Path) -> Any:
-    """A ConchApp in ``work`` that records shell start, each command's end, each
-    prompt edit (Input.Changed) and each composed frame."""
+    """A ConchApp in ``work``, journaling to a new session, that records shell start, each
+    command's end, each prompt edit (Input.Changed) and each composed frame."""
     from textual.widgets import Input
 
     from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import load_plugins
+    from conch.session_opening import open_session
     from conch.shell_commands import ShellCommandFinished, ShellStarted
 
     class TimedApp(ConchApp):
         def __init__(self) -> None:
-            super().__init__(work, load_config(), load_plugins())
+            # Journaled like `conch` itself: a new session in the bench's own XDG dirs.
+            loaded = load_config()
+            link = open_session(str(work), loaded, None, new=True, resume=None)
+            super().__init__(work, loaded, load_plugins(), session=link)
             self.started = asyncio.Event()
             self.finished = asyncio.Event()
             self.changed = asyncio.Event()

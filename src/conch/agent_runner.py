@@ -9,9 +9,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from conch.agents.backend import AgentBackend
-from conch.agents.events import AgentError, TurnContext, TurnEnded
+from conch.agents.backend import AgentBackend, PermissionHandler
+from conch.agents.events import (
+    AgentError,
+    AgentEvent,
+    Decision,
+    PermissionRequest,
+    TurnContext,
+    TurnEnded,
+)
+from conch.sessions.events import TurnStatus, turn_status_for
 from conch.widgets.agent_turn import AgentTurn
 
 
@@ -22,11 +31,49 @@ class QueuedPrompt:
     turn: AgentTurn
     context: TurnContext
     """Frozen when the prompt was sent, even if it waited in the queue."""
+    turn_index: int | None = None
+    """The agent_prompt event's index in the journal (None: the session is not saved)."""
+
+
+class TurnRecorder(Protocol):
+    """One turn's journal writes; failures are the app's to report, never raised here."""
+
+    def update(self, event: AgentEvent) -> None: ...
+
+    def permission(self, request: PermissionRequest, decision: Decision) -> None: ...
+
+    def end(self, status: TurnStatus, stop_reason: str = "") -> None: ...
+
+
+class TurnJournal(Protocol):
+    """What the runner tells the session journal (the app supplies it)."""
+
+    def turn_started(self, queued: QueuedPrompt) -> TurnRecorder | None: ...
+
+    async def replay_for(self, queued: QueuedPrompt) -> str:
+        """Earlier conversation to prepend for an agent that has not seen it ("" if none)."""
+        ...
+
+
+class _RecordedPermissions:
+    """Asks the user through the turn, and journals each answer."""
+
+    def __init__(self, handler: PermissionHandler, recording: TurnRecorder) -> None:
+        self.handler = handler
+        self.recording = recording
+
+    async def decide(self, request: PermissionRequest) -> Decision:
+        decision = await self.handler.decide(request)
+        self.recording.permission(request, decision)
+        return decision
 
 
 class AgentRunner:
-    def __init__(self, backend_factory: Callable[[], AgentBackend]) -> None:
+    def __init__(
+        self, backend_factory: Callable[[], AgentBackend], journal: TurnJournal | None = None
+    ) -> None:
         self._factory = backend_factory
+        self.journal = journal
         self._backend: AgentBackend | None = None
         self.queue: asyncio.Queue[QueuedPrompt] = asyncio.Queue()
         self.current: AgentTurn | None = None
@@ -54,19 +101,39 @@ class AgentRunner:
         if turn.queued:
             turn.start()
         self.current, self.cancelling = turn, False
+        recording = self.journal.turn_started(queued) if self.journal else None
+        permissions: PermissionHandler = turn
+        if recording is not None:
+            permissions = _RecordedPermissions(turn, recording)
+        stop_reason = ""
         try:
+            replay = await self.journal.replay_for(queued) if self.journal else ""
             backend = self.backend
-            async for event in backend.prompt(queued.text, context, turn):
+            async for event in backend.prompt(replay + queued.text, context, permissions):
+                if recording is not None:
+                    recording.update(event)
+                if isinstance(event, TurnEnded):
+                    stop_reason = event.stop_reason
                 await turn.apply(event)
         except Exception as error:  # a backend bug must not kill the queue
             hint = "The session is kept; try again, or check the agent log."
-            await turn.apply(AgentError(f"The agent backend failed: {error!r}", hint))
-            await turn.apply(TurnEnded("error"))
+            failure = AgentError(f"The agent backend failed: {error!r}", hint)
+            for event in (failure, TurnEnded("error")):
+                if recording is not None:
+                    recording.update(event)
+                await turn.apply(event)
+            stop_reason = "error"
         finally:
             if not turn.ended:
-                await turn.finish("cancelled" if self.cancelling else "error")
+                stop_reason = "cancelled" if self.cancelling else "error"
+                await turn.finish(stop_reason)
             turn.cancel_pending_permissions()
             self.current = None
+            if recording is not None:
+                self._end_recording(recording, stop_reason)
+
+    def _end_recording(self, recording: TurnRecorder, stop_reason: str) -> None:
+        recording.end(turn_status_for(stop_reason or "error"), stop_reason)
 
     async def cancel(self) -> bool:
         """Esc: cancel the running turn. False when none runs."""

@@ -46,10 +46,11 @@ class AgentTurns(ConchAppBase):
             started_at=time.time(),
             project_root=self.start_cwd,
         )
+        turn_index = self.record(lambda recorder: recorder.prompt(text, context))
         turn = AgentTurn(text, context, queued=self.agents.is_busy)
         self.conversation.add_block(turn)
         prompt = self.shell_context.take() + text if spec else text
-        self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context))
+        self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context, turn_index))
 
     @work(group="agents")
     async def _run_agent_turns(self) -> None:

@@ -25,7 +25,11 @@ from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore
+from conch.session_binding import SessionBinding, SessionLink
 from conch.shell_commands import ShellCommands
+from conch.slash_actions import SlashActions
+from conch.slash_commands import parse_slash
+from conch.tab_completion import TabCompletion
 from conch.widgets.ask_choice import AskChoice, Choice
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation import Conversation
@@ -43,7 +47,7 @@ _MODE_HELP = {
     ExecutionMode.SHELL: "Send every line to the shell",
     ExecutionMode.AGENT: "Send every line to the agent",
 }
-QUIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
+QUIT_WORDS = frozenset({"exit", "quit"})
 
 
 def _freeze_startup_heap() -> None:
@@ -56,7 +60,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(ShellCommands, AgentTurns):
+class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionBinding):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -78,11 +82,14 @@ class ConchApp(ShellCommands, AgentTurns):
         plugins: pluggy.PluginManager,
         history: HistoryStore | None = None,
         agent_name: str | None = None,
+        session: SessionLink | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
         self.config = loaded.config
         self.plugins = plugins
+        self.bind_session(session or SessionLink(None, None))
+        restored_shell = self.link.opened.shell if self.link.opened else None
         self.start_cwd = str(Path(cwd).absolute())
         self.history = history or HistoryStore(
             paths.history_file(), self.config.history.max_entries
@@ -90,11 +97,15 @@ class ConchApp(ShellCommands, AgentTurns):
         options = ShellOptions(
             source_bashrc=self.config.shell.source_bashrc, bash=self.config.shell.bash
         )
-        shell = plugins.hook.conch_session_shell(cwd=self.start_cwd, options=options)
+        shell_cwd = self.start_cwd
+        if restored_shell is not None:  # a new bash where the session's last one was
+            shell_cwd = restored_shell.cwd
+            options.extra_env.update(restored_shell.environment)
+        shell = plugins.hook.conch_session_shell(cwd=shell_cwd, options=options)
         self.session = ShellSession(shell)
         agent = self.config.agent
         self.agent_choice = choose_agent(self.config.agents, agent.default or None, agent_name)
-        self.agents = AgentRunner(self._make_backend)
+        self.agents = AgentRunner(self._make_backend, journal=self)
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
 
@@ -115,9 +126,10 @@ class ConchApp(ShellCommands, AgentTurns):
         return factories
 
     def on_mount(self) -> None:
-        self.cwd_provider.cwd = self.start_cwd
+        self.cwd_provider.cwd = self.session.shell.cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()
+        self.restore_session()
         for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)
@@ -127,11 +139,13 @@ class ConchApp(ShellCommands, AgentTurns):
 
     async def on_unmount(self) -> None:
         self.session.close()
+        self.close_completion()
+        self.close_session()
         await self.agents.close()
 
     # -- submitting -------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "prompt-input":
             return
         event.stop()
@@ -147,6 +161,11 @@ class ConchApp(ShellCommands, AgentTurns):
         mode = self.mode_provider.mode
         self.prompt_bar.forget_recall()
         self.history.append(text, mode.value, self.cwd_provider.cwd)
+        self.record(lambda recorder: recorder.user_input(text, mode.value, self.cwd_provider.cwd))
+        slash = parse_slash(text) if mode is not ExecutionMode.SHELL else None
+        if slash is not None:
+            await self.run_slash(*slash)
+            return
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
         if route.target is Target.ASK:
             recommended: Choice = "agent" if reads_as_request(route.text) else "shell"

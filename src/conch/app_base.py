@@ -6,8 +6,9 @@ this base, so each role lives in a file named for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pluggy
 from textual.app import App
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
     from conch.agent_runner import AgentRunner
     from conch.agents.registry import AgentChoice
     from conch.agents.shell_context import ShellContextLog
+    from conch.session_recorder import SessionRecorder
     from conch.widgets.command_block import CommandBlock
+
+T = TypeVar("T")
 
 
 class ConchAppBase(App[None]):
@@ -59,6 +63,18 @@ class ConchAppBase(App[None]):
 
     def ask_agent(self, text: str) -> None:
         """Queue a prompt for the agent (implemented by the AgentTurns role)."""
+        raise NotImplementedError
+
+    def warm_completion(self) -> None:
+        """Start Tab's helper bash early (implemented by the TabCompletion role)."""
+        raise NotImplementedError
+
+    def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
+        """Write to the session journal (implemented by the SessionBinding role)."""
+        raise NotImplementedError
+
+    async def action_cancel_turn(self) -> None:
+        """Cancel the agent's running turn (implemented by the AgentTurns role)."""
         raise NotImplementedError
 
     def run_shell_command(self, command: str, raw_line: str = "") -> None:

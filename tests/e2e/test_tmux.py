@@ -263,3 +263,23 @@ def test_the_ask_choice_sends_the_line_to_the_agent_with_one_key(conch: ConchTer
     screen = conch.wait_for("No agent is configured")
     assert "✦ test" in block_lines(screen), screen
     assert not find_blocks(screen, "test"), screen  # nothing ran in the shell
+
+
+@pytest.mark.e2e
+def test_tab_opens_the_menu_and_enter_takes_the_highlighted_file(conch: ConchTerminal) -> None:
+    for name in ("notes-one.txt", "notes-two.txt"):
+        (conch.workdir / name).write_text(name + "\n")
+    conch.type("cat no")
+    conch.send("Tab")
+    screen = conch.wait_for("2 matches")
+    assert "cat notes-" in prompt_text(screen), screen
+    conch.send("Tab", "Tab")  # notes-one, then notes-two
+    conch.wait_for(named(lambda s: "cat notes-two.txt" in prompt_text(s), "the preview"))
+    conch.send("Enter")  # takes it (and closes the menu) …
+    conch.wait_for(named(lambda s: "2 matches" not in s, "the menu to close"))
+    conch.send("Enter")  # … and the second Enter runs it
+    screen = conch.wait_for(named(lambda s: any(is_finished(b) for b in
+                                                find_blocks(s, "cat notes-two.txt")),
+                                  "cat to finish"))  # fmt: skip
+    block = find_blocks(screen, "cat notes-two.txt")[-1]
+    assert "notes-two.txt" in block.splitlines()[1], block

@@ -195,3 +195,25 @@ def test_send_to_agent_offer_after_an_error(
 ) -> None:
     run_before = _failed_then_offer("!make the failing tests pass")
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_tab_completion_menu(
+    snap_compare: Callable[..., bool], make_app: AppFactory, project_dir: Path
+) -> None:
+    for name in ("config.toml", "config.yaml", "conftest.py", "constraints.txt"):
+        (project_dir / name).write_text("")
+    (project_dir / "contrib").mkdir()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        from conch.widgets.completion_menu import CompletionMenu
+
+        await wait_for_shell(pilot)
+        prompt = pilot.app.prompt_bar.input  # type: ignore[attr-defined]
+        prompt.value = "cat con"
+        prompt.cursor_position = len(prompt.value)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: pilot.app.query_one(CompletionMenu).is_open)
+        await pilot.press("tab", "tab")  # the second candidate highlighted and previewed
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -31,6 +31,8 @@ class ShellSession:
     def __init__(self, shell: SessionShell) -> None:
         self.shell = shell
         self.index = CommandIndex()
+        self.commands_run = 0
+        """Counts finished commands: a cache of the shell's state is stale when it moves."""
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -45,6 +47,7 @@ class ShellSession:
             if revived:
                 self.shell.restart()
             result = self.shell.execute(command, sink, timeout=timeout or None)
+            self.commands_run += 1
             if not result.shell_exited:
                 self._refresh_names()
                 return RunOutcome(result, revived=revived)
@@ -55,15 +58,17 @@ class ShellSession:
             self._refresh_names()
             return RunOutcome(result, restarted=True, revived=revived)
 
-    def user_definitions(self) -> str:
-        """The user's exports, aliases and functions as bash source, for the
-        agent's sibling shell; "" when the user's shell is busy (never wait)."""
+    def user_definitions(self, with_completions: bool = False) -> str:
+        """The user's exports, aliases and functions as bash source, for the agent's
+        sibling shell (and, ``with_completions``, their ``complete`` specs, for the
+        completion helper); "" when the user's shell is busy (never wait)."""
         if not self._lock.acquire(timeout=0.2):
             return ""
         try:
             if not self.shell.is_alive:
                 return ""
-            return self.shell.query(USER_DEFINITIONS_QUERY, timeout=5).replace("\r\n", "\n")
+            query = USER_DEFINITIONS_QUERY + ("; complete -p" if with_completions else "")
+            return self.shell.query(query, timeout=5).replace("\r\n", "\n")
         finally:
             self._lock.release()
 

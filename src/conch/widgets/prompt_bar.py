@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from conch.history import HistoryCursor, HistoryEntry, HistoryStore
+from conch.history_suggester import HistorySuggester
+from conch.widgets.completion_menu import CompletionMenu
+from conch.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 from conch_plugins.tui_integration.providers import (
@@ -29,15 +31,6 @@ _PLACEHOLDERS = {
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
     ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
 }
-
-
-class PromptInput(Input):
-    """The line editor; Up/Down walk the history."""
-
-    BINDINGS = [
-        Binding("up", "app.history_previous", "History", show=False),
-        Binding("down", "app.history_next", "History", show=False),
-    ]
 
 
 class PromptBar(Vertical):
@@ -79,16 +72,26 @@ class PromptBar(Vertical):
         self.history = history
         self.cursor = HistoryCursor(history)
         self._mode_before_recall: ExecutionMode | None = None
+        self.suggester = HistorySuggester(history)
 
     def compose(self) -> ComposeResult:
+        yield CompletionMenu()
         with Horizontal():
             yield Static("", classes="mode-badge")
-            yield PromptInput(id="prompt-input", select_on_focus=False)
+            yield PromptInput(
+                id="prompt-input", select_on_focus=False, suggester=self.suggester
+            )
         yield Static("", classes="prompt-status", markup=False)
 
     def on_mount(self) -> None:
+        self.input.menu = self.query_one(CompletionMenu)
         self.watch(self.mode_provider, "mode", self._show_mode)
         self.watch(self.cwd_provider, "cwd", self._show_status)
+
+    def on_completion_menu_clicked(self, event: CompletionMenu.Clicked) -> None:
+        event.stop()
+        self.input.take(event.index)
+        self.input.focus()
 
     @property
     def mode_provider(self) -> ExecutionModeProvider:
@@ -106,6 +109,8 @@ class PromptBar(Vertical):
         for other in ExecutionMode:
             self.set_class(other is mode, f"-mode-{other.value}")
         self.query_one(".mode-badge", Static).update(f"{mode.icon} {mode.label}")
+        self.suggester.mode = mode
+        self.input.close_menu()
         self._show_placeholder()
 
     def _show_status(self, _cwd: str = "") -> None:

@@ -1,0 +1,157 @@
+"""The app's link to its journaled session: restore at start, record while running.
+
+The session was chosen and claimed before the app started (cli.open_session), so the
+event loop never waits on a migration or a lock. If the journal fails mid-session, Conch says
+so once and keeps working: the user loses the recording, never the work in front of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from textual.message import Message
+
+from conch.agent_runner import QueuedPrompt
+from conch.agents.events import AgentEvent, Decision, PermissionRequest
+from conch.app_base import ConchAppBase
+from conch.session_recorder import NoticeLevel, SessionRecorder, TurnRecording
+from conch.sessions.errors import JournalError
+from conch.sessions.events import TurnStatus
+from conch.sessions.journal import Journal
+from conch.sessions.projections import rebuild_conversation
+from conch.sessions.replay import take_replay
+from conch.sessions.startup import OpenedSession
+from conch.widgets.notice import Notice
+from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
+
+T = TypeVar("T")
+
+
+class GuardedTurn:
+    """A turn's recording whose failures go to the app's one report, never to the turn."""
+
+    def __init__(self, binding: SessionBinding, recording: TurnRecording) -> None:
+        self.binding = binding
+        self.recording = recording
+
+    def update(self, event: AgentEvent) -> None:
+        self.binding.record(lambda _: self.recording.update(event))
+
+    def permission(self, request: PermissionRequest, decision: Decision) -> None:
+        self.binding.record(lambda _: self.recording.permission(request, decision))
+
+    def end(self, status: TurnStatus, stop_reason: str = "") -> None:
+        self.binding.record(lambda _: self.recording.end(status, stop_reason))
+
+
+class RecordingFailed(Message):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+@dataclass(frozen=True)
+class SessionLink:
+    """What the CLI opened for the app: the journal and the claimed session, or why not."""
+
+    journal: Journal | None
+    opened: OpenedSession | None
+    problem: str = ""
+    """Why sessions are not being saved ("" when they are)."""
+
+
+class SessionBinding(ConchAppBase):
+    link: SessionLink
+    recorder: SessionRecorder | None = None
+
+    def bind_session(self, link: SessionLink) -> None:
+        self.link = link
+        if link.journal is not None and link.opened is not None and link.opened.is_writable:
+            self.recorder = SessionRecorder(link.journal, link.opened.record.id)
+
+    def restore_session(self) -> None:
+        """Put the session's past conversation on screen, then say what was restored."""
+        link = self.link
+        if link.problem:
+            self.conversation.add_block(Notice(link.problem, "warning"))
+        if link.journal is None or link.opened is None:
+            return
+        loss = link.journal.storage_loss
+        if loss is not None:
+            self.conversation.add_block(Notice(loss.message, "warning"))
+        session_id = link.opened.record.id
+        if link.journal.last_index(session_id) >= 0:
+            from conch.widgets.restored import restored_widgets
+
+            view = rebuild_conversation(link.journal.events(session_id))
+            widgets = list(restored_widgets(view, link.journal.read_blob))
+            if widgets:
+                self.conversation.mount_all(widgets)
+            if view.mode:
+                with contextlib.suppress(ValueError):
+                    self.mode_provider.mode = parse_mode(view.mode)
+        self.watch(self.mode_provider, "mode", self._record_mode, init=False)
+        notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
+        for note in filter(None, notes):
+            self.conversation.add_block(Notice(note))
+            self.record_notice(note)
+
+    def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
+        """Run one journal write; on failure, stop recording and say so once."""
+        recorder = self.recorder
+        if recorder is None:
+            return None
+        try:
+            return write(recorder)
+        except Exception as error:  # a full disk or a damaged file must not crash the UI
+            self.recorder = None
+            self.post_message(RecordingFailed(error))  # thread-safe: writers run in workers
+            return None
+
+    def on_recording_failed(self, message: RecordingFailed) -> None:
+        kind = "journal" if isinstance(message.error, JournalError) else "disk"
+        text = (f"Conch stopped saving this session ({kind} error: {message.error}). What is on "
+                "screen is kept; restart Conch to save again (`conch --new` if the session is "
+                "damaged).")  # fmt: skip
+        self.conversation.add_block(Notice(text, "error"))
+
+    # -- TurnJournal, for the agent runner ---------------------------------------------
+
+    def turn_started(self, queued: QueuedPrompt) -> GuardedTurn | None:
+        if queued.turn_index is None:
+            return None
+        recording = self.record(lambda recorder: recorder.turn_started(queued.turn_index or 0))
+        return GuardedTurn(self, recording) if recording is not None else None
+
+    async def replay_for(self, queued: QueuedPrompt) -> str:
+        """After a restart the agent is new: give it the earlier conversation, once."""
+        recorder = self.recorder
+        if recorder is None or queued.turn_index is None:
+            return ""
+        prompt_index = queued.turn_index
+
+        def take(recorder: SessionRecorder) -> str:
+            return take_replay(recorder.journal, recorder.session_id, recorder.agent_session,
+                               prompt_index)  # fmt: skip
+
+        return await asyncio.to_thread(self.record, take) or ""
+
+    def _record_mode(self, mode: ExecutionMode) -> None:
+        self.record(lambda recorder: recorder.mode_changed(mode.value))
+
+    def record_notice(self, text: str, level: NoticeLevel = "info") -> None:
+        self.record(lambda recorder: recorder.notice(text, level))
+
+    def close_session(self) -> None:
+        link = self.link
+        if link.journal is None:
+            return
+        if self.recorder is not None:
+            session_id = self.recorder.session_id
+            self.record(lambda recorder: link.journal.set_status(session_id, "idle"))  # type: ignore[union-attr]
+            link.journal.release(session_id)
+        link.journal.close()

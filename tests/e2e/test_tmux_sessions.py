@@ -1,0 +1,77 @@
+"""Crashes in a real terminal: kill -9 Conch mid-command and mid-turn, start it again.
+
+Nothing acknowledged is lost (the command line, its output so far, the prompt), and nothing
+is left half-done in the view: the command and the turn are marked interrupted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conch.session_recorder import OUTPUT_DELAY
+from tests.e2e.conch_terminal import (
+    TMUX,
+    block_lines,
+    kill_conch,
+    launch_conch,
+    named,
+)
+from tests.peers.fake_openai_server import FakeOpenAIServer, text
+
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
+)
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+def agent_config(fake_llm: FakeOpenAIServer) -> str:
+    return (
+        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
+        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
+    )
+
+
+def interrupted(screen: str) -> bool:
+    return "interrupted" in screen.lower()
+
+
+@pytest.mark.e2e
+def test_kill_9_in_the_middle_of_a_command_keeps_what_it_printed(tmp_path: Path) -> None:
+    with launch_conch(tmp_path) as conch:
+        conch.run("echo first-command")
+        conch.type_line("echo started-before-crash; sleep 30")
+        conch.wait_for(named(lambda s: "started-before-crash" in block_lines(s), "the output"))
+        time.sleep(OUTPUT_DELAY + 0.3)  # output is journaled within OUTPUT_DELAY seconds
+        kill_conch(conch)
+    with launch_conch(tmp_path) as again:
+        screen = again.wait_for(named(interrupted, "the interrupted command"))
+        lines = block_lines(screen)
+        assert "first-command" in lines, screen
+        assert "started-before-crash" in lines, screen
+        assert "Conch restarted" in screen, screen
+        # The restored session keeps working.
+        assert again.run("echo after-restart").splitlines()[1] == "after-restart"
+
+
+@pytest.mark.e2e
+def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
+    tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(text(*(["word "] * 200), delay=0.05))  # ten seconds of streaming
+    config = agent_config(fake_llm)
+    with launch_conch(tmp_path, config) as conch:
+        conch.type_line("?write a long answer please")
+        conch.wait_for(named(lambda s: "word word" in s, "the answer to stream"))
+        kill_conch(conch)
+    with launch_conch(tmp_path, config) as again:
+        screen = again.wait_for(named(interrupted, "the interrupted turn"))
+        assert "✦ write a long answer please" in block_lines(screen), screen

@@ -1,0 +1,135 @@
+"""Sessions through the real app: a restart restores the conversation, the shell's directory
+and, once, the agent's memory; what the journal rebuilds equals what was on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conch.app import ConchApp
+from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
+from conch.plugin_host import load_plugins
+from conch.session_binding import SessionLink
+from conch.session_opening import open_session
+from conch.widgets.agent_turn import AgentTurn
+from conch.widgets.command_block import CommandBlock
+from conch.widgets.notice import Notice
+from tests.peers.fake_openai_server import FakeOpenAIServer, text
+from tests.pilot.conftest import ask, run_command, wait_for, wait_for_shell
+
+REPLAY_HEADER = "[Conch: the agent session was restarted"
+
+
+def loaded_config(fake_llm: FakeOpenAIServer, tmp_path: Path) -> LoadedConfig:
+    local = {"kind": "openai", "base_url": fake_llm.base_url, "model": "fake-model"}
+    config = ConchConfig(
+        shell=ShellConfig(source_bashrc=False),
+        agent=AgentConfig(default="local"),
+        agents={"local": local},
+    )
+    return LoadedConfig(config, tmp_path / "config.toml")
+
+
+def start(project: Path, loaded: LoadedConfig, *, new: bool = False) -> ConchApp:
+    link = open_session(str(project), loaded, None, new=new, resume=None)
+    assert link.journal is not None, link.problem
+    return ConchApp(project, loaded, load_plugins(), session=link)
+
+
+def screen_items(app: ConchApp) -> list[tuple[str, ...]]:
+    """What the conversation shows, block by block, as plain text."""
+    items: list[tuple[str, ...]] = []
+    for widget in app.conversation.children:
+        if isinstance(widget, CommandBlock):
+            status = widget.result.exit_status if widget.result else None
+            items.append(("shell", widget.command, widget.output.text(), str(status)))
+        elif isinstance(widget, AgentTurn):
+            items.append(("agent", widget.prompt, widget.answer_text))
+    return items
+
+
+def last_user_message(fake_llm: FakeOpenAIServer) -> str:
+    messages = fake_llm.requests[-1]["messages"]
+    user = [m for m in messages if m["role"] == "user"]
+    return str(user[-1]["content"])
+
+
+async def test_a_restart_restores_the_conversation_and_the_shells_directory(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    fake_llm.script(text("The build uses make."))
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo before-restart; mkdir -p sub && cd sub")
+        await run_command(pilot, "sh -c 'exit 3'")
+        await ask(pilot, "how is this built?")
+        live = screen_items(first)
+    second = start(project_dir, loaded)
+    async with second.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await pilot.pause()
+        assert screen_items(second) == live
+        assert second.session.shell.cwd == str(project_dir / "sub")
+        notes = [str(notice.render()) for notice in second.query(Notice)]
+        assert any("Conch restarted" in note for note in notes), notes
+
+
+async def test_the_agent_gets_the_earlier_conversation_once_after_a_restart(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    fake_llm.script(text("Noted: the port is 8080."))
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await ask(pilot, "remember that the port is 8080")
+        assert REPLAY_HEADER not in last_user_message(fake_llm)
+    fake_llm.script(text("It is 8080."), text("You are welcome."))
+    second = start(project_dir, loaded)
+    async with second.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await ask(pilot, "which port?")
+        replayed = last_user_message(fake_llm)
+        assert replayed.startswith(REPLAY_HEADER), replayed
+        assert "remember that the port is 8080" in replayed
+        assert "Noted: the port is 8080." in replayed
+        assert replayed.rstrip().endswith("which port?")
+        await ask(pilot, "thanks")
+        assert REPLAY_HEADER not in last_user_message(fake_llm)
+
+
+async def test_new_starts_an_empty_session_and_the_old_one_stays(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo in-the-first")
+    fresh = start(project_dir, loaded, new=True)
+    async with fresh.run_test() as pilot:
+        await wait_for_shell(pilot)
+        assert screen_items(fresh) == []
+        journal = fresh.link.journal
+        assert journal is not None
+        assert len(journal.list_sessions()) == 2
+
+
+async def test_a_second_conch_on_the_same_session_gets_a_fork(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo shared-past")
+        # Still open here; a second Conch in the same directory must not write to it.
+        link: SessionLink = open_session(str(project_dir), loaded, None, new=False, resume=None)
+        assert link.opened is not None and link.journal is not None
+        assert link.opened.how == "forked"
+        assert link.opened.record.parent_id == first.link.opened.record.id  # type: ignore[union-attr]
+        assert "fork" in link.opened.note
+        link.journal.release(link.opened.record.id)
+        link.journal.close()
+        await wait_for(pilot, lambda: True)
