@@ -50,9 +50,13 @@ class TurnJournal(Protocol):
 
     def turn_started(self, queued: QueuedPrompt) -> TurnRecorder | None: ...
 
-    async def replay_for(self, queued: QueuedPrompt) -> str:
-        """Earlier conversation to prepend for an agent that has not seen it ("" if none)."""
+    async def replay_for(self, queued: QueuedPrompt, backend: AgentBackend) -> str:
+        """Earlier conversation to prepend for an agent that has not seen it ("" if none);
+        may first resume the agent's own earlier session (ACP session/load)."""
         ...
+
+    def turn_finished(self, backend: AgentBackend) -> None:
+        """Remember the agent's own session id, for session/load after a restart."""
 
 
 class _RecordedPermissions:
@@ -107,8 +111,8 @@ class AgentRunner:
             permissions = _RecordedPermissions(turn, recording)
         stop_reason = ""
         try:
-            replay = await self.journal.replay_for(queued) if self.journal else ""
             backend = self.backend
+            replay = await self.journal.replay_for(queued, backend) if self.journal else ""
             async for event in backend.prompt(replay + queued.text, context, permissions):
                 if recording is not None:
                     recording.update(event)
@@ -131,6 +135,8 @@ class AgentRunner:
             self.current = None
             if recording is not None:
                 self._end_recording(recording, stop_reason)
+            if self.journal is not None and self._backend is not None:
+                self.journal.turn_finished(self._backend)
 
     def _end_recording(self, recording: TurnRecorder, stop_reason: str) -> None:
         recording.end(turn_status_for(stop_reason or "error"), stop_reason)

@@ -25,7 +25,8 @@ from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore
-from conch.session_binding import SessionBinding, SessionLink
+from conch.session_actions import SessionActions
+from conch.session_binding import SessionLink
 from conch.shell_commands import ShellCommands
 from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
@@ -60,7 +61,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionBinding):
+class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -69,6 +70,7 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionBi
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
+        Binding("ctrl+o", "sessions", "Sessions"),
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("tab", "answer_permission", "Answer request", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pluggy
 from textual.app import App
@@ -67,6 +67,23 @@ class ConchAppBase(App[None]):
 
     def warm_completion(self) -> None:
         """Start Tab's helper bash early (implemented by the TabCompletion role)."""
+        raise NotImplementedError
+
+    def action_sessions(self) -> None:
+        """The session picker (implemented by the SessionActions role)."""
+        raise NotImplementedError
+
+    def new_session(self) -> None:
+        raise NotImplementedError
+
+    def fork_session(self) -> None:
+        raise NotImplementedError
+
+    def rename_session(self, title: str) -> None:
+        raise NotImplementedError
+
+    def tell(self, text: str, level: Literal["info", "warning", "error"] = "info") -> None:
+        """Show a notice and journal it (implemented by the SessionBinding role)."""
         raise NotImplementedError
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:

@@ -16,7 +16,8 @@ from typing import TypeVar
 from textual.message import Message
 
 from conch.agent_runner import QueuedPrompt
-from conch.agents.events import AgentEvent, Decision, PermissionRequest
+from conch.agents.backend import AgentBackend
+from conch.agents.events import AgentError, AgentEvent, Decision, PermissionRequest
 from conch.app_base import ConchAppBase
 from conch.session_recorder import NoticeLevel, SessionRecorder, TurnRecording
 from conch.sessions.errors import JournalError
@@ -24,6 +25,7 @@ from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import take_replay
+from conch.sessions.restore import plan_agent_restore
 from conch.sessions.startup import OpenedSession
 from conch.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
@@ -67,6 +69,8 @@ class SessionLink:
 class SessionBinding(ConchAppBase):
     link: SessionLink
     recorder: SessionRecorder | None = None
+    _agent_checked = False
+    """Whether the agent's earlier session was looked for (once, at the first turn)."""
 
     def bind_session(self, link: SessionLink) -> None:
         self.link = link
@@ -97,8 +101,7 @@ class SessionBinding(ConchAppBase):
         self.watch(self.mode_provider, "mode", self._record_mode, init=False)
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
-            self.conversation.add_block(Notice(note))
-            self.record_notice(note)
+            self.tell(note)
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
         """Run one journal write; on failure, stop recording and say so once."""
@@ -127,11 +130,16 @@ class SessionBinding(ConchAppBase):
         recording = self.record(lambda recorder: recorder.turn_started(queued.turn_index or 0))
         return GuardedTurn(self, recording) if recording is not None else None
 
-    async def replay_for(self, queued: QueuedPrompt) -> str:
-        """After a restart the agent is new: give it the earlier conversation, once."""
+    async def replay_for(self, queued: QueuedPrompt, backend: AgentBackend) -> str:
+        """After a restart the agent is new: resume its own session if it can (ACP
+        session/load), else give it the earlier conversation as text, once."""
         recorder = self.recorder
         if recorder is None or queued.turn_index is None:
             return ""
+        if not self._agent_checked:
+            self._agent_checked = True
+            if await self._resume_agent_session(recorder, backend, queued):
+                return ""
         prompt_index = queued.turn_index
 
         def take(recorder: SessionRecorder) -> str:
@@ -143,8 +151,40 @@ class SessionBinding(ConchAppBase):
     def _record_mode(self, mode: ExecutionMode) -> None:
         self.record(lambda recorder: recorder.mode_changed(mode.value))
 
+    async def _resume_agent_session(
+        self, recorder: SessionRecorder, backend: AgentBackend, queued: QueuedPrompt
+    ) -> bool:
+        load = getattr(backend, "load", None)
+        record = recorder.journal.get_session(recorder.session_id)
+        wanted = plan_agent_restore(record, queued.context.agent).load_session_id
+        if load is None or wanted is None:
+            return False
+        failed = False
+        async for event in load(wanted, queued.context):  # its history is on screen already
+            failed |= isinstance(event, AgentError)
+        if failed:
+            self.tell(f"The agent could not resume its session {wanted[:12]}; it gets "
+                               "the earlier conversation as text instead.")  # fmt: skip
+            return False
+        recorder.agent_session = wanted
+        return True
+
+    def turn_finished(self, backend: AgentBackend) -> None:
+        agent_session = getattr(backend, "session_id", None)
+        recorder = self.recorder
+        if recorder is None or not isinstance(agent_session, str):
+            return
+        if agent_session != recorder.agent_session:
+            recorder.agent_session = agent_session
+            self.record(lambda r: r.journal.set_agent_session_id(r.session_id, agent_session))
+
     def record_notice(self, text: str, level: NoticeLevel = "info") -> None:
         self.record(lambda recorder: recorder.notice(text, level))
+
+    def tell(self, text: str, level: NoticeLevel = "info") -> None:
+        """A notice on screen, journaled so that it is there after a restart too."""
+        self.conversation.add_block(Notice(text, level))
+        self.record_notice(text, level)
 
     def close_session(self) -> None:
         link = self.link

@@ -20,7 +20,6 @@ from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
-from conch.widgets.notice import Notice
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
@@ -62,7 +61,7 @@ class ShellCommands(ConchAppBase):
         if message.error:
             text = f"The session shell did not start: {message.error}. Check shell.bash in "
             text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-            self.conversation.add_block(Notice(text, "error"))
+            self.tell(text, "error")
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
@@ -109,12 +108,12 @@ class ShellCommands(ConchAppBase):
         self.cwd_provider.cwd = self.session.shell.cwd
         where = shorten_home(self.session.shell.cwd)
         if outcome.revived:
-            self.conversation.add_block(Notice(f"bash had exited; started a new bash in {where}."))
+            self.tell(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:
-            self.conversation.add_block(Notice(f"bash exited; started a new bash in {where}."))
+            self.tell(f"bash exited; started a new bash in {where}.")
         if outcome.restart_error:
             text = f"bash exited and could not be restarted: {outcome.restart_error}"
-            self.conversation.add_block(Notice(text, "error"))
+            self.tell(text, "error")
 
     def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
         """After a failure that reads as a request or a typo: offer, never act."""
@@ -155,10 +154,10 @@ class ShellCommands(ConchAppBase):
         text = f"`{block.command}` did not read what you typed for it, so it was not run"
         if block.had_secret_input:
             # It may hold a password: say how much, never what.
-            self.conversation.add_block(Notice(f"{text} ({len(lines)} hidden lines).", "warning"))
+            self.tell(f"{text} ({len(lines)} hidden lines).", "warning")
             return
         listing = "\n".join(f"  {line}" for line in lines)
-        self.conversation.add_block(Notice(f"{text}:\n{listing}", "warning"))
+        self.tell(f"{text}:\n{listing}", "warning")
 
     def _lend_terminal(self, passthrough: Passthrough) -> HandoverResult:
         """Called from the shell worker: suspend the UI and let the program draw."""

@@ -26,6 +26,14 @@ class SlashActions(ConchAppBase):
             await self.action_cancel_turn()
         elif name == "/mode":
             self._switch_mode(argument)
+        elif name == "/sessions":
+            self.action_sessions()
+        elif name == "/new":
+            self.new_session()
+        elif name == "/fork":
+            self.fork_session()
+        elif name == "/rename":
+            self.rename_session(argument)
 
     def _switch_mode(self, argument: str) -> None:
         modes = {mode.value: mode for mode in ExecutionMode}

@@ -95,3 +95,25 @@ def test_help_mentions_the_options() -> None:
     help_text = build_parser().format_help()
     assert "--version" in help_text
     assert "--cwd" in help_text
+
+
+def test_conch_complete_prints_what_tab_would_offer(tmp_path: Path) -> None:
+    (tmp_path / "alpha.txt").write_text("")
+    (tmp_path / "alpine").mkdir()
+    completed = run_python(["-m", "conch", "complete", "--cwd", str(tmp_path), "--", "cat al"],
+                           tmp_path)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == ["alpha.txt", "alpine/"]
+
+
+def test_conch_sessions_on_a_fresh_machine_lists_none(tmp_path: Path) -> None:
+    completed = run_python(["-m", "conch", "sessions"], tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    exported = run_python(["-m", "conch", "sessions", "export", "nope"], tmp_path)
+    assert exported.returncode == 1 and "nope" in exported.stderr
+
+
+def test_resume_of_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
+    completed = run_python(["-m", "conch", "--resume", "nope"], tmp_path)
+    assert completed.returncode == 1
+    assert "conch sessions" in completed.stderr

@@ -78,9 +78,7 @@ class PromptBar(Vertical):
         yield CompletionMenu()
         with Horizontal():
             yield Static("", classes="mode-badge")
-            yield PromptInput(
-                id="prompt-input", select_on_focus=False, suggester=self.suggester
-            )
+            yield PromptInput(id="prompt-input", select_on_focus=False, suggester=self.suggester)
         yield Static("", classes="prompt-status", markup=False)
 
     def on_mount(self) -> None:
