@@ -24,7 +24,7 @@ from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
-from conch.history import HistoryEntry, HistoryStore
+from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
 from conch.shell_commands import ShellCommands
@@ -93,9 +93,7 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
         self.bind_session(session or SessionLink(None, None))
         restored_shell = self.link.opened.shell if self.link.opened else None
         self.start_cwd = str(Path(cwd).absolute())
-        self.history = history or HistoryStore(
-            paths.history_file(), self.config.history.max_entries
-        )
+        self.history = history or self._history_store()
         options = ShellOptions(
             source_bashrc=self.config.shell.source_bashrc, bash=self.config.shell.bash
         )
@@ -110,6 +108,12 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
         self.agents = AgentRunner(self._make_backend, journal=self)
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
+
+    def _history_store(self) -> HistoryStore:
+        limit = self.config.history.max_entries
+        if self.link.journal is not None and self.recorder is not None:
+            return JournalHistory(paths.history_file(), self.link.journal, limit)
+        return HistoryStore(paths.history_file(), limit)
 
     # -- layout -----------------------------------------------------------------
 

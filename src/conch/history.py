@@ -1,8 +1,9 @@
 """Conch's own command history: every submitted line, tagged with its mode.
 
-Stored as JSON lines under the XDG state dir. Appending is one short write
-per entry, so a crash loses nothing already submitted. A corrupt line is
-skipped (and counted), never fatal. No Textual here.
+HistoryStore keeps JSON lines under the XDG state dir (used when sessions are not
+being saved); JournalHistory reads the session journal instead, where every line is
+journaled as it is submitted. A corrupt line is skipped (and counted), never fatal.
+No Textual here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,30 @@ class HistoryCursor:
     def reset(self) -> None:
         self.index = None
         self.draft = ""
+
+
+class JournalHistory(HistoryStore):
+    """Up/Down and Ctrl+R over the lines typed in every session, read from the journal.
+
+    The journal is the one record of what was typed (each line is journaled as it is
+    submitted), so appending here only updates the list in memory. Lines from before the
+    journal existed, in the old history file, come first and are kept as they were.
+    """
+
+    def __init__(self, path: Path, journal: InputHistory, max_entries: int = 10000) -> None:
+        super().__init__(path, max_entries)
+        self.journal = journal
+
+    def load(self) -> None:
+        super().load()  # the old history file, read only
+        typed = self.journal.input_history(self.max_entries)
+        self.entries = (self.entries + typed)[-self.max_entries :]
+
+    def append(self, text: str, mode: str, cwd: str = "") -> HistoryEntry:
+        entry = HistoryEntry(text, mode, cwd, time.time())
+        self.entries.append(entry)
+        return entry
+
+
+class InputHistory(Protocol):
+    def input_history(self, limit: int) -> list[HistoryEntry]: ...

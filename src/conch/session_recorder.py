@@ -121,6 +121,12 @@ class SessionRecorder:
     def turn_started(self, turn: int) -> TurnRecording:
         return TurnRecording(self.journal, self.session_id, turn, self.agent_session)
 
+    def environment_changed(self, changed: dict[str, str], removed: tuple[str, ...]) -> None:
+        """Exports the user set or unset (secrets are dropped by ``shell_env``)."""
+        payload = ev.shell_env(changed, removed)
+        if payload["set"] or payload["unset"]:
+            self.journal.append(self.session_id, ev.SHELL_ENV, ev.SHELL, payload)
+
     def mode_changed(self, mode: str) -> None:
         self.journal.append(self.session_id, ev.MODE_CHANGE, ev.USER, ev.mode_change(mode))
 

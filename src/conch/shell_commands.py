@@ -7,6 +7,7 @@ bash has read it.
 
 from __future__ import annotations
 
+import re
 import sys
 
 from textual import work
@@ -44,8 +45,17 @@ class ShellStarted(Message):
         self.error = error
 
 
+# Lines that may change what is exported: only these pay for a look at `export -p`.
+_MAY_CHANGE_EXPORTS = re.compile(
+    r"\b(?:export|unset|source|declare|typeset|readonly|activate|deactivate|nvm|conda|pyenv)\b"
+    r"|(?:^|[;&|(]\s*)\.\s"
+)
+
+
 class ShellCommands(ConchAppBase):
     _open_offer: ErrorOffer | None = None
+    _exports: dict[str, str] = {}
+    """The exported variables as last journaled."""
     """The latest offer under a failed command; the next command makes it lapse."""
 
     @work(thread=True, group="shell")
@@ -90,7 +100,15 @@ class ShellCommands(ConchAppBase):
             result = outcome.result
             cwd = self.session.shell.cwd
             self.record(lambda _: recording.finished(result.exit_status, cwd))
+            if _MAY_CHANGE_EXPORTS.search(block.command):
+                self._record_exports()
         self.post_message(ShellCommandFinished(block, outcome))
+
+    def _record_exports(self) -> None:
+        """Journal what the command exported or unset, for the bash of a restart."""
+        found = self.session.exports_changed()
+        if found is not None:
+            self.record(lambda recorder: recorder.environment_changed(*found))
 
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome

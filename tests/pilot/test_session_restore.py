@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conch import paths
 from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
 from conch.plugin_host import load_plugins
@@ -222,3 +223,42 @@ async def test_slash_new_asks_for_a_new_session(
         await submit(pilot, "/new")
         await wait_for(pilot, lambda: app.switch_to is not None)
     assert app.switch_to is not None and app.switch_to.session_id is None
+
+
+async def test_the_history_after_a_restart_is_read_from_the_journal(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo typed-before")
+    fresh = start(project_dir, loaded, new=True)  # another session: history spans them all
+    async with fresh.run_test() as pilot:
+        await wait_for_shell(pilot)
+        assert [entry.text for entry in fresh.history.entries] == ["echo typed-before"]
+        await pilot.press("up")
+        assert fresh.prompt_bar.input.value == "echo typed-before"
+    assert not paths.history_file().exists()  # the journal is the one record of it
+
+
+async def test_exported_variables_come_back_after_a_restart_but_secrets_never_do(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    loaded = loaded_config(fake_llm, tmp_path)
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "export APP_STAGE='blue green' GITHUB_TOKEN=hunter2")
+        await run_command(pilot, "export APP_GONE=1; unset APP_GONE")
+    second = start(project_dir, loaded)
+    async with second.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, 'echo "[$APP_STAGE][$GITHUB_TOKEN][${APP_GONE-unset}]"')
+        block = second.query(CommandBlock).last()
+        assert block.output.text().strip() == "[blue green][][unset]"
+    link = open_session(str(project_dir), loaded, None, new=False, resume=None)
+    assert link.journal is not None
+    dump = "\n".join(str(event.payload) for event in link.journal.events(link.opened.record.id))  # type: ignore[union-attr]
+    assert "hunter2" not in dump.replace("GITHUB_TOKEN=hunter2", "")  # only in the typed line
+    link.journal.close()

@@ -7,6 +7,7 @@ reports what happened. No Textual: front ends call it from a worker thread.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class ShellSession:
         self.shell = shell
         self.index = CommandIndex()
         self.commands_run = 0
+        self._exports: dict[str, str] = {}
         """Counts finished commands: a cache of the shell's state is stale when it moves."""
         self._lock = threading.Lock()
 
@@ -40,6 +42,7 @@ class ShellSession:
             self.shell.start()
             self.index.refresh_path()
             self._refresh_names()
+            self._exports = self._exported()
 
     def run(self, command: str, sink: CommandSink, timeout: float | None = None) -> RunOutcome:
         with self._lock:
@@ -72,8 +75,64 @@ class ShellSession:
         finally:
             self._lock.release()
 
+    def exports_changed(self) -> tuple[dict[str, str], tuple[str, ...]] | None:
+        """Exported variables set or changed, and those removed, since the last call (or
+        since bash started); None when the shell is busy (never wait)."""
+        if not self._lock.acquire(timeout=0.2):
+            return None
+        try:
+            if not self.shell.is_alive:
+                return None
+            now = self._exported()
+            before, self._exports = self._exports, now
+        finally:
+            self._lock.release()
+        changed = {name: value for name, value in now.items() if before.get(name) != value}
+        return changed, tuple(name for name in before if name not in now)
+
+    def _exported(self) -> dict[str, str]:
+        return parse_exports(self.shell.query("export -p", timeout=5))
+
     def close(self) -> None:
         self.shell.close()
 
     def _refresh_names(self) -> None:
         self.index.update_from_query(self.shell.query(ALIASES_AND_FUNCTIONS_QUERY))
+
+
+_EXPORT = re.compile(
+    r"declare -x ([A-Za-z_][A-Za-z0-9_]*)"
+    r"""(?:="((?:[^"\\]|\\.)*)"|=\$'((?:[^'\\]|\\.)*)')?""",
+    re.DOTALL,
+)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_C_ESCAPE = re.compile(
+    r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.DOTALL
+)
+_C_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+             "r": "\r", "t": "\t", "v": "\v"}  # fmt: skip
+
+
+def parse_exports(listing: str) -> dict[str, str]:
+    """``export -p`` output as names to values. bash writes ``NAME="…"`` (with ``"``, ``\\``,
+    ``$`` and ````` escaped) or, for values with control characters, ``NAME=$'…'``; a
+    variable exported without a value is left out."""
+    found: dict[str, str] = {}
+    for match in _EXPORT.finditer(listing.replace("\r\n", "\n")):
+        name, quoted, ansi_c = match.groups()
+        if quoted is not None:
+            found[name] = _ESCAPED.sub(r"\1", quoted)
+        elif ansi_c is not None:
+            found[name] = _C_ESCAPE.sub(_c_char, ansi_c)
+    return found
+
+
+def _c_char(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code[0] in "xuU" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    if code[0] in "01234567":
+        return chr(int(code, 8))
+    if code[0] == "c" and len(code) == 2:
+        return chr(ord(code[1].upper()) ^ 0x40)
+    return _C_SIMPLE.get(code, code)

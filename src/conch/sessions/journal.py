@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any
 
 from conch import __version__
+from conch.history import HistoryEntry
 from conch.sessions import events as ev
 from conch.sessions import schema
 from conch.sessions.batch import Batch
@@ -387,6 +388,19 @@ class Journal:
             if len(rows) < PAGE:
                 return
             last = rows[-1][0]
+
+    def input_history(self, limit: int) -> list[HistoryEntry]:
+        """The last ``limit`` lines typed in any session, oldest first (Up/Down, Ctrl+R)."""
+        rows = self._read(
+            "SELECT time, payload FROM events WHERE kind = ? ORDER BY time DESC LIMIT ?",
+            (ev.USER_INPUT, limit),
+        )
+        entries = []
+        for at, payload in reversed(rows):
+            data = json.loads(payload)
+            entries.append(HistoryEntry(str(data.get("text", "")), str(data.get("mode", "")),
+                                        str(data.get("cwd", "")), float(at)))  # fmt: skip
+        return entries
 
     def last_index(self, session_id: str) -> int:
         """The index of the session's last event (-1 when it has none)."""

@@ -90,6 +90,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX blobs_by_session ON blobs(session_id);
         """,
     ),
+    Migration(
+        3,
+        "an index of events by kind and time: Up/Down history across all sessions",
+        # Version 2 could only find every session's typed lines by reading all events.
+        """
+        CREATE INDEX events_by_kind_time ON events(kind, time);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
