@@ -19,7 +19,7 @@ from conch.agent_runner import QueuedPrompt
 from conch.agents.backend import AgentBackend
 from conch.agents.events import AgentError, AgentEvent, Decision, PermissionRequest
 from conch.app_base import ConchAppBase
-from conch.session_recorder import NoticeLevel, SessionRecorder, TurnRecording
+from conch.session_recorder import OUTPUT_DELAY, NoticeLevel, SessionRecorder, TurnRecording
 from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
@@ -46,7 +46,11 @@ class GuardedTurn:
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
         self.binding.record(lambda _: self.recording.permission(request, decision))
 
+    def flush(self) -> None:
+        self.binding.record(lambda _: self.recording.flush())
+
     def end(self, status: TurnStatus, stop_reason: str = "") -> None:
+        self.binding.live_turn = None
         self.binding.record(lambda _: self.recording.end(status, stop_reason))
 
 
@@ -69,6 +73,8 @@ class SessionLink:
 class SessionBinding(ConchAppBase):
     link: SessionLink
     recorder: SessionRecorder | None = None
+    live_turn: GuardedTurn | None = None
+    """The running turn's recording (its batch is committed every OUTPUT_DELAY seconds)."""
     _agent_checked = False
     """Whether the agent's earlier session was looked for (once, at the first turn)."""
 
@@ -99,6 +105,7 @@ class SessionBinding(ConchAppBase):
                 with contextlib.suppress(ValueError):
                     self.mode_provider.mode = parse_mode(view.mode)
         self.watch(self.mode_provider, "mode", self._record_mode, init=False)
+        self.set_interval(OUTPUT_DELAY, self._flush_live_turn)
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
             self.tell(note)
@@ -128,7 +135,13 @@ class SessionBinding(ConchAppBase):
         if queued.turn_index is None:
             return None
         recording = self.record(lambda recorder: recorder.turn_started(queued.turn_index or 0))
-        return GuardedTurn(self, recording) if recording is not None else None
+        self.live_turn = GuardedTurn(self, recording) if recording is not None else None
+        return self.live_turn
+
+    def _flush_live_turn(self) -> None:
+        """Streamed updates are batched; this commits them while the agent is quiet too."""
+        if self.live_turn is not None:
+            self.live_turn.flush()
 
     async def replay_for(self, queued: QueuedPrompt, backend: AgentBackend) -> str:
         """After a restart the agent is new: resume its own session if it can (ACP

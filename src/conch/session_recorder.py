@@ -92,6 +92,10 @@ class TurnRecording:
         self._batch.append(ev.PERMISSION, ev.USER, ev.permission(self.turn, request, decision))
         self._batch.flush()  # the user's answer is acknowledged on its own
 
+    def flush(self) -> None:
+        """Commit what the agent streamed so far (a quiet agent is not waited for)."""
+        self._batch.flush()
+
     def end(self, status: TurnStatus, stop_reason: str = "") -> None:
         self._batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(self.turn, status, stop_reason))
         self._batch.flush()

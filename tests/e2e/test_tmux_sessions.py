@@ -71,7 +71,9 @@ def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
     with launch_conch(tmp_path, config) as conch:
         conch.type_line("?write a long answer please")
         conch.wait_for(named(lambda s: "word word" in s, "the answer to stream"))
+        time.sleep(OUTPUT_DELAY + 0.3)  # streamed text is journaled within OUTPUT_DELAY
         kill_conch(conch)
     with launch_conch(tmp_path, config) as again:
         screen = again.wait_for(named(interrupted, "the interrupted turn"))
         assert "✦ write a long answer please" in block_lines(screen), screen
+        assert "word word" in screen, screen  # what had streamed before the crash is kept
