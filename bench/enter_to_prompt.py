@@ -69,6 +69,10 @@ async def bench_app() -> None:
         shell = app.session.shell
         while not (shell.is_alive and not shell.is_busy):
             await asyncio.sleep(0.01)
+        # Shell mode: Auto mode asks about a bare `true` (a command and a reply alike).
+        from conch_plugins.shell_mode.modes import ExecutionMode
+
+        app.mode_provider.mode = ExecutionMode.SHELL
         await pilot.pause()
         prompt = app.query_one("#prompt-input", Input)
         to_finish: list[float] = []
