@@ -29,6 +29,7 @@ TUNE = CORPUS_DIR / "tune.tsv"
 HELDOUT = CORPUS_DIR / "heldout.tsv"
 HELDOUT2 = CORPUS_DIR / "heldout2.tsv"
 HELDOUT3 = CORPUS_DIR / "heldout3.tsv"
+HELDOUT4 = CORPUS_DIR / "heldout4.tsv"
 
 _ESCAPE = re.compile(r"\\([\\nt])")
 _UNESCAPED = {"\\": "\\", "n": "\n", "t": "\t"}

@@ -379,3 +379,23 @@ def test_a_capitalised_sentence_is_still_a_request(index: CommandIndex) -> None:
 def test_commands_that_take_command_names_keep_them_as_arguments(index: CommandIndex) -> None:
     assert target("which sort", index) == "shell"
     assert target("man grep", index) == "shell"
+
+
+def test_a_capitalised_command_without_arguments_is_asked_about(index: CommandIndex) -> None:
+    decision = decide("Make build", index)
+    assert (decision.target, decision.suggestion) == ("ask", "make build")
+    assert target("Ls", index) == "ask"
+
+
+@pytest.mark.parametrize(("line", "fixed"), [("npmrun build", "npm run build"),
+                                             ("gitstatus", "git status")])  # fmt: skip
+def test_a_tool_glued_to_its_subcommand_is_a_slip(
+    line: str, fixed: str, index: CommandIndex
+) -> None:
+    decision = decide(line, index)
+    assert (decision.target, decision.suggestion) == ("shell", fixed)
+
+
+@pytest.mark.parametrize("line", ["yesss", "okkk", "gotcha", "wait stop"])
+def test_drawn_out_replies_and_wait_with_words_are_replies(line: str, index: CommandIndex) -> None:
+    assert target(line, index) == "agent"

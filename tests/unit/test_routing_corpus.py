@@ -36,6 +36,7 @@ FILES = {
     "heldout": corpus.HELDOUT,
     "heldout2": corpus.HELDOUT2,
     "heldout3": corpus.HELDOUT3,
+    "heldout4": corpus.HELDOUT4,
 }
 
 
@@ -46,7 +47,9 @@ def parts() -> dict[str, list[Any]]:
 
 @pytest.fixture(scope="module")
 def everything(parts: dict[str, list[Any]]) -> list[Any]:
-    return parts["tune"] + parts["heldout"] + parts["heldout2"] + parts["heldout3"]
+    return (
+        parts["tune"] + parts["heldout"] + parts["heldout2"] + parts["heldout3"] + parts["heldout4"]
+    )
 
 
 def test_both_files_load_with_known_labels(parts: dict[str, list[Any]]) -> None:

@@ -78,7 +78,7 @@ REPLIES = word_set(
     how what huh hmm hm hi hello hey both neither either explain shorter longer retry undo
     redo proceed right wrong correct exactly agreed fine oops sorry same wow weird damn
     please pls ack noted ah oh eh uh um hm ha lol none nevermind alright later skip
-    cheers sweet option"""
+    cheers sweet option gotcha"""
 )
 """Bare replies to the agent; some are also commands (``yes``, ``nice``, ``done``)."""
 

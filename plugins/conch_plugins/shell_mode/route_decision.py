@@ -48,7 +48,7 @@ def _split_pair(pair: str) -> tuple[str, str]:
 # Bare words that are a command and a reply alike (README "either"): ask.
 AMBIGUOUS_ALONE = word_set("test help time wait true false go more last info kill nvm quit :q")
 # Commands that, followed by plain words, are still a reply: "nice work", "yes please".
-REPLY_COMMANDS = word_set("yes y no n nice continue done cancel ok okay sure stop")
+REPLY_COMMANDS = word_set("yes y no n nice continue done cancel ok okay sure stop wait")
 IDIOMS = frozenset({"who am i"})
 # Commands whose arguments are command names: `whatis sort`, `man test`, `which make`.
 NAME_COMMANDS = word_set("man whatis which whereis type info apropos help command")
@@ -64,6 +64,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
 _PLAIN_WORD = re.compile(r"[a-z]+")
 # Files nobody runs: a line that starts with one and goes on in words is about the file.
 _DATA_FILE = re.compile(r"\.(?:ya?ml|md|json|toml|txt|cfg|ini|lock|csv|html|css|rst|env)$")
+_DRAWN_OUT = re.compile(r"([a-z])\1{2,}$")
 _NAME_WORD = re.compile(r"[a-z][a-z0-9_-]*")
 _NOUN = re.compile(r"[a-z][a-z-]{2,}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
@@ -130,10 +131,12 @@ def decide(line: str, index: CommandIndex) -> Decision:
 
 
 def _alone(words: ShellWords) -> str | None:
-    """The one word of a one-word line, lowercased without trailing punctuation."""
+    """The one word of a one-word line, lowercased without trailing punctuation and with a
+    drawn-out ending cut back (``yesss`` → ``yes``, ``okkk`` → ``ok``)."""
     if len(words.tokens) != 1 or words.leading_operator is not None:
         return None
-    return _TRAILING.sub("", words.first_word).lower() or words.first_word
+    bare = _TRAILING.sub("", words.first_word).lower() or words.first_word
+    return _DRAWN_OUT.sub(r"\1", bare)
 
 
 def _decide_alone(bare: str, first: str, index: CommandIndex) -> Decision | None:
@@ -176,9 +179,12 @@ def _decide_unknown(
         return Decision("shell", f"`{first}` looks like `{correction.command}` glued to its "
                         "argument", correction.text)  # fmt: skip
     shouted = first != lower and index.is_command(lower) and prose == 0
-    if shouted and (_has_arguments(words, stripped) or stripped.isupper()):
+    if shouted:
         fixed = suggest_correction(stripped, index)
-        return Decision("shell", f"`{first}` is `{lower}` with capitals", fixed)
+        if _has_arguments(words, stripped) or stripped.isupper():
+            return Decision("shell", f"`{first}` is `{lower}` with capitals", fixed)
+        # "Make build", "Ls": a capitalised command, or the first word of a sentence.
+        return Decision("ask", f"`{first}` is `{lower}` with a capital, or a sentence", fixed)
     if not _IDENTIFIER.fullmatch(first) or lower in FUNCTION_WORDS:
         return Decision("agent", f"`{first}` is not a command")
     if lower in REPLIES and not reply_with_arguments:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from conch_plugins.shell_mode.command_check import BASH_BUILTINS, BASH_KEYWORDS, CommandIndex
-from conch_plugins.shell_mode.natural_language import is_english
+from conch_plugins.shell_mode.natural_language import SUBCOMMAND_TOOLS, is_english
 
 _CANDIDATE = re.compile(r"[a-z][a-z0-9_+-]*")
 _GLUED_TAIL = re.compile(r"\.{1,2}|~\S*|-[A-Za-z]{1,3}|/\S*|-|\$\S+")
@@ -41,6 +41,11 @@ _POPULAR_NAMES = """
     awk kill top df du pwd man which code apt apt-get systemctl journalctl export source
     history wget chmod chown unzip rsync ipython ifconfig docker-compose pytest tmux"""
 POPULAR = tuple(_POPULAR_NAMES.split())
+_SUBCOMMAND_NAMES = """status run install add commit push pull log diff build test ps exec start
+    stop get apply init update upgrade list show checkout switch branch merge rebase clone
+    fetch remove uninstall logs describe images compose publish"""
+COMMON_SUBCOMMANDS = frozenset(_SUBCOMMAND_NAMES.split())
+"""What follows a tool's name when a space is forgotten: ``npmrun``, ``gitstatus``."""
 """What people type every day: preferred when two commands are equally near."""
 _POPULAR_RANK = {name: rank for rank, name in enumerate(POPULAR)}
 
@@ -99,6 +104,11 @@ def find_correction(line: str, index: CommandIndex) -> Correction | None:
     respaced = _respaced(first, rest, index)
     if respaced is not None:
         found.append(respaced)
+    for cut in range(2, len(first) - 1):  # npmrun → npm run, gitstatus → git status
+        tool, sub = first[:cut], first[cut:]
+        if tool in SUBCOMMAND_TOOLS and sub in COMMON_SUBCOMMANDS and index.is_command(tool):
+            found.append(Correction(f"{tool} {sub}{space}{rest}", tool, 1))
+            break
     if not found:
         return None
     return min(found, key=lambda fix: (fix.rank, _POPULAR_RANK.get(fix.command, 999)))
