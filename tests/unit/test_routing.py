@@ -233,7 +233,9 @@ def test_digit_first_name_is_not_an_assignment(index: CommandIndex) -> None:
 
 def test_command_word_must_match_exactly(index: CommandIndex) -> None:
     assert auto("mytools are great", index).target is Target.AGENT
-    assert auto("MYTOOL run", index).target is Target.AGENT
+    # Not run as typed (bash is case-sensitive): a caps slip or a shout, so Conch asks.
+    shouted = auto("MYTOOL run", index)
+    assert (shouted.target, shouted.suggestion) == (Target.ASK, "mytool run")
 
 
 def test_empty_line_in_auto_mode_does_not_raise(index: CommandIndex) -> None:
