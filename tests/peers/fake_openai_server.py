@@ -30,9 +30,11 @@ class Text:
 
 @dataclass(frozen=True)
 class ToolCalls:
-    """One reply asking for tool calls: (name, arguments JSON), each streamed in fragments."""
+    """One reply asking for tool calls: (name, arguments JSON), each streamed in fragments,
+    after the text ``parts`` (models often say what they are about to do)."""
 
     calls: tuple[tuple[str, str], ...]
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ def text(*parts: str, delay: float = 0.0) -> Text:
 
 def tool_call(name: str, **arguments: Any) -> ToolCalls:
     return ToolCalls(((name, json.dumps(arguments)),))
+
+
+def text_then_tool_call(said: str, name: str, **arguments: Any) -> ToolCalls:
+    """A reply that streams ``said`` and then asks for one tool call."""
+    return ToolCalls(((name, json.dumps(arguments)),), (said,))
 
 
 class FakeOpenAIServer:
@@ -167,6 +174,8 @@ def _make_handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self._event(_chunk(model, {"role": "assistant", "content": ""}))
             if isinstance(reply, ToolCalls):
+                for part in reply.parts:
+                    self._event(_chunk(model, {"content": part}))
                 for index, (name, arguments) in enumerate(reply.calls):
                     function = {"name": name, "arguments": ""}
                     head = {"index": index, "id": fake.new_call_id(), "type": "function"}

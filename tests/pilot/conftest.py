@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig, UiConfig
@@ -37,6 +39,29 @@ def make_app(project_dir: Path, tmp_path: Path) -> AppFactory:
         return ConchApp(project_dir, loaded, load_plugins())
 
     return factory
+
+
+def shown_text(widget: Widget) -> str:
+    """What ``widget`` and its visible descendants draw, line by line (folded parts draw
+    nothing)."""
+    lines: list[str] = []
+    for node in widget.walk_children(with_self=True):
+        if not isinstance(node, Widget) or node.children or not node.display:
+            continue
+        width, height = node.outer_size
+        if width and height:
+            lines.extend(strip.text for strip in node.render_lines(Region(0, 0, width, height)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def turn_parts(turn: AgentTurn) -> list[tuple[str, str, str]]:
+    """An agent turn's widgets in order: (type, CSS classes, what it draws). The status line
+    is left out: live, it says how long the turn took."""
+    return [
+        (type(child).__name__, " ".join(sorted(child.classes)), shown_text(child))
+        for child in turn.children
+        if not child.has_class("agent-status")
+    ]
 
 
 async def wait_for(

@@ -6,8 +6,10 @@ is a writer that lets go with a command and a turn still open, and the next clai
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,14 +18,16 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Collapsible
+from textual.widgets import Collapsible, Static
 
 from conch.agents.events import (
     STANDARD_OPTIONS,
+    AgentError,
     AgentEvent,
     Decision,
     FileDiff,
     MessageChunk,
+    PermissionDecided,
     PermissionRequest,
     PlanEntry,
     PlanUpdate,
@@ -38,7 +42,7 @@ from conch.sessions.batch import Batch
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.records import Event, JsonObject
-from conch.sessions.views import ConversationView, NoticeView
+from conch.sessions.views import AgentTurnView, ConversationView, NoticeView
 from conch.widgets import earlier_items
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.command_block import CommandBlock
@@ -46,10 +50,11 @@ from conch.widgets.conversation import Conversation
 from conch.widgets.diff_view import DiffView
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import PermissionPrompt
+from conch.widgets.permission_prompt import ANSWER_GUARD, PermissionPrompt
 from conch.widgets.plan_view import PlanView
-from conch.widgets.restored import RECENT_ITEMS, restored_widgets
+from conch.widgets.restored import RECENT_ITEMS, restored_turn, restored_widgets
 from conch.widgets.tool_call_block import ToolCallBlock
+from tests.pilot.conftest import shown_text, turn_parts, wait_for
 
 ReadBlob = Callable[[int], str] | None
 
@@ -135,19 +140,6 @@ def project(isolated_home: Path) -> str:
     path = isolated_home / "project"
     path.mkdir()
     return str(path)
-
-
-def shown_text(widget: Widget) -> str:
-    """What ``widget`` and its visible descendants draw, line by line (folded parts draw
-    nothing)."""
-    lines: list[str] = []
-    for node in widget.walk_children(with_self=True):
-        if not isinstance(node, Widget) or node.children or not node.display:
-            continue
-        width, height = node.outer_size
-        if width and height:
-            lines.extend(strip.text for strip in node.render_lines(Region(0, 0, width, height)))
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def segments(widget: Widget) -> list[Segment]:
@@ -237,6 +229,138 @@ async def test_an_answered_turn_shows_prompt_plan_tool_call_diff_and_answer(
         thoughts = turn.query_one(".agent-thoughts", Collapsible)
         assert thoughts.collapsed and "Thinking" in text
         assert "list of words" not in text, "thoughts stay folded"
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A permission request the user answers with the option of ``kind``."""
+
+    request: PermissionRequest
+    kind: str
+
+
+Step = AgentEvent | Answered
+
+
+def journal_turn(journal: Journal, sid: str, context: TurnContext, steps: list[Step]) -> None:
+    """A turn that went through ``steps``, journaled as the app journals it: an answer is
+    Conch's permission event, then the agent's own PermissionDecided."""
+    turn = journal.append(sid, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("tidy notes", context))
+    stop_reason = "end_turn"
+    with journal.batch(sid) as batch:
+        batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "ag-1"))
+        for step in steps:
+            if isinstance(step, Answered):
+                decision = Decision(step.kind, step.kind)
+                batch.append(ev.PERMISSION, ev.USER, ev.permission(turn, step.request, decision))
+                call_id = step.request.tool_call.tool_call_id
+                update(batch, turn, PermissionDecided(call_id, step.kind, step.kind))
+            else:
+                update(batch, turn, step)
+                stop_reason = step.stop_reason if isinstance(step, TurnEnded) else stop_reason
+        status = ev.turn_status_for(stop_reason)
+        batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, status, stop_reason))
+
+
+async def play_live(pilot: Pilot[None], turn: AgentTurn, steps: list[Step]) -> None:
+    """``steps`` through the live turn, as the agent runner feeds it; answers by key."""
+    for step in steps:
+        if not isinstance(step, Answered):
+            await turn.apply(step)
+            continue
+        asking = asyncio.ensure_future(turn.decide(step.request))
+        await wait_for(pilot, lambda: turn.waiting_permission is not None)
+        await pilot.pause(ANSWER_GUARD + 0.05)
+        prompt = turn.waiting_permission
+        assert prompt is not None
+        prompt.action_choose_kind(step.kind)
+        decision = await asking
+        call_id = step.request.tool_call.tool_call_id
+        await turn.apply(PermissionDecided(call_id, decision.option_id, decision.option_kind))
+
+
+def tidy_notes_steps(project: str) -> list[Step]:
+    """A turn using every kind of part, with text around each: thoughts before and inside
+    the answer, a plan updated later, a read, an edit the user allows, an error."""
+    read = ToolCall("t1", "Read notes.txt", "read", "pending", '{"path": "notes.txt"}')
+    diff = FileDiff(f"{project}/notes.txt", "milk\neggs\n", "- milk\n- eggs\n")
+    edit = ToolCall("t2", "Edit notes.txt", "edit", "pending", "{}", "", (diff,), ("notes.txt",))
+    return [
+        ThoughtChunk("Which file? "),
+        MessageChunk("I'll read notes.txt "),
+        ThoughtChunk("notes.txt, surely."),
+        MessageChunk("first."),
+        PlanUpdate((PlanEntry("read", "in_progress"), PlanEntry("tidy"))),
+        read,
+        ToolCallUpdate("t1", "completed", content="milk\neggs\n"),
+        MessageChunk("It lists two things.\n\nI'll make them a list."),
+        edit,
+        Answered(PermissionRequest(edit, STANDARD_OPTIONS), "allow_once"),
+        ToolCallUpdate("t2", "completed", content="edited"),
+        PlanUpdate((PlanEntry("read", "completed"), PlanEntry("tidy", "completed"))),
+        ThoughtChunk("Say so."),
+        MessageChunk("Now it is a list."),
+        AgentError("The model stopped early.", "Try again."),
+        TurnEnded("error"),
+    ]
+
+
+async def test_a_restored_turn_draws_the_widgets_the_live_turn_drew_in_its_order(
+    journal: Journal, project: str
+) -> None:
+    sid = journal.create_session(project, "agent", "fake").id
+    context = TurnContext(project, "agent", "fake", "model-1", 1_700_000_000.0, project)
+    steps = tidy_notes_steps(project)
+    journal_turn(journal, sid, context, steps)
+    (view,) = rebuild_conversation(journal.events(sid)).items
+    assert isinstance(view, AgentTurnView)
+    empty = ConversationView((), "", "", "", -1)
+    async with RestoredApp(empty, None).run_test(size=(100, 120)) as pilot:
+        live = AgentTurn("tidy notes", context)
+        conversation = pilot.app.query_one(Conversation)
+        await conversation.mount(live)
+        await play_live(pilot, live, steps)
+        again = restored_turn(view)
+        await conversation.mount(again)
+        await pilot.pause()
+        assert turn_parts(again) == turn_parts(live)
+        assert [kind for kind, _, _ in turn_parts(again)] == [
+            "Static", "Static", "Collapsible", "MarkdownSegment", "PlanView", "ToolCallBlock",
+            "MarkdownSegment", "ToolCallBlock", "PermissionPrompt", "Collapsible",
+            "MarkdownSegment", "Static",
+        ]  # fmt: skip
+        assert again.answer_text == live.answer_text
+        assert folded_thoughts(again) == folded_thoughts(live)
+        assert folded_thoughts(again) == ["Which file? notes.txt, surely.", "Say so."]
+
+
+def folded_thoughts(turn: AgentTurn) -> list[str]:
+    """The text in each folded Thinking box (drawn only when unfolded)."""
+    boxes = turn.query(".agent-thoughts Contents Static").results(Static)
+    return [str(static.content) for static in boxes]
+
+
+async def test_text_written_between_tool_calls_stays_between_them(
+    journal: Journal, project: str
+) -> None:
+    sid = journal.create_session(project, "agent", "fake").id
+    context = TurnContext(project, "agent", "fake", "", 1_700_000_000.0, project)
+    read = ToolCall("t1", "Read notes.txt", "read", "completed", "{}", "milk\n")
+    steps: list[Step] = [MessageChunk("I'll read notes.txt."), read,
+                         MessageChunk("It says milk."), TurnEnded("end_turn")]  # fmt: skip
+    journal_turn(journal, sid, context, steps)
+    view = rebuild_conversation(journal.events(sid))
+    async with RestoredApp(view, journal.read_blob).run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        turn = pilot.app.query_one(AgentTurn)
+        kinds = [type(child).__name__ for child in turn.children]
+        assert kinds == ["Static", "Static", "MarkdownSegment", "ToolCallBlock",
+                         "MarkdownSegment", "Static"]  # fmt: skip
+        text = shown_text(turn)
+        in_order = ("I'll read notes.txt.", "Read notes.txt", "It says milk.", "✓ done")
+        positions = [text.index(part) for part in in_order]
+        assert positions == sorted(positions)
+        assert "notes.txt.It says" not in text
 
 
 async def test_a_cancelled_turn_is_marked_and_keeps_its_partial_answer(

@@ -14,8 +14,17 @@ from conch.session_opening import open_session
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.notice import Notice
-from tests.peers.fake_openai_server import FakeOpenAIServer, text
-from tests.pilot.conftest import ask, run_command, submit, wait_for, wait_for_shell
+from tests.peers.fake_openai_server import FakeOpenAIServer, text, text_then_tool_call
+from tests.pilot.conftest import (
+    answer_permission,
+    ask,
+    run_command,
+    shown_text,
+    submit,
+    turn_parts,
+    wait_for,
+    wait_for_shell,
+)
 
 REPLAY_HEADER = "[Conch: the agent session was restarted"
 
@@ -74,6 +83,40 @@ async def test_a_restart_restores_the_conversation_and_the_shells_directory(
         assert second.session.shell.cwd == str(project_dir / "sub")
         notes = [str(notice.render()) for notice in second.query(Notice)]
         assert any("Conch restarted" in note for note in notes), notes
+
+
+async def test_a_restored_turn_shows_text_tool_calls_and_permissions_as_they_came(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    (project_dir / "notes.txt").write_text("milk\n")
+    loaded = loaded_config(fake_llm, tmp_path)
+    fake_llm.script(
+        text_then_tool_call("I'll read notes.txt first.", "read_file", path="notes.txt"),
+        text_then_tool_call("It lists milk.", "write_file", path="notes.txt", content="- milk\n"),
+        text("Now it is a list."),
+    )
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "?make notes.txt a list")
+        await answer_permission(pilot, "y")
+        turn = first.query(AgentTurn).last()
+        await wait_for(pilot, lambda: turn.ended)
+        await pilot.pause()
+        live = turn_parts(turn)
+        live_status = shown_text(turn.query_one(".agent-status"))
+    assert [kind for kind, _, _ in live] == [
+        "Static", "Static", "MarkdownSegment", "ToolCallBlock", "MarkdownSegment",
+        "ToolCallBlock", "PermissionPrompt", "MarkdownSegment",
+    ]  # fmt: skip
+    second = start(project_dir, loaded)
+    async with second.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await pilot.pause()
+        restored = second.query_one(AgentTurn)
+        assert turn_parts(restored) == live
+        status = shown_text(restored.query_one(".agent-status")).strip()
+        assert status == "✓ done" and live_status.strip().startswith(status + " · ")
 
 
 async def test_the_agent_gets_the_earlier_conversation_once_after_a_restart(

@@ -12,10 +12,12 @@ import pytest
 
 from conch.agents.events import (
     STANDARD_OPTIONS,
+    AgentEvent,
     Decision,
     FileDiff,
     MessageChunk,
     ModeUpdate,
+    PermissionDecided,
     PermissionRequest,
     PlanEntry,
     PlanUpdate,
@@ -71,6 +73,38 @@ def agent_turn(
         for word in answer.split(" "):
             batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, MessageChunk(word + " ")))
         batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, TurnEnded("end_turn")))
+        batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done", "end_turn"))
+    return turn
+
+
+OUTSIDE_WRITE = ToolCall("conch-write-1", "Write /tmp/notes.txt", "edit", "pending")
+
+
+def interleaved_turn(journal: Journal, session_id: str) -> int:
+    """A turn whose answer is written around what it does, as an ACP agent's is journaled:
+    text, a read, more text, a write outside the project the user allows (Conch's permission
+    event, then the agent's own record of the answer), the last text."""
+    turn = journal.append(
+        session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("copy notes.txt", context())
+    )
+    read = ToolCall("t1", "Read notes.txt", "read", "pending", '{"path": "notes.txt"}')
+    request = PermissionRequest(OUTSIDE_WRITE, STANDARD_OPTIONS, "outside the project")
+    allowed = Decision("allow_once", "allow_once")
+    updates: list[AgentEvent] = [
+        MessageChunk("I'll read notes.txt"),
+        MessageChunk(" first."),
+        read,
+        ToolCallUpdate("t1", "completed", content="milk\n"),
+        MessageChunk("It lists milk. Copying it."),
+    ]
+    with journal.batch(session_id) as batch:
+        batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "ag-1"))
+        for update in updates:
+            batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, update))
+        batch.append(ev.PERMISSION, ev.USER, ev.permission(turn, request, allowed))
+        decided = PermissionDecided("conch-write-1", "allow_once", "allow_once")
+        for update in (decided, MessageChunk("Saved."), TurnEnded("end_turn")):
+            batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, update))
         batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done", "end_turn"))
     return turn
 

@@ -6,7 +6,13 @@ from conch.sessions import events as ev
 from conch.sessions.export import session_markdown
 from conch.sessions.journal import Journal
 from conch.sessions.pending import BLOB_THRESHOLD
-from tests.sessions.conftest import agent_turn, context, rich_session, shell_command
+from tests.sessions.conftest import (
+    agent_turn,
+    context,
+    interleaved_turn,
+    rich_session,
+    shell_command,
+)
 
 
 def test_the_export_has_a_header_and_every_item_in_order(journal: Journal) -> None:
@@ -17,11 +23,26 @@ def test_the_export_has_a_header_and_every_item_in_order(journal: Journal) -> No
     assert f"- Session: `{sid}`" in text
     assert "- Directory: `/work/project`" in text
     order = ["## Shell: `ls`", "a.txt\nb.txt", "## You", "fix a.txt", "## Agent: fake (model-1)",
-             "Done.", "- ✓ Edit a.txt (completed)", "changed `a.txt`",
-             "- Permission for Edit a.txt: allow_once", "> **Info:** hello"]  # fmt: skip
+             "<summary>Thoughts</summary>", "Plan:\n\n- [ ] edit", "- ✓ Edit a.txt (completed)",
+             "changed `a.txt`", "- Permission for Edit a.txt: allow_once", "Done.",
+             "> **Info:** hello"]  # fmt: skip
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
     assert "In `/work/project`, exit status 0." in text
+
+
+def test_a_turn_is_exported_in_the_order_it_was_shown(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    interleaved_turn(journal, sid)
+    text = session_markdown(journal, sid)
+    assert (
+        "## Agent: fake (model-1)\n\n"
+        "I'll read notes.txt first.\n\n"
+        "- ✓ Read notes.txt (completed)\n\n"
+        "It lists milk. Copying it.\n\n"
+        "- Permission for Write /tmp/notes.txt: allow_once\n\n"
+        "Saved.\n"
+    ) in text
 
 
 def test_shell_output_is_fenced_even_when_it_contains_fences(journal: Journal) -> None:

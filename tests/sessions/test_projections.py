@@ -7,10 +7,16 @@ from pathlib import Path
 
 from conch.agents.events import (
     AgentError,
+    AgentEvent,
+    AgentUnavailable,
+    AvailableCommands,
     FileDiff,
     MessageChunk,
+    ModeUpdate,
     PermissionDecided,
     PlanEntry,
+    PlanUpdate,
+    ThoughtChunk,
     ToolCall,
     ToolCallUpdate,
 )
@@ -24,12 +30,39 @@ from conch.sessions.projections import (
     rebuild_history,
 )
 from conch.sessions.records import Event
-from conch.sessions.views import AgentTurnView, NoticeView, ShellBlock
-from tests.sessions.conftest import agent_turn, context, rich_session, shell_command
+from conch.sessions.views import (
+    AgentTurnView,
+    ErrorPart,
+    NoticeView,
+    PermissionView,
+    PlanPart,
+    ShellBlock,
+    TextPart,
+    ThoughtPart,
+    ToolCallView,
+)
+from tests.sessions.conftest import (
+    agent_turn,
+    context,
+    interleaved_turn,
+    rich_session,
+    shell_command,
+)
 
 
 def event(idx: int, kind: str, payload: Mapping[str, object]) -> Event:
     return Event("s", idx, 1000.0 + idx, kind, ev.CONCH, payload)
+
+
+def turn_events(updates: list[AgentEvent]) -> list[Event]:
+    """A turn (id 0) that got ``updates``, still running."""
+    events = [
+        event(0, ev.AGENT_PROMPT, ev.agent_prompt("go", context())),
+        event(1, ev.TURN_START, ev.turn_start(0, "ag")),
+    ]
+    for update in updates:
+        events.append(event(len(events), ev.AGENT_UPDATE, ev.agent_update(0, update)))
+    return events
 
 
 def test_the_rebuilt_view_equals_the_live_one(journal: Journal) -> None:
@@ -40,11 +73,93 @@ def test_the_rebuilt_view_equals_the_live_one(journal: Journal) -> None:
     journal.subscribe(live_history.apply)
     rich_session(journal, sid)
     agent_turn(journal, sid, "and now?", "all good")
+    interleaved_turn(journal, sid)
     shell_command(journal, sid, "false", "", status=1)
     rebuilt = rebuild_conversation(journal.events(sid))
     assert live.view() == rebuilt
     assert live_history.view() == rebuild_history(journal.events(sid))
-    assert len(rebuilt.items) == 5  # the check above compared something
+    assert len(rebuilt.items) == 6  # the check above compared something
+
+
+def test_a_turn_keeps_text_tool_call_text_permission_text_in_that_order(
+    journal: Journal,
+) -> None:
+    sid = journal.create_session("/work/project", "auto", "fake").id
+    interleaved_turn(journal, sid)
+    (turn,) = rebuild_conversation(journal.events(sid)).items
+    assert isinstance(turn, AgentTurnView)
+    read = ToolCallView("t1", "Read notes.txt", "read", "completed", '{"path": "notes.txt"}',
+                        "milk\n", (), ())  # fmt: skip
+    allowed = PermissionView("conch-write-1", "Write /tmp/notes.txt", "allow_once", "allow_once",
+                             "outside the project")  # fmt: skip
+    assert turn.parts == (
+        TextPart("I'll read notes.txt first."),
+        read,
+        TextPart("It lists milk. Copying it."),
+        allowed,
+        TextPart("Saved."),
+    )
+    assert turn.text == "I'll read notes.txt first.It lists milk. Copying it.Saved."
+    assert turn.tool_calls == (read,)
+    assert turn.permissions == (allowed,), "the agent's own record of the answer is not a second"
+
+
+def test_only_text_and_thoughts_keep_a_text_part_open() -> None:
+    plan = PlanUpdate((PlanEntry("look"),))
+    updates: list[AgentEvent] = [
+        MessageChunk("a"), ThoughtChunk("hm"), MessageChunk("b"),
+        ModeUpdate("code"), MessageChunk("c"),
+        plan, MessageChunk("d"),
+        ToolCallUpdate("never announced", "completed"), MessageChunk("e"),
+        AvailableCommands((("/help", "help"),)), MessageChunk("f"),
+    ]  # fmt: skip
+    (turn,) = rebuild_conversation(turn_events(updates)).items
+    assert isinstance(turn, AgentTurnView)
+    assert turn.parts == (
+        TextPart("ab"), ThoughtPart("hm"), TextPart("c"), PlanPart(plan.entries), TextPart("d"),
+        TextPart("e"), TextPart("f"),
+    )  # fmt: skip
+
+
+def test_thoughts_gather_in_one_box_until_a_tool_call_and_the_plan_stays_where_first_shown() -> (
+    None
+):
+    first, last = (PlanEntry("read", "in_progress"),), (PlanEntry("read", "completed"),)
+    call = ToolCall("t", "Read a.txt", "read", "completed")
+    updates: list[AgentEvent] = [
+        ThoughtChunk("which "), PlanUpdate(first), MessageChunk("Reading."),
+        ThoughtChunk("file?"), call, ThoughtChunk("done"), PlanUpdate(last),
+    ]  # fmt: skip
+    (turn,) = rebuild_conversation(turn_events(updates)).items
+    assert isinstance(turn, AgentTurnView)
+    kinds = [type(part).__name__ for part in turn.parts]
+    assert kinds == ["ThoughtPart", "PlanPart", "TextPart", "ToolCallView", "ThoughtPart"]
+    assert (turn.parts[0], turn.parts[4]) == (ThoughtPart("which file?"), ThoughtPart("done"))
+    assert turn.parts[1] == PlanPart(last) and turn.plan == last
+    assert turn.thoughts == "which file?done"
+
+
+def test_a_tool_call_announced_again_is_a_second_part_and_its_updates_go_there() -> None:
+    updates: list[AgentEvent] = [
+        ToolCall("t", "Run", "execute", "pending"),
+        ToolCall("t", "Run tests", "execute", "in_progress"),
+        ToolCallUpdate("t", "completed", content="ok\n"),
+    ]
+    (turn,) = rebuild_conversation(turn_events(updates)).items
+    assert isinstance(turn, AgentTurnView)
+    before, after = turn.parts
+    assert isinstance(before, ToolCallView) and isinstance(after, ToolCallView)
+    assert (before.title, before.status, before.content) == ("Run", "pending", "")
+    assert (after.title, after.status, after.content) == ("Run tests", "completed", "ok\n")
+    assert turn.tool_calls == (after,)
+
+
+def test_no_agent_for_the_prompt_is_a_warning_part_and_a_failure_an_error_part() -> None:
+    updates: list[AgentEvent] = [AgentUnavailable("No agent is set up."), AgentError("boom")]
+    (turn,) = rebuild_conversation(turn_events(updates)).items
+    assert isinstance(turn, AgentTurnView)
+    assert turn.parts == (ErrorPart("No agent is set up.", unavailable=True), ErrorPart("boom"))
+    assert turn.errors == ("No agent is set up.", "boom")
 
 
 def test_the_rich_session_projects_every_part(journal: Journal) -> None:

@@ -2,6 +2,7 @@
 
 Built from the same projection the app shows, with outputs stored by reference read in full.
 A turn still open is exported as running only while its writer lives; otherwise as interrupted.
+A turn's text, thoughts, tool calls and permissions are written in the order they were shown.
 """
 
 from __future__ import annotations
@@ -9,10 +10,21 @@ from __future__ import annotations
 import re
 import time
 
+from conch.agents.events import PlanEntry
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.records import SessionRecord
-from conch.sessions.views import AgentTurnView, NoticeView, ShellBlock
+from conch.sessions.views import (
+    AgentTurnView,
+    NoticeView,
+    PermissionView,
+    PlanPart,
+    ShellBlock,
+    TextPart,
+    ThoughtPart,
+    ToolCallView,
+    TurnPart,
+)
 
 TOOL_MARKS = {"completed": "✓", "failed": "✗", "in_progress": "…", "pending": "·"}
 
@@ -71,25 +83,50 @@ def _shell(block: ShellBlock, journal: Journal) -> list[str]:
 def _turn(turn: AgentTurnView) -> list[str]:
     context = turn.context
     model = f" ({context.model})" if context.model else ""
-    lines = ["## You", "", turn.prompt, "", f"## Agent: {context.agent}{model}", ""]
-    if turn.thoughts.strip():
-        lines.extend(["<details><summary>Thoughts</summary>", "", turn.thoughts.strip(), "",
-                      "</details>", ""])  # fmt: skip
-    lines.append(turn.text.strip() or "_(no answer text)_")
-    if turn.tool_calls:
-        lines.extend(["", "Tool calls:", ""])
-        for call in turn.tool_calls:
-            lines.append(f"- {TOOL_MARKS.get(call.status, '?')} {call.title} ({call.status})")
-            for diff in call.diffs:
-                lines.append(f"  - changed `{diff.path}`")
-    for permission in turn.permissions:
-        answer = permission.option_kind or ("cancelled" if permission.option_id is None else "")
-        lines.append(f"- Permission for {permission.title or permission.tool_call_id}: {answer}")
-    for error in turn.errors:
-        lines.extend(["", *(f"> {line}" for line in error.splitlines())])
+    lines = ["## You", "", turn.prompt, "", f"## Agent: {context.agent}{model}"]
+    in_list = False
+    for part in turn.parts:
+        block = _part(part)
+        if not block:
+            continue
+        is_item = block[0].startswith("- ")
+        if not (is_item and in_list):  # tool calls and permissions in a row make one list
+            lines.append("")
+        lines.extend(block)
+        in_list = is_item
+    if not turn.text.strip():
+        lines.extend(["", "_(no answer text)_"])
     if turn.state != "done":
         lines.extend(["", f"_This turn was {turn.state}._"])
     return lines
+
+
+def _part(part: TurnPart) -> list[str]:
+    """One part of a turn as Markdown lines, in the order the turn showed them."""
+    if isinstance(part, TextPart):
+        return [part.text.strip()] if part.text.strip() else []
+    if isinstance(part, ThoughtPart):
+        if not part.text.strip():
+            return []
+        return ["<details><summary>Thoughts</summary>", "", part.text.strip(), "", "</details>"]
+    if isinstance(part, ToolCallView):
+        mark = TOOL_MARKS.get(part.status, "?")
+        return [f"- {mark} {part.title} ({part.status})",
+                *(f"  - changed `{diff.path}`" for diff in part.diffs)]  # fmt: skip
+    if isinstance(part, PermissionView):
+        answer = part.option_kind or ("cancelled" if part.option_id is None else "")
+        return [f"- Permission for {part.title or part.tool_call_id}: {answer}"]
+    if isinstance(part, PlanPart):
+        entries = [_plan_entry(entry) for entry in part.entries]
+        return ["Plan:", "", *entries] if entries else []
+    return [f"> {line}" for line in part.text.splitlines()]
+
+
+def _plan_entry(entry: PlanEntry) -> str:
+    """A task-list line; "in progress" said in words, as Markdown has no mark for it."""
+    done = "x" if entry.status == "completed" else " "
+    doing = " (in progress)" if entry.status == "in_progress" else ""
+    return f"- [{done}] {entry.content}{doing}"
 
 
 def _notice(notice: NoticeView) -> list[str]:

@@ -95,6 +95,47 @@ class PermissionView:
     reason: str
 
 
+# -- the parts of a turn, in the order the live turn showed them ---------------------------
+# They follow AgentTurn.apply (widgets/agent_turn.py) rule for rule, so a restored turn can
+# be rebuilt widget for widget: change one and the other must change with it.
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """One stretch of answer text: live, one streamed segment. Only more text or a thought
+    keeps it open; anything else the agent sends (a tool call or its update, the plan, a
+    permission, a mode change) ends it, and the next text starts a new one."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ThoughtPart:
+    """One folded "Thinking" box, where it first appeared. Thoughts gather in it, even across
+    answer text, until the next tool call."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """Where the plan was first shown; later updates replace its entries in place."""
+
+    entries: tuple[PlanEntry, ...]
+
+
+@dataclass(frozen=True)
+class ErrorPart:
+    text: str
+    unavailable: bool = False
+    """No agent could take the prompt: the live turn shows it as a warning, not an error."""
+
+
+TurnPart = TextPart | ThoughtPart | ToolCallView | PermissionView | PlanPart | ErrorPart
+"""A tool call is shown where it was announced. One announced twice under one id is two parts
+(the live turn shows two blocks, the first frozen when the second came)."""
+
+
 @dataclass(frozen=True)
 class AgentTurnView:
     index: int
@@ -102,12 +143,9 @@ class AgentTurnView:
     prompt: str
     context: TurnContext
     """Frozen when the prompt was sent."""
-    text: str
-    thoughts: str
-    tool_calls: tuple[ToolCallView, ...]
-    permissions: tuple[PermissionView, ...]
-    plan: tuple[PlanEntry, ...]
-    errors: tuple[str, ...]
+    parts: tuple[TurnPart, ...]
+    """What the turn showed under its prompt, in order. The properties below read it, so a
+    long answer is kept once, not once here and once joined."""
     state: TurnState
     stop_reason: str
     agent_session: str
@@ -118,6 +156,38 @@ class AgentTurnView:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_TURN_STATES
+
+    @property
+    def text(self) -> str:
+        """All answer text, joined as it arrived (what the live ``answer_text`` holds)."""
+        return "".join(part.text for part in self.parts if isinstance(part, TextPart))
+
+    @property
+    def thoughts(self) -> str:
+        return "".join(part.text for part in self.parts if isinstance(part, ThoughtPart))
+
+    @property
+    def tool_calls(self) -> tuple[ToolCallView, ...]:
+        """One per tool call id, in the order first announced, in its latest state."""
+        calls: dict[str, ToolCallView] = {}
+        for part in self.parts:
+            if isinstance(part, ToolCallView):
+                calls[part.tool_call_id] = part
+        return tuple(calls.values())
+
+    @property
+    def permissions(self) -> tuple[PermissionView, ...]:
+        """One per request the user was shown."""
+        return tuple(part for part in self.parts if isinstance(part, PermissionView))
+
+    @property
+    def plan(self) -> tuple[PlanEntry, ...]:
+        """The latest plan (empty if the agent sent none)."""
+        return next((part.entries for part in self.parts if isinstance(part, PlanPart)), ())
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return tuple(part.text for part in self.parts if isinstance(part, ErrorPart))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ interleave as they happened), thoughts fold away, tool calls get blocks,
 the plan is shown once and updated in place. Message text is shown by
 MarkdownSegment widgets, one per ~1,500 characters, so a long answer stays a
 handful of widgets; only the last segment is rendered again as text arrives.
+
+The journal's projection repeats these rules (sessions/views.py, TurnPart) so that a restored
+turn shows the same widgets in the same order: a change here must be made there too.
 """
 
 from __future__ import annotations
@@ -70,10 +73,15 @@ def thoughts_box(thoughts: Static) -> Collapsible:
     return Collapsible(thoughts, title="Thinking", classes="agent-thoughts")
 
 
+def error_line(text: str, *, unavailable: bool = False) -> Static:
+    """Why the turn failed; ``unavailable``: no agent could take the prompt (a warning)."""
+    return Static(text, classes="-unavailable" if unavailable else "agent-error", markup=False)
+
+
 def answer_segments(text: str) -> list[MarkdownSegment]:
-    """An answer that is already whole, cut into segments where streaming would cut it."""
-    if not text.strip():
-        return []
+    """A stretch of answer text that is already whole, cut into segments where streaming
+    would cut it. Blank text still gets its (empty) segment, as the live turn mounts one for
+    any text: the gap below it and ``answer_text`` stay the same."""
     segment = MarkdownSegment(text)
     segments = [segment]
     while len(segment.source) > SEGMENT_CHARS:
@@ -140,8 +148,9 @@ class AgentTurn(Vertical):
         css_class: str = "",
     ) -> AgentTurn:
         """A turn that ran before this view existed (a restored session): composed whole, in
-        one mount, with ``parts`` (answer segments, thoughts, tool calls, …) between the prompt
-        and ``status`` (None: no status line). Nothing streams into it afterwards."""
+        one mount, with ``parts`` (answer segments, thoughts, tool calls, …, in the order they
+        were shown) between the prompt and ``status`` (None: no status line). Nothing streams
+        into it afterwards."""
         turn = cls(prompt, context)
         turn.ended = True
         turn._ended_parts = parts
@@ -204,9 +213,9 @@ class AgentTurn(Vertical):
             self._plan.show(event.entries)
         elif isinstance(event, AgentError):
             text = event.message + (f"\n{event.hint}" if event.hint else "")
-            await self._mount(Static(text, classes="agent-error", markup=False))
+            await self._mount(error_line(text))
         elif isinstance(event, AgentUnavailable):
-            await self._mount(Static(event.text, classes="-unavailable", markup=False))
+            await self._mount(error_line(event.text, unavailable=True))
             await self.finish(None)
         elif isinstance(event, TurnEnded):
             await self.finish(event.stop_reason)

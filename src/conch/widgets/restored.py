@@ -3,11 +3,12 @@
 Each item of a ``ConversationView`` (sessions/views.py) becomes the widget the live app showed
 for it (CommandBlock, AgentTurn, Notice) in its final state, so a restored session looks like
 the one that was left, minus what only a live item has (timers, spinners, "Esc cancels").
-What the journal cannot tell (how long a command took, where in an answer a tool was called)
-is left out rather than made up. A long session gets widgets for its recent items only; the
-older ones are built as the user scrolls up to them (earlier_items.py), since mounting
-hundreds of turns takes seconds. This module builds widgets only: it never reads the journal
-itself (outputs stored by reference come through ``read_blob``) and never mounts anything.
+An agent turn's parts come back in the order they were shown (text, a tool call, more text).
+What the journal cannot tell (how long a command or a turn took) is left out rather than made
+up. A long session gets widgets for its recent items only; the older ones are built as the
+user scrolls up to them (earlier_items.py), since mounting hundreds of turns takes seconds.
+This module builds widgets only: it never reads the journal itself (outputs stored by
+reference come through ``read_blob``) and never mounts anything.
 """
 
 from __future__ import annotations
@@ -26,10 +27,19 @@ from conch.sessions.views import (
     ConversationItem,
     ConversationView,
     PermissionView,
+    PlanPart,
     ShellBlock,
+    TextPart,
+    ThoughtPart,
     ToolCallView,
 )
-from conch.widgets.agent_turn import AgentTurn, answer_segments, describe_ending, thoughts_box
+from conch.widgets.agent_turn import (
+    AgentTurn,
+    answer_segments,
+    describe_ending,
+    error_line,
+    thoughts_box,
+)
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.notice import Notice
@@ -163,26 +173,24 @@ def restored_turn(turn: AgentTurnView) -> AgentTurn:
 
 
 def _turn_parts(turn: AgentTurnView) -> list[Widget]:
-    """Thoughts, plan, tool calls (each followed by the permissions asked for it), the answer,
-    errors: the order a turn usually streams in. The view joins all message text, so text
-    written between tool calls comes after them here."""
+    """The widgets the live turn mounted, one part after the other as the view keeps them
+    (the view already cut the text where the live turn started a new segment)."""
     base = turn.context.cwd or None
-    parts: list[Widget] = []
-    if turn.thoughts.strip():
-        parts.append(thoughts_box(Static(turn.thoughts, markup=False)))
-    if turn.plan:
-        parts.append(PlanView(plan_text(turn.plan)))
-    asked: dict[str, list[PermissionView]] = {}
-    for permission in turn.permissions:
-        asked.setdefault(permission.tool_call_id, []).append(permission)
-    for call in turn.tool_calls:
-        parts.append(ToolCallBlock(_tool_call(call), base))
-        parts.extend(_permission(permission) for permission in asked.pop(call.tool_call_id, []))
-    for left in asked.values():  # asked for tools the turn never announced
-        parts.extend(_permission(permission) for permission in left)
-    parts.extend(answer_segments(turn.text))
-    parts.extend(Static(error, classes="agent-error", markup=False) for error in turn.errors)
-    return parts
+    widgets: list[Widget] = []
+    for part in turn.parts:
+        if isinstance(part, TextPart):
+            widgets.extend(answer_segments(part.text))
+        elif isinstance(part, ThoughtPart):
+            widgets.append(thoughts_box(Static(part.text, markup=False)))
+        elif isinstance(part, ToolCallView):
+            widgets.append(ToolCallBlock(_tool_call(part), base))
+        elif isinstance(part, PermissionView):
+            widgets.append(_permission(part))
+        elif isinstance(part, PlanPart):
+            widgets.append(PlanView(plan_text(part.entries)))
+        else:
+            widgets.append(error_line(part.text, unavailable=part.unavailable))
+    return widgets
 
 
 def _tool_call(call: ToolCallView) -> ToolCall:
