@@ -91,23 +91,35 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
         self.config = loaded.config
         self.plugins = plugins
         self.bind_session(session or SessionLink(None, None))
-        restored_shell = self.link.opened.shell if self.link.opened else None
         self.start_cwd = str(Path(cwd).absolute())
         self.history = history or self._history_store()
-        options = ShellOptions(
-            source_bashrc=self.config.shell.source_bashrc, bash=self.config.shell.bash
-        )
-        shell_cwd = self.start_cwd
-        if restored_shell is not None:  # a new bash where the session's last one was
-            shell_cwd = restored_shell.cwd
-            options.extra_env.update(restored_shell.environment)
-        shell = plugins.hook.conch_session_shell(cwd=shell_cwd, options=options)
-        self.session = ShellSession(shell)
+        self.session = self.make_shell_session()
         agent = self.config.agent
         self.agent_choice = choose_agent(self.config.agents, agent.default or None, agent_name)
         self.agents = AgentRunner(self._make_backend, journal=self)
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
+
+    def make_shell_session(self) -> ShellSession:
+        """A (not yet started) bash for the bound session: where its last one was, with the
+        variables it exported, or in the start directory for a new session."""
+        options = ShellOptions(
+            source_bashrc=self.config.shell.source_bashrc, bash=self.config.shell.bash
+        )
+        restored = self.link.opened.shell if self.link.opened else None
+        shell_cwd = self.start_cwd
+        if restored is not None:
+            shell_cwd = restored.cwd
+            options.extra_env.update(restored.environment)
+        return ShellSession(self.plugins.hook.conch_session_shell(cwd=shell_cwd, options=options))
+
+    def forget_session_state(self) -> None:
+        """What belonged to the session being left: its offers, caches and agent state."""
+        self._open_offer = None
+        self.__dict__.pop("prompt_completer", None)  # built on the old shell's command index
+        self._definitions_seen = -1
+        self._agent_checked = False
+        self.live_turn = None
 
     def _history_store(self) -> HistoryStore:
         limit = self.config.history.max_entries
@@ -136,6 +148,7 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()
         self.restore_session()
+        self.start_recording()
         for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)
@@ -156,6 +169,8 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
             return
         event.stop()
         text = event.value
+        if self.switching:
+            return  # the session is changing: the line stays in the prompt for Enter again
         event.input.value = ""
         if self.running_block is not None:
             self.running_block.had_secret_input |= self.prompt_bar.secret

@@ -22,6 +22,7 @@ from conch_plugins.tui_integration.providers import ExecutionModeProvider, Worki
 
 if TYPE_CHECKING:
     from conch.agent_runner import AgentRunner
+    from conch.agents.backend import AgentBackend
     from conch.agents.registry import AgentChoice
     from conch.agents.shell_context import ShellContextLog
     from conch.session_recorder import SessionRecorder
@@ -63,6 +64,23 @@ class ConchAppBase(App[None]):
 
     def ask_agent(self, text: str) -> None:
         """Queue a prompt for the agent (implemented by the AgentTurns role)."""
+        raise NotImplementedError
+
+    def make_shell_session(self) -> ShellSession:
+        """A new bash for the bound session (implemented by ConchApp)."""
+        raise NotImplementedError
+
+    def forget_session_state(self) -> None:
+        raise NotImplementedError
+
+    def _start_shell(self) -> object:
+        """Start the session bash in a worker (implemented by the ShellCommands role)."""
+        raise NotImplementedError
+
+    def _run_agent_turns(self) -> object:
+        raise NotImplementedError
+
+    def _make_backend(self) -> AgentBackend:
         raise NotImplementedError
 
     def warm_completion(self) -> None:

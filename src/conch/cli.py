@@ -81,18 +81,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"conch: {error}", file=sys.stderr)
         return 1
     loaded = load_config()
-    new, resume = args.new, args.resume
-    while True:  # once per session: the app exits to switch to another one
-        try:
-            link = open_session(cwd, loaded, args.agent, new=new, resume=resume)
-        except SessionChoiceError as error:
-            print(f"conch: {error}", file=sys.stderr)
-            return 1
-        app = ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link)
-        app.run()
-        if app.switch_to is None:
-            return 0
-        new, resume = app.switch_to.session_id is None, app.switch_to.session_id
+    try:
+        link = open_session(cwd, loaded, args.agent, new=args.new, resume=args.resume)
+    except SessionChoiceError as error:
+        print(f"conch: {error}", file=sys.stderr)
+        return 1
+    ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link).run()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,31 +1,42 @@
 """Sessions from inside the app: the picker (Ctrl+O, /sessions), /new, /fork, /rename.
 
-Opening another session restarts the app around it (cli.run_app's loop): its own bash in
-its stored directory, its own agent, its conversation rebuilt from the journal. Nothing of
-the session being left is lost: it is all in the journal already.
+Opening another session happens in place: the agent and the bash of the session being left
+are closed (everything of it is in the journal already), the chosen session is claimed, its
+conversation is rebuilt on screen, and a new bash starts where its last one was. The terminal
+is never handed back in between, so keys typed meanwhile land in the prompt.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from conch.session_binding import SessionBinding
+from textual import work
+
+from conch.agent_runner import AgentRunner
+from conch.agents.shell_context import ShellContextLog
+from conch.session_binding import SessionBinding, SessionLink
+from conch.sessions.errors import JournalError
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
+from conch.sessions.startup import open_at_start
 from conch.widgets.fork_picker import ForkPicker
 from conch.widgets.session_picker import PickerResult, SessionPicker
 
 
 @dataclass(frozen=True)
 class SessionSwitch:
-    """What the app asked for when it exited: another session, or a new one."""
+    """Where to go: another session, or a new one."""
 
     session_id: str | None
     """None: a new session."""
 
 
 class SessionActions(SessionBinding):
-    switch_to: SessionSwitch | None = None
+    switches = 0
+    """Sessions switched to in this process (tests wait on it)."""
+    switching = False
+    """A switch is under way: a line submitted now stays in the prompt."""
 
     def action_sessions(self) -> None:
         journal, current = self._journal_and_session()
@@ -34,8 +45,11 @@ class SessionActions(SessionBinding):
 
         def picked(result: PickerResult | None) -> None:
             self.prompt_bar.input.focus()
-            if result is not None and result.session_id != current:
-                self._switch(SessionSwitch(result.session_id))
+            if result is None or result.session_id == current:
+                return
+            if result.action == "fork":
+                journal.release(result.session_id)  # claimed again as it is opened
+            self._switch(SessionSwitch(result.session_id))
 
         self.push_screen(SessionPicker(journal, current), picked)
 
@@ -55,8 +69,8 @@ class SessionActions(SessionBinding):
                 return
             fork = self.record(lambda recorder: journal.fork(current, at_index))
             if fork is not None:
-                journal.release(fork.id)  # claimed again when the app reopens on it
-                self._switch(SessionSwitch(fork.id))  # the fork's own first event says so
+                journal.release(fork.id)  # claimed again as it is opened
+                self._switch(SessionSwitch(fork.id))  # the fork's first event says what it is
 
         self.push_screen(ForkPicker(view), chosen)
 
@@ -83,5 +97,53 @@ class SessionActions(SessionBinding):
             self.tell("A command is still running: finish or interrupt it (Ctrl+C) first.",
                       "warning")  # fmt: skip
             return
-        self.switch_to = switch
-        self.exit()
+        if self.agents.is_busy:
+            self.tell("The agent is still working: wait, or cancel its turn (Esc) first.",
+                      "warning")  # fmt: skip
+            return
+        self._open_in_place(switch)
+
+    @work(exclusive=True, group="switch")
+    async def _open_in_place(self, switch: SessionSwitch) -> None:
+        self.switching = True
+        try:
+            await self._open(switch)
+        finally:
+            self.switching = False
+
+    async def _open(self, switch: SessionSwitch) -> None:
+        journal = self.link.journal
+        recorder = self.recorder
+        if journal is None or recorder is None:
+            return
+        mode = self.mode_provider.mode.value
+        agent = self.agent_choice.spec.name if self.agent_choice.spec else ""
+        new, resume = switch.session_id is None, switch.session_id
+        try:
+            opened = await asyncio.to_thread(
+                open_at_start, journal, self.start_cwd, mode, agent, new=new, resume=resume
+            )
+        except JournalError as error:
+            self.tell(f"Could not open that session: {error}", "error")
+            return
+        leaving = recorder.session_id
+        self.record(lambda _: journal.set_status(leaving, "idle"))
+        journal.release(leaving)
+        await self._close_session_parts()
+        self.bind_session(SessionLink(journal, opened))
+        self.session = self.make_shell_session()
+        await self.conversation.remove_children()
+        self.restore_session()
+        self._start_shell()
+        self.switches += 1
+        self.prompt_bar.input.focus()
+
+    async def _close_session_parts(self) -> None:
+        """The old session's agent and bash go; what they knew is in the journal."""
+        await self.agents.close()
+        self.workers.cancel_group(self, "agents")
+        self.agents = AgentRunner(self._make_backend, journal=self)
+        self._run_agent_turns()
+        await asyncio.to_thread(self.session.close)
+        self.shell_context = ShellContextLog()
+        self.forget_session_state()

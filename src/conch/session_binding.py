@@ -83,6 +83,11 @@ class SessionBinding(ConchAppBase):
         if link.journal is not None and link.opened is not None and link.opened.is_writable:
             self.recorder = SessionRecorder(link.journal, link.opened.record.id)
 
+    def start_recording(self) -> None:
+        """Once per app: journal mode changes, and commit a quiet agent's stream."""
+        self.watch(self.mode_provider, "mode", self._record_mode, init=False)
+        self.set_interval(OUTPUT_DELAY, self._flush_live_turn)
+
     def restore_session(self) -> None:
         """Put the session's past conversation on screen, then say what was restored."""
         link = self.link
@@ -104,8 +109,6 @@ class SessionBinding(ConchAppBase):
             if view.mode:
                 with contextlib.suppress(ValueError):
                     self.mode_provider.mode = parse_mode(view.mode)
-        self.watch(self.mode_provider, "mode", self._record_mode, init=False)
-        self.set_interval(OUTPUT_DELAY, self._flush_live_turn)
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
             self.tell(note)

@@ -77,3 +77,21 @@ def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
         screen = again.wait_for(named(interrupted, "the interrupted turn"))
         assert "✦ write a long answer please" in block_lines(screen), screen
         assert "word word" in screen, screen  # what had streamed before the crash is kept
+
+
+@pytest.mark.e2e
+def test_new_then_ctrl_o_switches_back_to_the_first_session(tmp_path: Path) -> None:
+    with launch_conch(tmp_path) as conch:
+        conch.run("echo in-the-first-session")
+        conch.type_line("/new")
+        conch.wait_for(named(lambda s: "in-the-first-session" not in s and "^o Sessions" in s,
+                             "the new, empty session"))  # fmt: skip
+        conch.run("echo in-the-second-session")
+        conch.send("C-o")
+        conch.wait_for("Enter open")
+        conch.send("Down", "Enter")  # the list is newest first: the first session is second
+        screen = conch.wait_for(named(lambda s: "in-the-first-session" in block_lines(s),
+                                      "the first session's conversation"))  # fmt: skip
+        assert "in-the-second-session" not in screen, screen
+        # It is live: commands run in it.
+        assert conch.run("echo back-here").splitlines()[1] == "back-here"

@@ -230,42 +230,53 @@ async def test_an_agent_that_cannot_load_gets_the_replay_and_a_note(
         )
 
 
-async def test_fork_from_a_turn_makes_a_child_session_and_switches_to_it(
+async def test_fork_from_a_turn_makes_a_child_session_and_opens_it_in_place(
     project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
-    from conch.sessions.projections import rebuild_conversation
     from conch.widgets.fork_picker import ForkPicker
 
     loaded = loaded_config(fake_llm, tmp_path)
     app = start(project_dir, loaded)
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
+        assert app.recorder is not None
+        original = app.recorder.session_id
         await run_command(pilot, "echo kept")
         await run_command(pilot, "echo dropped")
         await submit(pilot, "/fork")
         await wait_for(pilot, lambda: isinstance(app.screen, ForkPicker))
         await pilot.press("down", "enter")  # the older turn: `echo kept`
-        await wait_for(pilot, lambda: app.switch_to is not None)
-    assert app.switch_to is not None and app.switch_to.session_id is not None
-    link = open_session(str(project_dir), loaded, None, new=False, resume=app.switch_to.session_id)
-    assert link.journal is not None and link.opened is not None
-    record = link.opened.record
-    assert record.parent_id is not None and record.parent_id != record.id
-    view = rebuild_conversation(link.journal.events(record.id))
-    commands = [getattr(item, "command", None) for item in view.items]
-    assert "echo kept" in commands and "echo dropped" not in commands
-    link.journal.close()
+        await wait_for(pilot, lambda: app.switches == 1)
+        await wait_for_shell(pilot)
+        assert app.recorder is not None and app.link.journal is not None
+        record = app.link.journal.get_session(app.recorder.session_id)
+        assert record.parent_id == original
+        commands = [block.command for block in app.query(CommandBlock)]
+        assert commands == ["echo kept"]
+        await run_command(pilot, "echo in-the-fork")  # the new bash runs, and is journaled
+        events = list(app.link.journal.events(record.id))
+        assert any(e.payload.get("command") == "echo in-the-fork" for e in events)
+        assert not any(
+            e.payload.get("command") == "echo in-the-fork"
+            for e in app.link.journal.events(original)
+        )
 
 
-async def test_slash_new_asks_for_a_new_session(
+async def test_slash_new_opens_an_empty_session_and_keys_typed_meanwhile_are_kept(
     project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
     app = start(project_dir, loaded_config(fake_llm, tmp_path))
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
+        await run_command(pilot, "echo in-the-first")
         await submit(pilot, "/new")
-        await wait_for(pilot, lambda: app.switch_to is not None)
-    assert app.switch_to is not None and app.switch_to.session_id is None
+        app.prompt_bar.input.insert_text_at_cursor("typed during the switch")
+        await wait_for(pilot, lambda: app.switches == 1)
+        await wait_for_shell(pilot)
+        assert list(app.query(CommandBlock)) == []
+        assert app.prompt_bar.input.value == "typed during the switch"
+        assert app.link.journal is not None
+        assert len(app.link.journal.list_sessions()) == 2
 
 
 async def test_the_history_after_a_restart_is_read_from_the_journal(
