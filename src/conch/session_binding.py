@@ -1,7 +1,8 @@
 """The app's link to its journaled session: restore at start, record while running.
 
-The session was chosen and claimed before the app started (cli.open_session), so the
-event loop never waits on a migration or a lock. If the journal fails mid-session, Conch says
+The first session is chosen and claimed before the app starts (session_opening), so the
+event loop never waits on a migration or a lock; later ones are opened in place
+(session_actions). If the journal fails mid-session, Conch says
 so once and keeps working: the user loses the recording, never the work in front of them.
 """
 
@@ -80,6 +81,7 @@ class SessionBinding(ConchAppBase):
 
     def bind_session(self, link: SessionLink) -> None:
         self.link = link
+        self.recorder = None
         if link.journal is not None and link.opened is not None and link.opened.is_writable:
             self.recorder = SessionRecorder(link.journal, link.opened.record.id)
 
