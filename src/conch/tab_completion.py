@@ -75,5 +75,5 @@ class TabCompletion(ConchAppBase):
         self.completion_shell.start()
 
     def close_completion(self) -> None:
-        if "completion_shell" in self.__dict__:
-            self.completion_shell.close()
+        """For good: a warm-up or Tab racing with the exit never starts another helper."""
+        self.completion_shell.shutdown()

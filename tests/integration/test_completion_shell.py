@@ -147,3 +147,11 @@ def test_bash_completions_own_variables_are_not_the_users() -> None:
         assert not [name for name in names if name.startswith("__conch")]
     finally:
         shell.close()
+
+
+def test_after_shutdown_no_query_starts_a_helper_again(tmp_path: Path) -> None:
+    shell = CompletionShell()
+    assert shell.query("echo hi", str(tmp_path)) is not None
+    shell.shutdown()
+    assert shell.query("echo hi", str(tmp_path)) is None
+    assert not shell.is_running

@@ -63,6 +63,7 @@ class CompletionShell:
         self._definitions = ""
         self._variables: dict[str, str] | None = None
         self._unavailable = False
+        self._shut_down = False
         self._retry_at = 0.0
 
     @property
@@ -125,12 +126,19 @@ class CompletionShell:
                 shutil.rmtree(self._scratch_dir, ignore_errors=True)
                 self._scratch_dir = None
 
+    def shutdown(self) -> None:
+        """Stop for good (Conch is exiting): a query racing with this never starts a new
+        helper, so no process or scratch directory outlives Conch."""
+        with self._lock:
+            self._shut_down = True
+        self.close()
+
     # -- the process ---------------------------------------------------------
 
     def _ensure(self) -> bool:
         if self.is_running:
             return True
-        if self._unavailable or time.monotonic() < self._retry_at:
+        if self._shut_down or self._unavailable or time.monotonic() < self._retry_at:
             return False
         self._stop()
         if self._scratch_dir is None or not os.path.isdir(self._scratch_dir):
