@@ -175,6 +175,8 @@ class CompletionShell:
             )
         except OSError:
             self._unavailable = True
+            shutil.rmtree(self._scratch_dir, ignore_errors=True)
+            self._scratch_dir = None
             return False
         if self._read_reply(time.monotonic() + self.start_timeout) is None:
             self._stop()
