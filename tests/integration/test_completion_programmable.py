@@ -242,3 +242,23 @@ def test_sudo_completes_the_command_it_runs(shell: CompletionShell, work: Path) 
     result = completer_in(work, shell)("sudo ech")
     kinds = {c.text: c.kind for c in result.candidates}
     assert kinds.get("echo") in ("builtin", "command")
+
+
+@NEEDS_BASH_COMPLETION
+def test_a_files_only_spec_is_learnt_once_then_files_are_listed_without_the_helper(
+    shell: CompletionShell, work: Path
+) -> None:
+    index = CommandIndex()
+    index.refresh_path()
+    completer = Completer(index, shell)
+    first = completer.complete("cat no", len("cat no"), str(work))  # runs `_minimal` in bash
+    assert texts(first) == ["notes.md"]
+    kills_before = shell.kills
+    shell.close()  # a helper round trip would have to start bash again
+    second = completer.complete("cat no", len("cat no"), str(work))
+    assert texts(second) == ["notes.md"] and not shell.is_running
+    assert shell.kills == kills_before
+    # An option still goes to the spec, and new user definitions unlearn what was learnt.
+    shell.sync("complete -W 'nothing-like-a-file' cat")
+    third = completer.complete("cat no", len("cat no"), str(work))
+    assert texts(third) == ["nothing-like-a-file"]

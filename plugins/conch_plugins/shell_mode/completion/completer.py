@@ -39,6 +39,13 @@ KEYWORDS_BEFORE_COMMAND = frozenset(
     {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"}
 )
 """bash keywords after which the next word is a command name again."""
+PLAIN_FILE_SPECS = frozenset(
+    {"_minimal", "_comp_complete_minimal", "_longopt", "_comp_complete_longopt"}
+)
+"""bash-completion's functions that complete a plain word as a file name (``_longopt``
+completes options for ``-…`` and values after ``--opt``, which keep going to the spec)."""
+_NOT_PLAIN = frozenset({"mkdir", "rmdir", "chroot"})
+"""``_longopt`` completes directories only, or adds no space, for these."""
 PRECOMMANDS = frozenset(
     {"sudo", "doas", "env", "nohup", "exec", "command", "builtin", "nice", "xargs"}
 )
@@ -51,6 +58,10 @@ class Completer:
     def __init__(self, index: CommandIndex, shell: CompletionShell | None = None) -> None:
         self.index = index
         self.shell = shell
+        self._plain_files: set[str] = set()
+        """Commands whose spec only lists files (bash-completion's ``_minimal``): their
+        arguments are listed here, in Python, without a round trip through the helper."""
+        self._plain_files_generation = 0
 
     def complete(self, line: str, cursor: int, cwd: str) -> Completion:
         """The candidates for the word that ends at ``cursor``, with paths relative to ``cwd``."""
@@ -80,6 +91,8 @@ class Completer:
             return self._commands(query), False
         if context.after_redirection or context.is_assignment:
             return query.paths(), False
+        if self._lists_plain_files(words, query.text):
+            return query.paths(), False
         if self.shell is not None:
             programmable = self._programmable(query, self.shell)
             if programmable is not None:
@@ -87,6 +100,18 @@ class Completer:
         if _runs_next_word(words, KEYWORDS_BEFORE_COMMAND | PRECOMMANDS):
             return self._commands(query), False
         return query.paths(), False
+
+    def _lists_plain_files(self, words: tuple[str, ...], text: str) -> bool:
+        """True when the spec of ``words[0]`` is known to list only files for a plain word:
+        not an option, not an ``--opt=value``, not the value after an option."""
+        if self.shell is None or not words:
+            return False
+        if self.shell.generation != self._plain_files_generation:
+            self._plain_files.clear()  # the user's definitions changed: learn the specs again
+            self._plain_files_generation = self.shell.generation
+        if words[0] not in self._plain_files or text.startswith("-") or "=" in text:
+            return False
+        return len(words) == 1 or not words[-1].startswith("-")
 
     def _commands(self, query: _Query) -> list[Candidate]:
         typed = read_typed_word(query.word, query.lookup)
@@ -104,6 +129,9 @@ class Completer:
         reply = run_spec(shell, comp, query.text, query.cwd)
         if reply is None:
             return None
+        words = context.command_words
+        if reply.function in PLAIN_FILE_SPECS and words and words[0] not in _NOT_PLAIN:
+            self._plain_files.add(words[0])
         kind_of: Callable[[str], str | None] | None = None
         if _runs_next_word(context.command_words, KEYWORDS_BEFORE_COMMAND | PRECOMMANDS):
             kind_of = self._command_kind

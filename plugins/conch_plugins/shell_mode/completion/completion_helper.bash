@@ -198,8 +198,8 @@ __conch_run_spec() {
 
 # One Tab press. Arguments: found-quote ("1" when the line up to the cursor holds quotes
 # or backslashes, else "") COMP_CWORD COMP_POINT COMP_LINE cur prev COMP_WORDS...
-# Prints "spec" (or "none" when no compspec applies), the options on, then COMPREPLY:
-# each followed by a NUL.
+# Prints "spec" (or "none" when no compspec applies), the options on, the spec's -F
+# function (or ""), then COMPREPLY: each followed by a NUL.
 __conch_complete() {
     local __conch_found_quote=$1 COMP_CWORD=$2 COMP_POINT=$3 COMP_LINE=$4 __conch_cur=$5
     local __conch_prev=$6
@@ -218,7 +218,11 @@ __conch_complete() {
     for __conch_o in "${!__conch_opt[@]}"; do
         [[ ${__conch_opt[$__conch_o]} == 1 ]] && __conch_on+="$__conch_o "
     done
-    builtin printf 'spec\0%s\0' "$__conch_on"
+    local __conch_function=''
+    for ((__conch_o = 1; __conch_o < ${#__conch_spec[@]}; __conch_o++)); do
+        [[ ${__conch_spec[__conch_o]} == -F ]] && __conch_function=${__conch_spec[__conch_o + 1]}
+    done
+    builtin printf 'spec\0%s\0%s\0' "$__conch_on" "$__conch_function"
     ((${#COMPREPLY[@]} == 0)) || builtin printf '%s\0' "${COMPREPLY[@]}"
 }
 

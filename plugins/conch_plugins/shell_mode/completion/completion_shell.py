@@ -64,6 +64,8 @@ class CompletionShell:
         self._variables: dict[str, str] | None = None
         self._unavailable = False
         self._shut_down = False
+        self.generation = 0
+        """Counts changes of the user's definitions: what was learnt about specs is stale."""
         self._retry_at = 0.0
 
     @property
@@ -88,6 +90,7 @@ class CompletionShell:
             if definitions == self._definitions:
                 return
             self._definitions = definitions
+            self.generation += 1
             if self.is_running:
                 self._apply_definitions()
 

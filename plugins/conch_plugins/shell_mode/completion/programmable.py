@@ -30,6 +30,8 @@ class SpecReply:
     """COMPREPLY, in the order the spec gave it."""
     options: frozenset[str]
     """The ``-o`` options in effect at the end: filenames, nospace, default, dirnames..."""
+    function: str = ""
+    """The spec's ``-F`` function (``_minimal``, ``_git``…), "" for none."""
 
 
 def run_spec(shell: CompletionShell, comp: CompWords, cur: str, cwd: str) -> SpecReply | None:
@@ -42,10 +44,10 @@ def run_spec(shell: CompletionShell, comp: CompWords, cur: str, cwd: str) -> Spe
     if reply is None:
         return None
     fields = reply.split("\0")
-    if len(fields) < 2 or fields[0] != "spec":
+    if len(fields) < 3 or fields[0] != "spec":
         return None
-    items = tuple(item for item in fields[2:] if item)
-    return SpecReply(items=items, options=frozenset(fields[1].split()))
+    items = tuple(item for item in fields[3:] if item)
+    return SpecReply(items=items, options=frozenset(fields[1].split()), function=fields[2])
 
 
 def spec_candidates(
