@@ -48,6 +48,7 @@ class AgentTurns(ConchAppBase):
         )
         turn_index = self.record(lambda recorder: recorder.prompt(text, context))
         turn = AgentTurn(text, context, queued=self.agents.is_busy)
+        turn.journal_index = turn_index
         self.conversation.add_block(turn)
         prompt = self.shell_context.take() + text if spec else text
         self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context, turn_index))

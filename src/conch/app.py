@@ -24,6 +24,7 @@ from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
+from conch.conversation_trim import ConversationTrim
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
@@ -61,7 +62,9 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions):
+class ConchApp(
+    ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions, ConversationTrim
+):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -149,6 +152,7 @@ class ConchApp(ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionAc
         self.history.load()
         self.restore_session()
         self.start_recording()
+        self.start_trimming()
         for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)

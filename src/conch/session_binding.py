@@ -196,13 +196,14 @@ class SessionBinding(ConchAppBase):
             recorder.agent_session = agent_session
             self.record(lambda r: r.journal.set_agent_session_id(r.session_id, agent_session))
 
-    def record_notice(self, text: str, level: NoticeLevel = "info") -> None:
-        self.record(lambda recorder: recorder.notice(text, level))
+    def record_notice(self, text: str, level: NoticeLevel = "info") -> int | None:
+        return self.record(lambda recorder: recorder.notice(text, level))
 
     def tell(self, text: str, level: NoticeLevel = "info") -> None:
         """A notice on screen, journaled so that it is there after a restart too."""
-        self.conversation.add_block(Notice(text, level))
-        self.record_notice(text, level)
+        notice = Notice(text, level)
+        notice.journal_index = self.record_notice(text, level)
+        self.conversation.add_block(notice)
 
     def close_session(self) -> None:
         link = self.link

@@ -137,5 +137,5 @@ class SessionRecorder:
     def cwd_changed(self, cwd: str) -> None:
         self.journal.append(self.session_id, ev.CWD_CHANGE, ev.SHELL, ev.cwd_change(cwd))
 
-    def notice(self, text: str, level: NoticeLevel = "info") -> None:
-        self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
+    def notice(self, text: str, level: NoticeLevel = "info") -> int:
+        return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))

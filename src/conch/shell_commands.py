@@ -94,6 +94,7 @@ class ShellCommands(ConchAppBase):
         timeout = self.config.shell.command_timeout or None
         recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
         if recording is not None:
+            block.journal_index = recording.start_index
             block.sink.tee = lambda text: self.record(lambda _: recording.output(text))
         outcome = self.session.run(block.command, block.sink, timeout)
         if recording is not None:

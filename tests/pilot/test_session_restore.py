@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conch import paths
 from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
@@ -316,3 +318,40 @@ async def test_exported_variables_come_back_after_a_restart_but_secrets_never_do
     dump = "\n".join(str(event.payload) for event in link.journal.events(link.opened.record.id))  # type: ignore[union-attr]
     assert "hunter2" not in dump.replace("GITHUB_TOKEN=hunter2", "")  # only in the typed line
     link.journal.close()
+
+
+async def test_a_long_session_folds_its_oldest_blocks_and_brings_them_back_on_scroll(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conch import conversation_trim
+    from conch.widgets.earlier_items import EarlierItems
+
+    monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
+    monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
+    monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
+    app = start(project_dir, loaded_config(fake_llm, tmp_path))
+    async with app.run_test(size=(80, 14)) as pilot:  # the oldest blocks scroll out of view
+        await wait_for_shell(pilot)
+        for number in range(8):  # run_command counts blocks, which folding lowers
+            await submit(pilot, f"echo line-{number}")
+            await wait_for(pilot, lambda n=number: last_command_done(app, f"echo line-{n}"))
+        await wait_for(pilot, lambda: bool(app.conversation.query(EarlierItems)))
+        earlier = app.conversation.query_one(EarlierItems)
+        mounted = [block.command for block in app.conversation.query(CommandBlock)]
+        assert mounted == [f"echo line-{n}" for n in range(3, 8)]
+        assert not earlier.is_line_in_view
+        assert earlier.hidden_count == 3
+        earlier.show_more()  # what scrolling up to the line does
+        await pilot.pause()
+        shown = [block.command for block in app.conversation.query(CommandBlock)]
+        assert shown == [f"echo line-{n}" for n in range(8)]
+        first = app.conversation.query(CommandBlock).first()
+        assert first.output.text().strip() == "line-0"
+
+
+def last_command_done(app: ConchApp, command: str) -> bool:
+    blocks = app.query(CommandBlock)
+    if not blocks or app.running_block is not None:
+        return False
+    last = blocks.last()
+    return last.command == command and last.result is not None

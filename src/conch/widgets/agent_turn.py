@@ -94,6 +94,9 @@ def answer_segments(text: str) -> list[MarkdownSegment]:
 
 
 class AgentTurn(Vertical):
+    journal_index: int | None = None
+    """The journal index of the event that began this block (None: not journaled)."""
+
     DEFAULT_CSS = """
     AgentTurn {
         height: auto;

@@ -102,6 +102,9 @@ def describe_result(result: CommandResult, restarted: bool) -> tuple[str, str]:
 
 
 class CommandBlock(OutputView):
+    journal_index: int | None = None
+    """The journal index of the event that began this block (None: not journaled)."""
+
     DEFAULT_CSS = """
     CommandBlock {
         margin: 0 0 1 0;

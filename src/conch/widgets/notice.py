@@ -6,6 +6,9 @@ from textual.widgets import Static
 
 
 class Notice(Static):
+    journal_index: int | None = None
+    """The journal index of the event that began this block (None: not journaled)."""
+
     """Informational by default; ``-warning`` and ``-error`` classes colour it."""
 
     DEFAULT_CSS = """

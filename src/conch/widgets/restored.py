@@ -109,6 +109,18 @@ def restored_widget(
     *,
     scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
 ) -> Widget:
+    """The widget the live app showed for ``item``, carrying the item's journal index."""
+    widget = _widget_for(item, read_blob, scrollback_lines=scrollback_lines)
+    widget.journal_index = item.index
+    return widget
+
+
+def _widget_for(
+    item: ConversationItem,
+    read_blob: ReadBlob | None,
+    *,
+    scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
+) -> CommandBlock | AgentTurn | Notice:
     """The widget the live app shows for ``item``, in the state the view holds."""
     if isinstance(item, ShellBlock):
         return restored_command(item, read_blob, scrollback_lines)
