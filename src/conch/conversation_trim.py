@@ -1,13 +1,11 @@
 """A long session keeps only its recent blocks mounted; older ones come back on scroll.
 
-Textual lays out every mounted widget on each change, so a session of thousands of commands
-would keep slowing down and growing. Measured (300 commands, one run): Enter → frame rose from
-39 to 71 ms without this and stayed at 60 ms with it; most of the rise happens in the first
-100 commands and has another cause, still open. Everything shown is in the journal, so when
-more than LIVE_LIMIT blocks are mounted and the user is at the bottom,
-the oldest TRIM_COUNT become part of an EarlierItems line that rebuilds them from the journal
-when it is scrolled into view, exactly as a restored session does. Nothing is lost: the
-widgets go, the journal keeps every event.
+Textual lays out every mounted widget on each change, so Enter → frame grew with the session
+(bench/long_session.py). Everything shown is in the journal, so when more than LIVE_LIMIT
+blocks are mounted and the user is at the bottom, the oldest go (down to TRIM_COUNT under the
+limit) into an EarlierItems line that rebuilds them from the journal when it is scrolled into
+view, exactly as a restored session does. Nothing is lost: the widgets go, the journal keeps
+every event.
 """
 
 from __future__ import annotations
@@ -22,10 +20,10 @@ from conch.sessions.views import ConversationItem
 from conch.widgets.earlier_items import BlockFactory, EarlierItems
 from conch.widgets.restored import EARLIER_STEP, restored_widget
 
-LIVE_LIMIT = 120
-"""Blocks mounted before the oldest are folded away."""
-TRIM_COUNT = 40
-"""Blocks folded at a time (a trim costs one rebuild of the session's view)."""
+LIVE_LIMIT = 40
+"""Blocks mounted before the oldest are folded away (a restore mounts 30)."""
+TRIM_COUNT = 15
+"""How far under LIVE_LIMIT a trim goes (a trim costs one rebuild of the session's view)."""
 CHECK_EVERY = 2.0
 """Seconds between looks at the block count (a list length)."""
 
@@ -42,11 +40,12 @@ class ConversationTrim(SessionBinding):
         blocks = [c for c in self.conversation.children if not isinstance(c, EarlierItems)]
         if len(blocks) <= LIVE_LIMIT or not self._at_bottom():
             return
-        kept = [b for b in blocks[TRIM_COUNT:] if journal_index(b) is not None]
+        fold = len(blocks) - (LIVE_LIMIT - TRIM_COUNT)  # back to TRIM_COUNT under the limit
+        kept = [b for b in blocks[fold:] if journal_index(b) is not None]
         if not kept:
             return
         self._trimming = True
-        self.run_worker(self._trim(blocks[:TRIM_COUNT], journal_index(kept[0]) or 0))
+        self.run_worker(self._trim(blocks[:fold], journal_index(kept[0]) or 0))
 
     async def _trim(self, folded: list[Widget], cutoff: int) -> None:
         try:
