@@ -178,7 +178,6 @@ async def test_a_second_conch_on_the_same_session_gets_a_fork(
         assert "fork" in link.opened.note
         link.journal.release(link.opened.record.id)
         link.journal.close()
-        await wait_for(pilot, lambda: True)
 
 
 FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"

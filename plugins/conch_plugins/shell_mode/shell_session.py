@@ -7,8 +7,10 @@ reports what happened. No Textual: front ends call it from a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from conch_plugins.shell_mode.agent_shell import USER_DEFINITIONS_QUERY
@@ -65,30 +67,34 @@ class ShellSession:
         """The user's exports, aliases and functions as bash source, for the agent's
         sibling shell (and, ``with_completions``, their ``complete`` specs, for the
         completion helper); "" when the user's shell is busy (never wait)."""
-        if not self._lock.acquire(timeout=0.2):
-            return ""
-        try:
-            if not self.shell.is_alive:
+        with self._when_idle() as idle:
+            if not idle:
                 return ""
             query = USER_DEFINITIONS_QUERY + ("; complete -p" if with_completions else "")
             return self.shell.query(query, timeout=5).replace("\r\n", "\n")
-        finally:
-            self._lock.release()
 
     def exports_changed(self) -> tuple[dict[str, str], tuple[str, ...]] | None:
         """Exported variables set or changed, and those removed, since the last call (or
         since bash started); None when the shell is busy (never wait)."""
-        if not self._lock.acquire(timeout=0.2):
-            return None
-        try:
-            if not self.shell.is_alive:
+        with self._when_idle() as idle:
+            if not idle:
                 return None
             now = self._exported()
             before, self._exports = self._exports, now
-        finally:
-            self._lock.release()
         changed = {name: value for name, value in now.items() if before.get(name) != value}
         return changed, tuple(name for name in before if name not in now)
+
+    @contextlib.contextmanager
+    def _when_idle(self) -> Iterator[bool]:
+        """Hold the shell for a helper query if it is free within 0.2 s and alive; the
+        user's own commands are never waited for."""
+        if not self._lock.acquire(timeout=0.2):
+            yield False
+            return
+        try:
+            yield self.shell.is_alive
+        finally:
+            self._lock.release()
 
     def _exported(self) -> dict[str, str]:
         return parse_exports(self.shell.query("export -p", timeout=5))
