@@ -15,7 +15,7 @@ from textual import work
 
 from conch.agent_runner import AgentRunner
 from conch.agents.shell_context import ShellContextLog
-from conch.session_binding import SessionBinding, SessionLink
+from conch.session_binding import SessionBinding, SessionLink, link_session
 from conch.sessions.errors import JournalError
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
@@ -119,10 +119,13 @@ class SessionActions(SessionBinding):
         mode = self.mode_provider.mode.value
         agent = self.agent_choice.spec.name if self.agent_choice.spec else ""
         new, resume = switch.session_id is None, switch.session_id
+
+        def open_next() -> SessionLink:
+            opened = open_at_start(journal, self.start_cwd, mode, agent, new=new, resume=resume)
+            return link_session(journal, opened)
+
         try:
-            opened = await asyncio.to_thread(
-                open_at_start, journal, self.start_cwd, mode, agent, new=new, resume=resume
-            )
+            link = await asyncio.to_thread(open_next)
         except JournalError as error:
             self.tell(f"Could not open that session: {error}", "error")
             return
@@ -130,7 +133,7 @@ class SessionActions(SessionBinding):
         self.record(lambda _: journal.set_status(leaving, "idle"))
         journal.release(leaving)
         await self._close_session_parts()
-        self.bind_session(SessionLink(journal, opened))
+        self.bind_session(link)
         self.session = self.make_shell_session()
         await self.conversation.remove_children()
         self.restore_session()

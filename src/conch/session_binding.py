@@ -28,6 +28,7 @@ from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import take_replay
 from conch.sessions.restore import plan_agent_restore
 from conch.sessions.startup import OpenedSession
+from conch.sessions.views import ConversationView
 from conch.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 
@@ -69,6 +70,18 @@ class SessionLink:
     opened: OpenedSession | None
     problem: str = ""
     """Why sessions are not being saved ("" when they are)."""
+    view: ConversationView | None = None
+    """The session's conversation, rebuilt off the event loop (None: nothing to restore)."""
+
+
+def link_session(journal: Journal, opened: OpenedSession) -> SessionLink:
+    """The link for an opened session, its past conversation rebuilt now (about 90 ms for
+    10,000 events): call it before the app runs or from a thread, never on the event loop."""
+    session_id = opened.record.id
+    view = None
+    if journal.last_index(session_id) >= 0:
+        view = rebuild_conversation(journal.events(session_id))
+    return SessionLink(journal, opened, view=view)
 
 
 class SessionBinding(ConchAppBase):
@@ -100,11 +113,10 @@ class SessionBinding(ConchAppBase):
         loss = link.journal.storage_loss
         if loss is not None:
             self.conversation.add_block(Notice(loss.message, "warning"))
-        session_id = link.opened.record.id
-        if link.journal.last_index(session_id) >= 0:
+        view = link.view
+        if view is not None:
             from conch.widgets.restored import restored_widgets
 
-            view = rebuild_conversation(link.journal.events(session_id))
             widgets = list(restored_widgets(view, link.journal.read_blob))
             if widgets:
                 self.conversation.mount_all(widgets)

@@ -8,7 +8,7 @@ that names no session is an error, because the user asked for something that is 
 from __future__ import annotations
 
 from conch.config import LoadedConfig
-from conch.session_binding import SessionLink
+from conch.session_binding import SessionLink, link_session
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path, root_marker_path
@@ -42,4 +42,4 @@ def open_session(
         journal.close()
         problem = f"Sessions are not being saved: {error}."
         return SessionLink(None, None, problem)
-    return SessionLink(journal, opened)
+    return link_session(journal, opened)
