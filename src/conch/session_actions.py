@@ -59,9 +59,12 @@ class SessionActions(SessionBinding):
 
     def fork_session(self) -> None:
         journal, current = self._journal_and_session()
-        if journal is None or current is None:
-            return
-        view = rebuild_conversation(journal.events(current))
+        if journal is not None and current is not None:
+            self._choose_fork_point(journal, current)
+
+    @work(exclusive=True, group="fork")
+    async def _choose_fork_point(self, journal: Journal, current: str) -> None:
+        view = await asyncio.to_thread(lambda: rebuild_conversation(journal.events(current)))
 
         def chosen(at_index: int | None) -> None:
             self.prompt_bar.input.focus()
