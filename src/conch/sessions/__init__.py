@@ -10,14 +10,23 @@ Modules, one job each:
 
 - ``locations``: where the journal lives, and the marker that notices a wiped journal.
 - ``schema``: versioned migrations (``PRAGMA user_version``), backups before upgrading.
-- ``journal``: the store itself (sessions, events, claims, forks); ``records`` and ``errors``
-  are what it hands out and raises.
+- ``journal``: the store itself, a facade (sessions, events, claims, forks); ``records`` and
+  ``errors`` are what it hands out and raises. Its parts:
+  - ``opening``: creating the file, upgrading it, finding or making its root.
+  - ``database``: the one SQLite connection and the lock threads share it under.
+  - ``session_queries`` / ``event_reads``: reading sessions (list, search, forks); reading
+    events (input history, last index, blobs).
+  - ``event_writes``: inserting events and their blobs in a transaction.
+  - ``claims``: the sessions this journal writes, and their locks.
+  - ``metadata``: the metadata table and the recorded storage loss. ``rows``: rows -> records.
 - ``pending`` / ``batch``: an event on its way in (big outputs become blobs); one commit per
   agent turn.
 - ``locking``: one writer per session across processes (``flock``).
 - ``interruptions`` / ``forking``: closing what a dead writer left open; copying for a fork.
 - ``events`` / ``codec``: event kinds, payload builders, dataclass <-> JSON.
-- ``projections`` / ``views``: events folded into the conversation and history views.
+- ``projections`` / ``views``: events folded into the conversation and history views;
+  ``projections`` gathers ``conversation_projection`` (with ``turn_builder``, one open agent
+  turn) and ``history_projection``.
 - ``replay`` / ``restore`` / ``environment``: what a fresh agent and a fresh shell get back.
 - ``startup``: which session `conch`, `conch --new` and `conch --resume ID` open.
 - ``export``: a session as Markdown. ``turn_queue``: prompts of one session never overlap.

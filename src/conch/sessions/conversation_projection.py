@@ -1,0 +1,264 @@
+"""Events folded into the conversation view (views.py): shell commands, agent turns, notices.
+
+The live app and a restart must show the same thing, so both go through one fold:
+``ConversationProjector.apply(event)`` is called live as events are committed (a journal
+listener), and ``rebuild_conversation(events)`` runs the same ``apply`` over stored events.
+A test checks that the two views are equal.
+
+No half turns: a turn or shell command whose end is not in the journal is ``running`` while its
+writer lives, and ``interrupted`` once it does not (``view(interrupted=True)``, or the closing
+events the next writer appends, interruptions.py). It is never dropped and never finished.
+
+Open turns and commands are kept in mutable builders (an agent turn's: turn_builder.py) and
+frozen when they end; pure Python, no SQLite, no Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from conch.agents.events import ModeUpdate, TurnContext
+from conch.sessions import events as ev
+from conch.sessions.codec import CodecError, from_json
+from conch.sessions.records import Event
+from conch.sessions.turn_builder import TurnBuilder
+from conch.sessions.views import (
+    ConversationItem,
+    ConversationView,
+    NoticeView,
+    OutputPiece,
+    OutputRef,
+    PermissionView,
+    ShellBlock,
+    ShellState,
+    TurnState,
+)
+
+
+@dataclass
+class _ShellBuilder:
+    index: int
+    command: str
+    cwd: str
+    output: list[OutputPiece] = field(default_factory=list)
+    last_index: int = 0
+
+    def freeze(self, state: ShellState, exit_status: int | None, end_cwd: str | None) -> ShellBlock:
+        return ShellBlock(
+            self.index,
+            self.command,
+            self.cwd,
+            tuple(self.output),
+            exit_status,
+            end_cwd,
+            state,
+            self.last_index,
+        )
+
+
+class ConversationProjector:
+    """Folds events into a ConversationView, one event at a time (live or on rebuild)."""
+
+    def __init__(self) -> None:
+        self._slots: list[ConversationItem | TurnBuilder | _ShellBuilder] = []
+        self._turns: dict[int, tuple[int, TurnBuilder]] = {}
+        """Open turns: turn id -> (slot, builder)."""
+        self._shell: tuple[int, _ShellBuilder] | None = None
+        self.cwd = ""
+        self.mode = ""
+        self.agent_mode = ""
+        self.last_index = -1
+
+    def apply(self, event: Event) -> None:
+        self.last_index = event.idx
+        handler = _HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(self, event)
+
+    def view(self, *, interrupted: bool = False) -> ConversationView:
+        """The conversation now. ``interrupted``: the writer is gone, so anything still open
+        is shown as interrupted instead of running."""
+        items: list[ConversationItem] = []
+        for slot in self._slots:
+            if isinstance(slot, TurnBuilder):
+                items.append(slot.freeze("interrupted" if interrupted else None))
+            elif isinstance(slot, _ShellBuilder):
+                items.append(slot.freeze("interrupted" if interrupted else "running", None, None))
+            else:
+                items.append(slot)
+        return ConversationView(tuple(items), self.cwd, self.mode, self.agent_mode, self.last_index)
+
+    @property
+    def open_turns(self) -> list[int]:
+        """Ids of turns with no turn_end yet (queued or running)."""
+        return sorted(self._turns)
+
+    @property
+    def open_shell(self) -> tuple[int, str] | None:
+        """(start index, cwd) of a shell command with no shell_end yet."""
+        return (self._shell[1].index, self._shell[1].cwd) if self._shell else None
+
+    # -- handlers ---------------------------------------------------------------------
+
+    def _user_input(self, event: Event) -> None:
+        self.cwd = str(event.payload.get("cwd") or self.cwd)
+
+    def _shell_start(self, event: Event) -> None:
+        if self._shell is not None:
+            # A start with the previous command still open: that one can no longer finish.
+            self._close_shell("interrupted", None, None)
+        cwd = str(event.payload.get("cwd", ""))
+        builder = _ShellBuilder(event.idx, str(event.payload.get("command", "")), cwd)
+        builder.last_index = event.idx
+        self._slots.append(builder)
+        self._shell = (len(self._slots) - 1, builder)
+        self.cwd = cwd or self.cwd
+
+    def _shell_output(self, event: Event) -> None:
+        if self._shell is None:
+            return  # output with no command: nothing to attach it to
+        builder = self._shell[1]
+        builder.last_index = event.idx
+        payload = event.payload
+        if "ref" in payload:
+            builder.output.append(
+                OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")))
+            )
+        else:
+            builder.output.append(str(payload.get("text", "")))
+
+    def _shell_end(self, event: Event) -> None:
+        payload = event.payload
+        end_cwd = payload.get("cwd")
+        if self._shell is not None:
+            self._shell[1].last_index = event.idx
+            status = payload.get("exit_status")
+            state: ShellState = "interrupted" if payload.get("interrupted") else "finished"
+            self._close_shell(
+                state,
+                int(status) if isinstance(status, int) else None,
+                str(end_cwd) if end_cwd else None,
+            )
+        if end_cwd:
+            self.cwd = str(end_cwd)
+
+    def _close_shell(self, state: ShellState, status: int | None, end_cwd: str | None) -> None:
+        assert self._shell is not None
+        slot, builder = self._shell
+        self._slots[slot] = builder.freeze(state, status, end_cwd)
+        self._shell = None
+
+    def _agent_prompt(self, event: Event) -> None:
+        try:
+            context = from_json(TurnContext, event.payload.get("context"))
+        except CodecError:
+            context = TurnContext("", "", "", "", event.time, "")
+        builder = TurnBuilder(event.idx, str(event.payload.get("text", "")), context)
+        builder.last_index = event.idx
+        self._slots.append(builder)
+        self._turns[event.idx] = (len(self._slots) - 1, builder)
+
+    def _turn_event(self, event: Event) -> TurnBuilder | None:
+        found = self._turns.get(_turn_id(event))
+        if found is None:
+            return None
+        found[1].last_index = event.idx
+        return found[1]
+
+    def _turn_start(self, event: Event) -> None:
+        turn = self._turn_event(event)
+        if turn is not None:
+            turn.state = "running"
+            turn.agent_session = str(event.payload.get("agent_session", ""))
+
+    def _agent_update(self, event: Event) -> None:
+        data = event.payload.get("event")
+        is_mode_update = isinstance(data, dict) and data.get("kind") == ModeUpdate.kind
+        if is_mode_update:
+            self.agent_mode = str(data.get("mode_id", ""))  # type: ignore[union-attr]
+        turn = self._turn_event(event)
+        if turn is not None:
+            if turn.state == "queued":
+                turn.state = "running"
+            turn.apply_agent_event(data)  # a mode update too: live, it ends the text segment
+
+    def _permission(self, event: Event) -> None:
+        turn = self._turn_event(event)
+        if turn is None:
+            return
+        request = event.payload.get("request")
+        decision = event.payload.get("decision")
+        call = request.get("tool_call", {}) if isinstance(request, dict) else {}
+        answer = decision if isinstance(decision, dict) else {}
+        option_id = answer.get("option_id")
+        turn.add_permission(
+            PermissionView(
+                str(call.get("tool_call_id", "")),
+                str(call.get("title", "")),
+                str(option_id) if option_id is not None else None,
+                str(answer.get("option_kind", "")),
+                str(request.get("reason", "")) if isinstance(request, dict) else "",
+            )
+        )
+
+    def _turn_end(self, event: Event) -> None:
+        turn = self._turn_event(event)
+        if turn is None:
+            return
+        status = str(event.payload.get("status", "done"))
+        known: tuple[TurnState, ...] = ("done", "cancelled", "error", "interrupted")
+        turn.state = next((state for state in known if state == status), "done")
+        turn.stop_reason = str(event.payload.get("stop_reason") or turn.stop_reason)
+        slot, builder = self._turns.pop(turn.index)
+        self._slots[slot] = builder.freeze()
+
+    def _mode_change(self, event: Event) -> None:
+        self.mode = str(event.payload.get("mode", self.mode))
+
+    def _cwd_change(self, event: Event) -> None:
+        self.cwd = str(event.payload.get("cwd", self.cwd))
+
+    def _notice(self, event: Event) -> None:
+        text = str(event.payload.get("text", ""))
+        level = str(event.payload.get("level", "info"))
+        self._slots.append(NoticeView(event.idx, text, level, event.idx))
+
+    def _replay_injected(self, event: Event) -> None:
+        turns = int(event.payload.get("turns", 0))
+        chars = int(event.payload.get("chars", 0))
+        text = (
+            f"The agent started a new session: the last {turns} turn(s) of this conversation "
+            f"({chars:,} characters) were given to it with the next prompt."
+        )
+        self._slots.append(NoticeView(event.idx, text, "info", event.idx))
+
+
+def _turn_id(event: Event) -> int:
+    turn = event.payload.get("turn")
+    return turn if isinstance(turn, int) else -1
+
+
+_HANDLERS: dict[str, Callable[[ConversationProjector, Event], None]] = {
+    ev.USER_INPUT: ConversationProjector._user_input,
+    ev.SHELL_START: ConversationProjector._shell_start,
+    ev.SHELL_OUTPUT: ConversationProjector._shell_output,
+    ev.SHELL_END: ConversationProjector._shell_end,
+    ev.AGENT_PROMPT: ConversationProjector._agent_prompt,
+    ev.TURN_START: ConversationProjector._turn_start,
+    ev.AGENT_UPDATE: ConversationProjector._agent_update,
+    ev.PERMISSION: ConversationProjector._permission,
+    ev.TURN_END: ConversationProjector._turn_end,
+    ev.MODE_CHANGE: ConversationProjector._mode_change,
+    ev.CWD_CHANGE: ConversationProjector._cwd_change,
+    ev.NOTICE: ConversationProjector._notice,
+    ev.REPLAY_INJECTED: ConversationProjector._replay_injected,
+}
+
+
+def rebuild_conversation(events: Iterable[Event], *, interrupted: bool = False) -> ConversationView:
+    """The conversation from stored events: the same fold the live view uses."""
+    projector = ConversationProjector()
+    for event in events:
+        projector.apply(event)
+    return projector.view(interrupted=interrupted)
