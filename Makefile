@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench clean ensure-bash-completion
 
@@ -24,7 +25,7 @@ ensure-bash-completion:
 test: $(STAMP) ensure-bash-completion
 	$(VENV)/bin/ruff check src plugins tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src plugins tests bench
