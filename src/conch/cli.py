@@ -42,7 +42,7 @@ def list_agents() -> int:
     from conch.agents.listing import describe_agents
     from conch.config import load_config
 
-    rows, problems = describe_agents(load_config())
+    rows, problems = describe_agents(load_config(), os.getcwd())
     print("\n".join(rows))
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)

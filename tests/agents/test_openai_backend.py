@@ -385,7 +385,7 @@ async def test_each_turn_runs_in_the_cwd_frozen_when_it_was_sent(
         tool_call("run_command", command="pwd"),
         text("second"),
     )
-    permissions = ScriptedPermissions("allow_always")
+    permissions = ScriptedPermissions("allow_always", "allow_always")
     await run_turn(backend, "where?", context(project), permissions)
     await run_turn(backend, "and now?", context(other, project), permissions)
     assert tool_results(server.requests[1]) == [f"Exit status 0.\n{project}\n"]

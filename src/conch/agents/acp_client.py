@@ -99,7 +99,9 @@ def old_text(path: str) -> str | None:
 class ConchClient:
     """Answers one agent connection's requests; one turn at a time."""
 
-    def __init__(self, emit: Callable[[AgentEvent], None]) -> None:
+    def __init__(
+        self, emit: Callable[[AgentEvent], None], terminal_wrapper: tuple[str, ...] = ()
+    ) -> None:
         self.emit = emit
         """Where translated events go (the backend's queue)."""
         self.session_id: str | None = None
@@ -107,7 +109,7 @@ class ConchClient:
         self.context: TurnContext | None = None
         self.permissions: PermissionHandler | None = None
         self.translator = UpdateTranslator()
-        self.terminals = Terminals(self._terminal_output)
+        self.terminals = Terminals(self._terminal_output, terminal_wrapper)
         self._terminal_owners: dict[str, set[str]] = {}
         """terminal id -> tool calls that embed it."""
         self._decisions: set[asyncio.Task[Decision]] = set()
