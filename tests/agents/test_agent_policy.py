@@ -7,7 +7,6 @@ asked, what happened on disk and what the model was sent.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -35,16 +34,8 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    # The test's HOME lies under the system temp dir, which the sandbox leaves
-    # writable: give the sandbox a temp dir of its own, as a real machine has.
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr(tempfile, "tempdir", None)
-    return project
+def project(sandbox_project: Path) -> Path:
+    return sandbox_project
 
 
 async def backend_with(server: FakeOpenAIServer, sandbox: Sandbox) -> AsyncIterator[OpenAIBackend]:

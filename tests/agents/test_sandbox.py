@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -37,16 +36,8 @@ def sandbox_for(project: Path, **policy: object) -> Sandbox:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    # The test's HOME lies under the system temp dir, which the sandbox leaves
-    # writable: give the sandbox a temp dir of its own, as a real machine has.
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr(tempfile, "tempdir", None)
-    return project
+def project(sandbox_project: Path) -> Path:
+    return sandbox_project
 
 
 @pytest.fixture
