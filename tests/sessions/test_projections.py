@@ -94,7 +94,7 @@ def test_a_turn_keeps_text_tool_call_text_permission_text_in_that_order(
     read = ToolCallView("t1", "Read notes.txt", "read", "completed", '{"path": "notes.txt"}',
                         "milk\n", (), ())  # fmt: skip
     allowed = PermissionView("conch-write-1", "Write /tmp/notes.txt", "allow_once", "allow_once",
-                             "outside the project")  # fmt: skip
+                             "outside the project", option_name="Allow once")  # fmt: skip
     assert turn.parts == (
         TextPart("I'll read notes.txt first."),
         read,
@@ -327,16 +327,20 @@ def test_a_permission_stays_where_it_was_asked_with_what_streamed_while_waiting_
     while_waiting = [MessageChunk("Still here."), ToolCallUpdate("e1", "in_progress")]
     for update in while_waiting:
         events.append(event(len(events), ev.AGENT_UPDATE, ev.agent_update(0, update)))
-    allowed = Decision("allow", "allow_once")
+    allowed = Decision("allow_once", "allow_once")
     events.append(event(len(events), ev.PERMISSION, ev.permission(0, request, allowed)))
-    decided = PermissionDecided("e1", "allow", "allow_once")
+    decided = PermissionDecided("e1", "allow_once", "allow_once")
     events.append(event(len(events), ev.AGENT_UPDATE, ev.agent_update(0, decided)))
     (turn,) = rebuild_conversation(events).items
     assert isinstance(turn, AgentTurnView)
     assert [type(part).__name__ for part in turn.parts] == [
         "TextPart", "ToolCallView", "PermissionView", "TextPart"
     ]  # fmt: skip
-    assert turn.permissions == (PermissionView("e1", "Edit notes.txt", "allow", "allow_once", ""),)
+    assert turn.permissions == (
+        PermissionView(
+            "e1", "Edit notes.txt", "allow_once", "allow_once", "", option_name="Allow once"
+        ),
+    )
 
 
 def test_a_permission_asked_and_never_answered_says_so() -> None:

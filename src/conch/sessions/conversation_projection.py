@@ -251,16 +251,25 @@ class ConversationProjector:
 def _permission_view(payload: Mapping[str, Any], decision: object) -> PermissionView:
     """A permission prompt from its event; ``decision`` None: asked, not answered yet."""
     request = payload.get("request")
-    call = request.get("tool_call", {}) if isinstance(request, dict) else {}
+    request = request if isinstance(request, dict) else {}
+    call = request.get("tool_call")
+    call = call if isinstance(call, dict) else {}
     answer = decision if isinstance(decision, dict) else {}
     option_id = answer.get("option_id")
+    options = request.get("options")
+    names = [
+        option.get("name")
+        for option in (options if isinstance(options, list) else [])
+        if isinstance(option, dict) and option.get("option_id") == option_id
+    ]
     return PermissionView(
-        str(call.get("tool_call_id", "")) if isinstance(call, dict) else "",
-        str(call.get("title", "")) if isinstance(call, dict) else "",
+        str(call.get("tool_call_id", "")),
+        str(call.get("title", "")),
         str(option_id) if option_id is not None else None,
         str(answer.get("option_kind", "")),
-        str(request.get("reason", "")) if isinstance(request, dict) else "",
+        str(request.get("reason", "")),
         answered=decision is not None,
+        option_name=str(names[0]) if names and option_id is not None else "",
     )
 
 

@@ -101,6 +101,8 @@ class PermissionView:
     reason: str
     answered: bool = True
     """False: asked, and no answer was journaled (Conch stopped while the user decided)."""
+    option_name: str = ""
+    """The chosen option's label as the agent gave it ("" in a request that had none)."""
 
 
 # -- the parts of a turn, in the order the live turn showed them ---------------------------

@@ -67,8 +67,7 @@ TURN_CUT_BY_FORK = "⚠ interrupted — the fork was made while this turn ran"
 TURN_RUNNING = "… still running when this view was loaded (it is not followed here)"
 TURN_QUEUED = "queued — it had not been sent to the agent when this view was loaded"
 
-# Names of the standard permission options; the journal keeps the kind an answer had, not the
-# label the agent gave it.
+# Names of the standard permission options, for answers whose request kept no label.
 _OPTION_NAMES = {
     "allow_once": "Allow once",
     "allow_always": "Always allow",
@@ -239,7 +238,7 @@ def _permission(permission: PermissionView) -> PermissionPrompt:
         outcome = "Cancelled"
     else:
         kind = permission.option_kind
-        outcome = _OPTION_NAMES.get(kind) or permission.option_id
+        outcome = permission.option_name or _OPTION_NAMES.get(kind) or permission.option_id
     call = ToolCall(permission.tool_call_id, permission.title or permission.tool_call_id)
     return PermissionPrompt.answered(PermissionRequest(call, (), permission.reason), outcome)
 
