@@ -98,7 +98,7 @@ def shell_end(
     payload: JsonObject = {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
     if duration is not None:
         payload |= {
-            "duration": round(duration, 3),
+            "duration": duration,
             "interrupted_by_user": interrupted_by_user,
             "timed_out": timed_out,
         }
