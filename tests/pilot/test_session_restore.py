@@ -377,6 +377,7 @@ async def test_a_permission_restores_where_it_was_asked_before_what_the_agent_se
     kinds = [kind for kind, _, _ in live]
     asked = kinds.index("PermissionPrompt")
     meanwhile = next(i for i, (_, _, shown) in enumerate(live) if "Meanwhile" in shown)
+    assert kinds[asked - 1] == "ToolCallBlock", live  # the edit it asks about comes first
     assert asked < meanwhile < len(live) - 2, live  # then the read, then the outcome
     second = start(project_dir, loaded)
     async with second.run_test() as pilot:
