@@ -98,6 +98,8 @@ def test_a_command_stopped_with_ctrl_c_keeps_its_duration_and_says_interrupted(
     assert block.duration is not None and 0.3 <= block.duration < 10
     assert block.duration == pytest.approx(finished[0].duration, abs=0.001)
     assert ", interrupted with Ctrl+C (exit status 130), after " in session_markdown(journal, sid)
+    replay = build_replay(rebuild_conversation(journal.events(sid)))
+    assert replay is not None and "sleep 30 (exit status 130, stopped with Ctrl+C)" in replay.text
 
 
 def test_the_replay_gives_an_agent_the_output_without_crlf_or_colour_codes(

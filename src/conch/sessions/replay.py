@@ -92,6 +92,8 @@ def render_turn(item: AgentTurnView | ShellBlock) -> str:
             "running": "still running",
             "interrupted": "interrupted",
         }[item.state]
+        if item.finished and item.interrupted_by_user:
+            status += ", stopped with Ctrl+C"
         lines = [f"User ran a shell command in {item.cwd}: {item.command} ({status})"]
         # A few more raw characters than kept: colour codes and redrawn lines shrink it.
         raw_tail = item.output_tail(SHELL_TAIL_CHARS * 4)
