@@ -18,6 +18,7 @@ from conch.sessions import events as ev
 from conch.sessions.batch import Batch
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
+from conch_plugins.shell_mode.command_result import CommandResult
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -53,15 +54,18 @@ class ShellRecording:
             if self._size >= OUTPUT_CHUNK:
                 self._emit()
 
-    def finished(self, exit_status: int | None, cwd: str, interrupted: bool = False) -> None:
+    def finished(self, result: CommandResult) -> None:
+        """The command ended: its status, the cwd after it, how long it took, and whether
+        Ctrl+C or the timeout stopped it (a restore shows them as the live block did)."""
+        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
+                           interrupted_by_user=result.interrupted,
+                           timed_out=result.timed_out)  # fmt: skip
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
             self._emit()
-            self._batch.append(
-                ev.SHELL_END, ev.SHELL, ev.shell_end(exit_status, cwd, interrupted=interrupted)
-            )
+            self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
 
     def _commit_now(self) -> None:
@@ -87,6 +91,12 @@ class TurnRecording:
 
     def update(self, event: AgentEvent) -> None:
         self._batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(self.turn, event))
+
+    def permission_asked(self, request: PermissionRequest) -> None:
+        """The agent asked: journaled in the stream's order, before what it sends while the
+        user decides, and committed at once (the question is there even after a crash)."""
+        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, ev.permission_asked(self.turn, request))
+        self._batch.flush()
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
         self._batch.append(ev.PERMISSION, ev.USER, ev.permission(self.turn, request, decision))

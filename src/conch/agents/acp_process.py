@@ -122,7 +122,7 @@ class AgentProcess:
         if not os.path.isdir(context.cwd):
             raise StartFailed(f"the directory {context.cwd} does not exist", "cd somewhere else")
         queue: asyncio.Queue[QueueItem] = asyncio.Queue()
-        client = ConchClient(queue.put_nowait, terminal_wrapper)
+        client = ConchClient(queue.put_nowait, queue.qsize, terminal_wrapper)
         stack = AsyncExitStack()
         program, *args = spec.command
         with open_log(spec, stderr_log) as log:
