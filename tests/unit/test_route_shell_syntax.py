@@ -39,6 +39,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> CommandIndex:
         "mycli status | sort > out.txt",
         "mycli run $(cat args) in the background",
         "deploy staging; notify the team",
+        "deploy the app && echo ok",
         "Mycli build && for f in a b; do echo $f; done",
     ],
 )

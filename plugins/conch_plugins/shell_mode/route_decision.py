@@ -72,6 +72,9 @@ _NAME_WORD = re.compile(r"[a-z][a-z0-9_-]*")
 _NOUN = re.compile(r"[a-z][a-z-]{2,}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
 _TRAILING = re.compile(r"[?,!.:;]+$")
+# How much English a line with shell syntax needs to go to the agent without asking: more
+# than the single function word an argument list can hold ("deploy the app && echo ok").
+_PROSE_DESPITE_SYNTAX = 1.5
 _STRONG_OPERATORS = frozenset({"|", "||", "&&", ";", "&", "|&", "<<", "<<-", "<<<", "\n"})
 
 
@@ -140,13 +143,15 @@ def decide(line: str, index: CommandIndex) -> Decision:
 
 
 def _prose_despite_syntax(words: ShellWords) -> bool:
-    """The line starts with an English word and its first simple command reads as English
-    ("fix the build; then run tests"), and no loop or ``if`` is closed in it: prose never
-    writes `do … done`. "mycli deploy the app && …" starts with a name, not a word."""
+    """The line starts with an English word and reads as English across its commands
+    ("fix the build; then run tests"), more than one "the" would make it, and no loop or
+    ``if`` is closed in it: prose never writes `do … done`. "mycli deploy the app && …"
+    starts with a name, and "deploy the app && echo ok" has a single sign of prose."""
     opener = _TRAILING.sub("", words.first_word).lower()
     if has_compound_command(words) or not (is_english(opener) or "'" in opener):
         return False
-    return words.contractions + prose_score(words.commands[0]) >= 1.0
+    score = words.contractions + sum(map(prose_score, words.commands))
+    return score >= _PROSE_DESPITE_SYNTAX
 
 
 def _alone(words: ShellWords) -> str | None:
