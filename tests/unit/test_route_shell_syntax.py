@@ -91,7 +91,7 @@ def run_bash(line: str, cwd: Path) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    "line", ["find all python files", "ls all the logs", "find all the todo comments"]
+    "line", ["find all python files", "ls all python files", "ls all the logs", "cat all logs"]
 )
 def test_a_failed_line_of_words_taken_for_files_offers_the_agent(
     line: str, tmp_path: Path, index: CommandIndex

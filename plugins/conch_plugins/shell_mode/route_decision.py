@@ -26,7 +26,6 @@ from conch_plugins.shell_mode.natural_language import (
     WORD_WEIGHTS,
     arguments_score,
     is_english,
-    line_prose_score,
     looks_pasted,
     prose_score,
     reads_as_request,
@@ -350,14 +349,15 @@ def is_usage_error(output: str) -> bool:
 
 def _words_taken_for_files(line: str, output: str) -> bool:
     """``find all python files`` failed because `find` read the words as file names: two or
-    more plain words reported missing, and some English among them. ``ls foo bar`` has none."""
+    more plain words reported missing, and an English word among them ("all", "the", "new").
+    ``ls foo bar`` and ``find src tests`` have none."""
     words = split_shell(line)
     if words.operators or len(words.commands) != 1:
         return False
     args = words.commands[0][1:]
     if len(args) < 2 or not all(map(_PLAIN_WORD.fullmatch, args)):
         return False
-    if line_prose_score(line) < 0.5:
+    if not any(arg in WORD_WEIGHTS for arg in args):
         return False
     reported = {word for found in _MISSING_FILE.findall(output) for word in _WORD.findall(found)}
     return len(reported.intersection(args)) >= 2
