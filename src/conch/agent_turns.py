@@ -80,6 +80,7 @@ class AgentTurns(ConchAppBase):
             return
         self.agent_choice = AgentChoice(spec)
         await self.agents.restart()
+        self.record(lambda recorder: recorder.new_agent_instance())
         model = f" ({spec.model})" if spec.model else ""
         self.tell(f"The next prompt goes to {name}{model}.")
 

@@ -69,7 +69,11 @@ def test_slash_agents_name_sends_the_next_prompt_to_that_agent(
     conch.type_line("?say two")
     screen = conch.wait_for(named(lambda s: "second answer" in s, "the second turn"), timeout=20)
     assert "beta · m-beta" in screen, screen
-    assert fake_llm.requests[-1]["model"] == "m-beta"
+    request = fake_llm.requests[-1]
+    assert request["model"] == "m-beta"
+    # The new agent has seen nothing: its first prompt carries the earlier turn.
+    said = " ".join(str(message.get("content")) for message in request["messages"])
+    assert "say one" in said and "first answer" in said, said
 
 
 @pytest.mark.e2e
