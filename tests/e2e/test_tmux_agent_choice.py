@@ -1,5 +1,5 @@
 """Choosing the agent in a real terminal: the first run says how to configure one, and
-``/agents NAME`` switches the agent for the next prompt (issue 10)."""
+``/agents NAME`` switches the agent for the next prompt."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Auto mode in a real terminal: a line with shell syntax is never sent to the agent on a
-guess, and a failed line that reads as a request gets the offer (issue 10).
+guess, and a failed line that reads as a request gets the offer.
 
 The tests assert what is shown (the question, the offer, no agent turn), not which key
 answers them.

@@ -1,5 +1,5 @@
 """``conch``'s subcommands after global options, their own --help, and the TUI without a
-terminal (issue 10): each answers at once, in a real process."""
+terminal: each answers at once, in a real process."""
 
 from __future__ import annotations
 

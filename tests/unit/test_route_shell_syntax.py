@@ -1,4 +1,4 @@
-"""Auto mode never sends a line with shell control syntax to the agent on a guess (issue 10),
+"""Auto mode never sends a line with shell control syntax to the agent on a guess,
 and a failed line whose words a command took for file names gets the agent offer."""
 
 from __future__ import annotations

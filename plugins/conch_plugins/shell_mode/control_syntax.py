@@ -1,6 +1,6 @@
 """Tell whether a line uses shell control syntax: lists, pipes, redirects, ``$(…)``, loops.
 
-Auto mode never sends such a line to the agent on a guess (issue 10): a line like
+Auto mode never sends such a line to the agent on a guess: a line like
 ``mycli build && for f in a b; do echo $f; done`` is a command whose first word this machine
 does not know, not a request. Only reads words already split by split_shell; runs nothing.
 
