@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -22,7 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conch_plugins.shell_mode.bash_process import ShellStartError, reads_secret, spawn_bash
+from conch_plugins.shell_mode.bash_process import (
+    ShellStartError,
+    init_script,
+    reads_secret,
+    spawn_bash,
+)
 from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
@@ -31,6 +37,7 @@ from conch_plugins.shell_mode.command_result import (
     HandoverResult,
 )
 from conch_plugins.shell_mode.fullscreen import enters_alternate_screen, is_fullscreen_command
+from conch_plugins.shell_mode.prompt_recovery import PromptRecovery
 from conch_plugins.shell_mode.sentinel import ScanResult, SentinelScanner
 from conch_plugins.shell_mode.terminal_handover import pass_through
 
@@ -60,6 +67,8 @@ class ShellOptions:
     rows: int = 24
     cols: int = 80
     extra_env: dict[str, str] = field(default_factory=dict)
+    unset_env: set[str] = field(default_factory=set)
+    """Inherited variables the user unset, left out of a respawned bash."""
 
 
 class SessionShell:
@@ -79,6 +88,7 @@ class SessionShell:
         self._interrupt_pending = False
         self._has_ps0 = False
         self._spool_dir: str | None = None  # made for the first too-long command
+        self._token = ""  # per bash: only sentinels carrying it count (sentinel.py)
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -89,15 +99,21 @@ class SessionShell:
             self.cwd,
             source_bashrc=self.options.source_bashrc,
             extra_env=self.options.extra_env,
+            unset_env=self.options.unset_env,
             rows=self.options.rows,
             cols=self.options.cols,
         )
         self._child = child
+        # conch_init.bash reads it first thing; the pty echoes it back to us only.
+        self._token = secrets.token_hex(16)
+        os.write(self.fd, self._token.encode() + b"\n")
         sink = CollectingSink()
         result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
         # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
         self._has_ps0 = ACCEPTED.decode() in sink.text
-        self.startup_output = sink.text.replace(ACCEPTED.decode(), "")
+        self.startup_output = sink.text.replace(ACCEPTED.decode(), "").replace(
+            self._token + "\r\n", ""
+        )
         if result.shell_exited or result.timed_out:
             self.close()
             raise ShellStartError(
@@ -168,7 +184,7 @@ class SessionShell:
                 line = file_command(str(spool))
             fullscreen = is_fullscreen_command(command)
             if fullscreen:
-                line = 'PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER" ' + line
+                line = ' PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER"' + line
             started = time.monotonic()
             os.write(self.fd, line.encode() + b"\n")
             return self._read_until_prompt(
@@ -238,7 +254,8 @@ class SessionShell:
         fullscreen: bool = False,
     ) -> CommandResult:
         fd = self.fd
-        scanner = SentinelScanner()
+        scanner = SentinelScanner(self._token)
+        recovery = PromptRecovery(int(self.pid or 0), fd, init_script(), self._token)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         echo = b"" if skip_echo else None
         timed_out = False
@@ -260,6 +277,10 @@ class SessionShell:
             except InterruptedError:
                 continue
             if not readable:
+                if skip_echo and echo is None:
+                    recovery.on_idle(now)
+                    if recovery.has_given_up(now):
+                        return self._finish(None, command, started, timed_out, decoder, sink)
                 continue
             try:
                 data = os.read(fd, READ_SIZE)
@@ -274,7 +295,9 @@ class SessionShell:
                 marker = ACCEPTED if self._has_ps0 else b"\n"  # bash < 4.4: the echo
                 accepted = echo.find(marker)
                 if accepted < 0:
-                    early = None if self._interrupt_at is None else SentinelScanner().feed(echo)
+                    early = None
+                    if self._interrupt_at is not None:
+                        early = SentinelScanner(self._token).feed(echo)
                     if early is not None and early.sentinel is not None:
                         # A timeout's ^C reached bash before it read the line.
                         return self._finish(early, command, started, timed_out, decoder, sink)
@@ -298,7 +321,8 @@ class SessionShell:
                     return self._finish(handed, command, started, timed_out, decoder, sink)
                 data = data[alt:]
             result = scanner.feed(data)
-            self._emit(sink, decoder, result.output)
+            if not recovery.is_recovering:  # else it is the recovery line's echo
+                self._emit(sink, decoder, result.output)
             if result.sentinel is not None:
                 return self._finish(result, command, started, timed_out, decoder, sink)
 

@@ -1,0 +1,93 @@
+"""Notice bash waiting at its prompt without having printed the sentinel, and fix it.
+
+The sentinel comes from PROMPT_COMMAND (conch_init.bash). A user can still
+remove it (`unset PROMPT_COMMAND`, `PROMPT_COMMAND=(...)`) or replace the whole
+shell (`exec bash`); the command would then look like it runs forever. When
+the pty is quiet, the terminal's foreground group is bash itself and bash is
+blocked reading its next command line, the command is over: Conch sources the
+init script again (``recover``), which puts the sentinel back and reports the
+command's status.
+
+Reading a command line looks different from a running ``read`` builtin in
+/proc/PID/syscall: without readline bash reads its line 1024 bytes at a time
+(``read(0, buf, 0x400)``; the builtin asks for 4096 or 1), with readline (an
+exec'd bash) it waits in pselect6 on fd 0 alone. Measured with bash 5.2.
+Must never write to the pty unless bash is certainly at its prompt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import select
+import shlex
+from dataclasses import dataclass
+
+# Syscall numbers by machine: (read, pselect6, select).
+_SYSCALLS = {
+    "x86_64": (0, 270, 23),
+    "aarch64": (63, 72, -1),
+    "arm64": (63, 72, -1),
+}
+_PROMPT_READ_SIZE = 0x400
+# A recovery that brings no sentinel in this time means bash is not answering.
+GIVE_UP_AFTER = 5.0
+
+
+def is_waiting_at_prompt(pid: int, fd: int) -> bool:
+    """True when bash ``pid`` owns the terminal ``fd`` and is blocked reading a line."""
+    try:
+        if os.tcgetpgrp(fd) != pid:
+            return False
+        with open(f"/proc/{pid}/syscall") as handle:
+            fields = handle.read().split()
+    except OSError:
+        return False
+    numbers = _SYSCALLS.get(platform.machine())
+    if numbers is None or len(fields) < 4:
+        return False
+    read_nr, pselect_nr, select_nr = numbers
+    try:
+        number, first, third = int(fields[0]), int(fields[1], 16), int(fields[3], 16)
+    except ValueError:
+        return False
+    if number == read_nr:
+        return first == 0 and third == _PROMPT_READ_SIZE
+    return number in (pselect_nr, select_nr) and first == 1
+
+
+def recovery_line(init_script: str) -> bytes:
+    """The line that re-runs the init script in the live bash (leading space: no history)."""
+    return f" builtin source -- {shlex.quote(init_script)} recover\n".encode()
+
+
+@dataclass
+class PromptRecovery:
+    """Per command: whether a recovery was sent, and when."""
+
+    pid: int
+    fd: int
+    init_script: str
+    token: str
+    sent_at: float | None = None
+
+    @property
+    def is_recovering(self) -> bool:
+        """Output from now on is the recovery's own (echo, prompt), not the command's."""
+        return self.sent_at is not None
+
+    def on_idle(self, now: float) -> None:
+        """The pty had nothing to read: recover if bash is silently at its prompt."""
+        if self.sent_at is not None or not is_waiting_at_prompt(self.pid, self.fd):
+            return
+        with contextlib.suppress(OSError, ValueError):
+            # Output written before bash blocked is in the pty by now; if any
+            # is left it may hold the sentinel itself.
+            if select.select([self.fd], [], [], 0)[0]:
+                return
+            os.write(self.fd, recovery_line(self.init_script) + self.token.encode() + b"\n")
+            self.sent_at = now
+
+    def has_given_up(self, now: float) -> bool:
+        return self.sent_at is not None and now - self.sent_at > GIVE_UP_AFTER
