@@ -7,6 +7,7 @@ per test (tests/conftest.py), so ~/.bashrc and ~/.bash_history are the test's.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +121,27 @@ def test_exec_to_dev_null_completes_and_later_commands_end(shell: SessionShell) 
     assert output == "shown\n"
     assert result.exit_status == 1
     run_ok(shell, "exec >/dev/tty")
+    assert_still_works(shell)
+
+
+def test_exec_stderr_to_dev_null_keeps_commands_ending_with_their_output(
+    shell: SessionShell,
+) -> None:
+    run_ok(shell, "exec 2>/dev/null")
+    result, output = run_ok(shell, "echo shown; false")
+    assert output == "shown\n"
+    assert result.exit_status == 1
+    run_ok(shell, "exec 2>/dev/tty")
+    assert_still_works(shell)
+
+
+def test_ctrl_c_ends_a_command_whose_prompt_command_was_removed(shell: SessionShell) -> None:
+    sink = CollectingSink()
+    threading.Timer(0.5, shell.interrupt).start()
+    result = shell.execute("unset PROMPT_COMMAND; sleep 30", sink, timeout=QUICK)
+    assert not result.timed_out
+    assert result.interrupted
+    assert result.exit_status == 130
     assert_still_works(shell)
 
 

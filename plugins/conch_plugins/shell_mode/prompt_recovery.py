@@ -33,6 +33,9 @@ _SYSCALLS = {
 _PROMPT_READ_SIZE = 0x400
 # A recovery that brings no sentinel in this time means bash is not answering.
 GIVE_UP_AFTER = 5.0
+# Seen blocked at its prompt twice this far apart: a bash just woken by the
+# line Conch wrote can still look blocked for a moment.
+CONFIRM_AFTER = 0.1
 
 
 def is_waiting_at_prompt(pid: int, fd: int) -> bool:
@@ -71,23 +74,44 @@ class PromptRecovery:
     init_script: str
     token: str
     sent_at: float | None = None
+    first_seen: float | None = None
+    """When bash was first seen waiting at its prompt, quiet since."""
 
     @property
     def is_recovering(self) -> bool:
         """Output from now on is the recovery's own (echo, prompt), not the command's."""
         return self.sent_at is not None
 
-    def on_idle(self, now: float) -> None:
-        """The pty had nothing to read: recover if bash is silently at its prompt."""
-        if self.sent_at is not None or not is_waiting_at_prompt(self.pid, self.fd):
-            return
+    def sees_silent_prompt(self, now: float) -> bool:
+        """The pty had nothing to read: is bash at its prompt for sure (and not yet
+        recovering)? Everything it wrote before blocking has been read by then."""
+        if self.sent_at is not None:
+            return False
+        if not is_waiting_at_prompt(self.pid, self.fd):
+            self.first_seen = None
+            return False
+        if self.first_seen is None:
+            self.first_seen = now
+        if now - self.first_seen < CONFIRM_AFTER:
+            return False
         with contextlib.suppress(OSError, ValueError):
-            # Output written before bash blocked is in the pty by now; if any
-            # is left it may hold the sentinel itself.
-            if select.select([self.fd], [], [], 0)[0]:
-                return
+            return not select.select([self.fd], [], [], 0)[0]
+        return False
+
+    def recover(self, now: float) -> None:
+        """Source the init script again; its sentinel ends the command."""
+        with contextlib.suppress(OSError):
             os.write(self.fd, recovery_line(self.init_script) + self.token.encode() + b"\n")
-            self.sent_at = now
+        self.sent_at = now
+
+    def on_output(self) -> None:
+        self.first_seen = None
 
     def has_given_up(self, now: float) -> bool:
-        return self.sent_at is not None and now - self.sent_at > GIVE_UP_AFTER
+        """The recovery brought no sentinel and bash sits at its prompt again: it is
+        not answering (e.g. `exec sh` replaced it with another shell)."""
+        return (
+            self.sent_at is not None
+            and now - self.sent_at > GIVE_UP_AFTER
+            and is_waiting_at_prompt(self.pid, self.fd)
+        )

@@ -29,7 +29,7 @@ from conch_plugins.shell_mode.bash_process import (
     reads_secret,
     spawn_bash,
 )
-from conch_plugins.shell_mode.command_encoding import encode_command, file_command
+from conch_plugins.shell_mode.command_encoding import AFTER, encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
     CommandResult,
@@ -205,13 +205,21 @@ class SessionShell:
     def interrupt(self) -> None:
         """Ctrl+C: SIGINT to the running command through the terminal.
 
-        Ignored when no command runs; held until bash has read the line.
+        Ignored when no command runs; held until bash has read the line (or
+        a program of it owns the terminal: PS0 can be lost to `exec 2>&-`).
         """
         with self._send_lock:
-            if not self._accepted:
+            if not self._accepted and not self._program_owns_terminal():
                 self._interrupt_pending = self.is_busy
                 return
             self._ctrl_c()
+
+    def _program_owns_terminal(self) -> bool:
+        try:
+            group = os.tcgetpgrp(self.fd)
+        except (OSError, ShellStartError):
+            return False
+        return group > 0 and group != self.pid
 
     def _ctrl_c(self) -> None:
         if self._child is None:
@@ -277,10 +285,14 @@ class SessionShell:
             except InterruptedError:
                 continue
             if not readable:
-                if skip_echo and echo is None:
-                    recovery.on_idle(now)
-                    if recovery.has_given_up(now):
-                        return self._finish(None, command, started, timed_out, decoder, sink)
+                if skip_echo and recovery.sees_silent_prompt(now):
+                    found = None if echo is None else _without_echo(echo, self._token)
+                    if found is not None:  # PS0 never came (`exec 2>/dev/null`)
+                        self._emit(sink, decoder, found.output)
+                        return self._finish(found, command, started, timed_out, decoder, sink)
+                    recovery.recover(now)
+                if recovery.has_given_up(now):
+                    return self._finish(None, command, started, timed_out, decoder, sink)
                 continue
             try:
                 data = os.read(fd, READ_SIZE)
@@ -288,6 +300,7 @@ class SessionShell:
                 data = b""
             if not data:
                 return self._finish(None, command, started, timed_out, decoder, sink)
+            recovery.on_output()
             if echo is not None:
                 # Until PS0 the stream holds only the tty's echo of our line
                 # (none after `stty -echo`) or a stray prompt; drop it.
@@ -296,7 +309,7 @@ class SessionShell:
                 accepted = echo.find(marker)
                 if accepted < 0:
                     early = None
-                    if self._interrupt_at is not None:
+                    if self._interrupt_at is not None or recovery.is_recovering:
                         early = SentinelScanner(self._token).feed(echo)
                     if early is not None and early.sentinel is not None:
                         # A timeout's ^C reached bash before it read the line.
@@ -402,3 +415,15 @@ class SessionShell:
             with contextlib.suppress(Exception):
                 child.close(force=True)
         self._child = None
+
+
+def _without_echo(stream: bytes, token: str) -> ScanResult | None:
+    """A command that ended without PS0: its output and sentinel, minus the
+    tty's echo of the line Conch sent (which ends with the AFTER hook)."""
+    found = SentinelScanner(token).feed(stream)
+    if found.sentinel is None:
+        return None
+    first, newline, rest = found.output.partition(b"\n")
+    if newline and AFTER.encode() in first:
+        found.output = rest
+    return found
