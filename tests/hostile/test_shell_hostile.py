@@ -242,6 +242,16 @@ def test_exports_come_back_after_bash_is_killed(session: ShellSession) -> None:
     assert sink.text.replace("\r\n", "\n") == "kept-value\n"
 
 
+def test_exports_survive_a_respawn_after_stdout_was_sent_to_dev_null(
+    session: ShellSession,
+) -> None:
+    session.run("exec >/dev/null; export CONCH_KEPT=kept-value", CollectingSink(), QUICK)
+    assert session.run("exit", CollectingSink(), QUICK).restarted
+    sink = CollectingSink()
+    session.run("echo ${CONCH_KEPT:-gone}; command -v ls", sink, QUICK)
+    assert sink.text.replace("\r\n", "\n").splitlines() == ["kept-value", "/usr/bin/ls"]
+
+
 def test_an_unset_inherited_variable_stays_unset_after_a_respawn(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

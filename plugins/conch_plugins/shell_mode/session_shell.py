@@ -197,9 +197,13 @@ class SessionShell:
             self._busy.release()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
-        """Run a helper command (not the user's) and return its output."""
+        """Run a helper command (not the user's) and return its output.
+
+        Written to the terminal itself: after the user's `exec >/dev/null`
+        an empty `export -p` would read as every variable unset.
+        """
         sink = CollectingSink()
-        self.execute(command, sink, timeout=timeout)
+        self.execute("{ " + command + "\n} >/dev/tty 2>&1", sink, timeout=timeout)
         return sink.text
 
     def interrupt(self) -> None:
