@@ -145,6 +145,16 @@ def test_ctrl_c_ends_a_command_whose_prompt_command_was_removed(shell: SessionSh
     assert_still_works(shell)
 
 
+def test_a_bash_that_ignores_the_recovery_is_reported_as_exited_not_waited_for(
+    shell: SessionShell,
+) -> None:
+    # The alias turns Conch's recovery line into a no-op: nothing can bring
+    # the sentinel back, so the command must end with bash given up on.
+    result, _ = run(shell, "alias builtin=:; unset PROMPT_COMMAND")
+    assert not result.timed_out
+    assert result.shell_exited
+
+
 # -- forged sentinels -----------------------------------------------------------
 
 

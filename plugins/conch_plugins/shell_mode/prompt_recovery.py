@@ -24,6 +24,9 @@ import select
 import shlex
 from dataclasses import dataclass
 
+from conch_plugins.shell_mode.command_encoding import AFTER
+from conch_plugins.shell_mode.sentinel import ScanResult, SentinelScanner
+
 # Syscall numbers by machine: (read, pselect6, select).
 _SYSCALLS = {
     "x86_64": (0, 270, 23),
@@ -82,6 +85,17 @@ class PromptRecovery:
         """Output from now on is the recovery's own (echo, prompt), not the command's."""
         return self.sent_at is not None
 
+    def on_idle(self, now: float, echo: bytes | None) -> ScanResult | None:
+        """The pty had nothing to read. At a silent prompt, either the sentinel
+        is already in ``echo`` (the unconsumed stream before PS0: PS0 never came
+        after `exec 2>/dev/null`) and is returned, or a recovery is sent."""
+        if not self.sees_silent_prompt(now):
+            return None
+        found = None if echo is None else _without_echo(echo, self.token)
+        if found is None:
+            self.recover(now)
+        return found
+
     def sees_silent_prompt(self, now: float) -> bool:
         """The pty had nothing to read: is bash at its prompt for sure (and not yet
         recovering)? Everything it wrote before blocking has been read by then."""
@@ -115,3 +129,15 @@ class PromptRecovery:
             and now - self.sent_at > GIVE_UP_AFTER
             and is_waiting_at_prompt(self.pid, self.fd)
         )
+
+
+def _without_echo(stream: bytes, token: str) -> ScanResult | None:
+    """The output and sentinel of a command that ended without PS0, minus the
+    tty's echo of the line Conch sent (which ends with the AFTER hook)."""
+    found = SentinelScanner(token).feed(stream)
+    if found.sentinel is None:
+        return None
+    first, newline, rest = found.output.partition(b"\n")
+    if newline and AFTER.encode() in first:
+        found.output = rest
+    return found

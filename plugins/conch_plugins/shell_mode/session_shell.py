@@ -2,8 +2,9 @@
 
 cd, exports, aliases, functions and jobs persist because every command runs in
 the same bash. After each command bash prints a sentinel (conch_init.bash)
-carrying ``$?`` and ``$PWD``; that is how a command's end, status and cwd are
-known. This module must never import Textual: it runs in worker threads and
+carrying a per-bash token, ``$?`` and ``$PWD``; that is how a command's end,
+status and cwd are known. When a command removes the sentinel, prompt_recovery
+puts it back. This module must never import Textual: it runs in worker threads and
 in tests with no app at all.
 """
 
@@ -29,7 +30,7 @@ from conch_plugins.shell_mode.bash_process import (
     reads_secret,
     spawn_bash,
 )
-from conch_plugins.shell_mode.command_encoding import AFTER, encode_command, file_command
+from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
     CommandResult,
@@ -289,14 +290,10 @@ class SessionShell:
             except InterruptedError:
                 continue
             if not readable:
-                if skip_echo and recovery.sees_silent_prompt(now):
-                    found = None if echo is None else _without_echo(echo, self._token)
-                    if found is not None:  # PS0 never came (`exec 2>/dev/null`)
-                        self._emit(sink, decoder, found.output)
-                        return self._finish(found, command, started, timed_out, decoder, sink)
-                    recovery.recover(now)
-                if recovery.has_given_up(now):
-                    return self._finish(None, command, started, timed_out, decoder, sink)
+                ended = recovery.on_idle(now, echo) if skip_echo else None
+                if ended is not None or recovery.has_given_up(now):
+                    self._emit(sink, decoder, ended.output if ended else b"")
+                    return self._finish(ended, command, started, timed_out, decoder, sink)
                 continue
             try:
                 data = os.read(fd, READ_SIZE)
@@ -419,15 +416,3 @@ class SessionShell:
             with contextlib.suppress(Exception):
                 child.close(force=True)
         self._child = None
-
-
-def _without_echo(stream: bytes, token: str) -> ScanResult | None:
-    """A command that ended without PS0: its output and sentinel, minus the
-    tty's echo of the line Conch sent (which ends with the AFTER hook)."""
-    found = SentinelScanner(token).feed(stream)
-    if found.sentinel is None:
-        return None
-    first, newline, rest = found.output.partition(b"\n")
-    if newline and AFTER.encode() in first:
-        found.output = rest
-    return found
