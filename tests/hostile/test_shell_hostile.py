@@ -53,9 +53,11 @@ def run(shell: SessionShell, command: str) -> tuple[CommandResult, str]:
 
 
 def run_ok(shell: SessionShell, command: str) -> tuple[CommandResult, str]:
-    """Run a command that must end by itself (not by the test's timeout)."""
+    """Run a command that must end by itself (not by the test's timeout), in the
+    same bash (not by Conch giving up on it)."""
     result, output = run(shell, command)
     assert not result.timed_out, f"{command!r} never came back: {output!r}"
+    assert not result.shell_exited, f"{command!r} lost its bash: {output!r}"
     return result, output
 
 
@@ -84,6 +86,13 @@ def test_unsetting_prompt_command_completes_with_the_commands_status(
 ) -> None:
     result, _ = run_ok(shell, "unset PROMPT_COMMAND; false")
     assert result.exit_status == 1
+    assert_still_works(shell)
+
+
+def test_nounset_does_not_break_the_sentinel_or_its_recovery(shell: SessionShell) -> None:
+    run_ok(shell, "set -u; unset HISTCONTROL")
+    result, _ = run_ok(shell, "unset PROMPT_COMMAND; (exit 5)")
+    assert result.exit_status == 5
     assert_still_works(shell)
 
 

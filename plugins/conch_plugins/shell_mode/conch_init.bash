@@ -49,8 +49,8 @@ if ! builtin declare -F __conch_prompt >/dev/null; then
         while builtin read -r -t 0 2>/dev/null && IFS= builtin read -r -t 0.05 __conch_line; do
             __conch_unread+=$__conch_line$'\n'
         done
-        if [[ :$HISTCONTROL: != *:ignorespace:* && :$HISTCONTROL: != *:ignoreboth:* ]]; then
-            HISTCONTROL=${HISTCONTROL:+$HISTCONTROL:}ignorespace
+        if [[ :${HISTCONTROL-}: != *:ignorespace:* && :${HISTCONTROL-}: != *:ignoreboth:* ]]; then
+            HISTCONTROL=${HISTCONTROL:+${HISTCONTROL}:}ignorespace
         fi
         builtin printf '\037\036CONCH:%s:%s:%s\035%s\036\037' "$__conch_token" \
             "$__conch_status" "$PWD" "$__conch_unread" 2>/dev/null >/dev/tty ||
