@@ -7,7 +7,6 @@ bash has read it.
 
 from __future__ import annotations
 
-import re
 import sys
 
 from textual import work
@@ -25,7 +24,7 @@ from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.route_decision import error_offer
-from conch_plugins.shell_mode.shell_session import RunOutcome
+from conch_plugins.shell_mode.shell_session import RunOutcome, may_change_exports
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
@@ -43,13 +42,6 @@ class ShellStarted(Message):
     def __init__(self, error: str | None) -> None:
         super().__init__()
         self.error = error
-
-
-# Lines that may change what is exported: only these pay for a look at `export -p`.
-_MAY_CHANGE_EXPORTS = re.compile(
-    r"\b(?:export|unset|source|declare|typeset|readonly|activate|deactivate|nvm|conda|pyenv)\b"
-    r"|(?:^|[;&|(]\s*)\.\s"
-)
 
 
 class ShellCommands(ConchAppBase):
@@ -100,7 +92,7 @@ class ShellCommands(ConchAppBase):
         if recording is not None:
             result = outcome.result
             self.record(lambda _: recording.finished(result))
-            if _MAY_CHANGE_EXPORTS.search(block.command):
+            if may_change_exports(block.command):
                 self._record_exports()
         self.post_message(ShellCommandFinished(block, outcome))
 
