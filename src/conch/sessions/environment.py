@@ -13,23 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from conch.secret_masking import SECRET_WORDS
+
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_VALUE_CHARS = 4096
 
-SECRET_WORDS = (
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "CREDENTIAL",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE",
-    "AUTH",
-    "COOKIE",
-    "_KEY",
-)
 SHELL_OWNED = frozenset(
     {
         "PWD",
