@@ -5,6 +5,8 @@ synchronous=FULL), so the UI acknowledges nothing that a crash could take back. 
 prompt and a permission answer are committed alone; a command's output and a turn's stream
 of updates are batched (one commit per half second at most, and at the end). No Textual:
 shell output is recorded from the shell's worker thread, agent updates from the event loop.
+Known secret shapes in typed lines, commands and output are masked before they are written
+(``mask_secrets``): the journal on disk is not a keyring.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 from typing import Literal
 
 from conch.agents.events import AgentEvent, Decision, PermissionRequest, TurnContext
+from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.batch import Batch
 from conch.sessions.events import TurnStatus
@@ -33,7 +36,7 @@ class ShellRecording:
 
     def __init__(self, journal: Journal, session_id: str, command: str, cwd: str) -> None:
         self.start_index = journal.append(
-            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(command, cwd)
+            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
         )
         self._batch = journal.batch(session_id, max_delay=OUTPUT_DELAY)
         self._lock = threading.Lock()
@@ -51,7 +54,7 @@ class ShellRecording:
             self._gathered.append(text)
             self._size += len(text)
             if self._size >= OUTPUT_CHUNK:
-                self._emit()
+                self._emit(whole_lines=True)
 
     def finished(self, exit_status: int | None, cwd: str, interrupted: bool = False) -> None:
         with self._lock:
@@ -70,11 +73,19 @@ class ShellRecording:
             self._emit()
             self._batch.flush()
 
-    def _emit(self) -> None:
+    def _emit(self, whole_lines: bool = False) -> None:
+        """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back
+        for the next piece, so a secret is not cut in two where the detector would miss it."""
         if self._gathered:
             text = "".join(self._gathered)
-            self._gathered, self._size = [], 0
-            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(text))
+            rest = ""
+            if whole_lines:
+                cut = text.rfind("\n") + 1
+                if cut > 0:
+                    text, rest = text[:cut], text[cut:]
+            self._gathered, self._size = ([rest], len(rest)) if rest else ([], 0)
+            masked = mask_secrets(text)
+            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(masked))
 
 
 class TurnRecording:
@@ -109,14 +120,14 @@ class SessionRecorder:
         """Names this process's agent backend instance until the agent gives its own id."""
 
     def user_input(self, text: str, mode: str, cwd: str) -> int:
-        return self.journal.append(
-            self.session_id, ev.USER_INPUT, ev.USER, ev.user_input(text, mode, cwd)
-        )
+        """A submitted line, masked: after a restart Up/Down recalls ``GITHUB_TOKEN=••••••``."""
+        payload = ev.user_input(mask_secrets(text), mode, cwd)
+        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload)
 
     def prompt(self, text: str, context: TurnContext) -> int:
         """A prompt for the agent with its frozen context; returns the turn's index."""
         return self.journal.append(
-            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(text, context)
+            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(mask_secrets(text), context)
         )
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:

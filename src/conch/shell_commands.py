@@ -92,7 +92,9 @@ class ShellCommands(ConchAppBase):
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
         timeout = self.config.shell.command_timeout or None
-        recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
+        recording = None
+        if not is_private(block.raw_line, self.config.agent.private_prefix):  # never journaled
+            recording = self.record(lambda rec: rec.shell_started(block.command, block.cwd))
         if recording is not None:
             block.journal_index = recording.start_index
             block.sink.tee = lambda text: self.record(lambda _: recording.output(text))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
@@ -56,7 +57,7 @@ def build_replay(
         frame = len(HEADER.format(turns=len(chosen) + 1)) + len(FOOTER)
         separators = 2 * len(chosen)
         room = max_chars - frame - separators - sum(len(text) for text in chosen)
-        text = render_turn(item)
+        text = mask_secrets(render_turn(item))  # journals written before masking hold secrets
         if len(text) > room:
             if room >= 80:  # a useful piece of the oldest turn still fits
                 chosen.append(shorten(text, room))
