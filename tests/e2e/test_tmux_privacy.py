@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conch_terminal import (
-    TMUX,
     STATUS_RE,
+    TMUX,
     ConchTerminal,
     block_lines,
     kill_conch,
@@ -138,5 +138,6 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
         assert PRIVATE not in sent
         for expected in ("remind me", "what happened?", "echo public-line"):
             again.send("Up")  # newest first; the private lines in between are not there
-            screen = again.wait_for(named(lambda s: expected in prompt_text(s), expected))
+            shown = named(lambda s, expected=expected: expected in prompt_text(s), expected)
+            screen = again.wait_for(shown)
             assert PRIVATE not in prompt_text(screen)
