@@ -21,6 +21,7 @@ from conch.sessions import events as ev
 from conch.sessions.batch import Batch
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
+from conch.sessions.records import JsonValue
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -97,7 +98,10 @@ class TurnRecording:
         self._batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, agent_session))
 
     def update(self, event: AgentEvent) -> None:
-        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(self.turn, event))
+        """Masked too: a tool's output (``cat .env``) is journaled with the turn."""
+        payload = ev.agent_update(self.turn, event)
+        masked = {key: _masked(value) for key, value in payload.items()}
+        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, masked)
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
         self._batch.append(ev.PERMISSION, ev.USER, ev.permission(self.turn, request, decision))
@@ -150,3 +154,14 @@ class SessionRecorder:
 
     def notice(self, text: str, level: NoticeLevel = "info") -> int:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
+
+
+def _masked(value: JsonValue) -> JsonValue:
+    """Every string in a JSON value, masked (``mask_secrets`` returns most unchanged)."""
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    return value

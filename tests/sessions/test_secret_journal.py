@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conch.agents.events import TurnContext
+from conch.agents.events import ToolCall, TurnContext
 from conch.secret_masking import MASK
 from conch.session_recorder import OUTPUT_CHUNK, SessionRecorder
+from conch.sessions import events as ev
 from conch.sessions.export import session_markdown
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
@@ -66,3 +67,19 @@ def test_replay_and_export_mask_a_journal_written_before_masking(journal: Journa
     assert f"export GITHUB_TOKEN={MASK}" in replay.text and TOKEN not in replay.text
     exported = session_markdown(journal, sid)
     assert f"export GITHUB_TOKEN={MASK}" in exported and TOKEN not in exported
+
+
+def test_an_export_whose_value_holds_a_secret_is_not_journaled() -> None:
+    exported = {"DATABASE_URL": "postgres://ada:s3cretpass@db/app", "EDITOR": "vim"}
+    assert ev.shell_env(exported)["set"] == {"EDITOR": "vim"}
+
+
+def test_a_tool_output_the_agent_streams_is_journaled_masked(
+    journal: Journal, journal_file: Path
+) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    recording = SessionRecorder(journal, sid).turn_started(0)
+    recording.update(ToolCall("call-1", "cat .env", "read", "completed", content=f"GH={TOKEN}\n"))
+    recording.end("done")
+    stored = everything_stored(journal_file)
+    assert TOKEN not in stored and f"GH={MASK}" in stored
