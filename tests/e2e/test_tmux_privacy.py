@@ -141,3 +141,25 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
             shown = named(lambda s, expected=expected: expected in prompt_text(s), expected)
             screen = again.wait_for(shown)
             assert PRIVATE not in prompt_text(screen)
+
+
+@pytest.mark.e2e
+def test_after_a_restart_up_recalls_a_secret_masked_and_enter_does_not_run_it(
+    tmp_path: Path,
+) -> None:
+    export = f"export GITHUB_TOKEN={GITHUB_TOKEN}"
+    with launch_conch(tmp_path) as conch:
+        run_by_hand(conch, export)
+        conch.send("Up")  # this session's own memory keeps the real line
+        conch.wait_for(named(lambda s: GITHUB_TOKEN in prompt_text(s), "the real line"))
+        kill_conch(conch)
+    masked = "export GITHUB_TOKEN=••••••"
+    with launch_conch(tmp_path) as again:
+        restored = again.wait_for(masked)
+        assert GITHUB_TOKEN not in restored, "the restored block shows the token masked"
+        again.send("Up")
+        again.wait_for(named(lambda s: masked in prompt_text(s), "the masked line recalled"))
+        again.send("Enter")
+        screen = again.wait_for("where history masked a secret")
+        assert masked in prompt_text(screen), "the line stays in the prompt to be fixed"
+        assert sum(line.startswith(f"$ {masked}") for line in block_lines(screen)) == 1
