@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -19,6 +20,7 @@ from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
 from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
+from conch.secret_masking import warm_up
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
@@ -75,6 +77,9 @@ class ShellCommands(ConchAppBase):
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
+            # The secret detector takes ~0.15 s to load: not on the event loop at the first
+            # line that looks like it may hold a secret (`echo $PWD` does).
+            threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
