@@ -127,14 +127,15 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
         wait_finished(conch, f"{PRIVATE}-pasted")
         conch.send("Up")
         conch.wait_for(named(lambda s: "echo public-line" in prompt_text(s), "Up recalls"))
-        conch.send("C-u")
+        conch.send("Down")  # back to the empty draft
+        conch.wait_for(named(lambda s: "Type a command" in prompt_text(s), "the empty prompt"))
         sent = ask(conch, fake_llm, "what happened?")
         assert "public-line" in sent and PRIVATE not in sent
         assert PRIVATE.encode() not in stored_bytes(conch)
         kill_conch(conch)
     with launch_conch(tmp_path, agent_config(fake_llm)) as again:
         sent = ask(again, fake_llm, "remind me")
-        assert "public-line" in sent, "the replay after the restart has the public line"
+        assert "public-line" in sent, f"no replay after the restart:\n{again.screen()}"
         assert PRIVATE not in sent
         for expected in ("remind me", "what happened?", "echo public-line"):
             again.send("Up")  # newest first; the private lines in between are not there
