@@ -108,11 +108,14 @@ def shorten(text: str, limit: int) -> str:
 
 def needs_replay(events: Iterable[Event], agent_session: str, before_index: int) -> bool:
     """Whether ``agent_session`` lacks the conversation before ``before_index``: there were
-    agent turns then, and this agent session neither ran one nor got a replay."""
+    agent turns then, and this agent session neither ran one nor got a replay. The start of
+    the turn at ``before_index`` itself does not count: it may be committed (a live turn is
+    flushed every 0.2 s) before the replay is read."""
     had_turns = False
     for event in events:
         marks_session = event.kind in (ev.TURN_START, ev.REPLAY_INJECTED)
-        if marks_session and event.payload.get("agent_session") == agent_session:
+        own_start = event.kind == ev.TURN_START and event.payload.get("turn") == before_index
+        if marks_session and not own_start and event.payload.get("agent_session") == agent_session:
             return False
         if event.kind == ev.AGENT_PROMPT and event.idx < before_index:
             had_turns = True
