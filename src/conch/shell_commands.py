@@ -87,7 +87,9 @@ class ShellCommands(ConchAppBase):
         )
 
     def run_shell_command(self, command: str, raw_line: str = "") -> None:
-        output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+        private = is_private(raw_line or command, self.config.agent.private_prefix)
+        spool = None if private else paths.output_dir()  # a private line leaves no file behind
+        output = BoundedOutput(self.config.ui.scrollback_lines, spool)
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
         self.conversation.add_block(block)
         self.running_block = block

@@ -49,3 +49,19 @@ async def test_a_private_line_the_user_sends_to_the_shell_from_the_question_stay
         typed = [event.payload["text"] for event in events if event.kind == ev.USER_INPUT]
         assert starts == ["echo public-after"] and typed == ["!echo public-after"]
         assert [entry.text for entry in app.history.entries] == ["!echo public-after"]
+
+
+async def test_a_private_commands_long_output_leaves_no_file_on_disk(
+    project_dir: Path, tmp_path: Path
+) -> None:
+    from conch import paths
+
+    app = journaled_app(project_dir, tmp_path)
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, " !seq 1 300000")  # private: the space comes first
+        await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
+        assert not any(paths.output_dir().glob("*")), "no spool file for a private line"
+        await submit(pilot, "!seq 1 300000")
+        await wait_for(pilot, lambda: len(app.query(CommandBlock)) == 2 and not app.running_block)
+        assert any(paths.output_dir().glob("*")), "a public line's full output is kept"
