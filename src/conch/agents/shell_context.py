@@ -50,7 +50,8 @@ class ShellContextLog:
 
 
 def is_private(line: str, prefix: str) -> bool:
-    """True for shell lines the user keeps from the agent."""
+    """True for lines the user keeps private: they run, but are never journaled, kept in
+    history, exported, replayed or told to an agent."""
     return bool(prefix) and line.startswith(prefix)
 
 
