@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench clean ensure-bash-completion
+.PHONY: run test lint bench clean ensure-test-peers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +18,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/conch $(ARGS)
 
-# Tab completion's tests drive real bash-completion; installs it when apt can, never fails.
-ensure-bash-completion:
-	bash .ci/ensure-bash-completion
+# The tests drive bash-completion and bubblewrap for real; installs them when apt can, never fails.
+ensure-test-peers:
+	bash .ci/ensure-test-peers
 
-test: $(STAMP) ensure-bash-completion
+test: $(STAMP) ensure-test-peers
 	$(VENV)/bin/ruff check src plugins tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src plugins tests bench

@@ -23,6 +23,7 @@ import conch.session_recorder as recorder_module
 from conch.secret_masking import mask_secrets, warm_up
 from conch.session_recorder import SessionRecorder
 from conch.sessions.journal import Journal
+from conch_plugins.shell_mode.command_result import CommandResult
 
 RUNS = 5
 CHUNK = 256 * 1024
@@ -68,7 +69,7 @@ def journal_output(text: str, masked: bool) -> float:
             recording = SessionRecorder(journal, session).shell_started("seq 1 1000000", "/w")
             for piece in reads:
                 recording.output(piece)
-            recording.finished(0, "/w")
+            recording.finished(CommandResult("cat", 0, "/w", 0.0))
             return time.perf_counter() - start
         finally:
             journal.close()

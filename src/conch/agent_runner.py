@@ -40,6 +40,8 @@ class TurnRecorder(Protocol):
 
     def update(self, event: AgentEvent) -> None: ...
 
+    def permission_asked(self, request: PermissionRequest) -> None: ...
+
     def permission(self, request: PermissionRequest, decision: Decision) -> None: ...
 
     def end(self, status: TurnStatus, stop_reason: str = "") -> None: ...
@@ -60,13 +62,16 @@ class TurnJournal(Protocol):
 
 
 class _RecordedPermissions:
-    """Asks the user through the turn, and journals each answer."""
+    """Asks the user through the turn, and journals each question when it is asked (so the
+    updates the agent streams while the user decides come after it, as on screen) and again
+    with its answer."""
 
     def __init__(self, handler: PermissionHandler, recording: TurnRecorder) -> None:
         self.handler = handler
         self.recording = recording
 
     async def decide(self, request: PermissionRequest) -> Decision:
+        self.recording.permission_asked(request)
         decision = await self.handler.decide(request)
         self.recording.permission(request, decision)
         return decision

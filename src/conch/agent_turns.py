@@ -10,6 +10,7 @@ from conch import paths
 from conch.agent_runner import QueuedPrompt
 from conch.agents.backend import AgentBackend, NoAgentBackend
 from conch.agents.events import TurnContext
+from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.app_base import ConchAppBase
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.permission_prompt import PermissionPrompt
@@ -63,10 +64,18 @@ class AgentTurns(ConchAppBase):
             return NoAgentBackend()
         from conch.agents.factory import make_backend
 
+        sandbox = make_sandbox(agent_sandbox_policy(self.config.agent, self.start_cwd))
+        if not sandbox.is_active:
+            self.tell(sandbox.describe(), "warning")
         options = ShellOptions(source_bashrc=self.config.shell.source_bashrc,
                                bash=self.config.shell.bash)  # fmt: skip
-        return make_backend(spec, log_dir=paths.state_dir() / "agents", shell_options=options,
-                            user_definitions=self.session.user_definitions)  # fmt: skip
+        return make_backend(
+            spec,
+            log_dir=paths.state_dir() / "agents",
+            shell_options=options,
+            sandbox=sandbox,
+            user_definitions=self.session.user_definitions,
+        )
 
     async def action_cancel_turn(self) -> None:
         """Esc: cancel the agent's running turn (the shell is untouched)."""

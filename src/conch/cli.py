@@ -42,7 +42,7 @@ def list_agents() -> int:
     from conch.agents.listing import describe_agents
     from conch.config import load_config
 
-    rows, problems = describe_agents(load_config())
+    rows, problems = describe_agents(load_config(), os.getcwd())
     print("\n".join(rows))
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -59,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         from conch.sessions_cli import main as sessions
 
         return sessions(words[1:])
+    if words[:1] == ["host"]:
+        from conch.host_cli import host_main
+
+        return host_main(words[1:])
+    if words[:1] == ["ps"]:
+        from conch.host_cli import ps_main
+
+        return ps_main(words[1:])
     args = build_parser().parse_args(words)
     if args.command == "agents":
         return list_agents()

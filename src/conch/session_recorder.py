@@ -21,7 +21,8 @@ from conch.sessions import events as ev
 from conch.sessions.batch import Batch
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
-from conch.sessions.records import JsonValue
+from conch.sessions.records import JsonObject, JsonValue
+from conch_plugins.shell_mode.command_result import CommandResult
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -57,15 +58,18 @@ class ShellRecording:
             if self._size >= OUTPUT_CHUNK:
                 self._emit(whole_lines=True)
 
-    def finished(self, exit_status: int | None, cwd: str, interrupted: bool = False) -> None:
+    def finished(self, result: CommandResult) -> None:
+        """The command ended: its status, the cwd after it, how long it took, and whether
+        Ctrl+C or the timeout stopped it (a restore shows them as the live block did)."""
+        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
+                           interrupted_by_user=result.interrupted,
+                           timed_out=result.timed_out)  # fmt: skip
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
             self._emit()
-            self._batch.append(
-                ev.SHELL_END, ev.SHELL, ev.shell_end(exit_status, cwd, interrupted=interrupted)
-            )
+            self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
 
     def _commit_now(self) -> None:
@@ -99,12 +103,18 @@ class TurnRecording:
 
     def update(self, event: AgentEvent) -> None:
         """Masked too: a tool's output (``cat .env``) is journaled with the turn."""
-        payload = ev.agent_update(self.turn, event)
-        masked = {key: _masked(value) for key, value in payload.items()}
-        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, masked)
+        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, _masked(ev.agent_update(self.turn, event)))
+
+    def permission_asked(self, request: PermissionRequest) -> None:
+        """The agent asked: journaled in the stream's order, before what it sends while the
+        user decides, and committed at once (the question is there even after a crash)."""
+        asked = _masked(ev.permission_asked(self.turn, request))  # the command it wants to run
+        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked)
+        self._batch.flush()
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
-        self._batch.append(ev.PERMISSION, ev.USER, ev.permission(self.turn, request, decision))
+        answer = _masked(ev.permission(self.turn, request, decision))
+        self._batch.append(ev.PERMISSION, ev.USER, answer)
         self._batch.flush()  # the user's answer is acknowledged on its own
 
     def flush(self) -> None:
@@ -156,12 +166,16 @@ class SessionRecorder:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
 
 
-def _masked(value: JsonValue) -> JsonValue:
-    """Every string in a JSON value, masked (``mask_secrets`` returns most unchanged)."""
+def _masked(payload: JsonObject) -> JsonObject:
+    """Every string in an event's payload, masked (``mask_secrets`` returns most unchanged)."""
+    return {key: _masked_value(value) for key, value in payload.items()}
+
+
+def _masked_value(value: JsonValue) -> JsonValue:
     if isinstance(value, str):
         return mask_secrets(value)
     if isinstance(value, list):
-        return [_masked(item) for item in value]
+        return [_masked_value(item) for item in value]
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
+        return _masked(value)
     return value

@@ -1,7 +1,10 @@
 """``conch sessions``: list the journal's sessions, export one as Markdown, delete one.
 
     conch sessions [--search TEXT]          id, title, cwd, last used; newest first
-    conch sessions export ID                the session as Markdown on stdout
+    conch sessions export ID [--full] [--ansi]
+                                            the session as Markdown on stdout; long command
+                                            outputs cut (--full: all of them), colours
+                                            dropped (--ansi: kept)
     conch sessions delete ID [--detach-forks]
 
 IDs may be shortened to any unique prefix (the list shows 8 characters). Reading needs no
@@ -28,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     export = commands.add_parser("export", help="print a session as Markdown")
     export.add_argument("id", help="a session id (or a unique prefix of one)")
+    export.add_argument(
+        "--full",
+        action="store_true",
+        help="every line of every command's output (long ones are cut)",
+    )
+    export.add_argument("--ansi", action="store_true",
+                        help="keep the colour codes of command output")  # fmt: skip
     delete = commands.add_parser("delete", help="delete a session and its events, for good")
     delete.add_argument("id", help="a session id (or a unique prefix of one)")
     delete.add_argument(
@@ -54,9 +64,11 @@ def main(argv: list[str]) -> int:
             if journal.storage_loss is not None:
                 print(f"conch sessions: {journal.storage_loss.message}", file=sys.stderr)
             if args.command == "export":
-                from conch.sessions.export import session_markdown
+                from conch.sessions.export import MAX_OUTPUT_LINES, ExportOptions, session_markdown
 
-                sys.stdout.write(session_markdown(journal, journal.resolve_id(args.id)))
+                limit = None if args.full else MAX_OUTPUT_LINES
+                options = ExportOptions(ansi=args.ansi, max_output_lines=limit)
+                sys.stdout.write(session_markdown(journal, journal.resolve_id(args.id), options))
                 return 0
             if args.command == "delete":
                 session_id = journal.resolve_id(args.id)

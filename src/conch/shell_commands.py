@@ -108,8 +108,7 @@ class ShellCommands(ConchAppBase):
         outcome = self.session.run(block.command, block.sink, timeout)
         if recording is not None:
             result = outcome.result
-            cwd = self.session.shell.cwd
-            self.record(lambda _: recording.finished(result.exit_status, cwd))
+            self.record(lambda _: recording.finished(result))
             if _MAY_CHANGE_EXPORTS.search(block.command):
                 self._record_exports()
         self.post_message(ShellCommandFinished(block, outcome))

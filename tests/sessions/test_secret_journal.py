@@ -14,6 +14,7 @@ from conch.sessions.export import session_markdown
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import build_replay
+from conch_plugins.shell_mode.command_result import CommandResult
 from tests.sessions.conftest import shell_command
 
 TOKEN = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
@@ -35,7 +36,7 @@ def test_typed_lines_commands_prompts_and_output_are_journaled_masked(
     recorder.user_input(f"export GITHUB_TOKEN={TOKEN}", "shell", "/w")
     recording = recorder.shell_started(f"export GITHUB_TOKEN={TOKEN}", "/w")
     recording.output(f"token: {TOKEN}\n")
-    recording.finished(0, "/w")
+    recording.finished(CommandResult("cat", 0, "/w", 0.0))
     recorder.prompt(f"why does {TOKEN} fail?", TurnContext("/w", "auto", "fake", "m", 0.0, "/w"))
     stored = everything_stored(journal_file)
     assert TOKEN not in stored
@@ -53,7 +54,7 @@ def test_a_secret_straddling_two_output_pieces_is_still_masked(
     cut = len("GITHUB_TOKEN=") + 20  # the first piece ends inside the token
     recording.output(lead + line[:cut])
     recording.output(line[cut:] + "done\n")
-    recording.finished(0, "/w")
+    recording.finished(CommandResult("cat", 0, "/w", 0.0))
     stored = everything_stored(journal_file)
     assert TOKEN[:20] not in stored and TOKEN[20:] not in stored
     assert f"GITHUB_TOKEN={MASK}\ndone\n" in session_markdown(journal, sid)

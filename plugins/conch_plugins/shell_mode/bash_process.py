@@ -30,10 +30,12 @@ def spawn_bash(
     extra_env: dict[str, str],
     rows: int,
     cols: int,
+    wrapper: tuple[str, ...] = (),
 ) -> Any:
     """An interactive bash in a pty, started with Conch's rc file (conch_init.bash).
 
     ``--noediting``: readline would add bracketed-paste codes and its own echo.
+    ``wrapper``: a command bash runs under (e.g. a sandbox), its argv before bash's.
     """
     init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
     env = {key: value for key, value in os.environ.items() if key not in LAUNCHER_STATE}
@@ -45,9 +47,10 @@ def spawn_bash(
         env["TERM"] = "xterm-256color"
     start_dir = cwd if os.path.isdir(cwd) else os.path.expanduser("~")
     try:
+        argv = [*wrapper, bash, *BASH_ARGS, str(init), "-i"]
         child = pexpect.spawn(
-            bash,
-            [*BASH_ARGS, str(init), "-i"],
+            argv[0],
+            argv[1:],
             cwd=start_dir,
             env=env,
             echo=True,

@@ -60,6 +60,8 @@ class ShellOptions:
     rows: int = 24
     cols: int = 80
     extra_env: dict[str, str] = field(default_factory=dict)
+    wrapper: tuple[str, ...] = ()
+    """argv prefix bash is started under (the agent's sandbox); () for the user's bash."""
 
 
 class SessionShell:
@@ -78,6 +80,8 @@ class SessionShell:
         self._accepted = False
         self._interrupt_pending = False
         self._has_ps0 = False
+        self._shell_group: int | None = None
+        """bash's own process group (not the pexpect child's pid under a wrapper)."""
         self._spool_dir: str | None = None  # made for the first too-long command
 
     # -- lifecycle ---------------------------------------------------------
@@ -91,6 +95,7 @@ class SessionShell:
             extra_env=self.options.extra_env,
             rows=self.options.rows,
             cols=self.options.cols,
+            wrapper=self.options.wrapper,
         )
         self._child = child
         sink = CollectingSink()
@@ -105,6 +110,8 @@ class SessionShell:
                 + (f"; it printed: {sink.text[-500:]!r}" if sink.text else "")
             )
         self.cwd = result.cwd
+        with contextlib.suppress(OSError):
+            self._shell_group = os.tcgetpgrp(self.fd)  # at its prompt, bash is in front
 
     def restart(self) -> None:
         """Start a fresh bash in the last known cwd (after ``exit`` or a crash)."""
@@ -312,7 +319,7 @@ class SessionShell:
         """Signal the terminal's foreground process group, never bash itself."""
         with contextlib.suppress(OSError, ShellStartError):
             group = os.tcgetpgrp(self.fd)
-            if group > 0 and group != self.pid:
+            if group > 0 and group not in (self.pid, self._shell_group):
                 os.killpg(group, signum)
 
     def _hand_over(
