@@ -6,7 +6,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conch.agents.events import ToolCall, TurnContext
+from conch.agents.events import (
+    STANDARD_OPTIONS,
+    Decision,
+    PermissionRequest,
+    ToolCall,
+    TurnContext,
+)
 from conch.secret_masking import MASK
 from conch.session_recorder import OUTPUT_CHUNK, SessionRecorder
 from conch.sessions import events as ev
@@ -84,3 +90,18 @@ def test_a_tool_output_the_agent_streams_is_journaled_masked(
     recording.end("done")
     stored = everything_stored(journal_file)
     assert TOKEN not in stored and f"GH={MASK}" in stored
+
+
+def test_a_command_the_agent_asks_to_run_is_journaled_masked(
+    journal: Journal, journal_file: Path
+) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    recording = SessionRecorder(journal, sid).turn_started(0)
+    command = f"curl -H 'Authorization: Bearer {TOKEN}' https://api.example.com"
+    call = ToolCall("call-1", f"Run {command}", "execute", "pending", f'{{"command": "{command}"}}')
+    request = PermissionRequest(call, STANDARD_OPTIONS)
+    recording.permission_asked(request)
+    recording.permission(request, Decision("allow_once", "allow_once"))
+    recording.end("done")
+    stored = everything_stored(journal_file)
+    assert TOKEN not in stored and f"Bearer {MASK}" in stored
