@@ -7,7 +7,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench clean ensure-test-peers
+.PHONY: run install uninstall test lint bench clean ensure-test-peers
+
+# `make install` puts `conch` on PATH: a link in $(PREFIX)/bin to this checkout's venv, so the
+# checkout must stay where it is (for a standalone copy: `pipx install .` or `uv tool install .`).
+PREFIX ?= $(HOME)/.local
+CONCH_LINK := $(PREFIX)/bin/conch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +22,21 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/conch $(ARGS)
+
+install: $(STAMP)
+	@if [ -e $(CONCH_LINK) ] && [ ! -L $(CONCH_LINK) ]; then \
+	  echo "$(CONCH_LINK) exists and is not a link (pipx?): remove it first"; exit 1; fi
+	mkdir -p $(PREFIX)/bin
+	ln -sfn $(abspath $(VENV))/bin/conch $(CONCH_LINK)
+	@echo "installed: $(CONCH_LINK) -> $(abspath $(VENV))/bin/conch"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+	  *) echo "$(PREFIX)/bin is not on PATH: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.bashrc";; \
+	esac
+
+uninstall:
+	@if [ -L $(CONCH_LINK) ]; then rm $(CONCH_LINK) && echo "removed $(CONCH_LINK)"; \
+	elif [ -e $(CONCH_LINK) ]; then echo "$(CONCH_LINK) is not a link: left alone"; \
+	else echo "nothing to remove at $(CONCH_LINK)"; fi
 
 # The tests drive bash-completion and bubblewrap for real; installs them when apt can, never fails.
 ensure-test-peers:

@@ -158,3 +158,10 @@ class AgentRunner:
     async def close(self) -> None:
         if self._backend is not None:
             await self._backend.close()
+
+    async def restart(self) -> None:
+        """Close the backend; the next prompt gets a new one from the factory (which reads
+        the agent chosen now: ``/agents NAME``)."""
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            await backend.close()

@@ -154,6 +154,7 @@ class ConchApp(
         self.restore_session()
         self.start_recording()
         self.start_trimming()
+        self.hint_when_no_agent()
         for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)

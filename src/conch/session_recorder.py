@@ -130,8 +130,14 @@ class SessionRecorder:
     def __init__(self, journal: Journal, session_id: str) -> None:
         self.journal = journal
         self.session_id = session_id
-        self.agent_session = f"conch-{uuid.uuid4().hex[:12]}"
+        self.agent_session = ""
         """Names this process's agent backend instance until the agent gives its own id."""
+        self.new_agent_instance()
+
+    def new_agent_instance(self) -> None:
+        """Another backend takes over (``/agents NAME``): it has seen none of the
+        conversation, so its first prompt carries the earlier turns as text."""
+        self.agent_session = f"conch-{uuid.uuid4().hex[:12]}"
 
     def user_input(self, text: str, mode: str, cwd: str) -> int:
         """A submitted line, masked: after a restart Up/Down recalls ``GITHUB_TOKEN=••••••``."""

@@ -25,7 +25,13 @@ from conch.sessions.locations import check_storage, journal_path, root_marker_pa
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="conch sessions", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="conch sessions",
+        description="List the journal's sessions (newest first), export one as Markdown, or "
+        "delete one. IDs may be shortened to any unique prefix.",
+        epilog="examples: conch sessions --search auth | conch sessions export 3f2a91c0 | "
+        "conch sessions delete 3f2a91c0",
+    )
     parser.add_argument("--search", metavar="TEXT", help="only sessions whose title, "
                         "directory or first input contains TEXT")  # fmt: skip
     commands = parser.add_subparsers(dest="command")

@@ -112,7 +112,7 @@ def test_an_agent_line_with_no_agent_configured_shows_the_notice(conch: ConchTer
     lines = block_lines(screen)
     asked = lines.index("✦ what does this repo do")
     assert lines[asked + 1].startswith("No agent is configured"), screen
-    assert "[agents.local]" in screen, screen
+    assert "[agents.myserver]" in screen, screen
     # Nothing was run in the shell, and the prompt takes the next line.
     assert not find_blocks(screen, "what does this repo do"), screen
     assert conch.run("echo still-here").splitlines()[1] == "still-here"

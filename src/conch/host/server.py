@@ -30,6 +30,8 @@ log = logging.getLogger("conch.host")
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 HELLO_TIMEOUT = 5.0
 """Seconds a connection has to say hello before it is dropped."""
+REFUSAL_LINGER = 1.0
+"""Seconds a refused peer has to stop sending before the host hangs up."""
 
 
 class RequestFailed(Exception):
@@ -92,14 +94,14 @@ class HostServer:
         try:
             if refused:
                 log.warning("refused a connection: %s", refused)
-                writer.write(encode_json(refusal(refused)))
+                await _refuse(reader, writer, refused)
                 return
             frame = await asyncio.wait_for(read_frame(reader), HELLO_TIMEOUT)
             if frame is None or frame.message is None:
                 return
             refused = check_hello(frame.message)
             if refused:
-                writer.write(encode_json(refusal(refused)))
+                await _refuse(reader, writer, refused)
                 return
             writer.write(encode_json(welcome(os.getpid())))
             self.clients += 1
@@ -162,6 +164,18 @@ class HostServer:
         # Answered first, then stopped: the client hears the stop was taken.
         asyncio.get_running_loop().call_soon(self.request_stop)
         return {"stopping": True, "sessions": len(self.sessions)}
+
+
+async def _refuse(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reason: str
+) -> None:
+    """Say why, then let the peer finish sending before hanging up: closing a socket
+    with unread bytes resets it, and the peer could lose the reason unread."""
+    writer.write(encode_json(refusal(reason)))
+    with contextlib.suppress(Exception):
+        await writer.drain()
+        writer.write_eof()
+        await asyncio.wait_for(reader.read(), REFUSAL_LINGER)
 
 
 def _private_socket(path: str) -> socket.socket:
