@@ -8,6 +8,7 @@ bash has read it.
 from __future__ import annotations
 
 import sys
+import threading
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -18,6 +19,7 @@ from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
 from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
+from conch.secret_masking import warm_up
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
@@ -67,6 +69,9 @@ class ShellCommands(ConchAppBase):
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
+            # The secret detector takes ~0.15 s to load: not on the event loop at the first
+            # line that looks like it may hold a secret (`echo $PWD` does).
+            threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
@@ -74,7 +79,9 @@ class ShellCommands(ConchAppBase):
         )
 
     def run_shell_command(self, command: str, raw_line: str = "") -> None:
-        output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+        private = is_private(raw_line or command, self.config.agent.private_prefix)
+        spool = None if private else paths.output_dir()  # a private line leaves no file behind
+        output = BoundedOutput(self.config.ui.scrollback_lines, spool)
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
         self.conversation.add_block(block)
         self.running_block = block
@@ -84,7 +91,9 @@ class ShellCommands(ConchAppBase):
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
         timeout = self.config.shell.command_timeout or None
-        recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
+        recording = None
+        if not is_private(block.raw_line, self.config.agent.private_prefix):  # never journaled
+            recording = self.record(lambda rec: rec.shell_started(block.command, block.cwd))
         if recording is not None:
             block.journal_index = recording.start_index
             block.sink.tee = lambda text: self.record(lambda _: recording.output(text))

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 from conch.agents.events import PlanEntry
+from conch.secret_masking import mask_secrets
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.records import SessionRecord
@@ -68,7 +69,8 @@ def session_markdown(
             lines.extend(_notice(item))
     if not view.items:
         lines.extend(["", "_Nothing happened in this session yet._"])
-    return "\n".join(lines) + "\n"
+    # Masked as a whole: journals written before masking, and what the agent itself printed.
+    return mask_secrets("\n".join(lines) + "\n")
 
 
 def _header(journal: Journal, record: SessionRecord, view: ConversationView) -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
@@ -62,7 +63,7 @@ def build_replay(
         frame = len(HEADER.format(turns=len(chosen) + 1)) + len(FOOTER)
         separators = 2 * len(chosen)
         room = max_chars - frame - separators - sum(len(text) for text in chosen)
-        text = render_turn(item)
+        text = mask_secrets(render_turn(item))  # journals written before masking hold secrets
         if len(text) > room:
             if room >= 80:  # a useful piece of the oldest turn still fits
                 chosen.append(shorten(text, room))
@@ -126,11 +127,14 @@ def shorten(text: str, limit: int) -> str:
 
 def needs_replay(events: Iterable[Event], agent_session: str, before_index: int) -> bool:
     """Whether ``agent_session`` lacks the conversation before ``before_index``: there were
-    agent turns then, and this agent session neither ran one nor got a replay."""
+    agent turns then, and this agent session neither ran one nor got a replay. The start of
+    the turn at ``before_index`` itself does not count: it may be committed (a live turn is
+    flushed every 0.2 s) before the replay is read."""
     had_turns = False
     for event in events:
         marks_session = event.kind in (ev.TURN_START, ev.REPLAY_INJECTED)
-        if marks_session and event.payload.get("agent_session") == agent_session:
+        own_start = event.kind == ev.TURN_START and event.payload.get("turn") == before_index
+        if marks_session and not own_start and event.payload.get("agent_session") == agent_session:
             return False
         if event.kind == ev.AGENT_PROMPT and event.idx < before_index:
             had_turns = True
