@@ -65,6 +65,18 @@ class ConchTerminal:
         self.type(text)
         self.send("Enter")
 
+    def type_slowly(self, text: str, pause: float = 0.12) -> None:
+        """Type at human speed: one key at a time, ``pause`` seconds apart."""
+        for character in text:
+            self.tmux("send-keys", "-t", "conch", "-l", character)
+            time.sleep(pause)
+
+    def paste(self, text: str) -> None:
+        """A real bracketed paste, as a terminal delivers one (tmux wraps it in the paste
+        markers because Conch asked for them); newlines arrive as carriage returns."""
+        self.tmux("set-buffer", "-b", "e2e-paste", "--", text)
+        self.tmux("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "conch")
+
     # -- reading -----------------------------------------------------------
 
     def screen(self) -> str:

@@ -158,7 +158,7 @@ def test_permission_prompt_with_diff(
 
 
 def test_ask_choice_for_an_ambiguous_line(
-    snap_compare: Callable[..., bool], make_app: AppFactory
+    snap_compare: Callable[..., bool], make_agent_app: AppFactory
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         from conch.widgets.ask_choice import AskChoice
@@ -169,7 +169,7 @@ def test_ask_choice_for_an_ambiguous_line(
         await wait_for(pilot, lambda: bool(app.query(AskChoice)))
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_agent_app(), terminal_size=SIZE, run_before=run_before)
 
 
 def _failed_then_offer(line: str) -> Callable[[Pilot[None]], object]:
