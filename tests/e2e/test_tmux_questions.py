@@ -175,3 +175,21 @@ def test_with_no_agent_configured_auto_mode_runs_ambiguous_words_in_the_shell(
         assert "✗ exit 1" in block, block
         screen = conch.screen()
         assert "Run this in the shell, or send it to the agent?" not in screen, screen
+
+
+@pytest.mark.e2e
+def test_did_you_mean_keeps_the_view_at_the_bottom_and_loses_no_key(tmp_path: Path) -> None:
+    with launch_conch(tmp_path) as conch:
+        for n in range(12):
+            conch.run(f"echo line-{n:02}")
+        conch.type_line("gti status")
+        screen = conch.wait_for("Did you mean `git status`?")
+        assert "line-11" in screen and "^r History" in screen, screen
+        conch.type("echo after-burst")  # in one burst, right after the offer
+        conch.wait_for(prompt_is("echo after-burst"))
+        screen = conch.wait_for("Did you mean `git status`?  (dismissed)")
+        assert "line-11" in screen, "the view stayed at the bottom"
+        conch.send("Enter")
+        conch.wait_for(named(lambda s: any(is_finished(b) for b in
+                                           find_blocks(s, "echo after-burst")),
+                             "the next command to run"))  # fmt: skip
