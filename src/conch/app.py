@@ -14,11 +14,12 @@ from pathlib import Path
 import pluggy
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 
-from conch import paths
+from conch import paste_input, paths
 from conch.agent_runner import AgentRunner
 from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
@@ -26,6 +27,7 @@ from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.conversation_trim import ConversationTrim
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
+from conch.paste_review_actions import PasteReviewActions
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
 from conch.shell_commands import ShellCommands
@@ -62,7 +64,13 @@ def _freeze_startup_heap() -> None:
 
 
 class ConchApp(
-    ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions, ConversationTrim
+    ShellCommands,
+    AgentTurns,
+    SlashActions,
+    TabCompletion,
+    SessionActions,
+    ConversationTrim,
+    PasteReviewActions,
 ):
     TITLE = "Conch"
     CSS = """
@@ -101,6 +109,10 @@ class ConchApp(
         self.agents = AgentRunner(self._make_backend, journal=self)
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        paste_input.install()  # pasted control bytes stay text, never keys
+        return super().get_driver_class()
 
     def make_shell_session(self) -> ShellSession:
         """A (not yet started) bash for the bound session: where its last one was, with the

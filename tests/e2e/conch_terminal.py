@@ -73,8 +73,11 @@ class ConchTerminal:
 
     def paste(self, text: str) -> None:
         """A real bracketed paste, as a terminal delivers one (tmux wraps it in the paste
-        markers because Conch asked for them); newlines arrive as carriage returns."""
-        self.tmux("set-buffer", "-b", "e2e-paste", "--", text)
+        markers because Conch asked for them); newlines arrive as carriage returns. Loaded
+        from a file, so the text may hold any byte (an argument cannot hold a NUL)."""
+        source = self.home.parent / "paste-buffer.txt"
+        source.write_bytes(text.encode())
+        self.tmux("load-buffer", "-b", "e2e-paste", str(source))
         self.tmux("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "conch")
 
     # -- reading -----------------------------------------------------------

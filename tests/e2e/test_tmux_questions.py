@@ -20,6 +20,7 @@ from tests.e2e.conch_terminal import (
     find_blocks,
     is_finished,
     launch_conch,
+    mode_badge,
     named,
     prompt_text,
 )
@@ -193,3 +194,42 @@ def test_did_you_mean_keeps_the_view_at_the_bottom_and_loses_no_key(tmp_path: Pa
         conch.wait_for(named(lambda s: any(is_finished(b) for b in
                                            find_blocks(s, "echo after-burst")),
                              "the next command to run"))  # fmt: skip
+
+
+@pytest.mark.e2e
+def test_pasted_control_bytes_are_shown_never_pressed(tmp_path: Path) -> None:
+    with launch_conch(tmp_path) as conch:
+        conch.paste("echo a\x1bb")
+        conch.wait_for(prompt_is("echo a^[b"))
+        conch.paste(" c\x00d")  # NUL is Ctrl+Space, the mode key, when typed
+        screen = conch.wait_for(prompt_is("echo a^[b c^@d"))
+        assert mode_badge(screen) == "◆ Auto", screen
+        conch.send("Enter")
+        screen = conch.wait_for(named(lambda s: any(is_finished(b) for b in
+                                                    find_blocks(s, "echo a^[b c^@d")),
+                                      "the pasted line to run as shown"))  # fmt: skip
+        assert "a^[b c^@d" in find_blocks(screen, "echo a^[b c^@d")[-1].splitlines()
+
+
+@pytest.mark.e2e
+def test_a_multi_line_paste_is_held_for_review_then_runs_as_one_script(
+    tmp_path: Path,
+) -> None:
+    with launch_conch(tmp_path) as conch:
+        conch.type("ignored ")
+        conch.paste("echo first-line\necho second-line\n")
+        screen = conch.wait_for("Pasted 2 lines — held here for review, nothing has run.")
+        assert "Ctrl+S: submit all 2 lines as one to the shell, as one script" in screen
+        conch.send("Escape")  # dropped: nothing ran, the prompt is as it was
+        screen = conch.wait_for(prompt_is("ignored"))
+        assert not find_blocks(screen, "echo first-line"), screen
+        conch.send("C-c")  # clears the prompt
+        conch.wait_for(named(lambda s: "ignored" not in prompt_text(s), "an empty prompt"))
+        conch.paste("echo first-line\necho second-line")
+        conch.wait_for("Pasted 2 lines")
+        conch.send("C-s")
+        screen = conch.wait_for(named(lambda s: any(is_finished(b) for b in
+                                                    find_blocks(s, "echo first-line")),
+                                      "the script to run"))  # fmt: skip
+        block = find_blocks(screen, "echo first-line")[-1]
+        assert "first-line" in block.splitlines() and "second-line" in block.splitlines(), block
