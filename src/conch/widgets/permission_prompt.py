@@ -41,7 +41,6 @@ class PermissionPrompt(Question):
         Binding("y", "choose_kind('allow_once')", "Allow once"),
         Binding("a", "choose_kind('allow_always')", "Always"),
         Binding("n", "choose_kind('reject_once')", "Reject"),
-        Binding("escape", "leave", "Back to the prompt"),
     ]
 
     def __init__(
