@@ -20,6 +20,8 @@ from conch.widgets.diff_view import DiffView
 from conch.widgets.question import Question
 
 _LETTERS = {"allow_once": "y", "allow_always": "a", "reject_once": "n", "reject_always": "N"}
+
+
 class PermissionPrompt(Question):
     DEFAULT_CSS = """
     PermissionPrompt {
