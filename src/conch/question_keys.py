@@ -9,7 +9,7 @@ of the prompt makes an open "shell or agent?" or after-error offer lapse.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -51,9 +51,7 @@ class QuestionKeys(ConchAppBase):
         question = self.waiting_question()
         if question is None:
             return
-        prompt = self.prompt_bar.input
-        question.hand_back_to = prompt
-        self._focus_now(prompt if self.focused is question else question)
+        self._focus_now(self.prompt_bar.input if self.focused is question else question)
 
     def _focus_now(self, widget: Widget) -> None:
         """Move the focus before the next key is handled. (``Widget.focus`` defers the move
@@ -65,6 +63,12 @@ class QuestionKeys(ConchAppBase):
         if action == "answer_question":
             return self.waiting_question() is not None
         return super().check_action(action, parameters)
+
+    @on(events.DescendantFocus)
+    def _question_focused(self, event: events.DescendantFocus) -> None:
+        # However it got the focus (Tab, a click), an answered question hands it back here.
+        if isinstance(event.widget, Question):
+            event.widget.hand_back_to = self.prompt_bar.input
 
     def on_question_settled(self, message: Question.Settled) -> None:
         if message.question is self._open_ask:

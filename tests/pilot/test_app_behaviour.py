@@ -445,3 +445,20 @@ async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(
         await wait_for(pilot, lambda: app.query_one(ErrorOffer).done)
         assert app.prompt_bar.input.value == "yls"
         assert app.query(CommandBlock).last().command == "gti --version"
+
+
+async def test_a_clicked_offer_takes_keys_and_once_answered_hands_them_back(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.error_offer import ErrorOffer
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "gti --version")
+        offer = app.query_one(ErrorOffer)
+        await pilot.click(ErrorOffer)
+        assert app.focused is offer, "a click is the user's own act"
+        await pilot.press("n", "l", "s")
+        assert offer.done and app.focused is app.prompt_bar.input
+        assert app.prompt_bar.input.value == "ls"
