@@ -51,7 +51,9 @@ class QuestionKeys(ConchAppBase):
         question = self.waiting_question()
         if question is None:
             return
-        self._focus_now(self.prompt_bar.input if self.focused is question else question)
+        prompt = self.prompt_bar.input
+        question.hand_back_to = prompt  # now: the answer key may follow in the same burst
+        self._focus_now(prompt if self.focused is question else question)
 
     def _focus_now(self, widget: Widget) -> None:
         """Move the focus before the next key is handled. (``Widget.focus`` defers the move
