@@ -15,29 +15,10 @@ from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.app_base import ConchAppBase
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import PermissionPrompt
 from conch_plugins.shell_mode.session_shell import ShellOptions
 
 
 class AgentTurns(ConchAppBase):
-    def pending_permission(self) -> PermissionPrompt | None:
-        """The waiting permission request, if any. Only the running turn can ask,
-        and it tracks its own requests: no walk over the whole conversation
-        (Textual re-checks this binding often)."""
-        turn = self.agents.current
-        return turn.waiting_permission if turn is not None else None
-
-    def action_answer_permission(self) -> None:
-        """Tab: go to the waiting permission request (it never takes keys unasked)."""
-        prompt = self.pending_permission()
-        if prompt is not None:
-            prompt.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "answer_permission":
-            return self.pending_permission() is not None
-        return super().check_action(action, parameters)
-
     def ask_agent(self, text: str) -> None:
         """Queue a prompt; its execution context is frozen now, as it is sent."""
         spec = self.agent_choice.spec

@@ -14,11 +14,12 @@ from pathlib import Path
 import pluggy
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 
-from conch import paths
+from conch import paste_input, paths
 from conch.agent_runner import AgentRunner
 from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
@@ -26,6 +27,7 @@ from conch.agents.shell_context import ShellContextLog, is_private
 from conch.config import LoadedConfig
 from conch.conversation_trim import ConversationTrim
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
+from conch.paste_review_actions import PasteReviewActions
 from conch.secret_masking import MASK
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
@@ -33,14 +35,13 @@ from conch.shell_commands import ShellCommands
 from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
 from conch.tab_completion import TabCompletion
-from conch.widgets.ask_choice import AskChoice, Choice
+from conch.widgets.ask_choice import AskChoice
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation import Conversation
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
-from conch_plugins.shell_mode.natural_language import reads_as_request
 from conch_plugins.shell_mode.routing import Target
 from conch_plugins.shell_mode.session_shell import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
@@ -64,7 +65,13 @@ def _freeze_startup_heap() -> None:
 
 
 class ConchApp(
-    ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions, ConversationTrim
+    ShellCommands,
+    AgentTurns,
+    SlashActions,
+    TabCompletion,
+    SessionActions,
+    ConversationTrim,
+    PasteReviewActions,
 ):
     TITLE = "Conch"
     CSS = """
@@ -76,7 +83,7 @@ class ConchApp(
         Binding("ctrl+r", "search_history", "History"),
         Binding("ctrl+o", "sessions", "Sessions"),
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
-        Binding("tab", "answer_permission", "Answer request", show=False, priority=True),
+        Binding("tab", "answer_question", "Answer the question", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"
@@ -104,6 +111,10 @@ class ConchApp(
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
 
+    def get_driver_class(self) -> type[Driver]:
+        paste_input.install()  # pasted control bytes stay text, never keys
+        return super().get_driver_class()
+
     def make_shell_session(self) -> ShellSession:
         """A (not yet started) bash for the bound session: where its last one was, with the
         variables it exported, or in the start directory for a new session."""
@@ -119,7 +130,7 @@ class ConchApp(
 
     def forget_session_state(self) -> None:
         """What belonged to the session being left: its offers, caches and agent state."""
-        self._open_offer = None
+        self._open_offer = self._open_ask = None
         self.__dict__.pop("prompt_completer", None)  # built on the old shell's command index
         self._definitions_seen = -1
         self._agent_checked = False
@@ -177,6 +188,9 @@ class ConchApp(
         text = event.value
         if self.switching:
             return  # the session is changing: the line stays in the prompt for Enter again
+        if self.answer_by_enter(text):
+            event.input.value = ""
+            return
         event.input.value = ""
         if self.running_block is not None:
             self.running_block.had_secret_input |= self.prompt_bar.secret
@@ -202,12 +216,10 @@ class ConchApp(
             await self.run_slash(*slash)
             return
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
-        if route.target is Target.ASK:
-            recommended: Choice = "agent" if reads_as_request(route.text) else "shell"
+        if route.target is Target.ASK and self.agent_choice.spec is not None:
             # A private line keeps its prefix, so that it stays private if run in the shell.
-            line = text if private else route.text
-            self.conversation.add_block(AskChoice(line, recommended, route.suggestion))
-        elif route.target is Target.SHELL:
+            self.ask_where(route, text, text if private else route.text)
+        elif route.target in (Target.SHELL, Target.ASK):  # no agent: the shell is all there is
             self.run_shell_command(route.text, raw_line=text)
         elif route.text.strip().lower() in QUIT_WORDS:
             self.exit()
@@ -220,13 +232,13 @@ class ConchApp(
 
     def on_ask_choice_chosen(self, message: AskChoice.Chosen) -> None:
         """The answer to an Auto-mode question: now, and only now, the line goes somewhere."""
+        prompt = self.prompt_bar.input
+        if prompt.value == self._open_ask_typed:
+            prompt.value = ""  # the line was waiting there for this answer
         if message.choice == "shell":
             self.run_shell_command(message.text)
-        elif message.choice == "agent":
-            self.ask_agent(message.text)
         else:
-            self.prompt_bar.input.value = message.text
-        self.prompt_bar.input.focus()
+            self.ask_agent(message.text)
 
     def action_history_previous(self) -> None:
         self.prompt_bar.recall_previous()

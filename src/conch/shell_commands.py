@@ -17,8 +17,8 @@ from textual.message import Message
 
 from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
-from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
+from conch.question_keys import QuestionKeys
 from conch.secret_masking import warm_up
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
@@ -46,11 +46,9 @@ class ShellStarted(Message):
         self.error = error
 
 
-class ShellCommands(ConchAppBase):
-    _open_offer: ErrorOffer | None = None
+class ShellCommands(QuestionKeys):
     _exports: dict[str, str] = {}
     """The exported variables as last journaled."""
-    """The latest offer under a failed command; the next command makes it lapse."""
 
     @work(thread=True, group="shell")
     def _start_shell(self) -> None:
@@ -136,9 +134,7 @@ class ShellCommands(ConchAppBase):
 
     def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
         """After a failure that reads as a request or a typo: offer, never act."""
-        if self._open_offer is not None:
-            self._open_offer.dismiss_quietly()
-            self._open_offer = None
+        self.lapse_questions()
         result = outcome.result
         if result.succeeded or result.interrupted or result.shell_exited:
             return
@@ -147,21 +143,13 @@ class ShellCommands(ConchAppBase):
             return  # the block already says what is missing; it is not a request
         offer = error_offer(block.command, result.exit_status, output, self.session.index)
         if offer is not None:
-            self._open_offer = ErrorOffer(offer)
-            self.conversation.add_block(self._open_offer)
+            self.show_offer(ErrorOffer(offer))
 
     def on_error_offer_accepted(self, message: ErrorOffer.Accepted) -> None:
-        self.prompt_bar.input.focus()
         if message.offer.kind == "correction":
             self.run_shell_command(message.offer.text)
         else:
             self.ask_agent(message.offer.text)
-
-    def on_error_offer_dismissed(self, message: ErrorOffer.Dismissed) -> None:
-        prompt = self.prompt_bar.input
-        prompt.focus()
-        if message.key:
-            prompt.insert_text_at_cursor(message.key)
 
     def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
         """Lines typed for a command that never read them: shown, never run.

@@ -65,6 +65,21 @@ class ConchTerminal:
         self.type(text)
         self.send("Enter")
 
+    def type_slowly(self, text: str, pause: float = 0.12) -> None:
+        """Type at human speed: one key at a time, ``pause`` seconds apart."""
+        for character in text:
+            self.tmux("send-keys", "-t", "conch", "-l", character)
+            time.sleep(pause)
+
+    def paste(self, text: str) -> None:
+        """A real bracketed paste, as a terminal delivers one (tmux wraps it in the paste
+        markers because Conch asked for them); newlines arrive as carriage returns. Loaded
+        from a file, so the text may hold any byte (an argument cannot hold a NUL)."""
+        source = self.home.parent / "paste-buffer.txt"
+        source.write_bytes(text.encode())
+        self.tmux("load-buffer", "-b", "e2e-paste", str(source))
+        self.tmux("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "conch")
+
     # -- reading -----------------------------------------------------------
 
     def screen(self) -> str:

@@ -23,6 +23,7 @@ from tests.e2e.conch_terminal import (
     launch_conch,
     named,
 )
+from tests.peers.fake_openai_server import FakeOpenAIServer
 
 pytestmark = pytest.mark.skipif(
     TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
@@ -37,6 +38,24 @@ KEY_PAUSE = 0.02
 @pytest.fixture
 def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
     with launch_conch(tmp_path) as terminal:
+        yield terminal
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def conch_with_agent(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
+    """With an agent configured: only then has Auto mode two places to choose from (with
+    none, a line it is unsure of runs in the shell)."""
+    config = (
+        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
+        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
+    )
+    with launch_conch(tmp_path, config) as terminal:
         yield terminal
 
 
@@ -61,27 +80,31 @@ def assert_no_agent_turn(screen: str, line: str) -> None:
 
 @pytest.mark.e2e
 def test_an_unknown_command_with_a_loop_is_asked_about_not_sent_to_the_agent(
-    conch: ConchTerminal,
+    conch_with_agent: ConchTerminal, fake_llm: FakeOpenAIServer
 ) -> None:
+    conch = conch_with_agent
     line = "mycli build && for f in a b; do echo $f; done"
     type_slowly(conch, line)
     conch.send("Enter")
     screen = conch.wait_for(ASK_TEXT, timeout=20)
     assert line in screen, screen
     assert_no_agent_turn(screen, line)
+    assert fake_llm.requests == []
 
 
 @pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("ping") is not None, reason="the issue's case needs no ping")
 def test_a_pasted_uninstalled_ping_with_a_subshell_loop_is_asked_about(
-    conch: ConchTerminal,
+    conch_with_agent: ConchTerminal, fake_llm: FakeOpenAIServer
 ) -> None:
+    conch = conch_with_agent
     line = "ping -c 5 127.0.0.1 || (for i in 1 2 3; do date; sleep 1; done)"
     paste(conch, line)
     conch.send("Enter")
     screen = conch.wait_for(ASK_TEXT, timeout=20)
     assert line in screen, screen
     assert_no_agent_turn(screen, line)
+    assert fake_llm.requests == []
 
 
 @pytest.mark.e2e

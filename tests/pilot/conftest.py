@@ -145,14 +145,14 @@ async def ask(pilot: Pilot[None], text: str) -> AgentTurn:
 
 
 async def answer_permission(pilot: Pilot[None], key: str) -> None:
-    """Wait out the type-ahead guard, as a person reading the request would, then answer."""
-    from conch.widgets.permission_prompt import ANSWER_GUARD, PermissionPrompt
+    """Tab to the waiting request, as a person would, then answer it with ``key``."""
+    from conch.widgets.permission_prompt import PermissionPrompt
 
     app = pilot.app
     await wait_for(
         pilot, lambda: any(not p.has_class("-decided") for p in app.query(PermissionPrompt))
     )
-    await pilot.pause(ANSWER_GUARD + 0.05)
+    await pilot.press("tab")
     await pilot.press(key)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Static
 
+from conch.app import ConchApp
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.notice import Notice
@@ -354,45 +356,48 @@ async def test_input_the_command_never_read_is_given_back_not_run(make_app: AppF
         assert "status-check" in block_text(block)
 
 
-async def test_an_ambiguous_line_asks_and_enter_takes_the_recommended_choice(
-    make_app: AppFactory,
+async def test_an_ambiguous_line_asks_and_enter_again_takes_the_recommended_choice(
+    make_acp_app: Callable[[str], ConchApp],
 ) -> None:
-    from conch.widgets.ask_choice import ANSWER_GUARD, AskChoice
+    from conch.widgets.ask_choice import AskChoice
 
-    app = make_app()
+    app = make_acp_app("chat")
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "true")
         ask = app.query_one(AskChoice)
         assert ask.recommended == "shell"
         assert not app.query(CommandBlock), "nothing runs before the answer"
-        await pilot.pause(ANSWER_GUARD + 0.05)
+        assert app.focused is app.prompt_bar.input, "the question never takes the focus"
+        assert app.prompt_bar.input.value == "true", "the line waits in the prompt"
         await pilot.press("enter")
         await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
         assert app.query(CommandBlock).last().command == "true"
         assert app.focused is app.prompt_bar.input
+        assert app.prompt_bar.input.value == ""
 
 
-async def test_a_typo_followed_by_prose_offers_the_correction(make_app: AppFactory) -> None:
-    from conch.widgets.ask_choice import ANSWER_GUARD, AskChoice
+async def test_typing_over_the_ambiguous_line_dismisses_the_question(
+    make_acp_app: Callable[[str], ConchApp],
+) -> None:
+    from conch.widgets.ask_choice import AskChoice
 
-    app = make_app()
+    app = make_acp_app("chat")
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "gti status please")
         await wait_for(pilot, lambda: bool(app.query(AskChoice)))
         ask = app.query_one(AskChoice)
-        await pilot.pause(ANSWER_GUARD + 0.05)
-        await pilot.press("escape")
-        assert app.prompt_bar.input.value == "gti status please"
+        await pilot.press("l", "s")
+        await wait_for(pilot, lambda: ask.answered)
+        assert app.prompt_bar.input.value == "ls"
         assert not app.query(CommandBlock) and not app.query(AgentTurn)
-        assert ask.answered
 
 
 async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+    from conch.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -400,17 +405,20 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
         await run_command(pilot, "gti --version")
         offer = app.query_one(ErrorOffer)
         assert offer.offer.kind == "correction" and offer.offer.text == "git --version"
-        await pilot.pause(ANSWER_GUARD + 0.05)
+        assert app.focused is app.prompt_bar.input, "the offer never takes the focus"
+        await pilot.press("tab")
+        assert app.focused is offer
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(CommandBlock).last().command == "git --version"
                        and app.running_block is None)  # fmt: skip
         assert "git version" in block_text(app.query(CommandBlock).last())
+        assert app.focused is app.prompt_bar.input
 
 
 async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+    from conch.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -419,23 +427,38 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
         offer = app.query_one(ErrorOffer)
         assert offer.offer.kind == "agent"
         assert not app.query(AgentTurn), "never sent without the user's key"
-        await pilot.pause(ANSWER_GUARD + 0.05)
-        await pilot.press("y")
+        await pilot.press("tab", "y")
         await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
         assert app.query(AgentTurn).last().prompt == "make the failing tests pass"
 
 
-async def test_any_other_key_dismisses_the_offer_and_reaches_the_prompt(
+async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ANSWER_GUARD, ErrorOffer
+    from conch.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await run_command(pilot, "gti --version")
-        await pilot.pause(ANSWER_GUARD + 0.05)
-        await pilot.press("l", "s")
-        assert app.query_one(ErrorOffer).done
-        assert app.prompt_bar.input.value == "ls"
+        await pilot.press("y", "l", "s")
+        await wait_for(pilot, lambda: app.query_one(ErrorOffer).done)
+        assert app.prompt_bar.input.value == "yls"
         assert app.query(CommandBlock).last().command == "gti --version"
+
+
+async def test_a_clicked_offer_takes_keys_and_once_answered_hands_them_back(
+    make_app: AppFactory,
+) -> None:
+    from conch.widgets.error_offer import ErrorOffer
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "gti --version")
+        offer = app.query_one(ErrorOffer)
+        await pilot.click(ErrorOffer)
+        assert app.focused is offer, "a click is the user's own act"
+        await pilot.press("n", "l", "s")
+        assert offer.done and app.focused is app.prompt_bar.input
+        assert app.prompt_bar.input.value == "ls"

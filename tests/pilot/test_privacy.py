@@ -6,19 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from conch.app import ConchApp
-from conch.config import ConchConfig, LoadedConfig, ShellConfig
+from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
 from conch.sessions import events as ev
 from conch.sessions.records import Event
-from conch.widgets.ask_choice import ANSWER_GUARD, AskChoice
+from conch.widgets.ask_choice import AskChoice
 from conch.widgets.command_block import CommandBlock
 from tests.pilot.conftest import submit, wait_for, wait_for_shell
 from tests.pilot.test_app_behaviour import block_text
 
 
 def journaled_app(project: Path, tmp_path: Path) -> ConchApp:
-    config = ConchConfig(shell=ShellConfig(source_bashrc=False))
+    # An agent is configured (never reached here): without one, Auto mode never asks.
+    agents = {"spare": {"kind": "openai", "base_url": "http://127.0.0.1:9/v1"}}
+    config = ConchConfig(shell=ShellConfig(source_bashrc=False),
+                         agent=AgentConfig(default="spare"), agents=agents)  # fmt: skip
     loaded = LoadedConfig(config, tmp_path / "config.toml")
     link = open_session(str(project), loaded, None, new=True, resume=None)
     assert link.journal is not None, link.problem
@@ -39,8 +42,7 @@ async def test_a_private_line_the_user_sends_to_the_shell_from_the_question_stay
         await submit(pilot, " true")
         await wait_for(pilot, lambda: bool(app.query(AskChoice)))
         assert app.query_one(AskChoice).recommended == "shell"
-        await pilot.pause(ANSWER_GUARD + 0.05)
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter again on the unchanged line: the recommendation
         await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
         await submit(pilot, "!echo public-after")
         await wait_for(pilot, lambda: "public-after" in block_text(app.query(CommandBlock).last()))

@@ -50,7 +50,7 @@ from conch.widgets.conversation import Conversation
 from conch.widgets.diff_view import DiffView
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import ANSWER_GUARD, PermissionPrompt
+from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.plan_view import PlanView
 from conch.widgets.restored import RECENT_ITEMS, restored_turn, restored_widgets
 from conch.widgets.tool_call_block import ToolCallBlock
@@ -290,7 +290,6 @@ async def play_live(pilot: Pilot[None], turn: AgentTurn, steps: list[Step]) -> N
             continue
         asking = asyncio.ensure_future(turn.decide(step.request))
         await wait_for(pilot, lambda: turn.waiting_permission is not None)
-        await pilot.pause(ANSWER_GUARD + 0.05)
         prompt = turn.waiting_permission
         assert prompt is not None
         prompt.action_choose_kind(step.kind)

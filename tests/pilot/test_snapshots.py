@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from conch.widgets import durations
 from conch.widgets.permission_prompt import PermissionPrompt
@@ -21,6 +22,25 @@ from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 from tests.pilot.conftest import AppFactory, ask, run_command, submit, wait_for, wait_for_shell
 
 SIZE = (100, 24)
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """The plugin's snap_compare with a steady cursor: the prompt's cursor blinks on a
+    timer, so on a loaded machine a picture caught it on or off by chance."""
+
+    def compare(app: object, *, run_before: Callable[..., object] | None = None,
+                **options: object) -> bool:  # fmt: skip
+        async def steady(pilot: Pilot[None]) -> None:
+            if run_before is not None:
+                await run_before(pilot)  # type: ignore[misc]
+            for field in pilot.app.query(Input):
+                field.cursor_blink = False
+            await pilot.pause()
+
+        return snap_compare(app, run_before=steady, **options)
+
+    return compare
 
 
 @pytest.fixture(autouse=True)
@@ -158,7 +178,7 @@ def test_permission_prompt_with_diff(
 
 
 def test_ask_choice_for_an_ambiguous_line(
-    snap_compare: Callable[..., bool], make_app: AppFactory
+    snap_compare: Callable[..., bool], make_agent_app: AppFactory
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         from conch.widgets.ask_choice import AskChoice
@@ -169,7 +189,7 @@ def test_ask_choice_for_an_ambiguous_line(
         await wait_for(pilot, lambda: bool(app.query(AskChoice)))
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_agent_app(), terminal_size=SIZE, run_before=run_before)
 
 
 def _failed_then_offer(line: str) -> Callable[[Pilot[None]], object]:

@@ -1,8 +1,11 @@
-"""Auto mode was not sure where a line goes: ask, with one key.
+"""Auto mode was not sure where a line goes: ask, and say why.
 
-Enter takes the recommended choice; `s` runs the line in the shell, `a` sends
-it to the agent, `c` runs the suggested correction (for a mistyped command),
-Esc puts the line back in the prompt. Nothing runs before the user answers.
+A Question, so it never takes keys typed at the prompt. The line stays in the prompt,
+selected: Enter on the unchanged line takes the recommended choice, and typing (or any
+edit) replaces or changes the line, which dismisses the question (the app does both).
+Tab gives the box the focus; then Enter takes the recommendation, `s` runs the line in
+the shell, `a` sends it to the agent, `c` runs the suggested correction, Esc goes back
+to the prompt. Nothing runs before the user answers.
 """
 
 from __future__ import annotations
@@ -11,18 +14,16 @@ from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from conch.widgets.type_ahead import TypeAheadGuard
+from conch.widgets.question import Question
 
-Choice = Literal["shell", "agent", "edit"]
-# Keys within this long after the question appears were typed ahead: ignored.
-ANSWER_GUARD = 0.25
+Choice = Literal["shell", "agent"]
+_OUTCOMES = {"shell": "ran in the shell", "agent": "sent to the agent"}
 
 
-class AskChoice(Vertical, can_focus=True):
+class AskChoice(Question):
     DEFAULT_CSS = """
     AskChoice {
         height: auto;
@@ -31,8 +32,9 @@ class AskChoice(Vertical, can_focus=True):
         border: round $accent;
         background: $surface;
     }
+    AskChoice:focus { border: double $accent; }
     AskChoice > .ask-line { text-style: bold; }
-    AskChoice > .ask-keys { color: $text-muted; }
+    AskChoice > .ask-reason, AskChoice > .ask-keys { color: $text-muted; }
     AskChoice.-answered { border: none; border-left: outer $accent; color: $text-muted; }
     """
 
@@ -41,37 +43,42 @@ class AskChoice(Vertical, can_focus=True):
         Binding("s", "choose('shell')", "Shell"),
         Binding("a", "choose('agent')", "Agent"),
         Binding("c", "correct", "Correction", show=False),
-        Binding("escape", "choose('edit')", "Edit"),
+        Binding("escape", "leave", "Back to the prompt"),
     ]
 
     class Chosen(Message):
-        """The user answered: run ``text`` in the shell, send it to the agent, or edit it."""
+        """The user answered: run ``text`` in the shell, or send it to the agent."""
 
         def __init__(self, choice: Choice, text: str) -> None:
             super().__init__()
             self.choice: Choice = choice
             self.text = text
 
-    def __init__(self, line: str, recommended: Choice, suggestion: str | None = None) -> None:
+    def __init__(
+        self, line: str, recommended: Choice, suggestion: str | None = None, reason: str = ""
+    ) -> None:
         super().__init__()
         self.line = line
         self.recommended = recommended
         self.suggestion = suggestion
-        self.answered = False
-        self._guard = TypeAheadGuard(ANSWER_GUARD)
+        self.reason = reason
+        """Why the router could not tell (shown, so the question makes sense)."""
+
+    @property
+    def answered(self) -> bool:
+        return self.settled
 
     def compose(self) -> ComposeResult:
         yield Static("Run this in the shell, or send it to the agent?", markup=False)
         yield Static(self.line, classes="ask-line", markup=False)
-        keys = [f"Enter: {self.recommended} (recommended)", "s: shell", "a: agent"]
+        if self.reason:
+            yield Static(f"Not sure: {self.reason}.", classes="ask-reason", markup=False)
+        keys = [f"Enter again: {self.recommended} (recommended)", "Tab, then s: shell",
+                "a: agent"]  # fmt: skip
         if self.suggestion:
             keys.append(f"c: run `{self.suggestion}`")
-        keys.append("Esc: edit")
-        yield Static("   ".join(keys), classes="ask-keys", markup=False)
-
-    def on_mount(self) -> None:
-        self._guard.restart()
-        self.focus()
+        keys.append("editing the line dismisses")
+        yield Static(" · ".join(keys), classes="ask-keys", markup=False)
 
     def action_recommended(self) -> None:
         self.action_choose(self.recommended)
@@ -83,13 +90,18 @@ class AskChoice(Vertical, can_focus=True):
     def action_choose(self, choice: Choice) -> None:
         self._answer(choice, self.line)
 
+    def dismiss(self) -> None:
+        """The user edited the line instead of answering: nothing is sent anywhere."""
+        if self.settle():
+            self._show(f"{self.line}  → dismissed (the line was edited)")
+
     def _answer(self, choice: Choice, text: str) -> None:
-        if self.answered or not self._guard.accepts_keys:
+        if not self.settle():
             return
-        self.answered = True
         self.post_message(self.Chosen(choice, text))
+        self._show(f"{text}  → {_OUTCOMES[choice]}")
+
+    def _show(self, outcome: str) -> None:
         self.add_class("-answered")
-        self.can_focus = False
         self.remove_children()
-        outcome = {"shell": "ran in the shell", "agent": "sent to the agent", "edit": "edited"}
-        self.mount(Static(f"{text}  → {outcome[choice]}", markup=False))
+        self.mount(Static(outcome, markup=False))

@@ -1,7 +1,9 @@
-"""The agent asks before a tool acts: show the tool and its diff, take one key.
+"""The agent asks before a tool acts: show the tool and its diff; Tab, then one key.
 
-Resolves a future with the user's Decision; then shrinks to a one-line record
-of what was decided.
+A Question: it answers only keys pressed while the user has given it the focus (Tab),
+so nothing typed at the prompt ever allows or rejects a tool. Resolves a future with
+the user's Decision; then shrinks, for good, to a one-line record of what was decided,
+with the option's own label (the journal keeps it, so a restored session reads the same).
 """
 
 from __future__ import annotations
@@ -11,20 +13,16 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from conch.agents.events import Decision, PermissionOption, PermissionRequest
 from conch.widgets.diff_view import DiffView
-from conch.widgets.type_ahead import TypeAheadGuard, user_is_typing
-
-# Seconds after a request appears during which its answer keys are ignored.
-ANSWER_GUARD = 0.4
+from conch.widgets.question import Question
 
 _LETTERS = {"allow_once": "y", "allow_always": "a", "reject_once": "n", "reject_always": "N"}
 
 
-class PermissionPrompt(Vertical, can_focus=True):
+class PermissionPrompt(Question):
     DEFAULT_CSS = """
     PermissionPrompt {
         height: auto;
@@ -59,7 +57,6 @@ class PermissionPrompt(Vertical, can_focus=True):
         self.request = request
         self.answer = answer
         self._outcome: str | None = None
-        self._guard = TypeAheadGuard(ANSWER_GUARD)
 
     @classmethod
     def answered(cls, request: PermissionRequest, outcome: str) -> PermissionPrompt:
@@ -68,6 +65,7 @@ class PermissionPrompt(Vertical, can_focus=True):
         prompt = cls(request, None)
         prompt._outcome = outcome
         prompt.add_class("-decided")
+        prompt.settled = True
         prompt.can_focus = False
         return prompt
 
@@ -86,18 +84,8 @@ class PermissionPrompt(Vertical, can_focus=True):
         yield Static(self._keys_text(), classes="permission-keys", markup=False)
 
     def _keys_text(self) -> str:
-        return "   ".join(self._label(i, option) for i, option in enumerate(self.request.options))
-
-    def on_mount(self) -> None:
-        if self._outcome is not None:
-            return  # a record: nothing to answer, so it never takes the focus
-        self._guard.restart()
-        if user_is_typing(self.app):
-            # The user is typing: do not pull their keys into this request.
-            keys = self.query_one(".permission-keys", Static)
-            keys.update(self._keys_text() + "   (Tab to answer)")
-            return
-        self.focus()
+        options = "   ".join(self._label(i, o) for i, o in enumerate(self.request.options))
+        return f"Tab, then: {options}   (Esc: back to the prompt)"
 
     def _label(self, index: int, option: PermissionOption) -> str:
         letter = _LETTERS.get(option.option_kind)
@@ -105,25 +93,26 @@ class PermissionPrompt(Vertical, can_focus=True):
         return f"[{keys}] {option.name}"
 
     def action_choose(self, index: int) -> None:
-        if self._guard.accepts_keys and 0 <= index < len(self.request.options):
+        if 0 <= index < len(self.request.options):
             self._decide(self.request.options[index])
 
     def action_choose_kind(self, kind: str) -> None:
-        if not self._guard.accepts_keys:
-            return
         for option in self.request.options:
             if option.option_kind == kind:
                 self._decide(option)
                 return
 
     def _decide(self, option: PermissionOption) -> None:
+        if self.settled:
+            return  # final: a later key never relabels what was decided
         if self.answer is not None and not self.answer.done():
             self.answer.set_result(Decision(option.option_id, option.option_kind))
         self.show_outcome(option.name)
 
     def show_outcome(self, what: str) -> None:
-        """Shrink to one line: what was decided for which tool."""
+        """Shrink, for good, to one line: what was decided for which tool."""
+        if not self.settle():
+            return
         self.add_class("-decided")
-        self.can_focus = False
         self.remove_children()
         self.mount(Static(f"{what}: {self.request.tool_call.title}", markup=False))

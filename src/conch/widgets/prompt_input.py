@@ -33,6 +33,14 @@ class PromptInput(Input):
             self.value = value
             self.cursor = cursor
 
+    class MultiLinePasted(Message):
+        """A paste of several lines: the whole line it would make, to be held for review
+        (this one-line editor would keep only the first line)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.menu: CompletionMenu | None = None
@@ -81,6 +89,16 @@ class PromptInput(Input):
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        pasted = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" not in pasted.rstrip("\n"):
+            return  # one line (perhaps with its newline): Input inserts it as usual
+        event.stop()
+        event.prevent_default()
+        start, end = sorted(self.selection)
+        whole = self.value[:start] + pasted.rstrip("\n") + self.value[end:]
+        self.post_message(self.MultiLinePasted(whole))
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         if self._own_changes:
