@@ -24,6 +24,7 @@ from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
+from conch.conversation_keys import ConversationKeys
 from conch.conversation_trim import ConversationTrim
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.session_actions import SessionActions
@@ -34,7 +35,7 @@ from conch.slash_commands import parse_slash
 from conch.tab_completion import TabCompletion
 from conch.widgets.ask_choice import AskChoice, Choice
 from conch.widgets.command_block import CommandBlock
-from conch.widgets.conversation import Conversation
+from conch.widgets.conversation_pane import ConversationPane
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
@@ -63,13 +64,21 @@ def _freeze_startup_heap() -> None:
 
 
 class ConchApp(
-    ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions, ConversationTrim
+    ShellCommands,
+    AgentTurns,
+    SlashActions,
+    TabCompletion,
+    SessionActions,
+    ConversationTrim,
+    ConversationKeys,
 ):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
     """
     BINDINGS = [
+        # With text selected Ctrl+C copies it; otherwise the next binding takes the key.
+        Binding("ctrl+c", "copy_selection", "Copy", priority=True),
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
@@ -77,6 +86,15 @@ class ConchApp(
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("tab", "answer_permission", "Answer request", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: the prompt (a scroll view) has PageUp/PageDown bindings of its own.
+        # Off the conversation's screen these keys are disabled and fall through to lists.
+        Binding("pageup", "scroll_pages(-1)", "Scroll", key_display="PgUp/PgDn", priority=True),
+        Binding("pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+        Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
+        Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+        Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
+        Binding("ctrl+end", "scroll_bottom", "Bottom", priority=True),
+        Binding("ctrl+y", "copy_block", "Copy block", show=False, priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"
 
@@ -133,7 +151,7 @@ class ConchApp(
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Conversation()
+        yield ConversationPane()
         prompt: Widget = PromptBar(self.history)
         for factory in reversed(self._provider_factories()):
             prompt = factory(prompt)
@@ -176,6 +194,7 @@ class ConchApp(
         if self.switching:
             return  # the session is changing: the line stays in the prompt for Enter again
         event.input.value = ""
+        self.conversation.follow()  # Enter brings back the bottom, where the line shows
         if self.running_block is not None:
             self.running_block.had_secret_input |= self.prompt_bar.secret
             if not self.running_block.sink.send(text.encode() + b"\n"):
@@ -238,6 +257,7 @@ class ConchApp(
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield from self.conversation_commands()
         yield SystemCommand(
             "Cycle mode", "Auto → Shell → Agent (Ctrl+Space)", self.action_cycle_mode
         )

@@ -1,0 +1,31 @@
+"""The conversation with, under it, the marker saying there is more below a scrolled-up view.
+
+A separate line rather than part of the scrolling list, so it stays put while blocks come
+and go (the long-session trim and a session switch replace the list's children)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from conch.widgets.conversation import Conversation
+from conch.widgets.more_below import MoreBelow
+
+
+class ConversationPane(Vertical):
+    DEFAULT_CSS = """
+    ConversationPane { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Conversation()
+        yield MoreBelow()
+
+    @on(Conversation.PositionChanged)
+    def _show_position(self, message: Conversation.PositionChanged) -> None:
+        self.query_one(MoreBelow).show_rows(0 if message.is_following else message.rows_below)
+
+    @on(MoreBelow.Pressed)
+    def _go_to_bottom(self) -> None:
+        self.query_one(Conversation).follow()
