@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 def cells_before(plain: str, index: int) -> int:
@@ -33,6 +34,17 @@ def index_at_cell(plain: str, cell: int) -> int:
             return index
         cells += cell_len(character)
     return len(plain)
+
+
+def selection_style(widget: Widget) -> Style:
+    """The theme's colours for selected text, over the colours the text already has.
+
+    The theme's selection foreground is usually transparent (keep the text's colour); as a
+    Rich style it would come out equal to the background, hiding the text."""
+    screen = widget.screen
+    rich_style = screen.get_component_rich_style("screen--selection")
+    keeps_colour = screen.get_component_styles("screen--selection").color.a == 0
+    return Style(bgcolor=rich_style.bgcolor) if keeps_colour else rich_style
 
 
 def selectable_row(

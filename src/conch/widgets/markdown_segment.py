@@ -19,7 +19,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from conch.widgets.line_selection import selectable_row, selected_text
+from conch.widgets.line_selection import selectable_row, selected_text, selection_style
 from conch.widgets.markdown_split import Cut
 from conch.widgets.rich_markdown import AnswerMarkdown, CodeTheme, Palette
 
@@ -88,7 +88,7 @@ class MarkdownSegment(Widget):
             selection = self.text_selection
             if selection is None:
                 return lines[y].apply_offsets(0, y)
-            highlight = self.screen.get_component_rich_style("screen--selection")
+            highlight = selection_style(self)
             return selectable_row(lines[y], y, selection, highlight)
         return Strip.blank(self.size.width, self.visual_style.rich_style)
 

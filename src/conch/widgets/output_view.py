@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from conch.output_buffer import BoundedOutput
-from conch.widgets.line_selection import selectable_row, selected_text
+from conch.widgets.line_selection import selectable_row, selected_text, selection_style
 
 _ANSI = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-_]")
 _STRIP_CACHE_LIMIT = 4000
@@ -191,10 +191,7 @@ class OutputView(Widget):
         width = self.content_size.width
         head, foot = self._frame()
         selection = self.text_selection
-        if selection is not None:
-            highlight = self.screen.get_component_rich_style("screen--selection")
-        else:
-            highlight = Style.null()
+        highlight = selection_style(self) if selection is not None else Style.null()
         if y < len(head):
             return selectable_row(head[y], y, selection, highlight)
         y -= len(head)
