@@ -110,6 +110,7 @@ class OutputView(Widget):
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
             return
         self._seen_version, self._synced_at = self.output.version, now
+        before = self._row_count()  # before the lines change: a taller block needs a layout
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
@@ -123,7 +124,6 @@ class OutputView(Widget):
         self._first, self._lines = first, lines
         self._synced_total = first + len(lines)
         self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
-        before = self._row_count()
         self._layout_rows(self._width)
         self.refresh(layout=self._row_count() != before)
 
