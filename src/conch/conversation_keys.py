@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from textual import events, on
 from textual.app import SystemCommand
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -77,7 +76,8 @@ class ConversationKeys(ConchAppBase):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides a binding from the footer and lets the key fall through (Ctrl+C then
-        # interrupts or clears as before).
+        # interrupts or clears as before). The footer asks again when ConversationPane sees
+        # the position or the selection change.
         if action not in _CONVERSATION_ACTIONS:
             return super().check_action(action, parameters)
         conversation = self._conversation_shown()
@@ -91,12 +91,6 @@ class ConversationKeys(ConchAppBase):
             return not conversation.is_following
         return True
 
-    @on(Conversation.PositionChanged)
-    def _refresh_scroll_keys(self) -> None:
-        # The footer offers scrolling once there is something to scroll, and "Bottom" only
-        # while scrolled up.
-        self.refresh_bindings()
-
     # -- copying ---------------------------------------------------------------------
 
     def action_copy_selection(self) -> None:
@@ -107,9 +101,6 @@ class ConversationKeys(ConchAppBase):
             return
         screen.clear_selection()
         self._copy(text, f"Copied {_describe(text)}.")
-
-    def on_text_selected(self, event: events.TextSelected) -> None:
-        self.refresh_bindings()  # the footer shows Ctrl+C as Copy while text is selected
 
     def action_copy_block(self) -> None:
         block = self.block_to_copy()

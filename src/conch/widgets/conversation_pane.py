@@ -22,9 +22,18 @@ class ConversationPane(Vertical):
         yield Conversation()
         yield MoreBelow()
 
+    def on_mount(self) -> None:
+        self.watch(self.screen, "selections", self._selection_changed, init=False)
+
+    def _selection_changed(self) -> None:
+        self.refresh_bindings()  # the footer names Ctrl+C "Copy" while text is selected
+
     @on(Conversation.PositionChanged)
     def _show_position(self, message: Conversation.PositionChanged) -> None:
         self.query_one(MoreBelow).show_rows(0 if message.is_following else message.rows_below)
+        # The footer offers scrolling once there is something to scroll, and "Bottom" only
+        # while scrolled up.
+        self.refresh_bindings()
 
     @on(MoreBelow.Pressed)
     def _go_to_bottom(self) -> None:
