@@ -107,6 +107,9 @@ async def test_ctrl_home_goes_to_the_first_block(make_app: AppFactory) -> None:
 
 def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ConchApp)
+        app.prompt_bar.input.cursor_blink = False  # the picture must not catch a blink
         await wait_for_shell(pilot)
         await run_command(pilot, "seq 1 60")
         await pilot.press("pageup")
