@@ -20,13 +20,15 @@ from conch.app_base import ConchAppBase
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation import Conversation
+from conch_plugins.shell_mode.cwd import shorten_home
 
 _CONVERSATION_ACTIONS = frozenset(
     {"copy_selection", "scroll_pages", "scroll_top", "scroll_bottom", "copy_block"}
 )
 COPY_LIMIT = 1_000_000
-"""Characters sent to the clipboard at most: OSC 52 carries the text base64-encoded through
-the terminal, and some terminals drop (or stall on) much larger sequences."""
+"""Characters sent to the clipboard at most. OSC 52 carries the text base64-encoded through
+the terminal in one escape sequence; a block holds at most ``ui.scrollback_lines`` lines, but
+a line can be very long."""
 
 
 def block_text(block: Widget) -> str | None:
@@ -100,7 +102,10 @@ class ConversationKeys(ConchAppBase):
             self.notify("Nothing is selected: drag over text (or double-click a block) first.")
             return
         screen.clear_selection()
-        self._copy(text, f"Copied {_describe(text)}.")
+        said = f"Copied {_describe(text)}."
+        if self.running_block is not None:
+            said += " Ctrl+C again interrupts the command."
+        self._copy(text, said)
 
     def action_copy_block(self) -> None:
         block = self.block_to_copy()
@@ -108,7 +113,11 @@ class ConversationKeys(ConchAppBase):
             self.notify("Nothing to copy yet: no command or agent turn on screen.")
             return
         text = block_text(block) or ""
-        self._copy(text, f"Copied {block_name(block)}: {_describe(text)}.")
+        said = f"Copied {block_name(block)}: {_describe(text)}."
+        if isinstance(block, CommandBlock) and block.output.spool_path is not None:
+            where = shorten_home(str(block.output.spool_path))
+            said += f" That is the part shown; the full output is in {where}."
+        self._copy(text, said)
 
     def block_to_copy(self) -> Widget | None:
         """The lowest command or agent turn that begins on screen (or above it)."""

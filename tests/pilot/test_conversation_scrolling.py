@@ -21,8 +21,17 @@ from conch.session_opening import open_session
 from conch.widgets import durations
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.earlier_items import EarlierItems
+from conch.widgets.markdown_segment import MarkdownSegment
 from conch.widgets.more_below import MoreBelow
-from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
+from tests.peers.fake_openai_server import FakeOpenAIServer, text
+from tests.pilot.conftest import (
+    AppFactory,
+    ask,
+    run_command,
+    submit,
+    wait_for,
+    wait_for_shell,
+)
 
 
 def more_below(app: ConchApp) -> MoreBelow:
@@ -235,6 +244,27 @@ async def test_ctrl_y_copies_the_lowest_block_that_begins_on_screen(
         await wait_for(pilot, lambda: not app.conversation.is_following)
         await pilot.press("ctrl+y")
         assert app.clipboard == "$ seq 1 100\n" + "\n".join(str(n) for n in range(1, 101))
+
+
+async def test_an_agent_answer_can_be_selected_and_its_turn_copied_whole(
+    make_agent_app: AppFactory, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(text("Hello ", "from ", "**the agent**.\n\nSecond paragraph."))
+    app = make_agent_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_shell(pilot)
+        turn = await ask(pilot, "say hello")
+        segment = turn.query(MarkdownSegment).first()
+        region = segment.content_region
+        widget, offset = app.screen.get_widget_and_offset_at(region.x + 6, region.y)
+        assert widget is segment and offset == Offset(6, 0)
+        app.screen.selections = {segment: Selection(Offset(6, 0), Offset(6, 2))}
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "from the agent.\n\nSecond"
+        await pilot.press("ctrl+c")
+        assert app.clipboard == "from the agent.\n\nSecond"
+        await pilot.press("ctrl+y")
+        assert app.clipboard == "✦ say hello\n\nHello from **the agent**.\n\nSecond paragraph."
 
 
 async def test_the_palette_offers_scrolling_and_copying(make_app: AppFactory) -> None:
