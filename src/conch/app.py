@@ -93,7 +93,8 @@ class ConchApp(
         Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
         Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
         Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
-        Binding("ctrl+end", "scroll_bottom", "Bottom", priority=True),
+        # The footer has no room for it; the line under a scrolled-up view names it.
+        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False, priority=True),
         Binding("ctrl+y", "copy_block", "Copy block", show=False, priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"

@@ -89,8 +89,6 @@ class ConversationKeys(ConchAppBase):
             return bool(conversation.screen.selections)
         if action == "scroll_pages":
             return conversation.overflows
-        if action == "scroll_bottom":
-            return not conversation.is_following
         return True
 
     # -- copying ---------------------------------------------------------------------

@@ -58,15 +58,13 @@ async def test_page_up_leaves_the_bottom_and_page_down_comes_back_to_follow(
         conversation = app.conversation
         await wait_for(pilot, lambda: "pageup" in footer_keys(app))
         assert conversation.is_following and not more_below(app).display
-        assert "ctrl+end" not in footer_keys(app)
 
         await pilot.press("pageup")
         await wait_for(pilot, lambda: more_below(app).display)
         assert not conversation.is_following
         below = conversation.rows_below
         assert below > 20
-        assert f"↓ {below} more lines below" in str(more_below(app).render())
-        assert footer_keys(app)["ctrl+end"] == "Bottom"
+        assert f"↓ {below} more lines below · Ctrl+End" in str(more_below(app).render())
 
         await pilot.press("shift+pageup")
         await wait_for(pilot, lambda: conversation.rows_below > below)
@@ -76,7 +74,6 @@ async def test_page_up_leaves_the_bottom_and_page_down_comes_back_to_follow(
                 break
         assert conversation.is_following
         await wait_for(pilot, lambda: not more_below(app).display)
-        assert "ctrl+end" not in footer_keys(app)
 
 
 async def test_a_notice_arriving_while_scrolled_up_does_not_move_the_view(

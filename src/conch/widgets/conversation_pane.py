@@ -31,9 +31,7 @@ class ConversationPane(Vertical):
     @on(Conversation.PositionChanged)
     def _show_position(self, message: Conversation.PositionChanged) -> None:
         self.query_one(MoreBelow).show_rows(0 if message.is_following else message.rows_below)
-        # The footer offers scrolling once there is something to scroll, and "Bottom" only
-        # while scrolled up.
-        self.refresh_bindings()
+        self.refresh_bindings()  # the footer offers scrolling once there is something to scroll
 
     @on(MoreBelow.Pressed)
     def _go_to_bottom(self) -> None:
