@@ -158,6 +158,40 @@ async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
         assert app.conversation.is_following
 
 
+async def test_ctrl_home_in_a_folded_session_reaches_the_earlier_entries(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
+    monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
+    monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
+    loaded = LoadedConfig(ConchConfig(shell=ShellConfig(source_bashrc=False)), tmp_path / "c.toml")
+    link = open_session(str(project_dir), loaded, None, new=True, resume=None)
+    app = ConchApp(project_dir, loaded, load_plugins(), session=link)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await wait_for_shell(pilot)
+        for number in range(8):  # blocks taller than the view, so the folded ones are above it
+            command = f"echo line-{number}; seq 1 12"
+            await submit(pilot, command)  # (run_command counts blocks, which folding lowers)
+            await wait_for(pilot, lambda command=command: last_command_done(app, command))
+        await wait_for(pilot, lambda: bool(app.conversation.query(EarlierItems)))
+        earlier = app.conversation.query_one(EarlierItems)
+        folded = earlier.hidden_count
+        assert folded and not earlier.is_line_in_view
+        await pilot.press("ctrl+home")
+        # The line comes into view, and the blocks it stood for are built above the view.
+        await wait_for(pilot, lambda: earlier.hidden_count == 0)
+        commands = [block.command for block in app.conversation.query(CommandBlock)]
+        assert commands == [f"echo line-{n}; seq 1 12" for n in range(8)]
+        assert not app.conversation.is_following
+
+
+def last_command_done(app: ConchApp, command: str) -> bool:
+    blocks = app.query(CommandBlock)
+    if not blocks or app.running_block is not None:
+        return False
+    return blocks.last().command == command and blocks.last().result is not None
+
+
 # -- selecting and copying -----------------------------------------------------------
 
 
