@@ -92,6 +92,8 @@ class ConchApp(
         Binding("pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
         Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
         Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+        Binding("ctrl+pageup", "scroll_blocks(-1)", "Previous block", show=False, priority=True),
+        Binding("ctrl+pagedown", "scroll_blocks(1)", "Next block", show=False, priority=True),
         Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
         # The footer has no room for it; the line under a scrolled-up view names it.
         Binding("ctrl+end", "scroll_bottom", "Bottom", show=False, priority=True),

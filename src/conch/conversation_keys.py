@@ -1,11 +1,12 @@
 """Moving through the conversation and copying from it, with keys that work while typing.
 
 The prompt keeps the focus, so these are the app's bindings: PageUp/PageDown (and their
-Shift variants, which terminals often send for scrollback), Ctrl+Home/Ctrl+End (Home and End
-stay with the prompt's cursor). Ctrl+C copies the text selected with the mouse when there is
-some, and otherwise keeps its meaning (interrupt, or clear the prompt). Ctrl+Y copies a whole
-block: the lowest command or agent turn that begins on screen, so the latest one while
-following, the one being read when scrolled up.
+Shift variants, which terminals often send for scrollback), Ctrl+PageUp/Ctrl+PageDown to the
+start of the previous/next block, Ctrl+Home/Ctrl+End (Home and End stay with the prompt's
+cursor). Ctrl+C copies the text selected with the mouse when there is some, and otherwise
+keeps its meaning (interrupt, or clear the prompt). Ctrl+Y copies a whole block: the lowest
+command or agent turn that begins on screen, so the latest one while following, the one
+being read when scrolled up.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from conch.widgets.conversation import Conversation
 from conch_plugins.shell_mode.cwd import shorten_home
 
 _CONVERSATION_ACTIONS = frozenset(
-    {"copy_selection", "scroll_pages", "scroll_top", "scroll_bottom", "copy_block"}
+    {"copy_selection", "scroll_pages", "scroll_blocks", "scroll_top", "scroll_bottom", "copy_block"}
 )
 COPY_LIMIT = 1_000_000
 """Characters sent to the clipboard at most. OSC 52 carries the text base64-encoded through
@@ -66,6 +67,11 @@ class ConversationKeys(ConchAppBase):
         if conversation is not None:
             conversation.page(pages)
 
+    def action_scroll_blocks(self, step: int) -> None:
+        conversation = self._conversation_shown()
+        if conversation is not None:
+            conversation.to_block(step)
+
     def action_scroll_top(self) -> None:
         conversation = self._conversation_shown()
         if conversation is not None:
@@ -87,7 +93,7 @@ class ConversationKeys(ConchAppBase):
             return False  # a picker or the palette is in front: its lists take these keys
         if action == "copy_selection":
             return bool(conversation.screen.selections)
-        if action == "scroll_pages":
+        if action in ("scroll_pages", "scroll_blocks"):
             return conversation.overflows
         return True
 
@@ -137,6 +143,14 @@ class ConversationKeys(ConchAppBase):
         """The palette's entries for moving through and copying from the conversation."""
         yield SystemCommand("Scroll up a page", "PageUp", lambda: self.action_scroll_pages(-1))
         yield SystemCommand("Scroll down a page", "PageDown", lambda: self.action_scroll_pages(1))
+        yield SystemCommand(
+            "Scroll to the previous block",
+            "Ctrl+PageUp: where it begins",
+            lambda: self.action_scroll_blocks(-1),
+        )
+        yield SystemCommand(
+            "Scroll to the next block", "Ctrl+PageDown", lambda: self.action_scroll_blocks(1)
+        )
         yield SystemCommand("Scroll to the top", "Ctrl+Home", self.action_scroll_top)
         yield SystemCommand(
             "Scroll to the bottom", "Ctrl+End: follow new output again", self.action_scroll_bottom

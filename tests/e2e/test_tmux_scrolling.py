@@ -183,6 +183,20 @@ def test_ctrl_home_shows_the_first_lines_and_ctrl_end_the_last(conch: ConchTermi
 
 
 @pytest.mark.e2e
+def test_ctrl_page_up_jumps_to_where_a_long_output_begins(conch: ConchTerminal) -> None:
+    run_long(conch, "seq 1 5000", "5000")
+    conch.run("echo after")
+    conch.send("C-PageUp")
+    screen = conch.wait_for(
+        named(lambda s: block_lines(s)[0] == "$ seq 1 5000  ~/work", "seq's first line on top")
+    )
+    assert numbers_shown(screen)[:3] == [1, 2, 3], screen
+    conch.send("C-PageDown")
+    conch.wait_for(named(lambda s: rows_below(s) is None and "after" in block_lines(s),
+                         "the bottom again"))  # fmt: skip
+
+
+@pytest.mark.e2e
 def test_new_output_does_not_move_a_scrolled_up_view(conch: ConchTerminal) -> None:
     trigger = conch.workdir / "go"
     # Prints a tick each time the test creates the file, and otherwise nothing.

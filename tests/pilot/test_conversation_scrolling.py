@@ -111,6 +111,27 @@ async def test_ctrl_home_goes_to_the_first_block(make_app: AppFactory) -> None:
         assert app.conversation.scroll_y == 0
 
 
+async def test_ctrl_page_up_goes_to_where_a_long_output_begins(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "echo before")
+        await run_command(pilot, "seq 1 500")
+        await run_command(pilot, "echo after")
+        blocks = list(app.query(CommandBlock))
+        conversation = app.conversation
+        # The view's top is in seq's output: one key goes back past it to where it began.
+        await pilot.press("ctrl+pageup")
+        assert conversation.scroll_y == blocks[1].virtual_region.y
+        assert not conversation.is_following
+        await pilot.press("ctrl+pageup")
+        assert conversation.scroll_y == blocks[0].virtual_region.y
+        await pilot.press("ctrl+pagedown")
+        assert conversation.scroll_y == blocks[1].virtual_region.y
+        await pilot.press("ctrl+pagedown")  # "echo after" is on the last page: follow again
+        assert conversation.is_following
+
+
 def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
@@ -303,7 +324,8 @@ async def test_the_palette_offers_scrolling_and_copying(make_app: AppFactory) ->
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_shell(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for title in ["Scroll up a page", "Scroll down a page", "Scroll to the top",
+        for title in ["Scroll up a page", "Scroll down a page", "Scroll to the previous block",
+                      "Scroll to the next block", "Scroll to the top",
                       "Scroll to the bottom", "Copy block", "Copy selected text"]:  # fmt: skip
             assert title in titles
         await submit(pilot, "echo palette")

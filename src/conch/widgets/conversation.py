@@ -111,6 +111,22 @@ class Conversation(VerticalScroll, can_focus=False):
         else:
             self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
+    def to_block(self, step: int) -> None:
+        """Put the start of the previous (``step`` < 0) or next block at the top of the view;
+        past the last block, follow. A long output's start is one key away."""
+        top = round(self.scroll_y)
+        starts = sorted({child.virtual_region.y for child in self.children if child.display})
+        if step < 0:
+            earlier = [start for start in starts if start < top]
+            target = earlier[-1] if earlier else 0
+        else:
+            later = [start for start in starts if start > top]
+            if not later or later[0] >= self.max_scroll_y:
+                self.follow()
+                return
+            target = later[0]
+        self.scroll_to(y=target, animate=False, immediate=True)
+
     def to_top(self) -> None:
         """The first block (or the line offering earlier entries of a long session)."""
         self.scroll_to(y=0, animate=False, immediate=True)
