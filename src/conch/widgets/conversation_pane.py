@@ -18,6 +18,8 @@ class ConversationPane(Vertical):
     ConversationPane { height: 1fr; }
     """
 
+    _overflowed = False
+
     def compose(self) -> ComposeResult:
         yield Conversation()
         yield MoreBelow()
@@ -30,8 +32,12 @@ class ConversationPane(Vertical):
 
     @on(Conversation.PositionChanged)
     def _show_position(self, message: Conversation.PositionChanged) -> None:
-        self.query_one(MoreBelow).show_rows(0 if message.is_following else message.rows_below)
-        self.refresh_bindings()  # the footer offers scrolling once there is something to scroll
+        self.query_one(MoreBelow).rows = 0 if message.is_following else message.rows_below
+        if message.overflows != self._overflowed:
+            # The footer offers scrolling once there is something to scroll (asked only on a
+            # change: the count below changes with every line arriving under a scrolled view).
+            self._overflowed = message.overflows
+            self.refresh_bindings()
 
     @on(MoreBelow.Pressed)
     def _go_to_bottom(self) -> None:

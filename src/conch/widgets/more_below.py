@@ -6,9 +6,11 @@ below the view is never a surprise. A click goes back to the bottom, as Ctrl+End
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.events import Click
 from textual.message import Message
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
 BOTTOM_KEY = "Ctrl+End"
 
@@ -18,7 +20,7 @@ def more_below_text(rows: int) -> str:
     return f"↓ {rows:,} more {noun} below · {BOTTOM_KEY} (or click) goes to the bottom"
 
 
-class MoreBelow(Static):
+class MoreBelow(Widget):
     DEFAULT_CSS = """
     MoreBelow {
         display: none;
@@ -31,17 +33,18 @@ class MoreBelow(Static):
     MoreBelow:hover { background: $warning; }
     """
 
+    rows = reactive(0)
+    """Screen rows below the view; 0 hides the line. A new count only repaints the line (its
+    size never changes), so a stream arriving below costs no layout of the conversation."""
+
     class Pressed(Message):
         """The marker was clicked: go to the bottom."""
 
-    def __init__(self) -> None:
-        super().__init__("", markup=False)
-
-    def show_rows(self, rows: int) -> None:
-        """Say that ``rows`` screen rows lie below the view; hide for 0."""
+    def watch_rows(self, rows: int) -> None:
         self.display = rows > 0
-        if rows > 0:
-            self.update(more_below_text(rows))
+
+    def render(self) -> Text:
+        return Text(more_below_text(self.rows), no_wrap=True, overflow="ellipsis")
 
     def on_click(self, event: Click) -> None:
         event.stop()
