@@ -25,6 +25,7 @@ from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog, is_private
 from conch.config import LoadedConfig
+from conch.conversation_keys import ConversationKeys
 from conch.conversation_trim import ConversationTrim
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.paste_review_actions import PasteReviewActions
@@ -37,7 +38,7 @@ from conch.slash_commands import parse_slash
 from conch.tab_completion import TabCompletion
 from conch.widgets.ask_choice import AskChoice
 from conch.widgets.command_block import CommandBlock
-from conch.widgets.conversation import Conversation
+from conch.widgets.conversation_pane import ConversationPane
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
@@ -72,12 +73,15 @@ class ConchApp(
     SessionActions,
     ConversationTrim,
     PasteReviewActions,
+    ConversationKeys,
 ):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
     """
     BINDINGS = [
+        # With text selected Ctrl+C copies it; otherwise the next binding takes the key.
+        Binding("ctrl+c", "copy_selection", "Copy", priority=True),
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
@@ -85,6 +89,18 @@ class ConchApp(
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("tab", "answer_question", "Answer the question", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: the prompt (a scroll view) has PageUp/PageDown bindings of its own.
+        # Off the conversation's screen these keys are disabled and fall through to lists.
+        Binding("pageup", "scroll_pages(-1)", "Scroll", key_display="PgUp/PgDn", priority=True),
+        Binding("pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+        Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
+        Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+        Binding("ctrl+pageup", "scroll_blocks(-1)", "Previous block", show=False, priority=True),
+        Binding("ctrl+pagedown", "scroll_blocks(1)", "Next block", show=False, priority=True),
+        Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
+        # The footer has no room for it; the line under a scrolled-up view names it.
+        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False, priority=True),
+        Binding("ctrl+y", "copy_block", "Copy block", show=False, priority=True),
     ]
     AUTO_FOCUS = "#prompt-input"
 
@@ -145,7 +161,7 @@ class ConchApp(
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Conversation()
+        yield ConversationPane()
         prompt: Widget = PromptBar(self.history)
         for factory in reversed(self._provider_factories()):
             prompt = factory(prompt)
@@ -192,6 +208,7 @@ class ConchApp(
             event.input.value = ""
             return
         event.input.value = ""
+        self.conversation.follow()  # Enter brings back the bottom, where the line shows
         if self.running_block is not None:
             self.running_block.had_secret_input |= self.prompt_bar.secret
             if not self.running_block.sink.send(text.encode() + b"\n"):
@@ -262,6 +279,7 @@ class ConchApp(
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield from self.conversation_commands()
         yield SystemCommand(
             "Cycle mode", "Auto → Shell → Agent (Ctrl+Space)", self.action_cycle_mode
         )

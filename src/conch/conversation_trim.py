@@ -2,9 +2,10 @@
 
 Textual lays out every mounted widget on each change, so Enter → frame grew with the session
 (bench/long_session.py). Everything shown is in the journal, so when more than LIVE_LIMIT
-blocks are mounted and the user is at the bottom, the oldest go (down to TRIM_COUNT under the
-limit) into an EarlierItems line that rebuilds them from the journal when it is scrolled into
-view, exactly as a restored session does. Nothing is lost: the widgets go, the journal keeps
+blocks are mounted and the view follows the bottom (never while the user has scrolled up to
+read), the oldest go (down to TRIM_COUNT under the limit) into an EarlierItems line that
+rebuilds them from the journal when it is scrolled into view, exactly as a restored session
+does. Nothing is lost: the widgets go, the journal keeps
 every event.
 """
 
@@ -38,7 +39,7 @@ class ConversationTrim(SessionBinding):
         if self._trimming or self.link.journal is None or self.recorder is None:
             return
         blocks = [c for c in self.conversation.children if not isinstance(c, EarlierItems)]
-        if len(blocks) <= LIVE_LIMIT or not self._at_bottom():
+        if len(blocks) <= LIVE_LIMIT or not self.conversation.is_following:
             return
         fold = len(blocks) - (LIVE_LIMIT - TRIM_COUNT)  # back to TRIM_COUNT under the limit
         kept = [b for b in blocks[fold:] if journal_index(b) is not None]
@@ -55,7 +56,7 @@ class ConversationTrim(SessionBinding):
             session = recorder.session_id
             view = await asyncio.to_thread(lambda: rebuild_conversation(journal.events(session)))
             older = [item for item in view.items if item.index < cutoff]
-            if not self._at_bottom():
+            if not self.conversation.is_following:
                 return  # the user scrolled up meanwhile: do not move what they read
             earlier = EarlierItems([_factory(self, item) for item in older], EARLIER_STEP)
             stale = [c for c in self.conversation.children if isinstance(c, EarlierItems)]
@@ -66,13 +67,9 @@ class ConversationTrim(SessionBinding):
             await self.conversation.remove_children([*stale, *folded])
             if first_kept is not None and first_kept.parent is self.conversation:
                 await self.conversation.mount(earlier, before=first_kept)
-            self.conversation.anchor()
+            self.conversation.follow()
         finally:
             self._trimming = False
-
-    def _at_bottom(self) -> bool:
-        conversation = self.conversation
-        return conversation.scroll_y >= conversation.max_scroll_y - 1
 
 
 def journal_index(widget: Widget) -> int | None:

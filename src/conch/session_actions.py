@@ -139,6 +139,7 @@ class SessionActions(SessionBinding):
         self.bind_session(link)
         self.session = self.make_shell_session()
         await self.conversation.remove_children()
+        self.conversation.follow()  # the next session opens at its bottom, wherever this was
         self.restore_session()
         self._start_shell()
         self.switches += 1

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from rich.theme import Theme
 from textual.geometry import Region, Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from conch.widgets.line_selection import selectable_row, selected_text, selection_style
 from conch.widgets.markdown_split import Cut
 from conch.widgets.rich_markdown import AnswerMarkdown, CodeTheme, Palette
 
@@ -83,8 +85,17 @@ class MarkdownSegment(Widget):
     def render_line(self, y: int) -> Strip:
         lines = self._lines_for(self.size.width)
         if y < len(lines):
-            return lines[y]
+            selection = self.text_selection
+            if selection is None:
+                return lines[y].apply_offsets(0, y)
+            highlight = selection_style(self)
+            return selectable_row(lines[y], y, selection, highlight)
         return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected part of the answer as drawn (rendered Markdown, not its source)."""
+        lines = [strip.text.rstrip() for strip in self._lines_for(self.size.width)]
+        return selected_text(lines, selection), "\n"
 
     def _lines_for(self, width: int) -> list[Strip]:
         app = self.app

@@ -16,10 +16,12 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
 from conch.output_buffer import BoundedOutput
+from conch.widgets.line_selection import selectable_row, selected_text, selection_style
 
 _ANSI = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-_]")
 _STRIP_CACHE_LIMIT = 4000
@@ -35,6 +37,15 @@ def _cells(line: str) -> int:
     if line.isascii() and "\x1b" not in line and "\t" not in line:
         return len(line)
     return cell_len(_ANSI.sub("", line).expandtabs(TAB_SIZE))
+
+
+def plain_line(line: str) -> str:
+    """The characters a line shows, exactly as drawn (escapes applied, tabs expanded)."""
+    if line.isascii() and line.isprintable():
+        return line
+    text = Text.from_ansi(line, no_wrap=True, end="")
+    text.expand_tabs(TAB_SIZE)
+    return text.plain
 
 
 class OutputView(Widget):
@@ -99,6 +110,7 @@ class OutputView(Widget):
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
             return
         self._seen_version, self._synced_at = self.output.version, now
+        before = self._row_count()  # before the lines change: a taller block needs a layout
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
@@ -112,7 +124,6 @@ class OutputView(Widget):
         self._first, self._lines = first, lines
         self._synced_total = first + len(lines)
         self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
-        before = self._row_count()
         self._layout_rows(self._width)
         self.refresh(layout=self._row_count() != before)
 
@@ -179,14 +190,42 @@ class OutputView(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         head, foot = self._frame()
+        selection = self.text_selection
+        highlight = selection_style(self) if selection is not None else Style.null()
         if y < len(head):
-            return head[y]
+            return selectable_row(head[y], y, selection, highlight)
         y -= len(head)
         if y >= self._output_rows():
             y -= self._output_rows()
-            return foot[y] if y < len(foot) else Strip.blank(width)
+            if y >= len(foot):
+                return Strip.blank(width)
+            line = len(head) + len(self._lines) + y
+            return selectable_row(foot[y], line, selection, highlight)
         index, start = (y, 0) if self._wrapped is None else self._wrapped[y]
-        return self._strip(index).crop_extend(start, start + width, None)
+        strip = self._strip(index).crop_extend(start, start + width, None)
+        raw = self._lines[index]
+        return selectable_row(strip, len(head) + index, selection, highlight,
+                              first_cell=start, plain_text=lambda: plain_line(raw))  # fmt: skip
+
+    # -- selecting ----------------------------------------------------------------
+    # Selection sees the header rows, one line per output line (however many rows it
+    # wraps to), then the footer rows.
+
+    def document_lines(self) -> list[str]:
+        """Every line as selection sees it: header, output (unwrapped), footer."""
+        head, foot = self._frame()
+        return [
+            *(strip.text.rstrip() for strip in head),
+            *(plain_line(line) for line in self._lines),
+            *(strip.text.rstrip() for strip in foot),
+        ]
+
+    def plain_output(self) -> str:
+        """The output lines held, as shown (no colours), one per line."""
+        return "\n".join(plain_line(line) for line in self._lines)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selected_text(self.document_lines(), selection), "\n"
 
     def _strip(self, index: int) -> Strip:
         absolute = self._first + index
