@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from conch import private
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -58,7 +60,7 @@ class HistoryStore:
     def append(self, text: str, mode: str, cwd: str = "") -> HistoryEntry:
         entry = HistoryEntry(text, mode, cwd, time.time())
         self.entries.append(entry)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(self.path.parent)
         line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

@@ -72,6 +72,8 @@ class SessionLink:
     """Why sessions are not being saved ("" when they are)."""
     view: ConversationView | None = None
     """The session's conversation, rebuilt off the event loop (None: nothing to restore)."""
+    damage_note: str = ""
+    """Where a damaged journal was set aside and what was salvaged ("" when none was)."""
 
 
 def link_session(journal: Journal, opened: OpenedSession) -> SessionLink:
@@ -106,8 +108,8 @@ class SessionBinding(ConchAppBase):
     def restore_session(self) -> None:
         """Put the session's past conversation on screen, then say what was restored."""
         link = self.link
-        if link.problem:
-            self.conversation.add_block(Notice(link.problem, "warning"))
+        for problem in filter(None, (link.damage_note, link.problem)):
+            self.conversation.add_block(Notice(problem, "warning"))
         if link.journal is None or link.opened is None:
             return
         loss = link.journal.storage_loss

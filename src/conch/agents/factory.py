@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from conch import private
 from conch.agents.backend import AgentBackend
 from conch.agents.registry import AgentSpec
 from conch_plugins.shell_mode.agent_shell import AgentShell
@@ -21,7 +22,7 @@ def make_backend(
     if spec.kind == "acp":
         from conch.agents.acp_backend import AcpBackend
 
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private.make_dir(log_dir)
         return AcpBackend(spec, stderr_log=log_dir / f"{spec.name}.log")
     shell = AgentShell(shell_options, user_definitions)
     if spec.kind == "local":

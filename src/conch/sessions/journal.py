@@ -280,6 +280,24 @@ class Journal(SessionQueries, EventReads, Metadata):
             insert_events(conn, fork_id, copy_for_fork(conn, parent, fork_id, at_index, title))
         return self.get_session(fork_id)
 
+    def import_session(self, record: SessionRecord, pending: list[PendingEvent]) -> bool:
+        """Add a session read from another journal file (salvage.py) with its events, under
+        its own id, unclaimed; False (nothing added) when this journal has that id already."""
+        with self._db.write() as conn:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (record.id,)).fetchone():
+                return False
+            parent = conn.execute("SELECT id FROM sessions WHERE id = ?", (record.parent_id,))
+            parent_id = record.parent_id if parent.fetchone() else None
+            conn.execute(
+                f"INSERT INTO sessions ({SESSION_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'idle')",
+                (record.id, self.root_id, record.title, record.created_at, record.last_used_at,
+                 record.cwd, record.mode, record.agent, record.agent_session_id, parent_id,
+                 record.forked_from_event if parent_id else None),
+            )  # fmt: skip
+            insert_events(conn, record.id, pending)
+        return True
+
     # -- internals ----------------------------------------------------------------------
 
     def _commit_claimed(self, session_id: str, pending: list[PendingEvent]) -> list[int]:

@@ -205,11 +205,21 @@ class CommandBlock(OutputView):
         extra = [f"unfinished input: {missing} — nothing ran"] if missing else []
         if self.sink.ran_fullscreen:
             extra.append("ran full-screen")
-        if self.output.spool_path is not None:
+        if self.output.spool_error:
+            extra.append(self._spool_failure_note())
+        elif self.output.spool_path is not None:
             extra.append(self._spool_note(self.output.spool_path))
         self.status_text = " · ".join([status, *extra])
         self.add_class(css_class)
         self.refresh_frame()
+
+    def _spool_failure_note(self) -> str:
+        output = self.output
+        where = f" ({shorten_home(str(output.spool_path))})" if output.spool_path else ""
+        return (
+            f"{output.total_lines:,} lines, last {self.line_count:,} shown; output past line "
+            f"{output.spool_complete_lines:,} was not saved{where}: {output.spool_error}"
+        )
 
     def _spool_note(self, path: Path) -> str:
         return (
