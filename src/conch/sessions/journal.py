@@ -19,7 +19,8 @@ with forks is deleted only with ``detach_forks=True``, and the forks then keep t
 events and lose only their parent link.
 
 The Journal is the facade over its parts: opening.py (the file and its root), session_queries.py
-and event_reads.py (reading), event_writes.py (inserting events), metadata.py, rows.py.
+and event_reads.py (reading), event_writes.py (inserting events), metadata.py, rows.py,
+pruning.py (sizes, dropping old outputs).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from conch.sessions.interruptions import CRASH_NOTE, KINDS_THAT_OPEN_OR_CLOSE, c
 from conch.sessions.locations import StorageLoss, check_storage, locks_dir
 from conch.sessions.metadata import Metadata
 from conch.sessions.pending import PendingEvent, prepare
+from conch.sessions.pruning import Pruning
 from conch.sessions.records import STATUSES, Event, JsonObject, SessionRecord, SessionStatus
 from conch.sessions.rows import EVENT_COLUMNS, SESSION_COLUMNS, directory, event_record
 from conch.sessions.session_queries import SessionQueries
@@ -56,7 +58,7 @@ PAGE = 2000
 Listener = Callable[[Event], None]
 
 
-class Journal(SessionQueries, EventReads, Metadata):
+class Journal(SessionQueries, EventReads, Metadata, Pruning):
     """The journal file, open. Use ``Journal.open``; close it (or use ``with``) when done."""
 
     def __init__(
