@@ -25,6 +25,7 @@ from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.conversation_trim import ConversationTrim
+from conch.crash_handling import CrashHandling
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
@@ -63,7 +64,13 @@ def _freeze_startup_heap() -> None:
 
 
 class ConchApp(
-    ShellCommands, AgentTurns, SlashActions, TabCompletion, SessionActions, ConversationTrim
+    ShellCommands,
+    AgentTurns,
+    SlashActions,
+    TabCompletion,
+    SessionActions,
+    ConversationTrim,
+    CrashHandling,
 ):
     TITLE = "Conch"
     CSS = """

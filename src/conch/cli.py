@@ -50,7 +50,17 @@ def list_agents() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    words = sys.argv[1:] if argv is None else argv
+    """Run ``conch``; a crash anywhere leaves a report file, one line and a non-zero exit."""
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except Exception as error:
+        from conch.crash_report import EXIT_CRASHED, crash_message, write_report
+
+        print(crash_message(error, write_report(error)), file=sys.stderr)
+        return EXIT_CRASHED
+
+
+def run(words: list[str]) -> int:
     if words[:1] == ["complete"]:
         from conch.complete_cli import main as complete
 
@@ -86,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except SessionChoiceError as error:
         print(f"conch: {error}", file=sys.stderr)
         return 1
-    ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link).run()
-    return 0
+    app = ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link)
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

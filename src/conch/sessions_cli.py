@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     path, marker = journal_path(), root_marker_path()
+    if args.command == "salvage":
+        return salvage_file(Path(args.file), path)
     if not path.exists():
         loss = check_storage(path, marker, None)
         if loss is not None:
@@ -63,8 +65,6 @@ def main(argv: list[str]) -> int:
             return 0
         print(f"conch sessions: no session {args.id!r}: there are no sessions yet", file=sys.stderr)
         return 1
-    if args.command == "salvage":
-        return salvage_file(Path(args.file), path)
     try:
         with Journal.open(path, root_marker=marker) as journal:
             if journal.storage_loss is not None:

@@ -69,12 +69,15 @@ class ShellCommands(ConchAppBase):
 
     def on_shell_started(self, message: ShellStarted) -> None:
         if message.error:
-            text = f"The session shell did not start: {message.error}. Check shell.bash in "
-            text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-            self.tell(text, "error")
+            self._tell_shell_did_not_start(message.error)
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
+
+    def _tell_shell_did_not_start(self, error: str) -> None:
+        text = f"The session shell did not start: {error}. Check shell.bash in "
+        text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
+        self.tell(text, "error")
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
@@ -130,6 +133,8 @@ class ShellCommands(ConchAppBase):
             self.tell(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:
             self.tell(f"bash exited; started a new bash in {where}.")
+        if outcome.start_error:
+            self._tell_shell_did_not_start(outcome.start_error)
         if outcome.restart_error:
             text = f"bash exited and could not be restarted: {outcome.restart_error}"
             self.tell(text, "error")

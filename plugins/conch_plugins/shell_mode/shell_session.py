@@ -28,6 +28,8 @@ class RunOutcome:
     restart_error: str | None = None
     revived: bool = False
     """bash had died while idle; a fresh one was started before this command."""
+    start_error: str | None = None
+    """bash was not running and could not be started (a wrong ``shell.bash``): nothing ran."""
 
 
 class ShellSession:
@@ -50,7 +52,11 @@ class ShellSession:
         with self._lock:
             revived = not self.shell.is_alive
             if revived:
-                self.shell.restart()
+                try:
+                    self.shell.restart()
+                except ShellStartError as error:
+                    result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True)
+                    return RunOutcome(result, start_error=str(error))
             result = self.shell.execute(command, sink, timeout=timeout or None)
             self.commands_run += 1
             if not result.shell_exited:
