@@ -108,8 +108,8 @@ class SessionBinding(ConchAppBase):
     def restore_session(self) -> None:
         """Put the session's past conversation on screen, then say what was restored."""
         link = self.link
-        for problem in filter(None, (link.damage_note, link.problem)):
-            self.conversation.add_block(Notice(problem, "warning"))
+        if link.problem:
+            self.conversation.add_block(Notice(link.problem, "warning"))
         if link.journal is None or link.opened is None:
             return
         loss = link.journal.storage_loss
@@ -125,6 +125,8 @@ class SessionBinding(ConchAppBase):
             if view.mode:
                 with contextlib.suppress(ValueError):
                     self.mode_provider.mode = parse_mode(view.mode)
+        if link.damage_note:  # below what was salvaged, where the eye is
+            self.conversation.add_block(Notice(link.damage_note, "warning"))
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
             self.tell(note)

@@ -4,9 +4,9 @@ The damaged file is never written: it is copied (with its WAL) into a private te
 directory and read from there. SQLite stops a query at the first bad page, so rows are read
 in key order and a read that fails steps over one key and tries again; a run of
 ``MAX_GAP`` unreadable keys ends the walk. Each readable session comes back under its own id
-with the events that could be read, in order; an output whose stored body is unreadable
-keeps its last characters and says it was cut. Sessions the journal already has (salvaged
-before) are skipped, so salvaging twice adds nothing.
+with the events that could be read, in order (one with none is left out); an output whose
+stored body is unreadable keeps its last characters and says it was cut. Sessions the
+journal already has (salvaged before) are skipped, so salvaging twice adds nothing.
 """
 
 from __future__ import annotations
@@ -102,6 +102,8 @@ def _salvage(conn: sqlite3.Connection, source: Path, journal: Journal) -> Salvag
     copied = events = already = 0
     for record in records:
         pending = [item for item in reader.events(record.id) if item is not None]
+        if not pending:
+            continue  # nothing of it could be read (or it was empty): nothing to give back
         if journal.import_session(record, pending):
             copied += 1
             events += len(pending)

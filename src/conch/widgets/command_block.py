@@ -218,7 +218,7 @@ class CommandBlock(OutputView):
         where = f" ({shorten_home(str(output.spool_path))})" if output.spool_path else ""
         return (
             f"{output.total_lines:,} lines, last {self.line_count:,} shown; output past line "
-            f"{output.spool_complete_lines:,} was not saved{where}: {output.spool_error}"
+            f"{output.spool_complete_lines:,} was not saved: {output.spool_error}{where}"
         )
 
     def _spool_note(self, path: Path) -> str:
