@@ -3,6 +3,8 @@ disk; and the space big outputs take (sizes, prune). Real tmpfs mounts, real SQL
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from conch.config import load_config
 from conch.output_buffer import BoundedOutput
 from conch.session_opening import open_session
+from conch.session_recorder import SessionRecorder
 from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -60,6 +63,25 @@ def test_a_full_journal_disk_raises_a_typed_write_error_the_app_can_report(
                 journal.append(session_id, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(big))
         # Still readable, and what was committed is there.
         assert journal.last_index(session_id) >= 0
+
+
+def test_a_full_journal_disk_during_a_command_is_reported_to_the_app_not_lost_in_a_thread(
+    tmpfs: Mount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Output is committed from a timer thread while the command is quiet; when that commit
+    fails, the error must reach the app (through the next call), not die in the thread."""
+    unhandled: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: unhandled.append(args.exc_value))
+    path = tmpfs("1m") / "journal.db"
+    with Journal.open(path) as journal:
+        session_id = journal.create_session("/", "auto", "").id
+        recording = SessionRecorder(journal, session_id).shell_started("cat big", "/")
+        recording.output("w" * 2_000_000)  # the timer thread commits it, on a full disk
+        for timer in [t for t in threading.enumerate() if isinstance(t, threading.Timer)]:
+            timer.join(timeout=30)
+        assert unhandled == []
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            recording.finished(0, "/")  # the app's record() turns this into its notice
 
 
 def test_the_session_list_shows_each_sessions_size(
