@@ -84,6 +84,15 @@ class BoundedOutput:
                 except OSError as error:
                     self._spool_failed(error)
 
+    def drop_spool(self) -> None:
+        """Delete the spool file: the session journal holds the whole output, and a second
+        copy of a 50 MB flood is 50 MB wasted."""
+        self.close()
+        path, self.spool_path = self.spool_path, None
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
     # -- reader side --------------------------------------------------------
 
     @property

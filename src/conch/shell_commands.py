@@ -117,6 +117,8 @@ class ShellCommands(ConchAppBase):
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome
         block = message.block
+        if block.journal_index is not None and self.record(lambda _: True):
+            block.output.drop_spool()  # the journal recorded all of it: keep one copy
         block.finish(outcome.result, outcome.restarted)
         self._offer_help(block, outcome)
         if not is_private(block.raw_line, self.config.agent.private_prefix):

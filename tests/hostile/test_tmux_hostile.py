@@ -143,6 +143,21 @@ def test_a_full_journal_disk_stops_saving_with_a_notice_and_conch_keeps_working(
         assert block_status(conch.run("echo after-full-disk")).startswith("✓ 0")
 
 
+def test_a_big_output_is_stored_once_in_the_journal_not_twice(tmp_path: Path) -> None:
+    with launch_conch(tmp_path) as conch:
+        conch.type_line("yes | head -c 8000000; echo flood-done")
+        conch.wait_for(on_screen("4,000,002 lines"), timeout=90)
+        assert flat("conch sessions export") in flat(conch.screen())  # where the rest is
+        conch.send("C-q")
+        conch.wait_for(EXITED_MARK, timeout=20)
+    spool = xdg(tmp_path, "state") / "conch" / "output"
+    assert not spool.exists() or list(spool.iterdir()) == []
+    journal = xdg(tmp_path, "data") / "conch" / "journal.db"
+    stored = sum(path.stat().st_size for path in journal.parent.glob("journal.db*"))
+    # The pty turns each "y\n" into "y\r\n": 12 MB as read. Once, plus SQLite's pages.
+    assert 12_000_000 < stored < 14_000_000
+
+
 # -- a wrong bash ---------------------------------------------------------------------
 
 

@@ -209,6 +209,9 @@ class CommandBlock(OutputView):
             extra.append(self._spool_failure_note())
         elif self.output.spool_path is not None:
             extra.append(self._spool_note(self.output.spool_path))
+        elif self.output.dropped_lines > 0 and self.journal_index is not None:
+            shown = f"{self.output.total_lines:,} lines, last {self.line_count:,} shown"
+            extra.append(f"{shown}; all: conch sessions export")
         self.status_text = " · ".join([status, *extra])
         self.add_class(css_class)
         self.refresh_frame()
