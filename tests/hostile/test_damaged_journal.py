@@ -7,12 +7,14 @@ new journal starts with what could be salvaged, and the start says so with the p
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from conch.config import LoadedConfig, load_config
 from conch.session_opening import open_session
+from conch.sessions import damage as damage_module
 from conch.sessions import events as ev
 from conch.sessions.errors import JournalDamagedError
 from conch.sessions.journal import Journal
@@ -166,3 +168,20 @@ def test_conch_sessions_on_a_damaged_journal_says_so_in_one_line(
     assert sessions_main([]) == 1
     err = capsys.readouterr().err
     assert "is damaged" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_damaged_output_in_a_big_journal_reads_as_a_line_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above FULL_CHECK_BYTES the outputs' pages are not checked at open (too slow for every
+    start); reading a damaged one must say so, not crash the view that shows it."""
+    path = tmp_path / "journal.db"
+    (session_id,) = write_journal(path, str(tmp_path), sessions=1, lines=2)
+    data = path.read_bytes()
+    hit = len(data) - 120_000  # inside the big output's pages, written last
+    path.write_bytes(data[:hit] + random.Random(3).randbytes(8192) + data[hit + 8192 :])
+    monkeypatch.setattr(damage_module, "FULL_CHECK_BYTES", 0)  # as if the journal were big
+    with Journal.open(path) as journal:
+        (output,) = [e for e in journal.events(session_id) if "ref" in e.payload]
+        text = journal.read_blob(int(output.payload["ref"]))
+    assert text.startswith("[this output is in a damaged part of the journal")

@@ -30,7 +30,7 @@ def connect(path: Path) -> tuple[sqlite3.Connection, Path | None, str, bool]:
     except sqlite3.Error as error:
         raise typed_error(error, path) or error from error
     try:
-        found = problems(conn)
+        found = problems(conn, path.stat().st_size)
         if found:
             raise JournalDamagedError(path, "; ".join(found).replace("\n", " ")[:300])
         backup = schema.migrate(conn, path)
