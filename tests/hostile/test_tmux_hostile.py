@@ -11,6 +11,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -233,17 +234,31 @@ def test_a_crash_exits_non_zero_prints_the_report_path_and_no_session_contents(
 # -- file modes ------------------------------------------------------------------------
 
 
+def wait_for_file(directory: Path, pattern: str, timeout: float = 20) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = list(directory.glob(pattern)) if directory.exists() else []
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    pytest.fail(f"no {pattern} in {directory} after {timeout} s")
+
+
 @pytest.mark.parametrize("umask", ["022", "000"])
 def test_everything_conch_writes_is_private_whatever_the_umask(tmp_path: Path, umask: str) -> None:
     with launch_conch(tmp_path, umask=umask) as conch:
-        conch.type_line("seq 1 30000")  # spools its output to a file
-        conch.wait_for(on_screen("30,000 lines"))
+        # The spool file exists while the command runs (the journal keeps it afterwards).
+        conch.type_line("seq 1 30000; sleep 60")
+        spool = wait_for_file(xdg(tmp_path, "state") / "conch" / "output", "output-*.log")
+        modes = (stat.S_IMODE(spool.stat().st_mode), stat.S_IMODE(spool.parent.stat().st_mode))
+        conch.send("C-c")
+        conch.wait_for(on_screen("interrupted ·"))
         conch.run("echo second")
         conch.send("C-q")
         conch.wait_for(EXITED_MARK, timeout=20)
+    assert modes == (0o600, 0o700)
     written = [path for kind in ("config", "state", "data")
                for path in (xdg(tmp_path, kind) / "conch").rglob("*")]  # fmt: skip
-    assert any(path.name.startswith("output-") for path in written), written
     assert any(path.name == "journal.db" for path in written), written
     loose = [
         f"{path} {oct(stat.S_IMODE(path.stat().st_mode))}"
