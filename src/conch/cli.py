@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="agents: list configured and preset agents; "
         "route: print Auto mode's decision (shell, agent, ask) for each line on stdin; "
         "complete [--cwd DIR] -- LINE: print Tab's candidates for the end of LINE; "
-        "sessions [export ID]: list sessions, or print one as Markdown",
+        "sessions [export ID | delete ID | prune | salvage FILE]: list sessions (with sizes), "
+        "print one as Markdown, delete one, drop old outputs, recover a damaged journal",
     )
     parser.add_argument(
         "--explain", action="store_true", help="with route: add a tab and the reason"
