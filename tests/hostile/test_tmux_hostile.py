@@ -180,6 +180,7 @@ def test_a_missing_bash_gives_a_notice_per_command_and_the_agent_still_works(
                       f"notice {attempt + 1}"),
                 timeout=20,
             )  # fmt: skip
+        assert "✗ not run: bash did not start" in conch.screen()
         conch.type_line("?say something")
         conch.wait_for("the agent answers", timeout=20)
         assert EXITED_MARK not in conch.screen()

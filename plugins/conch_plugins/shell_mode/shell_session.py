@@ -55,7 +55,8 @@ class ShellSession:
                 try:
                     self.shell.restart()
                 except ShellStartError as error:
-                    result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True)
+                    result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True,
+                                           not_started=True)  # fmt: skip
                     return RunOutcome(result, start_error=str(error))
             result = self.shell.execute(command, sink, timeout=timeout or None)
             self.commands_run += 1

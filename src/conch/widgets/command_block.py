@@ -90,6 +90,8 @@ class BlockSink(CommandSink):
 def describe_result(result: CommandResult, restarted: bool) -> tuple[str, str]:
     """The status text and its CSS class for a finished command."""
     took = durations.format_duration(result.duration)
+    if result.not_started:
+        return "✗ not run: bash did not start", "-failed"
     if result.shell_exited:
         note = "bash exited" + ("; started a new bash" if restarted else "")
         return f"✗ {note} · {took}", "-failed"
