@@ -111,10 +111,11 @@ def _start_afresh(path: Path, start: _Start, damaged: JournalDamagedError) -> Se
 
 def unsaved(path: Path, error: object) -> str:
     """Why this run is not saved, and what to do about it."""
-    if isinstance(error, JournalUnwritableError):
+    if isinstance(error, JournalUnwritableError | OSError):
+        detail = error.detail if isinstance(error, JournalUnwritableError) else error.strerror
         return (
             f"Sessions are not being saved: the journal {path} cannot be written here "
-            f"({error.detail}). It was not changed; make it writable (or free some space) "
+            f"({detail}). Nothing was changed; make it writable (or free some space) "
             "and restart Conch."
         )
     return (

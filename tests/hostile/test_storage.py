@@ -39,6 +39,17 @@ def test_a_read_only_data_dir_with_a_journal_runs_unsaved_with_a_notice(
     assert journal_path().read_bytes() == before
 
 
+def test_an_empty_read_only_data_dir_runs_unsaved_saying_why(
+    isolated_home: Path, tmpfs: Mount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmpfs("1m")
+    remount_read_only(data)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    link = open_session(str(isolated_home), load_config(), None, new=False, resume=None)
+    assert link.journal is None
+    assert "cannot be written here (Read-only file system)" in link.problem
+
+
 def test_a_full_state_dir_stops_the_spool_not_the_command(tmpfs: Mount) -> None:
     spool_dir = tmpfs("1m") / "output"
     output = BoundedOutput(max_lines=100, spool_dir=spool_dir)
