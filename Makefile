@@ -5,8 +5,14 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench clean ensure-bash-completion
+.PHONY: run install uninstall test lint bench clean ensure-test-peers
+
+# `make install` puts `conch` on PATH: a link in $(PREFIX)/bin to this checkout's venv, so the
+# checkout must stay where it is (for a standalone copy: `pipx install .` or `uv tool install .`).
+PREFIX ?= $(HOME)/.local
+CONCH_LINK := $(PREFIX)/bin/conch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +23,29 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/conch $(ARGS)
 
-# Tab completion's tests drive real bash-completion; installs it when apt can, never fails.
-ensure-bash-completion:
-	bash .ci/ensure-bash-completion
+install: $(STAMP)
+	@if [ -e $(CONCH_LINK) ] && [ ! -L $(CONCH_LINK) ]; then \
+	  echo "$(CONCH_LINK) exists and is not a link (pipx?): remove it first"; exit 1; fi
+	mkdir -p $(PREFIX)/bin
+	ln -sfn $(abspath $(VENV))/bin/conch $(CONCH_LINK)
+	@echo "installed: $(CONCH_LINK) -> $(abspath $(VENV))/bin/conch"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+	  *) echo "$(PREFIX)/bin is not on PATH: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.bashrc";; \
+	esac
 
-test: $(STAMP) ensure-bash-completion
+uninstall:
+	@if [ -L $(CONCH_LINK) ]; then rm $(CONCH_LINK) && echo "removed $(CONCH_LINK)"; \
+	elif [ -e $(CONCH_LINK) ]; then echo "$(CONCH_LINK) is not a link: left alone"; \
+	else echo "nothing to remove at $(CONCH_LINK)"; fi
+
+# The tests drive bash-completion and bubblewrap for real; installs them when apt can, never fails.
+ensure-test-peers:
+	bash .ci/ensure-test-peers
+
+test: $(STAMP) ensure-test-peers
 	$(VENV)/bin/ruff check src plugins tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src plugins tests bench

@@ -40,6 +40,8 @@ class TurnRecorder(Protocol):
 
     def update(self, event: AgentEvent) -> None: ...
 
+    def permission_asked(self, request: PermissionRequest) -> None: ...
+
     def permission(self, request: PermissionRequest, decision: Decision) -> None: ...
 
     def end(self, status: TurnStatus, stop_reason: str = "") -> None: ...
@@ -60,13 +62,16 @@ class TurnJournal(Protocol):
 
 
 class _RecordedPermissions:
-    """Asks the user through the turn, and journals each answer."""
+    """Asks the user through the turn, and journals each question when it is asked (so the
+    updates the agent streams while the user decides come after it, as on screen) and again
+    with its answer."""
 
     def __init__(self, handler: PermissionHandler, recording: TurnRecorder) -> None:
         self.handler = handler
         self.recording = recording
 
     async def decide(self, request: PermissionRequest) -> Decision:
+        self.recording.permission_asked(request)
         decision = await self.handler.decide(request)
         self.recording.permission(request, decision)
         return decision
@@ -153,3 +158,10 @@ class AgentRunner:
     async def close(self) -> None:
         if self._backend is not None:
             await self._backend.close()
+
+    async def restart(self) -> None:
+        """Close the backend; the next prompt gets a new one from the factory (which reads
+        the agent chosen now: ``/agents NAME``)."""
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            await backend.close()

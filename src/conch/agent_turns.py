@@ -8,10 +8,13 @@ from textual import work
 
 from conch import paths
 from conch.agent_runner import QueuedPrompt
-from conch.agents.backend import AgentBackend, NoAgentBackend
+from conch.agents.backend import AgentBackend, NoAgentBackend, no_agent_hint
 from conch.agents.events import TurnContext
+from conch.agents.registry import AgentChoice, all_specs
+from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.app_base import ConchAppBase
 from conch.widgets.agent_turn import AgentTurn
+from conch.widgets.notice import Notice
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch_plugins.shell_mode.session_shell import ShellOptions
 
@@ -53,6 +56,35 @@ class AgentTurns(ConchAppBase):
         prompt = self.shell_context.take() + text if spec else text
         self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context, turn_index))
 
+    def hint_when_no_agent(self) -> None:
+        """First run: one line in the empty conversation says how to get an agent, before a
+        prompt fails for want of one."""
+        if self.agent_choice.spec is None and not self.conversation.children:
+            self.conversation.add_block(Notice(no_agent_hint()))
+
+    async def switch_agent(self, name: str) -> None:
+        """``/agents NAME``: the next prompt goes to NAME (a fresh agent process or client);
+        the turns so far stay in the session."""
+        specs, _ = all_specs(self.config.agents)
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(sorted(specs))
+            self.tell(f"No agent named {name!r}. Known: {known} (see /agents).", "warning")
+            return
+        if not spec.is_installed:
+            self.tell(f"{name} is not installed here (`conch agents` says what it needs).",
+                      "warning")  # fmt: skip
+            return
+        if self.agents.is_busy:
+            self.tell("The agent is still working: wait, or cancel its turn (Esc) first.",
+                      "warning")  # fmt: skip
+            return
+        self.agent_choice = AgentChoice(spec)
+        await self.agents.restart()
+        self.record(lambda recorder: recorder.new_agent_instance())
+        model = f" ({spec.model})" if spec.model else ""
+        self.tell(f"The next prompt goes to {name}{model}.")
+
     @work(group="agents")
     async def _run_agent_turns(self) -> None:
         await self.agents.run_forever()
@@ -63,10 +95,18 @@ class AgentTurns(ConchAppBase):
             return NoAgentBackend()
         from conch.agents.factory import make_backend
 
+        sandbox = make_sandbox(agent_sandbox_policy(self.config.agent, self.start_cwd))
+        if not sandbox.is_active:
+            self.tell(sandbox.describe(), "warning")
         options = ShellOptions(source_bashrc=self.config.shell.source_bashrc,
                                bash=self.config.shell.bash)  # fmt: skip
-        return make_backend(spec, log_dir=paths.state_dir() / "agents", shell_options=options,
-                            user_definitions=self.session.user_definitions)  # fmt: skip
+        return make_backend(
+            spec,
+            log_dir=paths.state_dir() / "agents",
+            shell_options=options,
+            sandbox=sandbox,
+            user_definitions=self.session.user_definitions,
+        )
 
     async def action_cancel_turn(self) -> None:
         """Esc: cancel the agent's running turn (the shell is untouched)."""

@@ -22,11 +22,12 @@ from conch import paths
 from conch.agent_runner import AgentRunner
 from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
-from conch.agents.shell_context import ShellContextLog
+from conch.agents.shell_context import ShellContextLog, is_private
 from conch.config import LoadedConfig
 from conch.conversation_trim import ConversationTrim
 from conch.crash_handling import CrashHandling
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
+from conch.secret_masking import MASK
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
 from conch.shell_commands import ShellCommands
@@ -160,6 +161,7 @@ class ConchApp(
         self.restore_session()
         self.start_recording()
         self.start_trimming()
+        self.hint_when_no_agent()
         for problem in (*self.loaded.problems, *self.agent_choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
         self.set_interval(0.15, self._watch_for_password)
@@ -190,10 +192,18 @@ class ConchApp(
             return
         if not text.strip():
             return
+        if MASK in text:
+            self.prompt_bar.input.value = text  # recalled with a masked secret: never run it
+            self.tell(f"This line holds {MASK} where history masked a secret: type the secret "
+                      "in its place, then press Enter.", "warning")  # fmt: skip
+            return
         mode = self.mode_provider.mode
         self.prompt_bar.forget_recall()
-        self.history.append(text, mode.value, self.cwd_provider.cwd)
-        self.record(lambda recorder: recorder.user_input(text, mode.value, self.cwd_provider.cwd))
+        private = is_private(text, self.config.agent.private_prefix)
+        if not private:  # like bash's ignorespace: neither in history nor in the journal
+            self.history.append(text, mode.value, self.cwd_provider.cwd)
+            cwd = self.cwd_provider.cwd
+            self.record(lambda recorder: recorder.user_input(text, mode.value, cwd))
         slash = parse_slash(text) if mode is not ExecutionMode.SHELL else None
         if slash is not None:
             await self.run_slash(*slash)
@@ -201,7 +211,9 @@ class ConchApp(
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
         if route.target is Target.ASK:
             recommended: Choice = "agent" if reads_as_request(route.text) else "shell"
-            self.conversation.add_block(AskChoice(route.text, recommended, route.suggestion))
+            # A private line keeps its prefix, so that it stays private if run in the shell.
+            line = text if private else route.text
+            self.conversation.add_block(AskChoice(line, recommended, route.suggestion))
         elif route.target is Target.SHELL:
             self.run_shell_command(route.text, raw_line=text)
         elif route.text.strip().lower() in QUIT_WORDS:

@@ -66,6 +66,10 @@ class ConchAppBase(App[None]):
         """Queue a prompt for the agent (implemented by the AgentTurns role)."""
         raise NotImplementedError
 
+    async def switch_agent(self, name: str) -> None:
+        """Use agent ``name`` from the next prompt (implemented by the AgentTurns role)."""
+        raise NotImplementedError
+
     def make_shell_session(self) -> ShellSession:
         """A new bash for the bound session (implemented by ConchApp)."""
         raise NotImplementedError

@@ -48,6 +48,13 @@ class AgentConfig:
     """Name of the agent to use: an [agents.NAME] entry or a preset (opencode, claude…)."""
     private_prefix: str = " "
     """Shell lines starting with this are not shown to the agent as context."""
+    sandbox: bool = True
+    """Run the agent's commands in bubblewrap (writable: the project, the temp dir and
+    ``writable_paths``)."""
+    sandbox_network: bool = True
+    """Whether the agent's sandboxed commands reach the network."""
+    writable_paths: list[str] = field(default_factory=list)
+    """More paths the agent's sandboxed commands may write to."""
 
 
 @dataclass(frozen=True)

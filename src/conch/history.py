@@ -2,7 +2,9 @@
 
 HistoryStore keeps JSON lines under the XDG state dir (used when sessions are not
 being saved); JournalHistory reads the session journal instead, where every line is
-journaled as it is submitted. A corrupt line is skipped (and counted), never fatal.
+journaled as it is submitted. Either way what reaches the disk has its secrets masked, and
+a private line (leading space) is never appended at all. A corrupt line is skipped (and
+counted), never fatal.
 No Textual here.
 """
 
@@ -11,11 +13,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from conch import private
+from conch.secret_masking import mask_secrets
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,12 @@ class HistoryStore:
         self.entries = entries
 
     def append(self, text: str, mode: str, cwd: str = "") -> HistoryEntry:
+        """Kept as typed in memory (Up runs it again); written with secrets masked."""
         entry = HistoryEntry(text, mode, cwd, time.time())
         self.entries.append(entry)
         private.make_dir(self.path.parent)
-        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
+        stored = replace(entry, text=mask_secrets(text))
+        line = json.dumps(asdict(stored), ensure_ascii=False) + "\n"
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))

@@ -12,6 +12,7 @@ all, not unescaped. ``--explain`` adds a tab and the reason (and the correction,
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from typing import TextIO
@@ -50,6 +51,30 @@ def route_lines(lines: TextIO, out: TextIO, index: CommandIndex, explain: bool) 
             reason += f"; did you mean `{route.suggestion}`?"
         out.write(f"{route.target.value}\t{reason}\n" if explain else f"{route.target.value}\n")
         out.flush()  # one answer per line as it comes, for interactive use
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conch route",
+        description="Print Auto mode's decision (shell, agent or ask) for each line on stdin, "
+        "one a line, in order. Nothing read is run.",
+    )
+    parser.add_argument("--explain", action="store_true", help="add a tab and the reason")
+    parser.add_argument(
+        "--cwd", metavar="DIR", help="start the session bash in DIR (default: here)"
+    )
+    return parser
+
+
+def main(argv: list[str], explain: bool = False, cwd: str | None = None) -> int:
+    """``conch route [--explain] [--cwd DIR]``; ``explain``/``cwd`` come from options given
+    before the word ``route``."""
+    args = build_parser().parse_args(argv)
+    where = os.path.abspath(os.path.expanduser(args.cwd or cwd or os.getcwd()))
+    if not os.path.isdir(where):
+        print(f"conch route: --cwd {where!r} is not a directory", file=sys.stderr)
+        return 2
+    return run(explain or args.explain, where)
 
 
 def run(explain: bool, cwd: str | None = None) -> int:

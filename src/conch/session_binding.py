@@ -45,6 +45,9 @@ class GuardedTurn:
     def update(self, event: AgentEvent) -> None:
         self.binding.record(lambda _: self.recording.update(event))
 
+    def permission_asked(self, request: PermissionRequest) -> None:
+        self.binding.record(lambda _: self.recording.permission_asked(request))
+
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
         self.binding.record(lambda _: self.recording.permission(request, decision))
 

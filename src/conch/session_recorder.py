@@ -5,6 +5,8 @@ synchronous=FULL), so the UI acknowledges nothing that a crash could take back. 
 prompt and a permission answer are committed alone; a command's output and a turn's stream
 of updates are batched (one commit per half second at most, and at the end). No Textual:
 shell output is recorded from the shell's worker thread, agent updates from the event loop.
+Known secret shapes in typed lines, commands and output are masked before they are written
+(``mask_secrets``): the journal on disk is not a keyring.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import uuid
 from typing import Literal
 
 from conch.agents.events import AgentEvent, Decision, PermissionRequest, TurnContext
+from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.batch import Batch
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
+from conch.sessions.records import JsonObject, JsonValue
+from conch_plugins.shell_mode.command_result import CommandResult
 
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -33,7 +38,7 @@ class ShellRecording:
 
     def __init__(self, journal: Journal, session_id: str, command: str, cwd: str) -> None:
         self.start_index = journal.append(
-            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(command, cwd)
+            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
         )
         self._batch = journal.batch(session_id, max_delay=OUTPUT_DELAY)
         self._lock = threading.Lock()
@@ -55,18 +60,21 @@ class ShellRecording:
             self._gathered.append(text)
             self._size += len(text)
             if self._size >= OUTPUT_CHUNK:
-                self._emit()
+                self._emit(whole_lines=True)
 
-    def finished(self, exit_status: int | None, cwd: str, interrupted: bool = False) -> None:
+    def finished(self, result: CommandResult) -> None:
+        """The command ended: its status, the cwd after it, how long it took, and whether
+        Ctrl+C or the timeout stopped it (a restore shows them as the live block did)."""
+        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
+                           interrupted_by_user=result.interrupted,
+                           timed_out=result.timed_out)  # fmt: skip
         with self._lock:
             self._raise_failure()
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
             self._emit()
-            self._batch.append(
-                ev.SHELL_END, ev.SHELL, ev.shell_end(exit_status, cwd, interrupted=interrupted)
-            )
+            self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
 
     def _commit_now(self) -> None:
@@ -83,11 +91,19 @@ class ShellRecording:
         if failure is not None:
             raise failure
 
-    def _emit(self) -> None:
+    def _emit(self, whole_lines: bool = False) -> None:
+        """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back
+        for the next piece, so a secret is not cut in two where the detector would miss it."""
         if self._gathered:
             text = "".join(self._gathered)
-            self._gathered, self._size = [], 0
-            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(text))
+            rest = ""
+            if whole_lines:
+                cut = text.rfind("\n") + 1
+                if cut > 0:
+                    text, rest = text[:cut], text[cut:]
+            self._gathered, self._size = ([rest], len(rest)) if rest else ([], 0)
+            masked = mask_secrets(text)
+            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(masked))
 
 
 class TurnRecording:
@@ -99,10 +115,19 @@ class TurnRecording:
         self._batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, agent_session))
 
     def update(self, event: AgentEvent) -> None:
-        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(self.turn, event))
+        """Masked too: a tool's output (``cat .env``) is journaled with the turn."""
+        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, _masked(ev.agent_update(self.turn, event)))
+
+    def permission_asked(self, request: PermissionRequest) -> None:
+        """The agent asked: journaled in the stream's order, before what it sends while the
+        user decides, and committed at once (the question is there even after a crash)."""
+        asked = _masked(ev.permission_asked(self.turn, request))  # the command it wants to run
+        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked)
+        self._batch.flush()
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
-        self._batch.append(ev.PERMISSION, ev.USER, ev.permission(self.turn, request, decision))
+        answer = _masked(ev.permission(self.turn, request, decision))
+        self._batch.append(ev.PERMISSION, ev.USER, answer)
         self._batch.flush()  # the user's answer is acknowledged on its own
 
     def flush(self) -> None:
@@ -118,18 +143,24 @@ class SessionRecorder:
     def __init__(self, journal: Journal, session_id: str) -> None:
         self.journal = journal
         self.session_id = session_id
-        self.agent_session = f"conch-{uuid.uuid4().hex[:12]}"
+        self.agent_session = ""
         """Names this process's agent backend instance until the agent gives its own id."""
+        self.new_agent_instance()
+
+    def new_agent_instance(self) -> None:
+        """Another backend takes over (``/agents NAME``): it has seen none of the
+        conversation, so its first prompt carries the earlier turns as text."""
+        self.agent_session = f"conch-{uuid.uuid4().hex[:12]}"
 
     def user_input(self, text: str, mode: str, cwd: str) -> int:
-        return self.journal.append(
-            self.session_id, ev.USER_INPUT, ev.USER, ev.user_input(text, mode, cwd)
-        )
+        """A submitted line, masked: after a restart Up/Down recalls ``GITHUB_TOKEN=••••••``."""
+        payload = ev.user_input(mask_secrets(text), mode, cwd)
+        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload)
 
     def prompt(self, text: str, context: TurnContext) -> int:
         """A prompt for the agent with its frozen context; returns the turn's index."""
         return self.journal.append(
-            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(text, context)
+            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(mask_secrets(text), context)
         )
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
@@ -152,3 +183,18 @@ class SessionRecorder:
 
     def notice(self, text: str, level: NoticeLevel = "info") -> int:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
+
+
+def _masked(payload: JsonObject) -> JsonObject:
+    """Every string in an event's payload, masked (``mask_secrets`` returns most unchanged)."""
+    return {key: _masked_value(value) for key, value in payload.items()}
+
+
+def _masked_value(value: JsonValue) -> JsonValue:
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if isinstance(value, list):
+        return [_masked_value(item) for item in value]
+    if isinstance(value, dict):
+        return _masked(value)
+    return value

@@ -2,7 +2,10 @@
 space back, salvage a damaged journal.
 
     conch sessions [--search TEXT]          id, title, cwd, size, last used; newest first
-    conch sessions export ID                the session as Markdown on stdout
+    conch sessions export ID [--full] [--ansi]
+                                            the session as Markdown on stdout; long command
+                                            outputs cut (--full: all of them), colours
+                                            dropped (--ansi: kept)
     conch sessions delete ID [--detach-forks]
     conch sessions prune [--older-than DAYS]  drop old sessions' stored outputs (tails kept)
     conch sessions salvage FILE             copy what can be read from a damaged journal
@@ -26,12 +29,25 @@ from conch.sessions.locations import check_storage, journal_path, root_marker_pa
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="conch sessions", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="conch sessions",
+        description="List the journal's sessions (newest first), export one as Markdown, or "
+        "delete one. IDs may be shortened to any unique prefix.",
+        epilog="examples: conch sessions --search auth | conch sessions export 3f2a91c0 | "
+        "conch sessions delete 3f2a91c0",
+    )
     parser.add_argument("--search", metavar="TEXT", help="only sessions whose title, "
                         "directory or first input contains TEXT")  # fmt: skip
     commands = parser.add_subparsers(dest="command")
     export = commands.add_parser("export", help="print a session as Markdown")
     export.add_argument("id", help="a session id (or a unique prefix of one)")
+    export.add_argument(
+        "--full",
+        action="store_true",
+        help="every line of every command's output (long ones are cut)",
+    )
+    export.add_argument("--ansi", action="store_true",
+                        help="keep the colour codes of command output")  # fmt: skip
     delete = commands.add_parser("delete", help="delete a session and its events, for good")
     delete.add_argument("id", help="a session id (or a unique prefix of one)")
     delete.add_argument(
@@ -70,9 +86,11 @@ def main(argv: list[str]) -> int:
             if journal.storage_loss is not None:
                 print(f"conch sessions: {journal.storage_loss.message}", file=sys.stderr)
             if args.command == "export":
-                from conch.sessions.export import session_markdown
+                from conch.sessions.export import MAX_OUTPUT_LINES, ExportOptions, session_markdown
 
-                sys.stdout.write(session_markdown(journal, journal.resolve_id(args.id)))
+                limit = None if args.full else MAX_OUTPUT_LINES
+                options = ExportOptions(ansi=args.ansi, max_output_lines=limit)
+                sys.stdout.write(session_markdown(journal, journal.resolve_id(args.id), options))
                 return 0
             if args.command == "delete":
                 session_id = journal.resolve_id(args.id)

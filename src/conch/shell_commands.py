@@ -7,8 +7,8 @@ bash has read it.
 
 from __future__ import annotations
 
-import re
 import sys
+import threading
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -19,13 +19,14 @@ from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
 from conch.app_base import ConchAppBase
 from conch.output_buffer import BoundedOutput
+from conch.secret_masking import warm_up
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.route_decision import error_offer
-from conch_plugins.shell_mode.shell_session import RunOutcome
+from conch_plugins.shell_mode.shell_session import RunOutcome, may_change_exports
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
@@ -43,13 +44,6 @@ class ShellStarted(Message):
     def __init__(self, error: str | None) -> None:
         super().__init__()
         self.error = error
-
-
-# Lines that may change what is exported: only these pay for a look at `export -p`.
-_MAY_CHANGE_EXPORTS = re.compile(
-    r"\b(?:export|unset|source|declare|typeset|readonly|activate|deactivate|nvm|conda|pyenv)\b"
-    r"|(?:^|[;&|(]\s*)\.\s"
-)
 
 
 class ShellCommands(ConchAppBase):
@@ -73,6 +67,9 @@ class ShellCommands(ConchAppBase):
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
+            # The secret detector takes ~0.15 s to load: not on the event loop at the first
+            # line that looks like it may hold a secret (`echo $PWD` does).
+            threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
 
     def _tell_shell_did_not_start(self, error: str) -> None:
         text = f"The session shell did not start: {error}. Check shell.bash in "
@@ -85,7 +82,9 @@ class ShellCommands(ConchAppBase):
         )
 
     def run_shell_command(self, command: str, raw_line: str = "") -> None:
-        output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+        private = is_private(raw_line or command, self.config.agent.private_prefix)
+        spool = None if private else paths.output_dir()  # a private line leaves no file behind
+        output = BoundedOutput(self.config.ui.scrollback_lines, spool)
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
         self.conversation.add_block(block)
         self.running_block = block
@@ -95,16 +94,17 @@ class ShellCommands(ConchAppBase):
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
         timeout = self.config.shell.command_timeout or None
-        recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
+        recording = None
+        if not is_private(block.raw_line, self.config.agent.private_prefix):  # never journaled
+            recording = self.record(lambda rec: rec.shell_started(block.command, block.cwd))
         if recording is not None:
             block.journal_index = recording.start_index
             block.sink.tee = lambda text: self.record(lambda _: recording.output(text))
         outcome = self.session.run(block.command, block.sink, timeout)
         if recording is not None:
             result = outcome.result
-            cwd = self.session.shell.cwd
-            self.record(lambda _: recording.finished(result.exit_status, cwd))
-            if _MAY_CHANGE_EXPORTS.search(block.command):
+            self.record(lambda _: recording.finished(result))
+            if may_change_exports(block.command):
                 self._record_exports()
         self.post_message(ShellCommandFinished(block, outcome))
 

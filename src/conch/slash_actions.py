@@ -16,6 +16,8 @@ class SlashActions(ConchAppBase):
             self.exit()
         elif name == "/help":
             self.conversation.add_block(Notice(help_text()))
+        elif name == "/agents" and argument:
+            await self.switch_agent(argument)
         elif name == "/agents":
             rows, problems = describe_agents(self.loaded)
             in_use = self.agent_choice.spec.name if self.agent_choice.spec else "none"

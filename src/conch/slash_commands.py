@@ -19,7 +19,9 @@ class SlashCommand:
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/help", "", "keys, modes and these commands"),
     SlashCommand("/mode", "auto|shell|agent", "switch the prompt's mode"),
-    SlashCommand("/agents", "", "the agents Conch knows and which one is in use"),
+    SlashCommand(
+        "/agents", "[NAME]", "the agents Conch knows; with NAME, use it from the next prompt"
+    ),
     SlashCommand("/sessions", "", "list, search, open, rename, fork or delete sessions (Ctrl+O)"),
     SlashCommand("/new", "", "start a new session here (this one is kept)"),
     SlashCommand("/fork", "", "fork this session from one of its turns"),

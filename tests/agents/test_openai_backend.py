@@ -385,7 +385,7 @@ async def test_each_turn_runs_in_the_cwd_frozen_when_it_was_sent(
         tool_call("run_command", command="pwd"),
         text("second"),
     )
-    permissions = ScriptedPermissions("allow_always")
+    permissions = ScriptedPermissions("allow_always", "allow_always")
     await run_turn(backend, "where?", context(project), permissions)
     await run_turn(backend, "and now?", context(other, project), permissions)
     assert tool_results(server.requests[1]) == [f"Exit status 0.\n{project}\n"]
@@ -495,7 +495,7 @@ async def test_cancel_during_a_slow_stream_ends_the_turn_quickly(
     server.script(Text(tuple(f"word{i} " for i in range(50)), delay=0.2), text("next answer"))
     events, delay = await _cancel_once(backend, context(project), MessageChunk)
     assert events[-1] == TurnEnded("cancelled")
-    assert delay < 1.0
+    assert delay < 4.0, "cancel waited for the stream or the command to end"
     # The partial answer stays in the conversation; the next turn works.
     next_events = await run_turn(backend, "again", context(project))
     assert next_events[-1] == TurnEnded("end_turn")
@@ -510,7 +510,7 @@ async def test_cancel_interrupts_a_running_command(
         backend, context(project), ToolCallUpdate, answers=["allow_once"], settle=0.3
     )
     assert events[-1] == TurnEnded("cancelled")
-    assert delay < 1.0
+    assert delay < 4.0, "cancel waited for the stream or the command to end"
     assert finished(events)[-1].status == "failed"
     output, result = await asyncio.to_thread(shell.run, "echo free", str(project), 5)
     assert result.exit_status == 0 and "free" in output

@@ -43,7 +43,7 @@ def test_with_no_project_root_every_write_is_outside(tmp_path: Path) -> None:
     assert outside_project_reason("/p") == "writes outside the project /p"
 
 
-def test_always_allow_is_remembered_per_tool_kind_but_not_for_outside_writes() -> None:
+def test_always_allow_is_remembered_per_tool_kind() -> None:
     memory = PermissionMemory()
     assert memory.must_ask("edit")
     memory.remember("edit", Decision("allow_once", "allow_once"))
@@ -51,4 +51,3 @@ def test_always_allow_is_remembered_per_tool_kind_but_not_for_outside_writes() -
     memory.remember("edit", Decision("allow_always", "allow_always"))
     assert not memory.must_ask("edit")
     assert memory.must_ask("execute")
-    assert memory.must_ask("edit", writes_outside_project=True)

@@ -112,7 +112,7 @@ def test_an_agent_line_with_no_agent_configured_shows_the_notice(conch: ConchTer
     lines = block_lines(screen)
     asked = lines.index("✦ what does this repo do")
     assert lines[asked + 1].startswith("No agent is configured"), screen
-    assert "[agents.local]" in screen, screen
+    assert "[agents.myserver]" in screen, screen
     # Nothing was run in the shell, and the prompt takes the next line.
     assert not find_blocks(screen, "what does this repo do"), screen
     assert conch.run("echo still-here").splitlines()[1] == "still-here"
@@ -194,9 +194,12 @@ def test_a_vim_edit_round_trip_returns_to_the_conversation(conch: ConchTerminal)
 
 
 @pytest.mark.e2e
-def test_exit_typed_in_shell_mode_starts_a_new_bash(conch: ConchTerminal) -> None:
+def test_exit_typed_in_shell_mode_starts_a_new_bash_with_the_same_exports(
+    conch: ConchTerminal,
+) -> None:
     conch.run("export MARK=old-bash")
-    assert conch.run("echo old:$MARK").splitlines()[1] == "old:old-bash"
+    old = conch.run("echo old:$MARK:$$").splitlines()[1]
+    assert old.startswith("old:old-bash:"), old
     conch.send("C-Space")
     conch.wait_for(named(lambda s: mode_badge(s) == "$ Shell", "Shell mode"))
     conch.type_line("exit")
@@ -205,8 +208,9 @@ def test_exit_typed_in_shell_mode_starts_a_new_bash(conch: ConchTerminal) -> Non
     assert block_status(block).startswith("✗ bash exited; started a new bash"), block
     assert EXITED_MARK not in screen
     assert mode_badge(screen) == "$ Shell", screen
-    after = conch.run("echo new:${MARK:-unset}")
-    assert after.splitlines()[1] == "new:unset", after
+    after = conch.run("echo new:${MARK:-unset}:$$")
+    new, _, new_pid = after.splitlines()[1].rpartition(":")
+    assert new == "new:old-bash" and old.rpartition(":")[2] != new_pid, after
     assert block_status(after).startswith("✓ 0"), after
 
 

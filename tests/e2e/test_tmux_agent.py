@@ -6,6 +6,8 @@ The server runs in the test process; Conch (in tmux) reaches it on
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,3 +85,53 @@ def test_escape_cancels_a_long_answer(conch: ConchTerminal, fake_llm: FakeOpenAI
     assert "word299" not in screen
     block = conch.run("echo shell-still-works")
     assert "shell-still-works" in block
+
+
+def _sandbox_config(fake_llm: FakeOpenAIServer, sandbox: bool) -> str:
+    return (
+        f'[agent]\ndefault = "local"\nsandbox = {str(sandbox).lower()}\n\n'
+        f'[agents.local]\nkind = "openai"\nbase_url = "{fake_llm.base_url}"\n'
+        'model = "fake-model"\n'
+    )
+
+
+@pytest.mark.e2e
+def test_an_unsandboxed_command_request_says_so(
+    tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(tool_call("run_command", command="touch made-here"), text("Done."))
+    with launch_conch(tmp_path, _sandbox_config(fake_llm, sandbox=False)) as conch:
+        conch.type_line("?make a file")
+        screen = conch.wait_for("[1/y] Allow once")
+        assert "Agent commands are NOT sandboxed" in screen
+        assert "⚠ not sandboxed (turned off in the config" in screen
+        assert not (conch.workdir / "made-here").exists()
+
+
+@pytest.mark.e2e
+def test_an_allowed_command_cannot_write_outside_the_project(
+    tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    from conch.agents.sandbox import SandboxPolicy, make_sandbox
+
+    probe = make_sandbox(SandboxPolicy(str(tmp_path)))
+    if not probe.is_active:
+        pytest.skip(f"no sandbox here: {probe.problem}")
+    # Outside the project and outside the temp dir (the harness's HOME is inside it).
+    outside = Path(tempfile.mkdtemp(prefix="conch-sandbox-", dir="/var/tmp"))
+    target = outside / "x"
+    fake_llm.script(tool_call("run_command", command=f"echo pwned > {target}"), text("Tried."))
+    try:
+        with launch_conch(tmp_path, _sandbox_config(fake_llm, sandbox=True)) as conch:
+            conch.type_line("?write outside")
+            conch.wait_for("[1/y] Allow once")
+            time.sleep(0.5)  # a person reads the request before answering
+            conch.send("Tab")
+            conch.send("y")
+            screen = conch.wait_for(named(lambda s: "✓ done" in s, "the finished turn"))
+            assert "✗ $ Run `echo pwned" in screen, "the command is shown as failed"
+            assert not target.exists()
+            told = [m["content"] for m in fake_llm.requests[-1]["messages"] if m["role"] == "tool"]
+            assert "Read-only file system" in told[-1]
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)

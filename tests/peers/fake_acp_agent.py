@@ -5,8 +5,8 @@ and the prompt's text carries its parameters (a path, a word). Results the
 test must check come back as agent message text, often JSON. It never talks
 to a model and never touches files other than the ones a test names.
 
-Scripts: chat, report, permission, fs, write_outside, terminal, plan, slow,
-slow_permission, crash, crash_on_start, slow_start, noisy, load.
+Scripts: chat, report, permission, permission_streaming, fs, write_outside, terminal, plan,
+slow, slow_permission, crash, crash_on_start, slow_start, noisy, load.
 """
 
 from __future__ import annotations
@@ -176,6 +176,32 @@ class FakeAgent:
             return "end_turn"
         await self.say(session_id, "outcome=cancelled")
         return "cancelled"
+
+    async def run_permission_streaming(self, session_id: str, text: str) -> str:
+        """Asks, then keeps talking while the user decides (ACP allows updates meanwhile)."""
+        await self.say(session_id, "I will edit notes.txt.")
+        await self.client.session_update(
+            session_id, start_tool_call("edit-1", "Edit notes.txt", kind="edit", status="pending")
+        )
+        asking = asyncio.ensure_future(
+            self.client.request_permission(
+                session_id=session_id,
+                tool_call=ToolCallUpdate(tool_call_id="edit-1"),
+                options=[
+                    PermissionOption(option_id="allow", name="Allow", kind="allow_once"),
+                    PermissionOption(option_id="reject", name="Reject", kind="reject_once"),
+                ],
+            )
+        )
+        await asyncio.sleep(0.3)  # the request is on its way before the words below
+        await self.say(session_id, "Meanwhile I read the rest of the file.")
+        await self.client.session_update(
+            session_id, start_tool_call("read-1", "Read notes.txt", kind="read", status="completed")
+        )
+        answer = await asking
+        chosen = answer.outcome.option_id if isinstance(answer.outcome, AllowedOutcome) else "none"
+        await self.say(session_id, f"outcome={chosen}")
+        return "end_turn"
 
     async def run_fs(self, session_id: str, text: str) -> str:
         project = text.strip()

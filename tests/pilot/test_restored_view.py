@@ -88,7 +88,7 @@ def build_session(journal: Journal, cwd: str) -> str:
     journal.append(sid, ev.USER_INPUT, ev.USER, ev.user_input("make test", "shell", cwd))
     journal.append(sid, ev.SHELL_START, ev.USER, ev.shell_start("make test", cwd))
     journal.append(sid, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(red))
-    journal.append(sid, ev.SHELL_END, ev.SHELL, ev.shell_end(3, cwd))
+    journal.append(sid, ev.SHELL_END, ev.SHELL, ev.shell_end(3, cwd, duration=1.5))
 
     context = TurnContext(cwd, "auto", "fake", "model-1", 1_700_000_000.0, cwd)
     turn = journal.append(sid, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("fix the parser", context))
@@ -174,7 +174,7 @@ async def test_a_failed_command_shows_its_line_output_in_colour_and_exit_status(
         text = shown_text(block)
         assert "$ make test  ~/project" in text
         assert "FAILED test_parse" in text and "2 failed, 5 passed" in text
-        assert text.rstrip().endswith("✗ exit 3")
+        assert text.rstrip().endswith("✗ exit 3 · 1.5 s")
         assert block.has_class("-failed") and block.is_restored
         assert block.result is not None and block.result.exit_status == 3
         assert block.output.snapshot()[0] == "\x1b[31mFAILED\x1b[0m test_parse"
@@ -183,6 +183,26 @@ async def test_a_failed_command_shows_its_line_output_in_colour_and_exit_status(
         assert failed is not None and failed.color is not None, "ANSI colours are kept"
         assert plain is None or plain.color is None
         assert not block.sink.send(b"y\n"), "a restored command takes no input"
+
+
+async def test_a_command_stopped_with_ctrl_c_restores_as_interrupted_with_its_duration(
+    journal: Journal, project: str
+) -> None:
+    sid = journal.create_session(project, "shell", "fake").id
+    journal.append(sid, ev.SHELL_START, ev.USER, ev.shell_start("sleep 30", project))
+    end = ev.shell_end(130, project, duration=2.25, interrupted_by_user=True)
+    journal.append(sid, ev.SHELL_END, ev.SHELL, end)
+    # A journal from before the fields existed: the time between the events, status 130.
+    old = {"command": "sleep 9", "cwd": project}
+    journal.append(sid, ev.SHELL_START, ev.USER, old)
+    journal.append(sid, ev.SHELL_END, ev.SHELL, {"exit_status": 130, "cwd": project})
+    view = rebuild_conversation(journal.events(sid))
+    async with RestoredApp(view, journal.read_blob).run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        new_block, old_block = pilot.app.query(CommandBlock)
+        assert shown_text(new_block).rstrip().endswith("✗ exit 130 interrupted · 2.2 s")
+        assert new_block.result is not None and new_block.result.interrupted
+        assert " interrupted · " in shown_text(old_block) and " ms" in shown_text(old_block)
 
 
 async def test_an_interrupted_command_says_conch_stopped_before_it_finished(
@@ -455,7 +475,7 @@ def big_output_session(journal: Journal, cwd: str) -> str:
     journal.append(sid, ev.SHELL_START, ev.USER, ev.shell_start("seq 1 20000", cwd))
     numbers = "".join(f"{n}\n" for n in range(1, 20001))  # ~108 KB: stored as a blob
     journal.append(sid, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(numbers))
-    journal.append(sid, ev.SHELL_END, ev.SHELL, ev.shell_end(0, cwd))
+    journal.append(sid, ev.SHELL_END, ev.SHELL, ev.shell_end(0, cwd, duration=0.4))
     return sid
 
 
@@ -469,7 +489,7 @@ async def test_a_big_output_read_from_the_journal_keeps_the_last_lines(
         lines = block.output.snapshot()
         assert (len(lines), lines[0], lines[-1]) == (5000, "15001", "20000")
         status = block.footer_lines()[0].plain
-        assert status.startswith("✓ 0 · 20,000 lines, last 5,000 shown")
+        assert status.startswith("✓ 0 · 400 ms · 20,000 lines, last 5,000 shown")
         assert block.output.spool_path is None, "the journal has it all: no spool file"
 
 
@@ -507,19 +527,17 @@ def synthetic_events(count: int) -> list[Event]:
     return events
 
 
-async def test_restoring_ten_thousand_events_takes_well_under_a_second() -> None:
+async def test_restoring_ten_thousand_events_mounts_only_the_newest() -> None:
+    """Its speed is measured in bench/journal_bench.py, not asserted here."""
     view = rebuild_conversation(synthetic_events(10_000))
     empty = ConversationView((), "", "", "", -1)
     async with RestoredApp(empty, None).run_test(size=(100, 40)) as pilot:
-        started = time.perf_counter()
         conversation = pilot.app.query_one(Conversation)
         await conversation.add_blocks(restored_widgets(view, None))
         await pilot.pause()
-        took = time.perf_counter() - started
         earlier = conversation.query_one(EarlierItems)
         assert len(conversation.children) == 1 + RECENT_ITEMS
         assert earlier.hidden_count == len(view.items) - RECENT_ITEMS > 1000
-        assert took < 1.0, f"restoring {len(view.items)} items took {took:.2f} s"
         assert not earlier.is_line_in_view, "the view starts at the newest entries"
 
 

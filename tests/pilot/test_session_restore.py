@@ -356,3 +356,31 @@ def last_command_done(app: ConchApp, command: str) -> bool:
         return False
     last = blocks.last()
     return last.command == command and last.result is not None
+
+
+async def test_a_permission_restores_where_it_was_asked_before_what_the_agent_sent_meanwhile(
+    project_dir: Path, tmp_path: Path
+) -> None:
+    loaded = acp_config("permission_streaming", tmp_path)
+    first = start(project_dir, loaded)
+    async with first.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "?edit notes.txt")
+        turn = first.query(AgentTurn).last()
+        await wait_for(
+            pilot, lambda: "Meanwhile" in turn.answer_text and "read-1" in turn.tool_blocks
+        )
+        await answer_permission(pilot, "y")
+        await wait_for(pilot, lambda: turn.ended)
+        await pilot.pause()
+        live = turn_parts(turn)
+    kinds = [kind for kind, _, _ in live]
+    asked = kinds.index("PermissionPrompt")
+    meanwhile = next(i for i, (_, _, shown) in enumerate(live) if "Meanwhile" in shown)
+    assert kinds[asked - 1] == "ToolCallBlock", live  # the edit it asks about comes first
+    assert asked < meanwhile < len(live) - 2, live  # then the read, then the outcome
+    second = start(project_dir, loaded)
+    async with second.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await pilot.pause()
+        assert turn_parts(second.query_one(AgentTurn)) == live

@@ -13,6 +13,7 @@ import pytest
 from conch.agents.events import (
     STANDARD_OPTIONS,
     AgentEvent,
+    AgentUnavailable,
     Decision,
     FileDiff,
     MessageChunk,
@@ -74,6 +75,18 @@ def agent_turn(
             batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, MessageChunk(word + " ")))
         batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, TurnEnded("end_turn")))
         batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done", "end_turn"))
+    return turn
+
+
+def unavailable_turn(journal: Journal, session_id: str, prompt: str) -> int:
+    """A prompt no agent took: Conch answered that none is configured."""
+    turn = journal.append(session_id, ev.AGENT_PROMPT, ev.USER,
+                          ev.agent_prompt(prompt, context(agent="none")))  # fmt: skip
+    with journal.batch(session_id) as batch:
+        batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "conch-none"))
+        unavailable = AgentUnavailable("No agent is configured, so this line was not sent.")
+        batch.append(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, unavailable))
+        batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done"))
     return turn
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conch.sessions import events as ev
-from conch.sessions.export import session_markdown
+from conch.sessions.export import MAX_OUTPUT_LINES, ExportOptions, session_markdown
 from conch.sessions.journal import Journal
 from conch.sessions.pending import BLOB_THRESHOLD
 from tests.sessions.conftest import (
@@ -12,6 +12,7 @@ from tests.sessions.conftest import (
     interleaved_turn,
     rich_session,
     shell_command,
+    unavailable_turn,
 )
 
 
@@ -28,7 +29,7 @@ def test_the_export_has_a_header_and_every_item_in_order(journal: Journal) -> No
              "> **Info:** hello"]  # fmt: skip
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
-    assert "In `/work/project`, exit status 0." in text
+    assert "In `/work/project`, exit status 0, after " in text
 
 
 def test_a_turn_is_exported_in_the_order_it_was_shown(journal: Journal) -> None:
@@ -52,11 +53,66 @@ def test_shell_output_is_fenced_even_when_it_contains_fences(journal: Journal) -
     assert "````\ntext\n```python\ncode\n```\n````" in text
 
 
-def test_big_outputs_are_exported_in_full(journal: Journal) -> None:
+def test_big_outputs_are_exported_in_full_when_asked(journal: Journal) -> None:
     sid = journal.create_session("/w", "auto", "fake").id
     big = "".join(f"row {n}\n" for n in range(BLOB_THRESHOLD // 4))
     shell_command(journal, sid, "seq", big)
-    assert big.rstrip("\n") in session_markdown(journal, sid)
+    full = ExportOptions(max_output_lines=None)
+    assert big.rstrip("\n") in session_markdown(journal, sid, full)
+
+
+def test_a_long_output_is_cut_with_a_note_saying_how_many_lines_and_where_the_rest_is(
+    journal: Journal,
+) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    shell_command(journal, sid, "seq 1 100000", "".join(f"{n}\r\n" for n in range(1, 100_001)))
+    text = session_markdown(journal, sid)
+    assert len(text.splitlines()) < MAX_OUTPUT_LINES + 40
+    assert (
+        f"_Output: 100,000 lines; {100_000 - MAX_OUTPUT_LINES:,} in the middle are left out."
+        in text
+    )
+    assert f"`conch sessions export {sid} --full`" in text
+    assert "\n1\n2\n" in text and "\n99999\n100000\n```" in text
+    assert "\n50000\n" not in text
+
+
+def test_output_is_exported_as_the_terminal_showed_it(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    progress = "".join(f"\rdownloading {n}%" for n in range(0, 101, 10)) + "\r\n"
+    colours = "\x1b[1;31mred\x1b[0m and \x1b[32mgreen\x1b[0m\r\n"
+    shell_command(journal, sid, "make", "start\r\n" + progress + colours + "done\r\n")
+    text = session_markdown(journal, sid)
+    assert "```\nstart\ndownloading 100%\nred and green\ndone\n```" in text
+    assert "\r" not in text and "\x1b" not in text
+    kept = session_markdown(journal, sid, ExportOptions(ansi=True))
+    assert "\x1b[1;31mred\x1b[0m and \x1b[32mgreen\x1b[0m\n" in kept
+    assert "\r" not in kept and "downloading 90%" not in kept
+
+
+def test_the_header_lists_every_agent_that_took_a_prompt(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "opencode").id
+    agent_turn(journal, sid, "first", "one")
+    unavailable_turn(journal, sid, "lost")
+    turn = journal.append(
+        sid, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("second", context(agent="opencode"))
+    )
+    journal.append(sid, ev.TURN_START, ev.CONCH, ev.turn_start(turn, "ag-2"))
+    journal.append(sid, ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done", "end_turn"))
+    text = session_markdown(journal, sid)
+    assert "- Agents: fake (model-1), opencode (model-1)\n" in text
+    assert "- Agent: " not in text
+
+
+def test_a_command_stopped_with_ctrl_c_is_exported_as_interrupted_with_its_duration(
+    journal: Journal,
+) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    journal.append(sid, ev.SHELL_START, ev.USER, ev.shell_start("sleep 30", "/w"))
+    end = ev.shell_end(130, "/w", duration=2.5, interrupted_by_user=True)
+    journal.append(sid, ev.SHELL_END, ev.SHELL, end)
+    text = session_markdown(journal, sid)
+    assert "In `/w`, interrupted with Ctrl+C (exit status 130), after 2.5 s." in text
 
 
 def test_an_interrupted_turn_is_exported_as_interrupted(journal: Journal) -> None:

@@ -6,14 +6,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from conch.agents.events import (
+    STANDARD_OPTIONS,
     AgentError,
     AgentEvent,
     AgentUnavailable,
     AvailableCommands,
+    Decision,
     FileDiff,
     MessageChunk,
     ModeUpdate,
     PermissionDecided,
+    PermissionRequest,
     PlanEntry,
     PlanUpdate,
     ThoughtChunk,
@@ -91,7 +94,7 @@ def test_a_turn_keeps_text_tool_call_text_permission_text_in_that_order(
     read = ToolCallView("t1", "Read notes.txt", "read", "completed", '{"path": "notes.txt"}',
                         "milk\n", (), ())  # fmt: skip
     allowed = PermissionView("conch-write-1", "Write /tmp/notes.txt", "allow_once", "allow_once",
-                             "outside the project")  # fmt: skip
+                             "outside the project", option_name="Allow once")  # fmt: skip
     assert turn.parts == (
         TextPart("I'll read notes.txt first."),
         read,
@@ -314,3 +317,57 @@ def test_the_output_tail_spans_pieces_without_reading_blobs() -> None:
     assert isinstance(block, ShellBlock)
     assert block.output_tail(5) == "efghi"
     assert block.output_tail(0) == ""
+
+
+def test_a_permission_stays_where_it_was_asked_with_what_streamed_while_waiting_after_it() -> None:
+    edit = ToolCall("e1", "Edit notes.txt", "edit", "pending")
+    request = PermissionRequest(edit, STANDARD_OPTIONS)
+    events = turn_events([MessageChunk("Editing."), edit])
+    events.append(event(len(events), ev.PERMISSION_ASKED, ev.permission_asked(0, request)))
+    while_waiting = [MessageChunk("Still here."), ToolCallUpdate("e1", "in_progress")]
+    for update in while_waiting:
+        events.append(event(len(events), ev.AGENT_UPDATE, ev.agent_update(0, update)))
+    allowed = Decision("allow_once", "allow_once")
+    events.append(event(len(events), ev.PERMISSION, ev.permission(0, request, allowed)))
+    decided = PermissionDecided("e1", "allow_once", "allow_once")
+    events.append(event(len(events), ev.AGENT_UPDATE, ev.agent_update(0, decided)))
+    (turn,) = rebuild_conversation(events).items
+    assert isinstance(turn, AgentTurnView)
+    assert [type(part).__name__ for part in turn.parts] == [
+        "TextPart", "ToolCallView", "PermissionView", "TextPart"
+    ]  # fmt: skip
+    assert turn.permissions == (
+        PermissionView(
+            "e1", "Edit notes.txt", "allow_once", "allow_once", "", option_name="Allow once"
+        ),
+    )
+
+
+def test_a_permission_asked_and_never_answered_says_so() -> None:
+    request = PermissionRequest(ToolCall("e1", "Edit notes.txt"), STANDARD_OPTIONS)
+    events = turn_events([])
+    events.append(event(len(events), ev.PERMISSION_ASKED, ev.permission_asked(0, request)))
+    (turn,) = rebuild_conversation(events, interrupted=True).items
+    assert isinstance(turn, AgentTurnView)
+    (asked,) = turn.permissions
+    assert (asked.answered, asked.option_id, turn.state) == (False, None, "interrupted")
+
+
+def test_a_finished_command_keeps_its_duration_and_whether_ctrl_c_stopped_it() -> None:
+    start = event(0, ev.SHELL_START, ev.shell_start("sleep 30", "/w"))
+    end = ev.shell_end(130, "/w", duration=4.25, interrupted_by_user=True)
+    (block,) = rebuild_conversation([start, event(1, ev.SHELL_END, end)]).items
+    assert isinstance(block, ShellBlock)
+    assert (block.duration, block.interrupted_by_user, block.timed_out) == (4.25, True, False)
+
+
+def test_an_old_journal_gives_the_time_between_events_and_reads_status_130_as_ctrl_c() -> None:
+    start = Event("s", 0, 1000.0, ev.SHELL_START, ev.SHELL, {"command": "sleep 9", "cwd": "/w"})
+    old_end = {"exit_status": 130, "cwd": "/w", "interrupted": False}
+    end = Event("s", 1, 1002.5, ev.SHELL_END, ev.SHELL, old_end)
+    ok_end = Event("s", 3, 1004.0, ev.SHELL_END, ev.SHELL, {**old_end, "exit_status": 0})
+    again = Event("s", 2, 1003.0, ev.SHELL_START, ev.SHELL, {"command": "true", "cwd": "/w"})
+    first, second = rebuild_conversation([start, end, again, ok_end]).items
+    assert isinstance(first, ShellBlock) and isinstance(second, ShellBlock)
+    assert (first.duration, first.interrupted_by_user) == (2.5, True)
+    assert (second.duration, second.interrupted_by_user) == (1.0, False)

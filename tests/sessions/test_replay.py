@@ -18,7 +18,7 @@ from conch.sessions.replay import (
     take_replay,
 )
 from conch.sessions.views import NoticeView
-from tests.sessions.conftest import agent_turn, context, shell_command
+from tests.sessions.conftest import agent_turn, context, shell_command, unavailable_turn
 
 
 def new_prompt(journal: Journal, session_id: str, text: str) -> int:
@@ -146,3 +146,35 @@ def test_the_conversation_says_when_a_replay_was_given(journal: Journal) -> None
         i for i in rebuild_conversation(journal.events(sid)).items if isinstance(i, NoticeView)
     ]
     assert len(notices) == 1 and "last 2 turn(s)" in notices[0].text
+
+
+def test_prompts_no_agent_took_are_never_replayed(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    unavailable_turn(journal, sid, "sent while no agent was configured")
+    agent_turn(journal, sid, "question for the agent", "its answer")
+    queued = new_prompt(journal, sid, "still queued when Conch stopped")
+    journal.append(sid, ev.TURN_END, ev.CONCH, ev.turn_end(queued, "interrupted"))
+    prompt = new_prompt(journal, sid, "after the restart")
+    text = take_replay(journal, sid, "ag-2", prompt)
+    assert "User: question for the agent\nAssistant: its answer" in text
+    assert "no agent was configured" not in text and "still queued" not in text
+    assert "the last 1 turn(s)" in text
+
+
+def test_a_session_whose_prompts_reached_no_agent_gives_no_replay(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    shell_command(journal, sid, "ls", "a\n")
+    unavailable_turn(journal, sid, "hello?")
+    prompt = new_prompt(journal, sid, "now an agent is configured")
+    assert take_replay(journal, sid, "ag-1", prompt) == ""
+
+
+def test_replayed_output_and_answers_have_no_carriage_returns(journal: Journal) -> None:
+    sid = journal.create_session("/w", "auto", "fake").id
+    shell_command(journal, sid, "make", "building\r\n\x1b[32mok\x1b[0m\r\n50%\r100%\r\n")
+    agent_turn(journal, sid, "pasted\r\nlines", "fine")
+    replay = build_replay(rebuild_conversation(journal.events(sid)))
+    assert replay is not None
+    assert "Output (end):\nbuilding\nok\n100%" in replay.text
+    assert "User: pasted\nlines" in replay.text
+    assert "\r" not in replay.text and "\x1b" not in replay.text

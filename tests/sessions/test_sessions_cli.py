@@ -10,7 +10,7 @@ from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path, root_marker_path
 from conch.sessions_cli import main
-from tests.sessions.conftest import agent_turn
+from tests.sessions.conftest import agent_turn, shell_command
 
 
 def user_journal() -> Journal:
@@ -109,3 +109,22 @@ def test_after_a_wipe_the_new_journal_keeps_saying_what_was_lost(
     captured = capsys.readouterr()
     assert "note: The session journal" in captured.err  # ...and recorded for the list
     assert len(captured.out.splitlines()) == 2
+
+
+def test_export_cuts_long_outputs_unless_full_and_drops_colours_unless_ansi(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with user_journal() as journal:
+        sid = journal.create_session(str(isolated_home), "shell", "none").id
+        numbers = "".join(f"\x1b[32m{n}\x1b[0m\r\n" for n in range(1, 10_001))
+        shell_command(journal, sid, "seq 1 10000 | colour", numbers)
+    assert main(["export", sid[:8]]) == 0
+    cut = capsys.readouterr().out
+    assert "_Output: 10,000 lines;" in cut and f"export {sid} --full" in cut
+    assert "\x1b" not in cut and "\r" not in cut and "\n5000\n" not in cut
+    assert main(["export", sid[:8], "--full"]) == 0
+    full = capsys.readouterr().out
+    assert "\n5000\n" in full and "_Output:" not in full and "\x1b" not in full
+    assert main(["export", sid[:8], "--full", "--ansi"]) == 0
+    coloured = capsys.readouterr().out
+    assert "\n\x1b[32m5000\x1b[0m\n" in coloured and "\r" not in coloured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +14,26 @@ from conch import __version__
 from conch.cli import build_parser, main
 
 
-def run_python(code_or_args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run the venv's Python with an isolated HOME and XDG dirs."""
+def run_python(
+    code_or_args: list[str], tmp_path: Path, terminal: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the venv's Python with an isolated HOME and XDG dirs (stdin and stdout on the
+    ``terminal`` fd when given, else stdout a pipe)."""
     env = dict(os.environ)
     env["HOME"] = str(tmp_path / "fake-home")
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         env[name] = str(tmp_path / name.lower())
+    if terminal is not None:
+        return subprocess.run(
+            [sys.executable, *code_or_args],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=30,
+        )
     return subprocess.run(
         [sys.executable, *code_or_args],
         capture_output=True,
@@ -114,6 +129,11 @@ def test_conch_sessions_on_a_fresh_machine_lists_none(tmp_path: Path) -> None:
 
 
 def test_resume_of_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
-    completed = run_python(["-m", "conch", "--resume", "nope"], tmp_path)
+    parent, child = pty.openpty()  # the TUI needs a terminal before it reads --resume
+    try:
+        completed = run_python(["-m", "conch", "--resume", "nope"], tmp_path, terminal=child)
+    finally:
+        os.close(child)
+        os.close(parent)
     assert completed.returncode == 1
     assert "conch sessions" in completed.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conch_plugins.shell_mode.command_encoding import (
+    AFTER,
     MAX_TTY_LINE,
     ansi_c_quote,
     encode_command,
@@ -19,11 +20,15 @@ from conch_plugins.shell_mode.command_encoding import (
     normalise_newlines,
 )
 
+# Stands in for conch_init.bash's hook that every encoded line ends with; it
+# keeps the command's status.
+AFTER_HOOK = "__conch_after() { return; }\n"
+
 
 def bash(script: str, cwd: Path | None = None) -> bytes:
     """stdout of ``bash --norc -c script``; fails on a non-zero exit."""
     done = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", script],
+        ["bash", "--norc", "--noprofile", "-c", AFTER_HOOK + script],
         capture_output=True,
         cwd=cwd,
         check=True,
@@ -112,7 +117,7 @@ def test_normalise_newlines_turns_crlf_and_cr_into_lf(pasted: str, expected: str
 def test_encode_command_is_one_eval_line() -> None:
     line = encode_command("for i in 1 2\ndo echo $i\ndone")
     assert line is not None
-    assert line.startswith("eval $'")
+    assert line.startswith(" eval $'")
     assert is_one_safe_line(line)
 
 
@@ -137,14 +142,14 @@ def test_unfinished_command_becomes_a_syntax_error_not_more_input() -> None:
     line = encode_command("echo 'abc")
     assert line is not None
     done = subprocess.run(
-        ["bash", "--norc", "-c", line], capture_output=True, timeout=10, check=False
+        ["bash", "--norc", "-c", AFTER_HOOK + line], capture_output=True, timeout=10, check=False
     )
     assert done.returncode == 2
     assert b"unexpected EOF" in done.stderr
 
 
 def test_encode_command_fits_up_to_the_tty_line_limit() -> None:
-    prefix_length = len("eval $''")
+    prefix_length = len(" eval $''" + AFTER)
     fits = "x" * (MAX_TTY_LINE - prefix_length)
     line = encode_command(fits)
     assert line is not None
@@ -154,7 +159,7 @@ def test_encode_command_fits_up_to_the_tty_line_limit() -> None:
 
 def test_encode_command_counts_bytes_not_characters() -> None:
     command = "é" * (MAX_TTY_LINE // 2)
-    assert len("eval $''" + command) < MAX_TTY_LINE
+    assert len(" eval $''" + AFTER + command) < MAX_TTY_LINE
     assert encode_command(command) is None
 
 

@@ -270,3 +270,15 @@ def test_loading_twice_counts_corrupt_lines_once(tmp_path: Path) -> None:
     store.load()
     store.load()
     assert store.skipped_lines == 1
+
+
+def test_a_secret_is_masked_on_disk_but_recalled_as_typed_in_this_session(
+    history_path: Path,
+) -> None:
+    token = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
+    store = _store_with(history_path, f"export GITHUB_TOKEN={token}")
+    assert store.entries[-1].text == f"export GITHUB_TOKEN={token}"
+    assert token not in history_path.read_text()
+    reloaded = HistoryStore(history_path)
+    reloaded.load()
+    assert reloaded.entries[-1].text == "export GITHUB_TOKEN=••••••"

@@ -165,3 +165,17 @@ def test_large_output_passes_through_unchanged() -> None:
     scanner = SentinelScanner()
     released = b"".join(scanner.feed(chunk).output for _ in range(20))
     assert released == chunk * 20
+
+
+def test_a_marker_without_the_sessions_token_is_plain_output() -> None:
+    forged = sentinel_bytes(0, "/etc")
+    result = SentinelScanner("f00d").feed(b"out " + forged + b" more")
+    assert result == ScanResult(output=b"out " + forged + b" more")
+
+
+def test_a_marker_with_the_sessions_token_ends_the_command_even_split() -> None:
+    real = START + b"f00d:" + b"1:/tmp" + END
+    output, results = feed_all(SentinelScanner("f00d"), [b"x" + real[:9], real[9:] + b"rest"])
+    assert output == b"x"
+    assert results[-1].sentinel == Sentinel(exit_status=1, cwd="/tmp")
+    assert results[-1].rest == b"rest"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import termios
+from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
@@ -28,16 +29,21 @@ def spawn_bash(
     *,
     source_bashrc: bool,
     extra_env: dict[str, str],
+    unset_env: Collection[str] = (),
     rows: int,
     cols: int,
+    wrapper: tuple[str, ...] = (),
 ) -> Any:
     """An interactive bash in a pty, started with Conch's rc file (conch_init.bash).
 
     ``--noediting``: readline would add bracketed-paste codes and its own echo.
+    ``wrapper``: a command bash runs under (e.g. a sandbox), its argv before bash's.
     """
-    init = resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash")
+    init = init_script()
     env = {key: value for key, value in os.environ.items() if key not in LAUNCHER_STATE}
     env.update(extra_env)
+    for name in unset_env:
+        env.pop(name, None)
     env["CONCH_START_DIR"] = cwd
     env["CONCH_SOURCE_BASHRC"] = "1" if source_bashrc else "0"
     env["CONCH"] = "1"
@@ -45,9 +51,10 @@ def spawn_bash(
         env["TERM"] = "xterm-256color"
     start_dir = cwd if os.path.isdir(cwd) else os.path.expanduser("~")
     try:
+        argv = [*wrapper, bash, *BASH_ARGS, str(init), "-i"]
         child = pexpect.spawn(
-            bash,
-            [*BASH_ARGS, str(init), "-i"],
+            argv[0],
+            argv[1:],
             cwd=start_dir,
             env=env,
             echo=True,
@@ -58,6 +65,11 @@ def spawn_bash(
     # pexpect waits 50 ms before every send by default (NOTES.md).
     child.delaybeforesend = None
     return child
+
+
+def init_script() -> str:
+    """Path of the rc file that sets up the sentinel (also sourced to recover it)."""
+    return str(resources.files("conch_plugins.shell_mode").joinpath("conch_init.bash"))
 
 
 def reads_secret(fd: int) -> bool:

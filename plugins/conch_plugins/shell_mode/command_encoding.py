@@ -6,10 +6,18 @@ Every command is sent as ``eval $'...'`` on a single line of printable ASCII
 line as its own command, and unfinished input would leave bash silently
 waiting. As one quoted line the command always parses as a whole; unfinished
 input becomes a clear bash syntax error instead of a hang.
+
+The line starts with a space: with ``ignorespace`` in HISTCONTROL (which
+conch_init.bash keeps there) bash never records it, even when a user's rc file
+turns history on; the wrapper must never reach a history file. It ends with
+``__conch_after "$_"`` (conch_init.bash), which drops what a sourced file
+recorded once it turned history on, before a ``history -a`` in the user's
+PROMPT_COMMAND can append it; passing ``$_`` keeps ``$_`` as the command left it.
 """
 
 from __future__ import annotations
 
+AFTER = '; __conch_after "$_"'
 # Canonical-mode ttys buffer at most 4095 bytes per line (N_TTY_BUF_SIZE - 1).
 MAX_TTY_LINE = 4000
 
@@ -40,7 +48,7 @@ def encode_command(command: str) -> str | None:
 
     Too-long commands are run from a file instead (see ``file_command``).
     """
-    line = "eval " + ansi_c_quote(normalise_newlines(command))
+    line = " eval " + ansi_c_quote(normalise_newlines(command)) + AFTER
     if len(line.encode()) > MAX_TTY_LINE:
         return None
     return line
@@ -48,4 +56,4 @@ def encode_command(command: str) -> str | None:
 
 def file_command(path: str) -> str:
     """The line that runs a command stored in ``path`` (for commands too long to send)."""
-    return 'eval "$(< ' + ansi_c_quote(path) + ')"'
+    return ' eval "$(< ' + ansi_c_quote(path) + ')"' + AFTER

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from conch_plugins.shell_mode.shell_words import split_shell
+from conch_plugins.shell_mode.control_syntax import has_compound_command
+from conch_plugins.shell_mode.shell_words import ShellWords, split_shell
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -169,7 +170,10 @@ def arguments_score(command: Sequence[str]) -> float:
 
 def line_prose_score(line: str) -> float:
     """Prose score of a whole line, its first word included (for lines already run)."""
-    words = split_shell(line)
+    return _line_score(split_shell(line))
+
+
+def _line_score(words: ShellWords) -> float:
     score = float(words.contractions)
     for command in words.commands:
         score += prose_score(command[:1]) + arguments_score(command)
@@ -197,4 +201,7 @@ def reads_as_request(line: str) -> bool:
     bare = _TRAILING.sub("", stripped).lower()
     if bare in REPLIES and " " not in bare:
         return True
-    return line_prose_score(stripped) >= 1.0
+    words = split_shell(stripped)
+    if has_compound_command(words):
+        return False  # `for f in a b; do …; done`: "in", "a" are a loop's words, not prose
+    return _line_score(words) >= 1.0

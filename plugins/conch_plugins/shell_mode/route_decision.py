@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.control_syntax import has_compound_command, has_control_syntax
 from conch_plugins.shell_mode.natural_language import (
     FUNCTION_WORDS,
     REPLIES,
@@ -26,6 +27,7 @@ from conch_plugins.shell_mode.natural_language import (
     arguments_score,
     is_english,
     looks_pasted,
+    prose_score,
     reads_as_request,
     word_set,
 )
@@ -69,6 +71,9 @@ _NAME_WORD = re.compile(r"[a-z][a-z0-9_-]*")
 _NOUN = re.compile(r"[a-z][a-z-]{2,}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_.+~-]*")
 _TRAILING = re.compile(r"[?,!.:;]+$")
+# How much English a line with shell syntax needs to go to the agent without asking: more
+# than the single function word an argument list can hold ("deploy the app && echo ok").
+_PROSE_DESPITE_SYNTAX = 1.5
 _STRONG_OPERATORS = frozenset({"|", "||", "&&", ";", "&", "|&", "<<", "<<-", "<<<", "\n"})
 
 
@@ -127,7 +132,25 @@ def decide(line: str, index: CommandIndex) -> Decision:
         return Decision("shell", f"`{first}` looks up the commands named after it")
     if index.is_command(first) or _is_path(first) or words.leading_operator == "(":
         return _decide_command(stripped, first, words, prose + _phrase_prose(words, index))
-    return _decide_unknown(stripped, first, words, prose, index)
+    decision = _decide_unknown(stripped, first, words, prose, index)
+    unsure = has_control_syntax(words) and not _prose_despite_syntax(words)
+    if decision.target == "agent" and unsure:
+        # An unknown command with `&&`, a pipe or a loop after it: a request or a command
+        # not installed here. Sending it to the agent on a guess is the misfire; ask.
+        return Decision("ask", f"`{first}` is not a command, but the line has shell syntax")
+    return decision
+
+
+def _prose_despite_syntax(words: ShellWords) -> bool:
+    """The line starts with an English word and reads as English across its commands
+    ("fix the build; then run tests"), more than one "the" would make it, and no loop or
+    ``if`` is closed in it: prose never writes `do … done`. "mycli deploy the app && …"
+    starts with a name, and "deploy the app && echo ok" has a single sign of prose."""
+    opener = _TRAILING.sub("", words.first_word).lower()
+    if has_compound_command(words) or not (is_english(opener) or "'" in opener):
+        return False
+    score = words.contractions + sum(map(prose_score, words.commands))
+    return score >= _PROSE_DESPITE_SYNTAX
 
 
 def _alone(words: ShellWords) -> str | None:
@@ -295,7 +318,7 @@ def error_offer(
     """
     if exit_status is None or not 1 <= exit_status <= 127 or not is_usage_error(output):
         return None
-    if reads_as_request(line):
+    if reads_as_request(line) or _words_taken_for_files(line, output):
         return Offer("agent", line.strip(), "This reads as a request: send it to the agent?")
     fixed = suggest_correction(line, index) if index is not None else None
     fixed = fixed or _tool_suggestion(line, output)
@@ -314,12 +337,30 @@ _USAGE_ERRORS = re.compile(
     r"|too many arguments|numeric argument required|not a valid identifier"
     r"|no such job|no job control",
 )
+_MISSING_FILE = re.compile(r"^.*(?:No such file or directory|cannot access).*$", re.MULTILINE)
+_WORD = re.compile(r"[\w.-]+")
 _TOOL_HINT = re.compile(r"The most similar commands? (?:is|are)\s*\n\s*(\S+)")
 
 
 def is_usage_error(output: str) -> bool:
     """True when ``output`` says the command line itself was wrong (not found, bad option)."""
     return _USAGE_ERRORS.search(output) is not None
+
+
+def _words_taken_for_files(line: str, output: str) -> bool:
+    """``find all python files`` failed because `find` read the words as file names: two or
+    more plain words reported missing, and an English word among them ("all", "the", "new").
+    ``ls foo bar`` and ``find src tests`` have none."""
+    words = split_shell(line)
+    if words.operators or len(words.commands) != 1:
+        return False
+    args = words.commands[0][1:]
+    if len(args) < 2 or not all(map(_PLAIN_WORD.fullmatch, args)):
+        return False
+    if not any(arg in WORD_WEIGHTS for arg in args):
+        return False
+    reported = {word for found in _MISSING_FILE.findall(output) for word in _WORD.findall(found)}
+    return len(reported.intersection(args)) >= 2
 
 
 def _tool_suggestion(line: str, output: str) -> str | None:

@@ -2,8 +2,9 @@
 
 cd, exports, aliases, functions and jobs persist because every command runs in
 the same bash. After each command bash prints a sentinel (conch_init.bash)
-carrying ``$?`` and ``$PWD``; that is how a command's end, status and cwd are
-known. This module must never import Textual: it runs in worker threads and
+carrying a per-bash token, ``$?`` and ``$PWD``; that is how a command's end,
+status and cwd are known. When a command removes the sentinel, prompt_recovery
+puts it back. This module must never import Textual: it runs in worker threads and
 in tests with no app at all.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -22,7 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conch_plugins.shell_mode.bash_process import ShellStartError, reads_secret, spawn_bash
+from conch_plugins.shell_mode.bash_process import (
+    ShellStartError,
+    init_script,
+    reads_secret,
+    spawn_bash,
+)
 from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
@@ -31,6 +38,7 @@ from conch_plugins.shell_mode.command_result import (
     HandoverResult,
 )
 from conch_plugins.shell_mode.fullscreen import enters_alternate_screen, is_fullscreen_command
+from conch_plugins.shell_mode.prompt_recovery import PromptRecovery
 from conch_plugins.shell_mode.sentinel import ScanResult, SentinelScanner
 from conch_plugins.shell_mode.terminal_handover import pass_through
 
@@ -60,6 +68,10 @@ class ShellOptions:
     rows: int = 24
     cols: int = 80
     extra_env: dict[str, str] = field(default_factory=dict)
+    unset_env: set[str] = field(default_factory=set)
+    """Inherited variables the user unset, left out of a respawned bash."""
+    wrapper: tuple[str, ...] = ()
+    """argv prefix bash is started under (the agent's sandbox); () for the user's bash."""
 
 
 class SessionShell:
@@ -78,7 +90,10 @@ class SessionShell:
         self._accepted = False
         self._interrupt_pending = False
         self._has_ps0 = False
+        self._shell_group: int | None = None
+        """bash's own process group (not the pexpect child's pid under a wrapper)."""
         self._spool_dir: str | None = None  # made for the first too-long command
+        self._token = ""  # per bash: only sentinels carrying it count (sentinel.py)
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -89,15 +104,22 @@ class SessionShell:
             self.cwd,
             source_bashrc=self.options.source_bashrc,
             extra_env=self.options.extra_env,
+            unset_env=self.options.unset_env,
             rows=self.options.rows,
             cols=self.options.cols,
+            wrapper=self.options.wrapper,
         )
         self._child = child
+        # conch_init.bash reads it first thing; the pty echoes it back to us only.
+        self._token = secrets.token_hex(16)
+        os.write(self.fd, self._token.encode() + b"\n")
         sink = CollectingSink()
         result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
         # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
         self._has_ps0 = ACCEPTED.decode() in sink.text
-        self.startup_output = sink.text.replace(ACCEPTED.decode(), "")
+        self.startup_output = sink.text.replace(ACCEPTED.decode(), "").replace(
+            self._token + "\r\n", ""
+        )
         if result.shell_exited or result.timed_out:
             self.close()
             raise ShellStartError(
@@ -105,6 +127,8 @@ class SessionShell:
                 + (f"; it printed: {sink.text[-500:]!r}" if sink.text else "")
             )
         self.cwd = result.cwd
+        with contextlib.suppress(OSError):
+            self._shell_group = os.tcgetpgrp(self.fd)  # at its prompt, bash is in front
 
     def restart(self) -> None:
         """Start a fresh bash in the last known cwd (after ``exit`` or a crash)."""
@@ -168,7 +192,7 @@ class SessionShell:
                 line = file_command(str(spool))
             fullscreen = is_fullscreen_command(command)
             if fullscreen:
-                line = 'PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER" ' + line
+                line = ' PAGER="$CONCH_USER_PAGER" GIT_PAGER="$CONCH_USER_GIT_PAGER"' + line
             started = time.monotonic()
             os.write(self.fd, line.encode() + b"\n")
             return self._read_until_prompt(
@@ -181,21 +205,39 @@ class SessionShell:
             self._busy.release()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
-        """Run a helper command (not the user's) and return its output."""
+        """Run a helper command (not the user's) and return its output.
+
+        Written to the terminal itself: after the user's `exec >/dev/null`
+        an empty `export -p` would read as every variable unset.
+        """
         sink = CollectingSink()
-        self.execute(command, sink, timeout=timeout)
+        self.execute("{ " + command + "\n} >/dev/tty 2>&1", sink, timeout=timeout)
         return sink.text
 
     def interrupt(self) -> None:
         """Ctrl+C: SIGINT to the running command through the terminal.
 
-        Ignored when no command runs; held until bash has read the line.
+        Ignored when no command runs; held until bash has read the line (or
+        a program of it owns the terminal: PS0 can be lost to `exec 2>&-`).
         """
         with self._send_lock:
-            if not self._accepted:
+            if not self._accepted and not self._program_owns_terminal():
                 self._interrupt_pending = self.is_busy
                 return
             self._ctrl_c()
+
+    def _program_owns_terminal(self) -> bool:
+        try:
+            group = os.tcgetpgrp(self.fd)
+        except (OSError, ShellStartError):
+            return False
+        return group > 0 and group != self._bash_pid
+
+    @property
+    def _bash_pid(self) -> int:
+        """bash's pid: the pexpect child's, unless bash runs under a wrapper (a sandbox),
+        where bash's own process group, known once it reached its prompt, says it."""
+        return self._shell_group or int(self.pid or 0)
 
     def _ctrl_c(self) -> None:
         if self._child is None:
@@ -238,7 +280,8 @@ class SessionShell:
         fullscreen: bool = False,
     ) -> CommandResult:
         fd = self.fd
-        scanner = SentinelScanner()
+        scanner = SentinelScanner(self._token)
+        recovery = PromptRecovery(self._bash_pid, fd, init_script(), self._token)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         echo = b"" if skip_echo else None
         timed_out = False
@@ -260,6 +303,10 @@ class SessionShell:
             except InterruptedError:
                 continue
             if not readable:
+                ended = recovery.on_idle(now, echo) if skip_echo else None
+                if ended is not None or recovery.has_given_up(now):
+                    self._emit(sink, decoder, ended.output if ended else b"")
+                    return self._finish(ended, command, started, timed_out, decoder, sink)
                 continue
             try:
                 data = os.read(fd, READ_SIZE)
@@ -267,6 +314,7 @@ class SessionShell:
                 data = b""
             if not data:
                 return self._finish(None, command, started, timed_out, decoder, sink)
+            recovery.on_output()
             if echo is not None:
                 # Until PS0 the stream holds only the tty's echo of our line
                 # (none after `stty -echo`) or a stray prompt; drop it.
@@ -274,7 +322,9 @@ class SessionShell:
                 marker = ACCEPTED if self._has_ps0 else b"\n"  # bash < 4.4: the echo
                 accepted = echo.find(marker)
                 if accepted < 0:
-                    early = None if self._interrupt_at is None else SentinelScanner().feed(echo)
+                    early = None
+                    if self._interrupt_at is not None or recovery.is_recovering:
+                        early = SentinelScanner(self._token).feed(echo)
                     if early is not None and early.sentinel is not None:
                         # A timeout's ^C reached bash before it read the line.
                         return self._finish(early, command, started, timed_out, decoder, sink)
@@ -298,7 +348,8 @@ class SessionShell:
                     return self._finish(handed, command, started, timed_out, decoder, sink)
                 data = data[alt:]
             result = scanner.feed(data)
-            self._emit(sink, decoder, result.output)
+            if not recovery.is_recovering:  # else it is the recovery line's echo
+                self._emit(sink, decoder, result.output)
             if result.sentinel is not None:
                 return self._finish(result, command, started, timed_out, decoder, sink)
 
@@ -312,7 +363,7 @@ class SessionShell:
         """Signal the terminal's foreground process group, never bash itself."""
         with contextlib.suppress(OSError, ShellStartError):
             group = os.tcgetpgrp(self.fd)
-            if group > 0 and group != self.pid:
+            if group > 0 and group not in (self.pid, self._bash_pid):
                 os.killpg(group, signum)
 
     def _hand_over(

@@ -32,13 +32,31 @@ class RunOutcome:
     """bash was not running and could not be started (a wrong ``shell.bash``): nothing ran."""
 
 
+# Lines that may change what is exported: only these pay for a look at `export -p`.
+_MAY_CHANGE_EXPORTS = re.compile(
+    r"\b(?:export|unset|source|declare|typeset|readonly|activate|deactivate|nvm|conda|pyenv)\b"
+    r"|(?:^|[;&|(]\s*)\.\s"
+)
+# bash sets these itself at start; carrying them over would be wrong (SHLVL grows).
+_OWN_VARIABLES = frozenset({"PWD", "OLDPWD", "SHLVL"})
+
+
+def may_change_exports(command: str) -> bool:
+    return _MAY_CHANGE_EXPORTS.search(command) is not None
+
+
 class ShellSession:
     def __init__(self, shell: SessionShell) -> None:
         self.shell = shell
         self.index = CommandIndex()
         self.commands_run = 0
-        self._exports: dict[str, str] = {}
         """Counts finished commands: a cache of the shell's state is stale when it moves."""
+        self._exports: dict[str, str] = {}
+        """As last reported by ``exports_changed``."""
+        self._launch_env = dict(shell.options.extra_env)
+        self._first_exports: dict[str, str] | None = None
+        """What the first bash exported: a respawn differs from it as the last bash did."""
+        self._live_exports: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -47,13 +65,16 @@ class ShellSession:
             self.index.refresh_path()
             self._refresh_names()
             self._exports = self._exported()
+            self._live_exports = dict(self._exports)
+            if self._first_exports is None:
+                self._first_exports = dict(self._exports)
 
     def run(self, command: str, sink: CommandSink, timeout: float | None = None) -> RunOutcome:
         with self._lock:
             revived = not self.shell.is_alive
             if revived:
                 try:
-                    self.shell.restart()
+                    self._respawn()
                 except ShellStartError as error:
                     result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True,
                                            not_started=True)  # fmt: skip
@@ -62,9 +83,11 @@ class ShellSession:
             self.commands_run += 1
             if not result.shell_exited:
                 self._refresh_names()
+                if may_change_exports(command):
+                    self._live_exports = self._exported()
                 return RunOutcome(result, revived=revived)
             try:
-                self.shell.restart()
+                self._respawn()
             except ShellStartError as error:
                 return RunOutcome(result, restart_error=str(error), revived=revived)
             self._refresh_names()
@@ -88,6 +111,7 @@ class ShellSession:
                 return None
             now = self._exported()
             before, self._exports = self._exports, now
+            self._live_exports = dict(now)
         changed = {name: value for name, value in now.items() if before.get(name) != value}
         return changed, tuple(name for name in before if name not in now)
 
@@ -105,6 +129,18 @@ class ShellSession:
 
     def _exported(self) -> dict[str, str]:
         return parse_exports(self.shell.query("export -p", timeout=5))
+
+    def _respawn(self) -> None:
+        """A fresh bash with the exports (and unsets) of the one that ended."""
+        first, live = self._first_exports or {}, self._live_exports
+        changed = {
+            name: value
+            for name, value in live.items()
+            if first.get(name) != value and name not in _OWN_VARIABLES
+        }
+        self.shell.options.extra_env = {**self._launch_env, **changed}
+        self.shell.options.unset_env = {name for name in first if name not in live}
+        self.shell.restart()
 
     def close(self) -> None:
         self.shell.close()

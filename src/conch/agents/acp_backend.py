@@ -36,8 +36,17 @@ if TYPE_CHECKING:
 class AcpBackend:
     """Talks to one ACP agent process; one turn at a time."""
 
-    def __init__(self, spec: AgentSpec, *, stderr_log: Path, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        spec: AgentSpec,
+        *,
+        stderr_log: Path,
+        start_timeout: float = 60.0,
+        terminal_wrapper: tuple[str, ...] = (),
+    ) -> None:
         self.name = spec.name
+        self.terminal_wrapper = terminal_wrapper
+        """argv prefix for the commands the agent runs through Conch (the sandbox)."""
         self.spec = spec
         self.stderr_log = stderr_log
         """Where the agent's stderr goes (appended to; one header line per start)."""
@@ -189,6 +198,7 @@ class AcpBackend:
                 stderr_log=self.stderr_log,
                 start_timeout=self.start_timeout,
                 load_session_id=load_session_id,
+                terminal_wrapper=self.terminal_wrapper,
             )
         )
         self._starting = start

@@ -64,6 +64,9 @@ from conch.agents.write_policy import is_inside, outside_project_reason
 log = logging.getLogger(__name__)
 
 PERMISSION_REFUSED = -32001
+EARLIER_UPDATES_WAIT = 1.0
+"""At most this long (seconds) a question waits for the turn to show the updates before it;
+the turn takes each one within a frame or two, so the bound only matters if it is stuck."""
 """JSON-RPC error code (implementation-defined range) for an action the user refused."""
 
 OUTSIDE_PROJECT_OPTIONS = (
@@ -99,15 +102,22 @@ def old_text(path: str) -> str | None:
 class ConchClient:
     """Answers one agent connection's requests; one turn at a time."""
 
-    def __init__(self, emit: Callable[[AgentEvent], None]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[AgentEvent], None],
+        unshown: Callable[[], int] = lambda: 0,
+        terminal_wrapper: tuple[str, ...] = (),
+    ) -> None:
         self.emit = emit
         """Where translated events go (the backend's queue)."""
+        self.unshown = unshown
+        """How many emitted events the turn has not taken yet (the queue's size)."""
         self.session_id: str | None = None
         """Updates for any other session are ignored."""
         self.context: TurnContext | None = None
         self.permissions: PermissionHandler | None = None
         self.translator = UpdateTranslator()
-        self.terminals = Terminals(self._terminal_output)
+        self.terminals = Terminals(self._terminal_output, terminal_wrapper)
         self._terminal_owners: dict[str, set[str]] = {}
         """terminal id -> tool calls that embed it."""
         self._decisions: set[asyncio.Task[Decision]] = set()
@@ -163,6 +173,8 @@ class ConchClient:
         """Ask the user; "cancelled" when no turn is running or the turn is cancelled."""
         decision = Decision(None)
         if self.permissions is not None:
+            await self._after_earlier_updates()
+        if self.permissions is not None:
             task = asyncio.ensure_future(self.permissions.decide(request))
             self._decisions.add(task)
             try:
@@ -181,6 +193,14 @@ class ConchClient:
             )
         )
         return decision
+
+    async def _after_earlier_updates(self) -> None:
+        """Updates the agent sent just before asking may still wait on the queue (the SDK
+        handles the request in a task of its own): let the turn take them first, so the
+        question comes after them on screen and in the journal, as the agent sent them."""
+        deadline = asyncio.get_running_loop().time() + EARLIER_UPDATES_WAIT
+        while self.unshown() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.002)
 
     # -- files --------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ class AgentProcess:
         stderr_log: Path,
         start_timeout: float,
         load_session_id: str | None = None,
+        terminal_wrapper: tuple[str, ...] = (),
     ) -> AgentProcess:
         """Spawn the agent and open a session (resume ``load_session_id`` if it can)."""
         import acp
@@ -121,7 +122,7 @@ class AgentProcess:
         if not os.path.isdir(context.cwd):
             raise StartFailed(f"the directory {context.cwd} does not exist", "cd somewhere else")
         queue: asyncio.Queue[QueueItem] = asyncio.Queue()
-        client = ConchClient(queue.put_nowait)
+        client = ConchClient(queue.put_nowait, queue.qsize, terminal_wrapper)
         stack = AsyncExitStack()
         program, *args = spec.command
         with open_log(spec, stderr_log) as log:

@@ -141,9 +141,15 @@ class Terminal:
 class Terminals:
     """The terminals of one agent connection, by id."""
 
-    def __init__(self, on_output: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_output: Callable[[str, str], None] | None = None,
+        wrapper: Sequence[str] = (),
+    ) -> None:
         self.on_output = on_output or (lambda terminal_id, text: None)
         """Called with (terminal id, new text) as output arrives."""
+        self.wrapper = tuple(wrapper)
+        """argv prefix each command runs under (the sandbox); () for none."""
         self._terminals: dict[str, Terminal] = {}
         self._ids = itertools.count(1)
 
@@ -158,6 +164,7 @@ class Terminals:
     ) -> str:
         """Start the command in ``cwd``; its terminal id. OSError if bash cannot start."""
         process = await asyncio.create_subprocess_exec(
+            *self.wrapper,
             "bash",
             "-c",
             shell_line(command, args),

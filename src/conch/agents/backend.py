@@ -61,11 +61,17 @@ class NoAgentBackend:
         return None
 
 
+def no_agent_hint() -> str:
+    """One line for a first run's empty conversation."""
+    where = shorten_home(str(paths.config_file()))
+    return f"No agent yet: add one to {where} (`conch agents` lists them), or /agents NAME"
+
+
 def not_configured_message() -> str:
     return (
         "No agent is configured, so this line was not sent anywhere.\n"
         f"Add one to {shorten_home(str(paths.config_file()))}, for example:\n\n"
-        "    [agents.local]\n"
+        "    [agents.myserver]\n"
         '    kind = "openai"\n'
         '    base_url = "http://127.0.0.1:8080/v1"\n'
         '    model = "some-model"\n\n'

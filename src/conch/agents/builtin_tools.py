@@ -119,8 +119,9 @@ TOOLS: dict[str, ToolInfo] = {
         ToolInfo(
             "run_command",
             "execute",
-            "Run a shell command in the user's own bash, in the working directory. "
-            "Not a sandbox: it acts on the user's machine.",
+            "Run a shell command in a bash set up like the user's, in the working directory. "
+            "It may run sandboxed: writes outside the project and the temp dir then fail "
+            "with 'Read-only file system'; ask the user instead of working around that.",
             {
                 "command": _string("The bash command line."),
                 "timeout": _integer(

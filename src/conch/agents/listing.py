@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from conch.agents.registry import all_specs
+from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.config import LoadedConfig
 
 
-def describe_agents(loaded: LoadedConfig) -> tuple[list[str], list[str]]:
-    """The rows (``*`` marks the default) and the configuration problems found."""
+def describe_agents(loaded: LoadedConfig, project: str = "") -> tuple[list[str], list[str]]:
+    """The rows (``*`` marks the default) and the configuration problems found; with a
+    ``project``, a last line says what the agent's commands could change there."""
     specs, problems = all_specs(loaded.config.agents)
     default = loaded.config.agent.default
     rows = []
@@ -20,4 +22,7 @@ def describe_agents(loaded: LoadedConfig) -> tuple[list[str], list[str]]:
                     f"{places[spec.kind]}")  # fmt: skip
     if not default:
         rows += ["", "No default: set [agent] default = NAME in the config, or pass --agent NAME."]
+    if project:
+        policy = agent_sandbox_policy(loaded.config.agent, project)
+        rows += ["", make_sandbox(policy).describe()]
     return rows, [*loaded.problems, *problems]

@@ -38,6 +38,7 @@ from conch.agents.openai_stream import StreamedReply
 from conch.agents.openai_tool_calls import ToolCallRunner, ToolOutcome
 from conch.agents.openai_turn import Turn, TurnCancelled, TurnFailed
 from conch.agents.registry import AgentSpec
+from conch.agents.sandbox import UNSANDBOXED, Sandbox
 from conch_plugins.shell_mode.agent_shell import AgentShell
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class OpenAIBackend:
         max_steps: int = DEFAULT_MAX_STEPS,
         max_retries: int = 2,
         use_tools: bool = True,
+        sandbox: Sandbox = UNSANDBOXED,
     ) -> None:
         self.name = spec.name
         self.spec = spec
@@ -77,7 +79,7 @@ class OpenAIBackend:
         self.use_tools = use_tools
         """False for models too small to call tools well: answers only."""
         self.conversation = Conversation()
-        self.tool_calls = ToolCallRunner(shell)
+        self.tool_calls = ToolCallRunner(shell, sandbox)
         self._client: AsyncOpenAI | None = None
         self._model = spec.model
         self._turn: Turn | None = None

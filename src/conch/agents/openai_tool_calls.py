@@ -31,6 +31,8 @@ from conch.agents.events import (
 from conch.agents.openai_running_command import RunningCommand
 from conch.agents.openai_stream import ToolCallDraft
 from conch.agents.openai_turn import Turn, TurnCancelled
+from conch.agents.read_policy import ReadCheck, ReadMemory, search_root
+from conch.agents.sandbox import UNSANDBOXED, Sandbox
 from conch.agents.tool_arguments import ToolError, parse_arguments, resolve_path, text_argument
 from conch.agents.tool_command import command_result_for_model, command_timeout
 from conch.agents.tool_files import (
@@ -74,9 +76,12 @@ class ToolOutcome:
 class ToolCallRunner:
     """Runs tool calls in the agent's shell and files, asking the user first."""
 
-    def __init__(self, shell: AgentShell) -> None:
+    def __init__(self, shell: AgentShell, sandbox: Sandbox = UNSANDBOXED) -> None:
         self.shell = shell
+        self.sandbox = sandbox
+        """Where the shell's commands may write; unsandboxed, every command asks."""
         self.permission_memory = PermissionMemory()
+        self.read_memory = ReadMemory()
         self._command: RunningCommand | None = None
         self._background: set[asyncio.Task[None]] = set()
 
@@ -149,25 +154,41 @@ class ToolCallRunner:
             plan = plan_write if info.name == "write_file" else plan_edit
             diff = plan(cwd, args)
             asking = replace(tool_call, diffs=(diff,))
-            async with aclosing(self._ask_permission(asking, turn, diff.path)) as events:
+            root = turn.context.project_root
+            outside = not is_inside(diff.path, root)
+            reason = outside_project_reason(root) if outside else ""
+            asked = self._ask_permission(asking, turn, reason=reason, always_ask=outside)
+            async with aclosing(asked) as events:
                 async for event in events:
                     yield event
             apply_diff(diff)
             outcome.for_model = outcome.shown = diff_summary(diff, cwd)
             outcome.diffs = (diff,)
         else:
+            check = self.read_memory.check(_read_target(info.name, cwd, args),
+                                           turn.context.project_root)  # fmt: skip
+            if check.must_ask:
+                asked = self._ask_permission(tool_call, turn, reason=check.reason,
+                                             always_ask=True, read=check)  # fmt: skip
+                async with aclosing(asked) as events:
+                    async for event in events:
+                        yield event
             reader = READERS[info.name]
             outcome.for_model = await turn.until_cancelled(asyncio.to_thread(reader, cwd, args))
             outcome.shown = outcome.for_model
 
     async def _ask_permission(
-        self, tool_call: ToolCall, turn: Turn, target: str | None
+        self,
+        tool_call: ToolCall,
+        turn: Turn,
+        *,
+        reason: str = "",
+        always_ask: bool = False,
+        read: ReadCheck | None = None,
     ) -> AsyncGenerator[AgentEvent, None]:
-        """Ask the user unless remembered; ToolRefused when they say no."""
-        root = turn.context.project_root
-        outside = target is not None and not is_inside(target, root)
-        if self.permission_memory.must_ask(tool_call.tool_kind, writes_outside_project=outside):
-            reason = outside_project_reason(root) if outside else ""
+        """Ask the user unless remembered (``always_ask``: whatever was remembered);
+        ToolRefused when they say no. "Always allow" on a ``read`` covers its directory."""
+        if always_ask or self.permission_memory.must_ask(tool_call.tool_kind):
             request = PermissionRequest(tool_call, STANDARD_OPTIONS, reason)
             try:
                 decision = await turn.until_cancelled(turn.permissions.decide(request))
@@ -182,7 +203,10 @@ class ToolCallRunner:
                     f"The user refused this {tool_call.title!r} call, so nothing was done. "
                     "Do not retry it; ask the user how to go on."
                 )
-            self.permission_memory.remember(tool_call.tool_kind, decision)
+            if read is None:
+                self.permission_memory.remember(tool_call.tool_kind, decision)
+            elif decision.option_kind == "allow_always":
+                self.read_memory.remember(read)
         yield ToolCallUpdate(tool_call.tool_call_id, status="in_progress")
 
     async def _run_command(
@@ -191,7 +215,11 @@ class ToolCallRunner:
         """Run in the user's bash, streaming its output."""
         command = text_argument(args, "command")
         timeout = command_timeout(args)
-        async with aclosing(self._ask_permission(tool_call, turn, None)) as events:
+        # Unsandboxed, a command's targets cannot be known: it asks every time.
+        unsandboxed = not self.sandbox.is_active
+        reason = self.sandbox.permission_reason()
+        asked = self._ask_permission(tool_call, turn, reason=reason, always_ask=unsandboxed)
+        async with aclosing(asked) as events:
             async for event in events:
                 yield event
         run = self._command = RunningCommand(self.shell, command, turn.context.cwd, timeout)
@@ -214,3 +242,12 @@ class ToolCallRunner:
             outcome.status, outcome.shown = "failed", f"\n(timed out after {timeout:.0f} s)"
         elif result.exit_status != 0:
             outcome.status, outcome.shown = "failed", f"\n(exit status {result.exit_status})"
+
+
+def _read_target(tool: str, cwd: str, args: dict[str, Any]) -> str:
+    """The file or folder a read tool will read (a glob: where its pattern starts)."""
+    if tool == "glob":
+        pattern = args.get("pattern")
+        return search_root(cwd, pattern if isinstance(pattern, str) else ".")
+    path = args.get("path")
+    return resolve_path(cwd, path if isinstance(path, str) and path else ".")

@@ -3,12 +3,15 @@
 The agent sees recent commands with their exit status and a truncated tail of
 their output, so "fix that" means something. A line the user marks private
 (it starts with the private prefix, a space by default, like bash's
-HISTCONTROL=ignorespace) is never included. No Textual here.
+HISTCONTROL=ignorespace) is never included, and known secret shapes in the rest are
+masked (only the part that is sent: at most MAX_OUTPUT_CHARS a command). No Textual here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from conch.secret_masking import mask_secrets
 
 MAX_OUTPUT_CHARS = 2000
 MAX_TOTAL_CHARS = 8000
@@ -47,7 +50,8 @@ class ShellContextLog:
 
 
 def is_private(line: str, prefix: str) -> bool:
-    """True for shell lines the user keeps from the agent."""
+    """True for lines the user keeps private: they run, but are never journaled, kept in
+    history, exported, replayed or told to an agent."""
     return bool(prefix) and line.startswith(prefix)
 
 
@@ -57,4 +61,4 @@ def _describe(activity: ShellActivity) -> str:
         output = "[…earlier output cut…]\n" + output[-MAX_OUTPUT_CHARS:]
     status = "?" if activity.exit_status is None else str(activity.exit_status)
     head = f"$ {activity.command.strip()}   (exit {status}, in {activity.cwd})\n"
-    return head + (output.rstrip("\n") + "\n" if output.strip() else "")
+    return mask_secrets(head + (output.rstrip("\n") + "\n" if output.strip() else ""))

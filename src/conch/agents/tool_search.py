@@ -3,7 +3,8 @@
 Plain functions of (cwd, arguments) that return text for the model or raise
 ToolError. Results are capped so a broad pattern cannot flood the model's
 context; the cap is said in the result so the model narrows its search. Must
-never: change a file, search inside .git, or read binary or huge files.
+never: change a file, search inside .git, or read binary or huge files, or
+``.env`` files (secrets) in a search over a folder.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from conch.agents.read_policy import is_env_file
 from conch.agents.tool_arguments import ToolError, resolve_path, shown_path, text_argument
 from conch.agents.tool_files import is_binary
 
@@ -53,6 +55,8 @@ def _files_under(root: str, name_glob: str) -> list[str]:
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         for name in sorted(names):
+            if is_env_file(name):
+                continue  # secrets: read only when asked for by name (and allowed)
             relative = os.path.relpath(os.path.join(folder, name), root)
             target = relative if "/" in name_glob else name
             if not name_glob or fnmatch.fnmatch(target, name_glob):

@@ -3,7 +3,8 @@
 Writes, edits and commands ask unless the user chose "Always allow" for that
 tool kind earlier in the session. A write whose target lies outside the
 project always asks, whatever was remembered: Conch never writes outside the
-project without an explicit allow for that very write. Reads never ask.
+project without an explicit allow for that very write (the tool runner passes
+``always_ask`` for those). Reads have their own rules (read_policy).
 Pure logic: no I/O except resolving paths.
 """
 
@@ -40,9 +41,9 @@ class PermissionMemory:
     def __init__(self) -> None:
         self.always_allowed: set[str] = set()
 
-    def must_ask(self, tool_kind: str, *, writes_outside_project: bool = False) -> bool:
-        """Ask unless this kind was always allowed; outside-project writes always ask."""
-        return writes_outside_project or tool_kind not in self.always_allowed
+    def must_ask(self, tool_kind: str) -> bool:
+        """Ask unless this kind was always allowed."""
+        return tool_kind not in self.always_allowed
 
     def remember(self, tool_kind: str, decision: Decision) -> None:
         """Keep an "Always allow" answer for later calls of the same kind."""

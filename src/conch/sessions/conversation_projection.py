@@ -15,8 +15,9 @@ frozen when they end; pure Python, no SQLite, no Textual.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from conch.agents.events import ModeUpdate, TurnContext
 from conch.sessions import events as ev
@@ -41,10 +42,15 @@ class _ShellBuilder:
     index: int
     command: str
     cwd: str
+    started_at: float = 0.0
     output: list[OutputPiece] = field(default_factory=list)
     last_index: int = 0
 
-    def freeze(self, state: ShellState, exit_status: int | None, end_cwd: str | None) -> ShellBlock:
+    def freeze(
+        self, state: ShellState, exit_status: int | None, end_cwd: str | None,
+        ending: _Ending | None = None,
+    ) -> ShellBlock:  # fmt: skip
+        ending = ending or _Ending()
         return ShellBlock(
             self.index,
             self.command,
@@ -54,7 +60,19 @@ class _ShellBuilder:
             end_cwd,
             state,
             self.last_index,
+            ending.duration,
+            ending.interrupted_by_user,
+            ending.timed_out,
         )
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """How a finished command ended, beyond its exit status (see events.shell_end)."""
+
+    duration: float | None = None
+    interrupted_by_user: bool = False
+    timed_out: bool = False
 
 
 class ConversationProjector:
@@ -109,7 +127,7 @@ class ConversationProjector:
             # A start with the previous command still open: that one can no longer finish.
             self._close_shell("interrupted", None, None)
         cwd = str(event.payload.get("cwd", ""))
-        builder = _ShellBuilder(event.idx, str(event.payload.get("command", "")), cwd)
+        builder = _ShellBuilder(event.idx, str(event.payload.get("command", "")), cwd, event.time)
         builder.last_index = event.idx
         self._slots.append(builder)
         self._shell = (len(self._slots) - 1, builder)
@@ -132,21 +150,25 @@ class ConversationProjector:
         payload = event.payload
         end_cwd = payload.get("cwd")
         if self._shell is not None:
-            self._shell[1].last_index = event.idx
+            builder = self._shell[1]
+            builder.last_index = event.idx
             status = payload.get("exit_status")
+            exit_status = int(status) if isinstance(status, int) else None
             state: ShellState = "interrupted" if payload.get("interrupted") else "finished"
-            self._close_shell(
-                state,
-                int(status) if isinstance(status, int) else None,
-                str(end_cwd) if end_cwd else None,
-            )
+            ending = None
+            if state == "finished":
+                ending = _ending(payload, exit_status, event.time - builder.started_at)
+            self._close_shell(state, exit_status, str(end_cwd) if end_cwd else None, ending)
         if end_cwd:
             self.cwd = str(end_cwd)
 
-    def _close_shell(self, state: ShellState, status: int | None, end_cwd: str | None) -> None:
+    def _close_shell(
+        self, state: ShellState, status: int | None, end_cwd: str | None,
+        ending: _Ending | None = None,
+    ) -> None:  # fmt: skip
         assert self._shell is not None
         slot, builder = self._shell
-        self._slots[slot] = builder.freeze(state, status, end_cwd)
+        self._slots[slot] = builder.freeze(state, status, end_cwd, ending)
         self._shell = None
 
     def _agent_prompt(self, event: Event) -> None:
@@ -183,24 +205,16 @@ class ConversationProjector:
                 turn.state = "running"
             turn.apply_agent_event(data)  # a mode update too: live, it ends the text segment
 
+    def _permission_asked(self, event: Event) -> None:
+        turn = self._turn_event(event)
+        if turn is not None:
+            turn.ask_permission(_permission_view(event.payload, None))
+
     def _permission(self, event: Event) -> None:
         turn = self._turn_event(event)
-        if turn is None:
-            return
-        request = event.payload.get("request")
-        decision = event.payload.get("decision")
-        call = request.get("tool_call", {}) if isinstance(request, dict) else {}
-        answer = decision if isinstance(decision, dict) else {}
-        option_id = answer.get("option_id")
-        turn.add_permission(
-            PermissionView(
-                str(call.get("tool_call_id", "")),
-                str(call.get("title", "")),
-                str(option_id) if option_id is not None else None,
-                str(answer.get("option_kind", "")),
-                str(request.get("reason", "")) if isinstance(request, dict) else "",
-            )
-        )
+        if turn is not None:
+            decision = event.payload.get("decision")
+            turn.add_permission(_permission_view(event.payload, decision))
 
     def _turn_end(self, event: Event) -> None:
         turn = self._turn_event(event)
@@ -234,6 +248,48 @@ class ConversationProjector:
         self._slots.append(NoticeView(event.idx, text, "info", event.idx))
 
 
+def _permission_view(payload: Mapping[str, Any], decision: object) -> PermissionView:
+    """A permission prompt from its event; ``decision`` None: asked, not answered yet."""
+    request = payload.get("request")
+    request = request if isinstance(request, dict) else {}
+    call = request.get("tool_call")
+    call = call if isinstance(call, dict) else {}
+    answer = decision if isinstance(decision, dict) else {}
+    option_id = answer.get("option_id")
+    options = request.get("options")
+    names = [
+        option.get("name")
+        for option in (options if isinstance(options, list) else [])
+        if isinstance(option, dict) and option.get("option_id") == option_id
+    ]
+    return PermissionView(
+        str(call.get("tool_call_id", "")),
+        str(call.get("title", "")),
+        str(option_id) if option_id is not None else None,
+        str(answer.get("option_kind", "")),
+        str(request.get("reason", "")),
+        answered=decision is not None,
+        option_name=str(names[0]) if names and option_id is not None else "",
+    )
+
+
+SIGINT_STATUS = 130
+"""bash's status for a command stopped by Ctrl+C (128 + SIGINT)."""
+
+
+def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events: float) -> _Ending:
+    """How a command ended. Journals written before these fields existed say nothing: the
+    time between its start and end events stands in for the duration (they are stamped when
+    written, a few ms off), and status 130 is read as Ctrl+C, which is what bash reports."""
+    duration = payload.get("duration")
+    by_user = payload.get("interrupted_by_user")
+    return _Ending(
+        float(duration) if isinstance(duration, int | float) else max(0.0, between_events),
+        bool(by_user) if isinstance(by_user, bool) else exit_status == SIGINT_STATUS,
+        payload.get("timed_out") is True,
+    )
+
+
 def _turn_id(event: Event) -> int:
     turn = event.payload.get("turn")
     return turn if isinstance(turn, int) else -1
@@ -247,6 +303,7 @@ _HANDLERS: dict[str, Callable[[ConversationProjector, Event], None]] = {
     ev.AGENT_PROMPT: ConversationProjector._agent_prompt,
     ev.TURN_START: ConversationProjector._turn_start,
     ev.AGENT_UPDATE: ConversationProjector._agent_update,
+    ev.PERMISSION_ASKED: ConversationProjector._permission_asked,
     ev.PERMISSION: ConversationProjector._permission,
     ev.TURN_END: ConversationProjector._turn_end,
     ev.MODE_CHANGE: ConversationProjector._mode_change,

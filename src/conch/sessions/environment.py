@@ -2,7 +2,8 @@
 
 "Restored where safe" means: the variables the user chose to export (``export FOO=bar``),
 minus three groups that must not come back. Secrets (names with TOKEN, KEY, SECRET,
-PASSWORD...) are never written to the journal at all: a transcript on disk is not a keyring.
+PASSWORD..., or values of a known secret shape) are never written to the journal at all: a
+transcript on disk is not a keyring.
 Shell internals (PWD, SHLVL, BASH_*, PROMPT_COMMAND...) belong to the new bash. Values that
 describe the old process's surroundings (DISPLAY, SSH_*, TMUX, XDG_RUNTIME_DIR) may point at
 things that no longer exist.
@@ -13,23 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from conch.secret_masking import SECRET_WORDS, mask_secrets
+
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_VALUE_CHARS = 4096
 
-SECRET_WORDS = (
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "CREDENTIAL",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE",
-    "AUTH",
-    "COOKIE",
-    "_KEY",
-)
 SHELL_OWNED = frozenset(
     {
         "PWD",
@@ -88,9 +77,13 @@ def is_restorable(name: str) -> bool:
 
 
 def safe_environment(variables: Mapping[str, str]) -> dict[str, str]:
-    """The restorable subset; values with NUL bytes or over 4 KiB are left out too."""
+    """The restorable subset; values with NUL bytes, over 4 KiB, or holding a known secret
+    shape (``DATABASE_URL=postgres://ada:pw@db``) are left out too."""
     return {
         name: value
         for name, value in variables.items()
-        if is_restorable(name) and "\0" not in value and len(value) <= MAX_VALUE_CHARS
+        if is_restorable(name)
+        and "\0" not in value
+        and len(value) <= MAX_VALUE_CHARS
+        and mask_secrets(value) == value
     }

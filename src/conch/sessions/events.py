@@ -30,6 +30,7 @@ SHELL_ENV: Final = "shell_env"
 AGENT_PROMPT: Final = "agent_prompt"
 TURN_START: Final = "turn_start"
 AGENT_UPDATE: Final = "agent_update"
+PERMISSION_ASKED: Final = "permission_asked"
 PERMISSION: Final = "permission"
 TURN_END: Final = "turn_end"
 MODE_CHANGE: Final = "mode_change"
@@ -47,6 +48,7 @@ KINDS: Final = frozenset(
         AGENT_PROMPT,
         TURN_START,
         AGENT_UPDATE,
+        PERMISSION_ASKED,
         PERMISSION,
         TURN_END,
         MODE_CHANGE,
@@ -85,9 +87,22 @@ def shell_output(text: str) -> JsonObject:
     return {"text": text}
 
 
-def shell_end(exit_status: int | None, cwd: str, *, interrupted: bool = False) -> JsonObject:
-    """The command finished (exit status and the cwd after it), or never will (interrupted)."""
-    return {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
+def shell_end(
+    exit_status: int | None, cwd: str, *, interrupted: bool = False,
+    duration: float | None = None, interrupted_by_user: bool = False, timed_out: bool = False,
+) -> JsonObject:  # fmt: skip
+    """The command finished (exit status and the cwd after it), or never will (``interrupted``:
+    Conch stopped first). A finished one also says how long it ran and whether Ctrl+C
+    (``interrupted_by_user``) or the command timeout stopped it, so a restore shows what the
+    live block showed."""
+    payload: JsonObject = {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
+    if duration is not None:
+        payload |= {
+            "duration": duration,
+            "interrupted_by_user": interrupted_by_user,
+            "timed_out": timed_out,
+        }
+    return payload
 
 
 def shell_env(changed: Mapping[str, str], removed: tuple[str, ...] = ()) -> JsonObject:
@@ -112,7 +127,14 @@ def agent_update(turn: int, event: AgentEvent) -> JsonObject:
     return {"turn": turn, "event": to_json(event)}
 
 
+def permission_asked(turn: int, request: PermissionRequest) -> JsonObject:
+    """The agent asked; journaled at once, so what it streams while the user decides comes
+    after the question, as it did on screen. The answer follows as a ``permission`` event."""
+    return {"turn": turn, "request": to_json(request)}
+
+
 def permission(turn: int, request: PermissionRequest, decision: Decision) -> JsonObject:
+    """The user's answer (or None in ``decision``: cancelled before they answered)."""
     return {"turn": turn, "request": to_json(request), "decision": to_json(decision)}
 
 

@@ -3,19 +3,28 @@
 Built from the same projection the app shows, with outputs stored by reference read in full.
 A turn still open is exported as running only while its writer lives; otherwise as interrupted.
 A turn's text, thoughts, tool calls and permissions are written in the order they were shown.
+
+Command output is written as the terminal showed it (terminal_text.py): a progress bar redrawn
+with ``\r`` 400,000 times is its last state, colour codes are dropped (``ansi=True`` keeps
+them). An output longer than ``max_output_lines`` keeps its first and last lines, with a note
+saying how many there were and how to get them all (``--full``).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 
 from conch.agents.events import PlanEntry
+from conch.secret_masking import mask_secrets
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.records import SessionRecord
+from conch.sessions.terminal_text import as_shown
 from conch.sessions.views import (
     AgentTurnView,
+    ConversationView,
     NoticeView,
     PermissionView,
     PlanPart,
@@ -27,28 +36,44 @@ from conch.sessions.views import (
 )
 
 TOOL_MARKS = {"completed": "✓", "failed": "✗", "in_progress": "…", "pending": "·"}
+MAX_OUTPUT_LINES = 200
+"""Output lines exported per command by default: enough to read, not a 400,000-line wall."""
+HEAD_LINES = 20
+"""Of those, the first ones kept (the command's start); the rest is its end."""
 
 
-def session_markdown(journal: Journal, session_id: str) -> str:
+@dataclass(frozen=True)
+class ExportOptions:
+    ansi: bool = False
+    """Keep the colour codes of command output (as a terminal would use them)."""
+    max_output_lines: int | None = MAX_OUTPUT_LINES
+    """Longer outputs are cut to their first and last lines; None: never cut."""
+
+
+def session_markdown(
+    journal: Journal, session_id: str, options: ExportOptions | None = None
+) -> str:
+    options = options or ExportOptions()
     record = journal.get_session(session_id)
     view = rebuild_conversation(
         journal.events(session_id), interrupted=not journal.is_writer_alive(session_id)
     )
-    lines = _header(journal, record)
+    lines = _header(journal, record, view)
     for item in view.items:
         lines.append("")
         if isinstance(item, ShellBlock):
-            lines.extend(_shell(item, journal))
+            lines.extend(_shell(item, journal, options, record.id))
         elif isinstance(item, AgentTurnView):
             lines.extend(_turn(item))
         else:
             lines.extend(_notice(item))
     if not view.items:
         lines.extend(["", "_Nothing happened in this session yet._"])
-    return "\n".join(lines) + "\n"
+    # Masked as a whole: journals written before masking, and what the agent itself printed.
+    return mask_secrets("\n".join(lines) + "\n")
 
 
-def _header(journal: Journal, record: SessionRecord) -> list[str]:
+def _header(journal: Journal, record: SessionRecord, view: ConversationView) -> list[str]:
     summary = journal.summary(record.id)
     lines = [
         f"# {summary.display_title}",
@@ -57,7 +82,7 @@ def _header(journal: Journal, record: SessionRecord) -> list[str]:
         f"- Directory: `{record.cwd}`",
         f"- Created: {_when(record.created_at)}",
         f"- Last used: {_when(record.last_used_at)}",
-        f"- Agent: {record.agent or 'none'}",
+        f"- Agents: {', '.join(agents_used(view)) or 'none'}",
         f"- Status: {record.status}",
     ]
     if record.parent_id is not None:
@@ -67,17 +92,72 @@ def _header(journal: Journal, record: SessionRecord) -> list[str]:
     return lines
 
 
-def _shell(block: ShellBlock, journal: Journal) -> list[str]:
-    state = {
-        "finished": f"exit status {block.exit_status}",
-        "running": "still running",
-        "interrupted": "interrupted: Conch stopped before it finished",
-    }[block.state]
-    lines = [f"## Shell: `{block.command}`", "", f"In `{block.cwd}`, {state}."]
-    output = block.output_text(journal.read_blob)
-    if output:
-        lines.extend(["", *_fenced(output)])
-    return lines
+def agents_used(view: ConversationView) -> list[str]:
+    """Each agent (and model) that took a prompt in this session, in first-use order."""
+    names: dict[str, None] = {}
+    for item in view.items:
+        if isinstance(item, AgentTurnView) and item.reached_agent and item.context.agent:
+            model = f" ({item.context.model})" if item.context.model else ""
+            names[f"{item.context.agent}{model}"] = None
+    return list(names)
+
+
+def _shell(
+    block: ShellBlock, journal: Journal, options: ExportOptions, session_id: str
+) -> list[str]:
+    lines = [f"## Shell: `{block.command}`", "", f"In `{block.cwd}`, {_ending(block)}."]
+    output = as_shown(block.output_text(journal.read_blob), keep_ansi=options.ansi)
+    output = output.rstrip("\n")
+    if not output:
+        return lines
+    limit = options.max_output_lines
+    total = output.count("\n") + 1
+    if limit is None or total <= limit:
+        return [*lines, "", *_fenced(output)]
+    head, tail = _cut(output, min(HEAD_LINES, limit // 2), limit - min(HEAD_LINES, limit // 2))
+    shown = head.count("\n") + tail.count("\n") + 2
+    note = (f"_Output: {total:,} lines; {total - shown:,} in the middle are left out. "
+            f"The full output is in the journal: `conch sessions export {session_id}"
+            " --full`._")  # fmt: skip
+    return [*lines, "", note, "", *_fenced(f"{head}\n[… {total - shown:,} lines …]\n{tail}")]
+
+
+def _ending(block: ShellBlock) -> str:
+    """How the command ended, in words, with how long it ran when known."""
+    if block.state == "running":
+        return "still running"
+    if block.state == "interrupted":
+        return "interrupted: Conch stopped before it finished"
+    if block.exit_status is None:
+        text = "bash exited"
+    elif block.timed_out:
+        text = f"timed out (exit status {block.exit_status})"
+    elif block.interrupted_by_user:
+        text = f"interrupted with Ctrl+C (exit status {block.exit_status})"
+    else:
+        text = f"exit status {block.exit_status}"
+    return text if block.duration is None else f"{text}, after {_took(block.duration)}"
+
+
+def _took(seconds: float) -> str:
+    """As the app's blocks say it: 340 ms, 2.5 s, 3 min 5 s."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def _cut(text: str, head: int, tail: int) -> tuple[str, str]:
+    """The first ``head`` and the last ``tail`` lines of ``text`` (it has more than both)."""
+    end_of_head = -1
+    for _ in range(head):
+        end_of_head = text.index("\n", end_of_head + 1)
+    start_of_tail = len(text)
+    for _ in range(tail):
+        start_of_tail = text.rindex("\n", 0, start_of_tail)
+    return text[: max(0, end_of_head)], text[start_of_tail + 1 :]
 
 
 def _turn(turn: AgentTurnView) -> list[str]:
@@ -115,6 +195,8 @@ def _part(part: TurnPart) -> list[str]:
                 *(f"  - changed `{diff.path}`" for diff in part.diffs)]  # fmt: skip
     if isinstance(part, PermissionView):
         answer = part.option_kind or ("cancelled" if part.option_id is None else "")
+        if not part.answered:
+            answer = "not answered (Conch stopped while it waited)"
         return [f"- Permission for {part.title or part.tool_call_id}: {answer}"]
     if isinstance(part, PlanPart):
         entries = [_plan_entry(entry) for entry in part.entries]

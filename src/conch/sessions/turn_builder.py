@@ -99,6 +99,8 @@ class TurnBuilder:
     open_thoughts: _Run | None = None
     asked: dict[str, int] = field(default_factory=dict)
     """Permission events per tool call whose PermissionDecided update has not come yet."""
+    unanswered: dict[str, list[int]] = field(default_factory=dict)
+    """Parts (by position) of questions asked and not yet answered, per tool call."""
     state: TurnState = "queued"
     stop_reason: str = ""
     agent_session: str = ""
@@ -156,9 +158,22 @@ class TurnBuilder:
         # AvailableCommands and ModeUpdate describe the agent, not the turn (see the projector):
         # no part, but they end the text segment above, as they do live.
 
+    def ask_permission(self, permission: PermissionView) -> None:
+        """The agent asked (a permission_asked event): the prompt appears here, ending the
+        segment, and whatever the agent streams while the user decides comes after it."""
+        self.open_text = None
+        self.unanswered.setdefault(permission.tool_call_id, []).append(len(self.parts))
+        self.parts.append(permission)
+        self.asked[permission.tool_call_id] = self.asked.get(permission.tool_call_id, 0) + 1
+
     def add_permission(self, permission: PermissionView) -> None:
-        """A request the user was shown and answered (a permission event). Live, its prompt
-        came when asked, which ended the segment; the agent waited for the answer."""
+        """The user's answer (a permission event). It fills in the question asked earlier;
+        journals from before questions were journaled have only the answer, so the prompt
+        goes where the answer is (live, it came when asked, which ended the segment)."""
+        waiting = self.unanswered.get(permission.tool_call_id)
+        if waiting:
+            self.parts[waiting.pop(0)] = permission
+            return
         self.open_text = None
         self.parts.append(permission)
         self.asked[permission.tool_call_id] = self.asked.get(permission.tool_call_id, 0) + 1

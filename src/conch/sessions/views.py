@@ -45,6 +45,12 @@ class ShellBlock:
     state: ShellState
     last_index: int
     """The index of the block's last event (fork here to keep the whole command)."""
+    duration: float | None = None
+    """Seconds the command ran; None while it runs or when it never finished. Journals from
+    before the duration was kept give the time between its start and end events."""
+    interrupted_by_user: bool = False
+    """Ctrl+C stopped it (not to be confused with the ``interrupted`` state: Conch stopped)."""
+    timed_out: bool = False
 
     @property
     def finished(self) -> bool:
@@ -93,6 +99,10 @@ class PermissionView:
     """None: the request was cancelled before the user answered."""
     option_kind: str
     reason: str
+    answered: bool = True
+    """False: asked, and no answer was journaled (Conch stopped while the user decided)."""
+    option_name: str = ""
+    """The chosen option's label as the agent gave it ("" in a request that had none)."""
 
 
 # -- the parts of a turn, in the order the live turn showed them ---------------------------
@@ -156,6 +166,15 @@ class AgentTurnView:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_TURN_STATES
+
+    @property
+    def reached_agent(self) -> bool:
+        """Whether an agent got the prompt: it was sent (not still queued when Conch stopped)
+        and an agent took it (not answered by "no agent is configured")."""
+        sent = bool(self.agent_session or self.parts)
+        return sent and not any(
+            isinstance(part, ErrorPart) and part.unavailable for part in self.parts
+        )
 
     @property
     def text(self) -> str:

@@ -4,9 +4,10 @@ Each item of a ``ConversationView`` (sessions/views.py) becomes the widget the l
 for it (CommandBlock, AgentTurn, Notice) in its final state, so a restored session looks like
 the one that was left, minus what only a live item has (timers, spinners, "Esc cancels").
 An agent turn's parts come back in the order they were shown (text, a tool call, more text).
-What the journal cannot tell (how long a command or a turn took) is left out rather than made
-up. A long session gets widgets for its recent items only; the older ones are built as the
-user scrolls up to them (earlier_items.py), since mounting hundreds of turns takes seconds.
+A command keeps its duration and how it ended (Ctrl+C, the timeout); what the journal cannot
+tell (how long a turn took) is left out rather than made up. A long session gets widgets for
+its recent items only; the older ones are built as the user scrolls up to them
+(earlier_items.py), since mounting hundreds of turns takes seconds.
 This module builds widgets only: it never reads the journal itself (outputs stored by
 reference come through ``read_blob``) and never mounts anything.
 """
@@ -40,7 +41,7 @@ from conch.widgets.agent_turn import (
     error_line,
     thoughts_box,
 )
-from conch.widgets.command_block import CommandBlock
+from conch.widgets.command_block import CommandBlock, describe_result
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.notice import Notice
 from conch.widgets.permission_prompt import PermissionPrompt
@@ -66,8 +67,7 @@ TURN_CUT_BY_FORK = "⚠ interrupted — the fork was made while this turn ran"
 TURN_RUNNING = "… still running when this view was loaded (it is not followed here)"
 TURN_QUEUED = "queued — it had not been sent to the agent when this view was loaded"
 
-# Names of the standard permission options; the journal keeps the kind an answer had, not the
-# label the agent gave it.
+# Names of the standard permission options, for answers whose request kept no label.
 _OPTION_NAMES = {
     "allow_once": "Allow once",
     "allow_always": "Always allow",
@@ -138,29 +138,42 @@ def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: i
     output = BoundedOutput(max_lines, None)  # the journal holds the full text: no spool file
     output.append(shown)
     output.close()
-    status, css_class = _command_status(block, output.text())
+    result = _command_result(block)
+    status, css_class = _command_status(block, result, output.text())
     if total > max_lines:
-        status += f" · {total:,} lines, last {max_lines:,} shown; all: conch sessions export"
-    result = None
-    if block.finished:  # the duration is not journaled: 0
-        result = CommandResult(block.command, block.exit_status, block.end_cwd or block.cwd, 0.0)
+        status += (
+            f" · {total:,} lines, last {max_lines:,} shown; all: conch sessions export ID --full"
+        )
     return CommandBlock.already_ended(block.command, block.cwd, output, status, css_class, result)
 
 
-def _command_status(block: ShellBlock, output: str) -> tuple[str, str]:
-    """The live block's status line without the duration (the journal does not keep it)."""
+def _command_result(block: ShellBlock) -> CommandResult | None:
+    """What the live block knew when the command ended; None: it never did."""
+    if not block.finished:
+        return None
+    return CommandResult(
+        block.command,
+        block.exit_status,
+        block.end_cwd or block.cwd,
+        block.duration or 0.0,
+        shell_exited=block.exit_status is None,
+        interrupted=block.interrupted_by_user,
+        timed_out=block.timed_out,
+    )
+
+
+def _command_status(
+    block: ShellBlock, result: CommandResult | None, output: str
+) -> tuple[str, str]:
+    """The live block's status line: how it ended and how long it took."""
     if block.state == "interrupted":
         return SHELL_INTERRUPTED, "-interrupted"
-    if block.state == "running":
+    if result is None:
         return SHELL_RUNNING, ""
-    status = block.exit_status
-    if status is None:
-        return "✗ bash exited", "-failed"
-    if status == 0:
-        return "✓ 0", "-ok"
-    missing = unfinished_reason(status, output)
+    status, css_class = describe_result(result, restarted=False)
+    missing = unfinished_reason(result.exit_status, output)
     note = f" · unfinished input: {missing} — nothing ran" if missing else ""
-    return f"✗ exit {status}{note}", "-failed"
+    return status + note, css_class
 
 
 def _last_lines(text: str, keep: int) -> tuple[str, int]:
@@ -219,11 +232,13 @@ def _tool_call(call: ToolCallView) -> ToolCall:
 
 
 def _permission(permission: PermissionView) -> PermissionPrompt:
-    if permission.option_id is None:
+    if not permission.answered:
+        outcome = "Not answered"
+    elif permission.option_id is None:
         outcome = "Cancelled"
     else:
         kind = permission.option_kind
-        outcome = _OPTION_NAMES.get(kind) or permission.option_id
+        outcome = permission.option_name or _OPTION_NAMES.get(kind) or permission.option_id
     call = ToolCall(permission.tool_call_id, permission.title or permission.tool_call_id)
     return PermissionPrompt.answered(PermissionRequest(call, (), permission.reason), outcome)
 

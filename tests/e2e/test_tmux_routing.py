@@ -1,0 +1,112 @@
+"""Auto mode in a real terminal: a line with shell syntax is never sent to the agent on a
+guess, and a failed line that reads as a request gets the offer.
+
+The tests assert what is shown (the question, the offer, no agent turn), not which key
+answers them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conch_terminal import (
+    TMUX,
+    ConchTerminal,
+    block_lines,
+    find_blocks,
+    is_finished,
+    launch_conch,
+    named,
+)
+
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
+)
+
+ASK_TEXT = "Run this in the shell, or send it to the agent?"
+OFFER_TEXT = "This reads as a request: send it to the agent?"
+NO_AGENT = "No agent is configured"
+KEY_PAUSE = 0.02
+
+
+@pytest.fixture
+def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
+    with launch_conch(tmp_path) as terminal:
+        yield terminal
+
+
+def type_slowly(conch: ConchTerminal, text: str) -> None:
+    """A person typing: one key at a time."""
+    for char in text:
+        # tmux reads an argument ending in `;` as its own command separator.
+        conch.type("\\;" if char == ";" else char)
+        time.sleep(KEY_PAUSE)
+
+
+def paste(conch: ConchTerminal, text: str) -> None:
+    """A bracketed paste, as a terminal delivers one."""
+    conch.tmux("set-buffer", "-b", "routing-paste", text)
+    conch.tmux("paste-buffer", "-p", "-d", "-b", "routing-paste", "-t", "conch")
+
+
+def assert_no_agent_turn(screen: str, line: str) -> None:
+    assert f"✦ {line}" not in block_lines(screen), screen
+    assert NO_AGENT not in screen, screen
+
+
+@pytest.mark.e2e
+def test_an_unknown_command_with_a_loop_is_asked_about_not_sent_to_the_agent(
+    conch: ConchTerminal,
+) -> None:
+    line = "mycli build && for f in a b; do echo $f; done"
+    type_slowly(conch, line)
+    conch.send("Enter")
+    screen = conch.wait_for(ASK_TEXT, timeout=20)
+    assert line in screen, screen
+    assert_no_agent_turn(screen, line)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("ping") is not None, reason="the issue's case needs no ping")
+def test_a_pasted_uninstalled_ping_with_a_subshell_loop_is_asked_about(
+    conch: ConchTerminal,
+) -> None:
+    line = "ping -c 5 127.0.0.1 || (for i in 1 2 3; do date; sleep 1; done)"
+    paste(conch, line)
+    conch.send("Enter")
+    screen = conch.wait_for(ASK_TEXT, timeout=20)
+    assert line in screen, screen
+    assert_no_agent_turn(screen, line)
+
+
+@pytest.mark.e2e
+def test_prose_with_a_semicolon_still_reaches_the_agent(conch: ConchTerminal) -> None:
+    line = "fix the build; then run tests"
+    type_slowly(conch, line)
+    conch.send("Enter")
+    screen = conch.wait_for(NO_AGENT, timeout=20)
+    assert ASK_TEXT not in screen, screen
+    assert not find_blocks(screen, line), screen  # nothing ran in the shell
+
+
+@pytest.mark.e2e
+def test_find_all_python_files_fails_and_offers_to_send_it_to_the_agent(
+    conch: ConchTerminal,
+) -> None:
+    line = "find all python files"
+    type_slowly(conch, line)
+    conch.send("Enter")
+
+    def failed_with_offer(screen: str) -> bool:
+        blocks = find_blocks(screen, line)
+        return bool(blocks) and is_finished(blocks[-1]) and OFFER_TEXT in screen
+
+    screen = conch.wait_for(named(failed_with_offer, "find to fail and the offer"), timeout=20)
+    block = find_blocks(screen, line)[-1]
+    assert "No such file or directory" in block, block
+    assert_no_agent_turn(screen, line)
