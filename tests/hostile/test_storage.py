@@ -19,6 +19,7 @@ from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from conch.sessions_cli import main as sessions_main
+from conch_plugins.shell_mode.command_result import CommandResult
 from tests.hostile.conftest import remount_read_only, write_journal
 
 Mount = Callable[[str], Path]
@@ -92,7 +93,8 @@ def test_a_full_journal_disk_during_a_command_is_reported_to_the_app_not_lost_in
             timer.join(timeout=30)
         assert unhandled == []
         with pytest.raises(sqlite3.OperationalError, match="full"):
-            recording.finished(0, "/")  # the app's record() turns this into its notice
+            # the app's record() turns this into its notice
+            recording.finished(CommandResult("cat big", 0, "/", 0.1))
 
 
 def test_the_session_list_shows_each_sessions_size(
