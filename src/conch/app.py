@@ -27,6 +27,7 @@ from conch.agents.shell_context import ShellContextLog, is_private
 from conch.config import LoadedConfig
 from conch.conversation_keys import ConversationKeys
 from conch.conversation_trim import ConversationTrim
+from conch.crash_handling import CrashHandling
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
 from conch.paste_review_actions import PasteReviewActions
 from conch.secret_masking import MASK
@@ -74,6 +75,7 @@ class ConchApp(
     ConversationTrim,
     PasteReviewActions,
     ConversationKeys,
+    CrashHandling,
 ):
     TITLE = "Conch"
     CSS = """

@@ -16,9 +16,12 @@ _COMMANDS_HELP = """commands (each has its own --help):
   agents                       list configured and preset agents, and whether each can run
   route [--explain]            print Auto mode's decision (shell, agent, ask) per stdin line
   complete [--cwd DIR] LINE    print Tab's candidates for the end of LINE
-  sessions [--search TEXT]     list sessions (newest first), or only those matching TEXT
+  sessions [--search TEXT]     list sessions with their sizes (newest first), or those matching
   sessions export ID           print a session as Markdown
   sessions delete ID           delete a session and its events (--detach-forks to keep forks)
+  sessions prune [--older-than DAYS]
+                               drop old sessions' stored outputs (conversation and tails kept)
+  sessions salvage FILE        copy what a damaged journal file still holds into this one
   host [start|status|stop]     the Conch host, which will run sessions outside the window
   ps [--json]                  the sessions the host runs now
 
@@ -86,7 +89,17 @@ def list_agents() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    words = sys.argv[1:] if argv is None else argv
+    """Run ``conch``; a crash anywhere leaves a report file, one line and a non-zero exit."""
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except Exception as error:
+        from conch.crash_report import EXIT_CRASHED, crash_message, write_report
+
+        print(crash_message(error, write_report(error)), file=sys.stderr)
+        return EXIT_CRASHED
+
+
+def run(words: list[str]) -> int:
     parser = build_parser()
     options, command, rest = split_command(words)
     args = parser.parse_args(options)
@@ -162,8 +175,9 @@ def run_tui(cwd: str, args: argparse.Namespace) -> int:
     except SessionChoiceError as error:
         print(f"conch: {error}", file=sys.stderr)
         return 1
-    ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link).run()
-    return 0
+    app = ConchApp(cwd, loaded, plugins, agent_name=args.agent, session=link)
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

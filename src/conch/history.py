@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from conch import private
 from conch.secret_masking import mask_secrets
 
 
@@ -63,7 +64,7 @@ class HistoryStore:
         """Kept as typed in memory (Up runs it again); written with secrets masked."""
         entry = HistoryEntry(text, mode, cwd, time.time())
         self.entries.append(entry)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(self.path.parent)
         stored = replace(entry, text=mask_secrets(text))
         line = json.dumps(asdict(stored), ensure_ascii=False) + "\n"
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

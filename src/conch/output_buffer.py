@@ -4,10 +4,15 @@ The reader thread appends raw pty text; the UI reads lines. Only the last
 ``max_lines`` lines are kept in memory, so `seq 1 1000000` costs the UI no
 more than a short command. Once output outgrows that, everything (from the
 first byte) is written to a spool file the block links to. No Textual here.
+
+The spool file is private (0600, in a 0700 directory). A spool that cannot be written (the
+state dir's disk is full, or read-only) never stops the command: spooling stops, the lines in
+memory go on, and ``spool_error`` says from which line on the file is incomplete, and why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -16,6 +21,8 @@ import time
 from collections import deque
 from pathlib import Path
 from typing import TextIO
+
+from conch import private
 
 # Keep the first bytes in memory until we know whether output needs a file.
 _SPILL_BYTES = 1 << 20
@@ -32,6 +39,10 @@ class BoundedOutput:
         self.max_lines = max(1, max_lines)
         self.spool_dir = spool_dir
         self.spool_path: Path | None = None
+        self.spool_error: str = ""
+        """Why the full output is not (all) in the spool file ("" when it is)."""
+        self.spool_complete_lines = 0
+        """With ``spool_error``: about how many lines reached the spool file before it failed."""
         self.version = 0
         """Bumped on every change, so a view can tell whether to redraw."""
         self.total_lines = 0
@@ -68,7 +79,19 @@ class BoundedOutput:
             handle = self._spool
             self._spool = None
             if handle is not None:
-                handle.close()
+                try:
+                    handle.close()  # flushes the last buffered text: the disk may be full now
+                except OSError as error:
+                    self._spool_failed(error)
+
+    def drop_spool(self) -> None:
+        """Delete the spool file: the session journal holds the whole output, and a second
+        copy of a 50 MB flood is 50 MB wasted."""
+        self.close()
+        path, self.spool_path = self.spool_path, None
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     # -- reader side --------------------------------------------------------
 
@@ -96,19 +119,34 @@ class BoundedOutput:
 
     def _save_raw(self, text: str) -> None:
         if self._spool is not None:
-            self._spool.write(text)
+            try:
+                self._spool.write(text)
+            except OSError as error:
+                self._spool_failed(error)
             return
-        if self.spool_dir is None:
+        if self.spool_dir is None or self.spool_error:
             return
         self._early.append(text)
         self._early_bytes += len(text)
         if self._early_bytes > _SPILL_BYTES or self.total_lines + text.count("\n") > self.max_lines:
-            self.spool_dir.mkdir(parents=True, exist_ok=True)
-            self.spool_path = self.spool_dir / f"output-{_unique_name()}.log"
-            handle = self.spool_path.open("w", encoding="utf-8", errors="replace")
-            handle.write("".join(self._early))
-            self._early = []
-            self._spool = handle
+            early, self._early, self._early_bytes = "".join(self._early), [], 0
+            try:
+                path = self.spool_dir / f"output-{_unique_name()}.log"
+                fd = private.open_new_text(path)
+                self.spool_path = path
+                self._spool = open(fd, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+                self._spool.write(early)
+            except OSError as error:
+                self._spool_failed(error)
+
+    def _spool_failed(self, error: OSError) -> None:
+        """Stop spooling (the command goes on) and remember why."""
+        handle, self._spool = self._spool, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+        self.spool_error = error.strerror or str(error)
+        self.spool_complete_lines = self.total_lines
 
 
 def _last_rewrite(line: str) -> str:

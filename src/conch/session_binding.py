@@ -75,6 +75,8 @@ class SessionLink:
     """Why sessions are not being saved ("" when they are)."""
     view: ConversationView | None = None
     """The session's conversation, rebuilt off the event loop (None: nothing to restore)."""
+    damage_note: str = ""
+    """Where a damaged journal was set aside and what was salvaged ("" when none was)."""
 
 
 def link_session(journal: Journal, opened: OpenedSession) -> SessionLink:
@@ -126,6 +128,8 @@ class SessionBinding(ConchAppBase):
             if view.mode:
                 with contextlib.suppress(ValueError):
                     self.mode_provider.mode = parse_mode(view.mode)
+        if link.damage_note:  # below what was salvaged, where the eye is
+            self.conversation.add_block(Notice(link.damage_note, "warning"))
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
             self.tell(note)

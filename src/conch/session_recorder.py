@@ -45,9 +45,13 @@ class ShellRecording:
         self._gathered: list[str] = []
         self._size = 0
         self._timer: threading.Timer | None = None
+        self._failure: Exception | None = None
+        """A commit from the timer thread that failed (a full disk): raised to the next
+        caller, whose errors the app reports, instead of dying unseen in the timer."""
 
     def output(self, text: str) -> None:
         with self._lock:
+            self._raise_failure()
             if not self._gathered and self._timer is None:
                 # Output followed by silence (a prompt, a hang) is committed all the same.
                 self._timer = threading.Timer(OUTPUT_DELAY, self._commit_now)
@@ -65,6 +69,7 @@ class ShellRecording:
                            interrupted_by_user=result.interrupted,
                            timed_out=result.timed_out)  # fmt: skip
         with self._lock:
+            self._raise_failure()
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
@@ -75,8 +80,16 @@ class ShellRecording:
     def _commit_now(self) -> None:
         with self._lock:
             self._timer = None
-            self._emit()
-            self._batch.flush()
+            try:
+                self._emit()
+                self._batch.flush()
+            except Exception as error:  # handed to the next caller
+                self._failure = error
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def _emit(self, whole_lines: bool = False) -> None:
         """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back

@@ -61,15 +61,18 @@ class ShellCommands(QuestionKeys):
 
     def on_shell_started(self, message: ShellStarted) -> None:
         if message.error:
-            text = f"The session shell did not start: {message.error}. Check shell.bash in "
-            text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-            self.tell(text, "error")
+            self._tell_shell_did_not_start(message.error)
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
             # The secret detector takes ~0.15 s to load: not on the event loop at the first
             # line that looks like it may hold a secret (`echo $PWD` does).
             threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
+
+    def _tell_shell_did_not_start(self, error: str) -> None:
+        text = f"The session shell did not start: {error}. Check shell.bash in "
+        text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
+        self.tell(text, "error")
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
@@ -112,6 +115,8 @@ class ShellCommands(QuestionKeys):
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome
         block = message.block
+        if block.journal_index is not None and self.record(lambda _: True):
+            block.output.drop_spool()  # the journal recorded all of it: keep one copy
         block.finish(outcome.result, outcome.restarted)
         self._offer_help(block, outcome)
         if not is_private(block.raw_line, self.config.agent.private_prefix):
@@ -128,6 +133,8 @@ class ShellCommands(QuestionKeys):
             self.tell(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:
             self.tell(f"bash exited; started a new bash in {where}.")
+        if outcome.start_error:
+            self._tell_shell_did_not_start(outcome.start_error)
         if outcome.restart_error:
             text = f"bash exited and could not be restarted: {outcome.restart_error}"
             self.tell(text, "error")

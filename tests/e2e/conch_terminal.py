@@ -232,8 +232,19 @@ def named(check: Check, name: str) -> Check:
 
 
 @contextmanager
-def launch_conch(tmp_path: Path, config_toml: str = "") -> Iterator[ConchTerminal]:
-    """Conch in its own tmux server with an isolated HOME/XDG and, optionally, a config.
+def launch_conch(
+    tmp_path: Path,
+    config_toml: str = "",
+    *,
+    args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+    umask: str = "",
+    wait_ready: bool = True,
+) -> Iterator[ConchTerminal]:
+    """Conch in its own tmux server with an isolated HOME/XDG and, optionally, a config,
+    more arguments, environment variables and a umask. When it exits, the terminal shows
+    ``CONCH-EXITED rc=N``. ``wait_ready`` False: do not wait for the first screen (it may
+    never come).
 
     Launching again with the same ``tmp_path`` reuses HOME and XDG: a restart."""
     # Own sub-folder: tests/conftest.py's autouse fixture already uses tmp_path/home.
@@ -256,11 +267,14 @@ def launch_conch(tmp_path: Path, config_toml: str = "") -> Iterator[ConchTermina
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "TMPDIR": str(tmp_path),
+        **(extra_env or {}),
     }
     assignments = " ".join(shlex.quote(f"{key}={value}") for key, value in env.items())
+    more = "".join(f" {shlex.quote(arg)}" for arg in args)
     command = (
-        f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} '
-        f"--cwd {shlex.quote(str(workdir))}; echo {EXITED_MARK}; sleep 30"
+        (f"umask {umask}; " if umask else "")
+        + f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} '
+        f"--cwd {shlex.quote(str(workdir))}{more}; echo {EXITED_MARK} rc=$?; sleep 30"
     )
     socket = f"conch-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     terminal = ConchTerminal(socket, home, workdir)
@@ -270,11 +284,12 @@ def launch_conch(tmp_path: Path, config_toml: str = "") -> Iterator[ConchTermina
     )  # fmt: skip
     socket_path = terminal.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
     try:
-        # Fully painted: the prompt with its badge, and the footer's key bindings.
-        terminal.wait_for(
-            named(lambda s: mode_badge(s) is not None and "^q Quit" in s, "the first screen"),
-            timeout=15,
-        )
+        if wait_ready:
+            # Fully painted: the prompt with its badge, and the footer's key bindings.
+            terminal.wait_for(
+                named(lambda s: mode_badge(s) is not None and "^q Quit" in s, "the first screen"),
+                timeout=15,
+            )
         yield terminal
     finally:
         subprocess.run(

@@ -248,6 +248,7 @@ async def test_a_process_of_another_uid_is_refused_by_the_host(tmp_path: Path) -
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await asyncio.wait_for(done.communicate(), 30)
+        assert out.strip(), f"the foreign client got no answer: {err.decode()}"
         answer = json.loads(out)
         assert answer["type"] == "refused", err
         assert f"uid {nobody.pw_uid} may not attach" in answer["reason"]

@@ -66,4 +66,7 @@ async def test_a_private_commands_long_output_leaves_no_file_on_disk(
         assert not any(paths.output_dir().glob("*")), "no spool file for a private line"
         await submit(pilot, "!seq 1 300000")
         await wait_for(pilot, lambda: len(app.query(CommandBlock)) == 2 and not app.running_block)
-        assert any(paths.output_dir().glob("*")), "a public line's full output is kept"
+        # A public line's full output is kept, once: in the journal, not in a second file.
+        assert app.link.journal is not None and app.recorder is not None
+        assert app.link.journal.session_sizes()[app.recorder.session_id] > 2_000_000
+        assert not any(paths.output_dir().glob("*"))

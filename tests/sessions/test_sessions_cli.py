@@ -27,13 +27,13 @@ def make_sessions(home: Path) -> tuple[str, str]:
     return old, new
 
 
-def test_the_list_shows_id_title_cwd_and_last_used_newest_first(
+def test_the_list_shows_id_title_cwd_size_and_last_used_newest_first(
     isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old, new = make_sessions(isolated_home)
     assert main([]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["ID", "TITLE", "CWD", "LAST", "USED"]
+    assert lines[0].split() == ["ID", "TITLE", "CWD", "SIZE", "LAST", "USED"]
     assert lines[1].startswith(new[:8]) and "Parser" in lines[1] and "~/project" in lines[1]
     assert lines[2].startswith(old[:8]) and "make test" in lines[2] and "~/old-project" in lines[2]
     assert len(lines) == 3

@@ -23,6 +23,8 @@ class CommandResult:
     shell_exited: bool = False
     interrupted: bool = False
     timed_out: bool = False
+    not_started: bool = False
+    """bash was not running and could not be started, so the command never ran."""
     unread_input: str = ""
     """Lines typed for the command that it never read; bash drained them
     (conch_init.bash) so they do not run as commands. Give them back."""

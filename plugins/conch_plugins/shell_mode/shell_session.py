@@ -28,6 +28,8 @@ class RunOutcome:
     restart_error: str | None = None
     revived: bool = False
     """bash had died while idle; a fresh one was started before this command."""
+    start_error: str | None = None
+    """bash was not running and could not be started (a wrong ``shell.bash``): nothing ran."""
 
 
 # Lines that may change what is exported: only these pay for a look at `export -p`.
@@ -71,7 +73,12 @@ class ShellSession:
         with self._lock:
             revived = not self.shell.is_alive
             if revived:
-                self._respawn()
+                try:
+                    self._respawn()
+                except ShellStartError as error:
+                    result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True,
+                                           not_started=True)  # fmt: skip
+                    return RunOutcome(result, start_error=str(error))
             result = self.shell.execute(command, sink, timeout=timeout or None)
             self.commands_run += 1
             if not result.shell_exited:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from conch import __version__
+from conch import __version__, private
 from conch.agents.acp_failures import (
     StartFailed,
     crash_error,
@@ -255,8 +255,7 @@ class AgentProcess:
 def open_log(spec: AgentSpec, stderr_log: Path) -> Iterator[int]:
     """The log file's descriptor for the agent's stderr (/dev/null if it cannot be written)."""
     try:
-        stderr_log.parent.mkdir(parents=True, exist_ok=True)
-        handle = stderr_log.open("ab")
+        handle = private.open_append(stderr_log)
     except OSError:
         yield asyncio.subprocess.DEVNULL
         return

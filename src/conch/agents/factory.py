@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from conch import private
 from conch.agents.backend import AgentBackend
 from conch.agents.registry import AgentSpec
 from conch.agents.sandbox import Sandbox
@@ -25,7 +26,7 @@ def make_backend(
     if spec.kind == "acp":
         from conch.agents.acp_backend import AcpBackend
 
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private.make_dir(log_dir)
         return AcpBackend(
             spec, stderr_log=log_dir / f"{spec.name}.log", terminal_wrapper=sandbox.wrapper
         )

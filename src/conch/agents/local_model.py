@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+from conch import private
 from conch.agents.backend import PermissionHandler
 from conch.agents.events import AgentError, AgentEvent, TurnContext, TurnEnded
 from conch.agents.openai_backend import OpenAIBackend
@@ -84,8 +85,7 @@ class LocalServer:
     def start(self) -> None:
         """Start the server and wait until it answers /v1/models (blocking)."""
         self.port = free_port()
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as log:
+        with private.open_append(self.log) as log:
             self.process = subprocess.Popen(
                 server_command(self.model, self.port, self.server_module),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -30,6 +30,9 @@ Modules, one job each:
 - ``replay`` / ``restore`` / ``environment``: what a fresh agent and a fresh shell get back.
 - ``startup``: which session `conch`, `conch --new` and `conch --resume ID` open.
 - ``export``: a session as Markdown. ``turn_queue``: prompts of one session never overlap.
+- ``damage`` / ``salvage``: telling a damaged journal file from an unwritable one, setting a
+  damaged one aside untouched, and copying what it still holds into a new journal.
+- ``pruning``: each session's size, and dropping old sessions' stored outputs (tails kept).
 """
 
 from conch.sessions.batch import Batch

@@ -79,6 +79,26 @@ class NotAJournalError(JournalError):
     """The path holds an SQLite database that is not a Conch journal."""
 
 
+class JournalDamagedError(JournalError):
+    """The file cannot be read as a journal any more (cut short, overwritten, not SQLite).
+
+    Conch sets such a file aside untouched and starts a new one (damage.py, salvage.py)."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(f"the session journal {path} is damaged ({detail})")
+        self.path = path
+        self.detail = detail
+
+
+class JournalUnwritableError(JournalError):
+    """The journal cannot be written: a read-only file system, no permission, a full disk."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(f"the session journal {path} cannot be written ({detail})")
+        self.path = path
+        self.detail = detail
+
+
 class BlobNotFoundError(JournalError):
     def __init__(self, ref: int) -> None:
         super().__init__(f"no stored output {ref} in the journal")

@@ -5,9 +5,11 @@ kinds crash recovery looks at. Part of the Journal (a mixin); reading needs no c
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from conch.history import HistoryEntry
 from conch.sessions import events as ev
+from conch.sessions.damage import is_damage
 from conch.sessions.database import Database
 from conch.sessions.errors import BlobNotFoundError
 from conch.sessions.records import Event
@@ -38,8 +40,16 @@ class EventReads:
         return -1 if rows[0][0] is None else int(rows[0][0])
 
     def read_blob(self, ref: int) -> str:
-        """The full text of an output stored by reference (``OutputRef.ref``)."""
-        rows = self._db.read("SELECT data FROM blobs WHERE id = ?", (ref,))
+        """The full text of an output stored by reference (``OutputRef.ref``); a line saying
+        so when its pages are damaged (a big journal's outputs are not checked at open)."""
+        try:
+            rows = self._db.read("SELECT data FROM blobs WHERE id = ?", (ref,))
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            return (
+                f"[this output is in a damaged part of the journal and cannot be read: {error}]\n"
+            )
         if not rows:
             raise BlobNotFoundError(ref)
         return bytes(rows[0][0]).decode("utf-8", errors="replace")

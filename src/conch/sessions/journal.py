@@ -19,7 +19,8 @@ with forks is deleted only with ``detach_forks=True``, and the forks then keep t
 events and lose only their parent link.
 
 The Journal is the facade over its parts: opening.py (the file and its root), session_queries.py
-and event_reads.py (reading), event_writes.py (inserting events), metadata.py, rows.py.
+and event_reads.py (reading), event_writes.py (inserting events), metadata.py, rows.py,
+pruning.py (sizes, dropping old outputs).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from conch.sessions.interruptions import CRASH_NOTE, KINDS_THAT_OPEN_OR_CLOSE, c
 from conch.sessions.locations import StorageLoss, check_storage, locks_dir
 from conch.sessions.metadata import Metadata
 from conch.sessions.pending import PendingEvent, prepare
+from conch.sessions.pruning import Pruning
 from conch.sessions.records import STATUSES, Event, JsonObject, SessionRecord, SessionStatus
 from conch.sessions.rows import EVENT_COLUMNS, SESSION_COLUMNS, directory, event_record
 from conch.sessions.session_queries import SessionQueries
@@ -56,7 +58,7 @@ PAGE = 2000
 Listener = Callable[[Event], None]
 
 
-class Journal(SessionQueries, EventReads, Metadata):
+class Journal(SessionQueries, EventReads, Metadata, Pruning):
     """The journal file, open. Use ``Journal.open``; close it (or use ``with``) when done."""
 
     def __init__(
@@ -279,6 +281,24 @@ class Journal(SessionQueries, EventReads, Metadata):
         with self._claims.new(fork_id), self._db.write() as conn:
             insert_events(conn, fork_id, copy_for_fork(conn, parent, fork_id, at_index, title))
         return self.get_session(fork_id)
+
+    def import_session(self, record: SessionRecord, pending: list[PendingEvent]) -> bool:
+        """Add a session read from another journal file (salvage.py) with its events, under
+        its own id, unclaimed; False (nothing added) when this journal has that id already."""
+        with self._db.write() as conn:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (record.id,)).fetchone():
+                return False
+            parent = conn.execute("SELECT id FROM sessions WHERE id = ?", (record.parent_id,))
+            parent_id = record.parent_id if parent.fetchone() else None
+            conn.execute(
+                f"INSERT INTO sessions ({SESSION_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'idle')",
+                (record.id, self.root_id, record.title, record.created_at, record.last_used_at,
+                 record.cwd, record.mode, record.agent, record.agent_session_id, parent_id,
+                 record.forked_from_event if parent_id else None),
+            )  # fmt: skip
+            insert_events(conn, record.id, pending)
+        return True
 
     # -- internals ----------------------------------------------------------------------
 

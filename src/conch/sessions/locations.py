@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from conch import paths
+from conch import paths, private
 
 
 def journal_path() -> Path:
@@ -89,7 +89,7 @@ def remember_root(journal: Path, marker: Path, root_id: str) -> None:
     """Record ``root_id`` as the root of ``journal`` (atomic replace of the marker file)."""
     journals = read_marker(marker)
     journals[str(journal.resolve())] = {"root_id": root_id, "seen_at": time.time()}
-    marker.parent.mkdir(parents=True, exist_ok=True)
+    private.make_dir(marker.parent)
     text = json.dumps({"journals": journals}, indent=1, sort_keys=True) + "\n"
     fd, temp = tempfile.mkstemp(prefix=".sessions-root.", dir=marker.parent)
     try:

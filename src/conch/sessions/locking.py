@@ -22,6 +22,7 @@ import fcntl
 import os
 from pathlib import Path
 
+from conch import private
 from conch.sessions.errors import SessionBusyError
 
 
@@ -41,7 +42,7 @@ class SessionLock:
         """Take the lock now or raise SessionBusyError (never waits)."""
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

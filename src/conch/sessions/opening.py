@@ -1,32 +1,48 @@
-"""What ``Journal.open`` does around the file: create it private, upgrade its schema, find or
-make its root, and note that root in the marker that notices a wiped journal (locations.py)."""
+"""What ``Journal.open`` does around the file: create it private, check it is sound, upgrade
+its schema, find or make its root, and note that root in the marker that notices a wiped
+journal (locations.py). SQLite's errors about the file come out typed (damage.py)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 import uuid
 from pathlib import Path
 
-from conch import __version__
+from conch import __version__, private
 from conch.sessions import schema
+from conch.sessions.damage import COMPANIONS, problems, typed_error
+from conch.sessions.errors import JournalDamagedError
 from conch.sessions.locations import read_marker, remember_root
 
 
 def connect(path: Path) -> tuple[sqlite3.Connection, Path | None, str, bool]:
     """The open, upgraded journal at ``path`` (created if missing), the backup made before
-    upgrading (None: no upgrade), the root's id and whether this call created the root."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    upgrading (None: no upgrade), the root's id and whether this call created the root.
+
+    JournalDamagedError when the file is not a sound database, JournalUnwritableError when it
+    cannot be written here (read-only file system, full disk)."""
+    private.make_dir(path.parent)
     if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # private from the start
-    conn = schema.connect(path)
+        private.create_file(path)
     try:
+        conn = schema.connect(path)
+    except sqlite3.Error as error:
+        raise typed_error(error, path) or error from error
+    try:
+        found = problems(conn, path.stat().st_size)
+        if found:
+            raise JournalDamagedError(path, "; ".join(found).replace("\n", " ")[:300])
         backup = schema.migrate(conn, path)
         root_id, created = ensure_root(conn)
+    except sqlite3.Error as error:
+        conn.close()
+        raise typed_error(error, path) or error from error
     except BaseException:
         conn.close()
         raise
+    for file in (path, *(Path(f"{path}{suffix}") for suffix in COMPANIONS)):
+        private.restrict(file)  # an older Conch's 0644 (SQLite gives WAL files the db's mode)
     return conn, backup, root_id, created
 
 

@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from conch import private
 from conch.sessions.errors import JournalTooNewError, NotAJournalError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -131,6 +132,7 @@ def backup_path(path: Path, version: int) -> Path:
 def make_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     """Copy the whole database (WAL content included) beside it, before it is changed."""
     target = backup_path(path, version)
+    private.create_file(target)  # a full copy of every session: as private as the journal
     copy = sqlite3.connect(target)
     try:
         conn.backup(copy)

@@ -90,6 +90,8 @@ class BlockSink(CommandSink):
 def describe_result(result: CommandResult, restarted: bool) -> tuple[str, str]:
     """The status text and its CSS class for a finished command."""
     took = durations.format_duration(result.duration)
+    if result.not_started:
+        return "✗ not run: bash did not start", "-failed"
     if result.shell_exited:
         note = "bash exited" + ("; started a new bash" if restarted else "")
         return f"✗ {note} · {took}", "-failed"
@@ -205,11 +207,24 @@ class CommandBlock(OutputView):
         extra = [f"unfinished input: {missing} — nothing ran"] if missing else []
         if self.sink.ran_fullscreen:
             extra.append("ran full-screen")
-        if self.output.spool_path is not None:
+        if self.output.spool_error:
+            extra.append(self._spool_failure_note())
+        elif self.output.spool_path is not None:
             extra.append(self._spool_note(self.output.spool_path))
+        elif self.output.dropped_lines > 0 and self.journal_index is not None:
+            shown = f"{self.output.total_lines:,} lines, last {self.line_count:,} shown"
+            extra.append(f"{shown}; all: conch sessions export")
         self.status_text = " · ".join([status, *extra])
         self.add_class(css_class)
         self.refresh_frame()
+
+    def _spool_failure_note(self) -> str:
+        output = self.output
+        where = f" ({shorten_home(str(output.spool_path))})" if output.spool_path else ""
+        return (
+            f"{output.total_lines:,} lines, last {self.line_count:,} shown; output past line "
+            f"{output.spool_complete_lines:,} was not saved: {output.spool_error}{where}"
+        )
 
     def _spool_note(self, path: Path) -> str:
         return (

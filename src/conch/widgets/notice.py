@@ -18,6 +18,7 @@ class Notice(Static):
         padding: 0 1;
         border-left: outer $primary;
         color: $text-muted;
+        text-overflow: fold;  /* a long path wraps whole instead of being cut */
     }
     Notice.-warning { border-left: outer $warning; color: $warning; }
     Notice.-error { border-left: outer $error; color: $error; }
