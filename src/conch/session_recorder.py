@@ -36,11 +36,19 @@ OUTPUT_DELAY = 0.2
 class ShellRecording:
     """One command: its output gathered and batched from the reader thread, then its end."""
 
-    def __init__(self, journal: Journal, session_id: str, command: str, cwd: str) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        session_id: str,
+        command: str,
+        cwd: str,
+        delay: float = OUTPUT_DELAY,
+    ) -> None:
         self.start_index = journal.append(
             session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
         )
-        self._batch = journal.batch(session_id, max_delay=OUTPUT_DELAY)
+        self._delay = delay
+        self._batch = journal.batch(session_id, max_delay=delay)
         self._lock = threading.Lock()
         self._gathered: list[str] = []
         self._size = 0
@@ -50,7 +58,7 @@ class ShellRecording:
         with self._lock:
             if not self._gathered and self._timer is None:
                 # Output followed by silence (a prompt, a hang) is committed all the same.
-                self._timer = threading.Timer(OUTPUT_DELAY, self._commit_now)
+                self._timer = threading.Timer(self._delay, self._commit_now)
                 self._timer.daemon = True
                 self._timer.start()
             self._gathered.append(text)
@@ -71,6 +79,10 @@ class ShellRecording:
             self._emit()
             self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
+
+    def flush(self) -> None:
+        """Commit the output gathered so far (a command that will never finish)."""
+        self._commit_now()
 
     def _commit_now(self) -> None:
         with self._lock:
@@ -127,9 +139,14 @@ class TurnRecording:
 
 
 class SessionRecorder:
-    def __init__(self, journal: Journal, session_id: str) -> None:
+    def __init__(
+        self, journal: Journal, session_id: str, output_delay: float = OUTPUT_DELAY
+    ) -> None:
         self.journal = journal
         self.session_id = session_id
+        self.output_delay = output_delay
+        """Seconds streamed shell output may wait for its commit (clients that follow a
+        session live see it only once committed: the host uses a shorter delay)."""
         self.agent_session = ""
         """Names this process's agent backend instance until the agent gives its own id."""
         self.new_agent_instance()
@@ -151,7 +168,7 @@ class SessionRecorder:
         )
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
-        return ShellRecording(self.journal, self.session_id, command, cwd)
+        return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay)
 
     def turn_started(self, turn: int) -> TurnRecording:
         return TurnRecording(self.journal, self.session_id, turn, self.agent_session)
