@@ -36,9 +36,9 @@ T = TypeVar("T")
 
 HOST_OUTPUT_DELAY = 0.05
 """Seconds streamed output waits for its commit in the host. A client sees output only once
-it is committed, and a second client must see a line within 100 ms of the first; a commit
-with synchronous=FULL costs about a millisecond here (bench/host_stream.py), so 20 a second
-while a command streams is cheap."""
+it is committed, and every client should see a line within 100 ms of its output. A commit
+with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
+(bench/host_stream.py), so at most 20 a second while a command streams stays cheap."""
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
