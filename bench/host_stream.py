@@ -9,8 +9,8 @@ process, each reading its own connection).
 (b) A streamed line: a loop in the session echoes each line sent to its stdin (send_input);
     send → the line's output at the first client and at the second, and the second's lag
     behind the first (signed: the host writes both frames in one loop turn, so which one this
-    process reads first is chance). 60 lines. Output is committed in batches of at most HOST_OUTPUT_DELAY seconds
-    (session_engine.py), which the first figure includes.
+    process reads first is chance). 60 lines. Output is committed in batches of at most
+    HOST_OUTPUT_DELAY seconds (session_engine.py), which the first two figures include.
 (c) One commit with synchronous=FULL (this disk's fsync), 50 appends: what each output batch
     costs.
 (d) The host's VmRSS with one idle session, 2 s after the last command, and its bash's.
