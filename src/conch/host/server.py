@@ -185,9 +185,7 @@ class HostServer:
         return {"stopping": True, "sessions": len(self.sessions.engines)}, None
 
 
-async def _refuse(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reason: str
-) -> None:
+async def _refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reason: str) -> None:
     """Say why, then let the peer finish sending before hanging up: closing a socket
     with unread bytes resets it, and the peer could lose the reason unread."""
     writer.write(encode_json(refusal(reason)))
