@@ -334,14 +334,18 @@ async def test_host_stop_journals_a_running_command_as_interrupted_and_releases_
 ) -> None:
     client, attached = await attach(clients, cwd=str(project))
     await client.request("submit", line="sleep 100")
+    await client.request("submit", line="touch queued-behind-it")
     await events_until(client, is_kind("shell_start"))
     assert conch("host", "stop").returncode == 0
     wait_for_exit(host)
     with Journal.open(journal_path()) as journal:
         events = list(journal.events(attached["session"]))
-        end = [e for e in events if e.kind == "shell_end"][-1]
-        assert end.payload["interrupted_by_user"] is True
-        assert any(e.kind == "notice" and STOP_NOTE in e.payload["text"] for e in events)
+        ends = [e for e in events if e.kind == "shell_end"]
+        assert len(ends) == 1 and ends[0].payload["interrupted_by_user"] is True
+        notices = [e.payload["text"] for e in events if e.kind == "notice"]
+        assert any(STOP_NOTE in text for text in notices)
+        assert "1 queued line(s) were not run" in notices[-1]
+        assert not (project / "queued-behind-it").exists()
         assert journal.claim(attached["session"]).id == attached["session"], "released"
     assert conch("host").returncode == 0
     assert json.loads(conch("ps", "--json").stdout) == [], "a clean stop restores nothing"

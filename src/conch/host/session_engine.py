@@ -89,6 +89,7 @@ class SessionEngine:
         self._input: HeldInput | None = None
         self._recording: ShellRecording | None = None
         self._abandoned = False
+        self._stopping = False
         self._idle = threading.Event()
         self._idle.set()
         self._thread = threading.Thread(target=self._work, name=f"session-{self.id[:8]}")
@@ -105,12 +106,17 @@ class SessionEngine:
     def stop(self) -> None:
         """Stop cleanly: a running command is interrupted (and journaled so), bash ends and
         the claim is released. Blocks for a few seconds at most; call from a thread."""
+        self._stopping = True  # lines still queued are not started
+        unstarted = self._lines.qsize()
         command = self.running_command
         if self.state == "running":
             self._end_running_command()
         self._lines.put(None)
         if command:
             self.notice(f"`{command}`: {STOP_NOTE}", "warning")
+        if unstarted > 0:
+            self.notice(f"{unstarted} queued line(s) were not run: the Conch host was "
+                        "stopped first.", "warning")  # fmt: skip
         self.shell.close()
         self._thread.join(timeout=5)
         self._record(lambda recorder: self.journal.set_status(self.id, "idle"))
@@ -178,7 +184,7 @@ class SessionEngine:
         except ShellStartError as error:
             self.notice(f"The session shell did not start: {error}. The next command tries "
                         "again.", "error")  # fmt: skip
-        while (line := self._lines.get()) is not None:
+        while (line := self._lines.get()) is not None and not self._stopping:
             self._run(line)
 
     def _run(self, command: str) -> None:
