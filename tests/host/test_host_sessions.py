@@ -26,6 +26,7 @@ from conch.host.client import HostConnection, HostGone, HostRequestFailed, ask_h
 from conch.host.handshake import Role
 from conch.host.runtime import host_places
 from conch.host.session_engine import STOP_NOTE
+from conch.host.state_mirror import StateMirror
 from conch.sessions.interruptions import CRASH_NOTE
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -238,6 +239,30 @@ async def test_input_and_ctrl_c_reach_the_running_command(
     assert await client.request("interrupt") == {"interrupted": True}
     end = (await events_until(client, is_kind("shell_end")))[-1]["payload"]
     assert end["interrupted_by_user"] is True and end["exit_status"] == 130
+
+
+async def test_every_client_mirrors_who_is_attached_and_the_session_state(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    controller, attached = await attach(clients, cwd=str(project))
+    observer, _ = await attach(clients, "observer", session=attached["session"])
+    mirror = StateMirror(observer)
+    mirror.start()
+    await mirror.wait_until(lambda m: len(m.clients) == 2, timeout=10)
+    assert sorted(client["role"] for client in mirror.clients) == ["controller", "observer"]
+    assert mirror.session["state"] == "idle"
+    await controller.request("submit", line=f"while [ ! -e {project}/go ]; do sleep 0.02; done")
+    await mirror.wait_until(lambda m: m.session["state"] == "running", timeout=10)
+    (project / "go").touch()
+    await mirror.wait_until(lambda m: m.session["state"] == "idle", timeout=10)
+    await controller.request("detach")
+    await mirror.wait_until(lambda m: len(m.clients) == 1, timeout=10)
+    assert mirror.clients[0]["role"] == "observer"
+    await controller.close()  # a client that drops is gone from the list too
+    again, _ = await attach(clients, session=attached["session"])
+    await mirror.wait_until(lambda m: len(m.clients) == 2, timeout=10)
+    await again.close()
+    await mirror.wait_until(lambda m: len(m.clients) == 1, timeout=10)
 
 
 # -- faults ------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conch.host.handshake import HandshakeRefused, Role, check_welcome, hello
-from conch.host.wire import Frame, ProtocolError, encode_json, read_frame
+from conch.host.wire import Frame, ProtocolError, encode_json, encode_sync, read_frame
 
 CONNECT_TIMEOUT = 5.0
 
@@ -50,6 +51,8 @@ class HostConnection:
         self._waiting: dict[int, asyncio.Future[Any]] = {}
         self._events: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._gone: HostGone | None = None
+        self.on_sync: Callable[[bytes], None] | None = None
+        """Gets each Yjs sync message (the followed session's shared state)."""
         self._reading = asyncio.create_task(self._read_all())
 
     @classmethod
@@ -89,6 +92,9 @@ class HostConnection:
             raise HostGone(f"the host closed the connection: {error}") from None
         return await answer
 
+    def send_sync(self, data: bytes) -> None:
+        self.writer.write(encode_sync(data))
+
     async def next_event(self, timeout: float | None = None) -> dict[str, Any]:
         """The next ``event`` frame of the followed session (TimeoutError after ``timeout``)."""
         if self._gone is not None and self._events.empty():
@@ -102,7 +108,12 @@ class HostConnection:
     async def _read_all(self) -> None:
         try:
             while True:
-                message = (await _read(self.reader)).message or {}
+                frame = await _read(self.reader)
+                if frame.kind == "sync":
+                    if self.on_sync is not None:
+                        self.on_sync(frame.data)
+                    continue
+                message = frame.message or {}
                 kind = message.get("type")
                 if kind == "event":
                     self._events.put_nowait(message)

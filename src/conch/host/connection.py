@@ -13,7 +13,7 @@ from typing import Any
 
 from conch.host.follower import Follower
 from conch.host.handshake import Role
-from conch.host.wire import encode_json
+from conch.host.wire import encode_json, encode_sync
 
 
 class Connection:
@@ -28,6 +28,9 @@ class Connection:
 
     def send(self, message: dict[str, Any]) -> None:
         self._outbox.put_nowait(encode_json(message))
+
+    def send_sync(self, data: bytes) -> None:
+        self._outbox.put_nowait(encode_sync(data))
 
     async def _write_out(self) -> None:
         with contextlib.suppress(ConnectionError):

@@ -18,6 +18,7 @@ from conch.sessions.records import Event
 
 log = logging.getLogger("conch.host")
 Send = Callable[[dict[str, Any]], None]
+SendSync = Callable[[bytes], None]
 
 
 def event_message(event: Event) -> dict[str, Any]:
@@ -36,9 +37,15 @@ def event_message(event: Event) -> dict[str, Any]:
 
 
 class Follower:
-    def __init__(self, session_id: str, after_index: int, role: Role, send: Send) -> None:
+    def __init__(
+        self, session_id: str, after_index: int, role: Role, send: Send, send_sync: SendSync
+    ) -> None:
         self.session_id = session_id
         self.role = role
+        self.send_sync = send_sync
+        """Where the shared state's Yjs messages for this client go."""
+        self.state_key = ""
+        """This client's entry in the shared state's ``clients`` map."""
         self.last_sent = after_index
         """The index of the last event this client got (or had before attaching)."""
         self._send = send

@@ -130,6 +130,9 @@ class HostServer:
             frame = await read_frame(reader)
             if frame is None:
                 return
+            if frame.kind == "sync":
+                self._requests.sync(connection, frame.data)
+                continue
             message = frame.message or {}
             if message.get("type") != "request":
                 continue

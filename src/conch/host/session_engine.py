@@ -78,6 +78,8 @@ class SessionEngine:
         self.agent = opened.record.agent
         self.last_activity = opened.record.last_used_at
         self.state: SessionState = "idle"
+        self.on_state: Callable[[SessionState], None] | None = None
+        """Told of each change of ``state``, from whichever thread made it."""
         self.running_command = ""
         self.recorder: SessionRecorder | None = SessionRecorder(journal, self.id, output_delay)
         shell_cwd, options = shell_start(opened, start_cwd, config)
@@ -122,7 +124,7 @@ class SessionEngine:
         self._record(lambda recorder: self.journal.set_status(self.id, "idle"))
         with contextlib.suppress(Exception):
             self.journal.release(self.id)
-        self.state = "stopped"
+        self._set_state("stopped")
 
     def _end_running_command(self) -> None:
         self.shell.shell.interrupt()
@@ -188,14 +190,17 @@ class SessionEngine:
             self._run(line)
 
     def _run(self, command: str) -> None:
+        sink = _EngineSink(self._output)
         with self._lock:
-            self.state, self.running_command = "running", command
+            # Input is taken from now: a client that saw shell_start may type at once.
+            self._input = sink.input
+            self.running_command = command
+            self._set_state("running")
             self._idle.clear()
         cwd = self.shell.shell.cwd
         recording = self._record(lambda recorder: recorder.shell_started(command, cwd))
-        sink = _EngineSink(lambda text: self._output(recording, text))
         with self._lock:
-            self._input, self._recording = sink.input, recording
+            self._recording = recording
         try:
             outcome = self.shell.run(command, sink, self.command_timeout)
         finally:
@@ -207,10 +212,12 @@ class SessionEngine:
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:
-            self.state, self.running_command = "idle", ""
+            self.running_command = ""
+            self._set_state("idle")
             self._idle.set()
 
-    def _output(self, recording: ShellRecording | None, text: str) -> None:
+    def _output(self, text: str) -> None:
+        recording = self._recording  # set before bash gets the line: output comes after
         if recording is not None:
             self._record(lambda _: recording.output(text))
 
@@ -244,8 +251,13 @@ class SessionEngine:
         except Exception:
             log.exception("session %s stopped recording", self.id)
             self.recorder = None
-            self.state = "failed"
+            self._set_state("failed")
             return None
+
+    def _set_state(self, state: SessionState) -> None:
+        self.state = state
+        if self.on_state is not None:
+            self.on_state(state)
 
     def wait_idle(self, timeout: float) -> bool:
         """Whether no command runs within ``timeout`` seconds (queued lines not counted)."""

@@ -14,12 +14,13 @@ import logging
 from pathlib import Path
 
 from conch.config import LoadedConfig, load_config
-from conch.host.follower import Follower, Send
+from conch.host.follower import Follower, Send, SendSync
 from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
-from conch.host.live_sessions import SessionSummary
+from conch.host.live_sessions import SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_engine import SessionEngine
+from conch.host.shared_state import SharedState
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path, root_marker_path
@@ -33,6 +34,8 @@ class SessionHost:
     def __init__(self, live_list: Path | None = None, loaded: LoadedConfig | None = None) -> None:
         self.engines: dict[str, SessionEngine] = {}
         self.followers: dict[str, set[Follower]] = {}
+        self.shared: dict[str, SharedState] = {}
+        """Each live session's shared state document (shared_state.py)."""
         self.journal: Journal | None = None
         self.problem = ""
         """Why sessions cannot run ("" when the journal is open)."""
@@ -68,6 +71,7 @@ class SessionHost:
         engines = list(self.engines.values())
         await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
         self.engines.clear()
+        self.shared.clear()
         await asyncio.to_thread(save_live_list, self._live_list, [])
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
@@ -88,18 +92,46 @@ class SessionHost:
             follower.offer(event)
 
     async def follow(
-        self, engine: SessionEngine, after_index: int, role: Role, send: Send
+        self,
+        engine: SessionEngine,
+        after_index: int,
+        role: Role,
+        client: str,
+        send: Send,
+        send_sync: SendSync,
     ) -> tuple[Follower, list[Event]]:
         """Register a follower (buffering), then read what it missed; the caller sends
         its reply, then ``follower.catch_up(history)``."""
-        follower = Follower(engine.id, after_index, role, send)
+        follower = Follower(engine.id, after_index, role, send, send_sync)
         self.followers.setdefault(engine.id, set()).add(follower)
+        follower.state_key = self.shared[engine.id].add_client(role, client)
         journal = self._journal()
         history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
         return follower, history
 
     def unfollow(self, follower: Follower) -> None:
         self.followers.get(follower.session_id, set()).discard(follower)
+        shared = self.shared.get(follower.session_id)
+        if shared is not None:
+            shared.remove_client(follower.state_key)
+
+    def _share(self, engine: SessionEngine, title: str) -> None:
+        """The session's shared state, sent to its followers, following its engine's state."""
+
+        def broadcast(message: bytes) -> None:
+            for follower in self.followers.get(engine.id, ()):
+                follower.send_sync(message)
+
+        shared = SharedState(title, engine.agent, engine.state, broadcast)
+        self.shared[engine.id] = shared
+        loop = self._loop
+
+        def state_changed(state: SessionState) -> None:
+            if loop is not None:
+                with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                    loop.call_soon_threadsafe(shared.set_state, state)
+
+        engine.on_state = state_changed
 
     # -- choosing and opening sessions ---------------------------------------------------
 
@@ -136,6 +168,7 @@ class SessionHost:
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
         engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
+        self._share(engine, opened.record.title or "")
         await asyncio.to_thread(engine.start)
         self.engines[engine.id] = engine
         await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))

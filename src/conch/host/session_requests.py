@@ -56,7 +56,9 @@ class SessionRequests:
         )
         self._leave(connection)
         connection.role = role
-        follower, history = await self.sessions.follow(engine, after_index, role, connection.send)
+        follower, history = await self.sessions.follow(
+            engine, after_index, role, connection.client, connection.send, connection.send_sync
+        )
         connection.following = follower
         reply = {
             "session": engine.id,
@@ -136,6 +138,14 @@ class SessionRequests:
         if not isinstance(ref, int) or journal is None:
             raise RequestFailed("blob needs the ref of an output event", "bad-params")
         return {"text": await asyncio.to_thread(journal.read_blob, ref)}, None
+
+    def sync(self, connection: Connection, message: bytes) -> None:
+        """A Yjs sync message about the followed session's shared state (shared_state.py)."""
+        follower = connection.following
+        shared = self.sessions.shared.get(follower.session_id) if follower else None
+        reply = shared.answer(message) if shared is not None else None
+        if reply is not None:
+            connection.send_sync(reply)
 
     def _followed(self, connection: Connection) -> SessionEngine:
         follower = connection.following
