@@ -9,8 +9,8 @@ process, each reading its own connection).
 (b) A streamed line: a loop in the session echoes each line sent to its stdin (send_input);
     send → the line's output at the first client and at the second, and the second's lag
     behind the first (signed: the host writes both frames in one loop turn, so which one this
-    process reads first is chance). 60 lines. Output is committed in batches of at most
-    HOST_OUTPUT_DELAY seconds (session_engine.py), which the first two figures include.
+    process reads first is chance). 60 lines back to back (a steady stream: batched, so up
+    to HOST_OUTPUT_DELAY late), then 60 lines each after a quiet spell (committed at once).
 (c) One commit with synchronous=FULL (this disk's fsync), 50 appends: what each output batch
     costs.
 (d) The host's VmRSS with one idle session, 2 s after the last command, and its bash's.
@@ -71,7 +71,9 @@ async def submit_figures(first: HostConnection) -> None:
     print(figures("(a) submit → shell_end of `true`", to_end))
 
 
-async def stream_figures(first: HostConnection, second: HostConnection) -> None:
+async def stream_figures(first: HostConnection, second: HostConnection, gap: float) -> None:
+    """Lines sent ``gap`` seconds after the previous one arrived: 0 is a steady stream
+    (batched), more than HOST_OUTPUT_DELAY a line after a quiet spell (committed at once)."""
     await first.request("submit", line='while IFS= read -r line; do echo "out-$line"; done')
     await until(first, ev.SHELL_START)
     await until(second, ev.SHELL_START)
@@ -79,6 +81,7 @@ async def stream_figures(first: HostConnection, second: HostConnection) -> None:
     at_second: list[float] = []
     lags: list[float] = []
     for number in range(LINES):
+        await asyncio.sleep(gap)
         marker = f"out-{number:04d}"
         sent = time.perf_counter()
         await first.request("send_input", text=f"{number:04d}\n")
@@ -90,11 +93,12 @@ async def stream_figures(first: HostConnection, second: HostConnection) -> None:
         lags.append(second_heard - first_heard)
     await first.request("send_input", text="", eof=True)
     await until(first, ev.SHELL_END)
-    print(figures("(b) send → streamed line at the first client", at_first))
-    print(figures("(b) send → the same line at the second client", at_second))
+    await until(second, ev.SHELL_END)
+    label = f"lines {gap * 1000:.0f} ms apart"
+    print(figures(f"(b) {label}: send → first client", at_first))
+    print(figures(f"(b) {label}: send → second client", at_second))
     # Both clients read in this process: below zero, the second one's frame was read first.
-    print(figures("(b) second client − first client", lags, "µs", 1e6))
-    print(f"    output committed every {HOST_OUTPUT_DELAY * 1000:.0f} ms at most while streaming")
+    print(figures(f"(b) {label}: second − first", lags, "µs", 1e6))
 
 
 def commit_figures() -> None:
@@ -126,7 +130,9 @@ async def measure() -> int:
     second = await HostConnection.open(socket_path, role="observer")
     await second.request("attach", session=attached["session"], role="observer")
     await submit_figures(first)
-    await stream_figures(first, second)
+    await stream_figures(first, second, 0.0)
+    await stream_figures(first, second, 2 * HOST_OUTPUT_DELAY)
+    print(f"    output committed every {HOST_OUTPUT_DELAY * 1000:.0f} ms at most while streaming")
     # The second client heard everything the first did; drop its backlog before the idle figure.
     await second.close()
     await first.close()

@@ -12,6 +12,7 @@ Known secret shapes in typed lines, commands and output are masked before they a
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Literal
 
@@ -43,11 +44,14 @@ class ShellRecording:
         command: str,
         cwd: str,
         delay: float = OUTPUT_DELAY,
+        quiet_output_at_once: bool = False,
     ) -> None:
         self.start_index = journal.append(
             session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
         )
         self._delay = delay
+        self._at_once = quiet_output_at_once
+        self._last_commit = time.monotonic()
         self._batch = journal.batch(session_id, max_delay=delay)
         self._lock = threading.Lock()
         self._gathered: list[str] = []
@@ -57,6 +61,11 @@ class ShellRecording:
     def output(self, text: str) -> None:
         with self._lock:
             if not self._gathered and self._timer is None:
+                if self._at_once and time.monotonic() - self._last_commit >= self._delay:
+                    # Nothing committed for a while: this piece need not wait for others.
+                    self._gathered.append(text)
+                    self._commit_gathered()
+                    return
                 # Output followed by silence (a prompt, a hang) is committed all the same.
                 self._timer = threading.Timer(self._delay, self._commit_now)
                 self._timer.daemon = True
@@ -87,8 +96,12 @@ class ShellRecording:
     def _commit_now(self) -> None:
         with self._lock:
             self._timer = None
-            self._emit()
-            self._batch.flush()
+            self._commit_gathered()
+
+    def _commit_gathered(self) -> None:
+        self._emit()
+        self._batch.flush()
+        self._last_commit = time.monotonic()
 
     def _emit(self, whole_lines: bool = False) -> None:
         """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back
@@ -140,13 +153,20 @@ class TurnRecording:
 
 class SessionRecorder:
     def __init__(
-        self, journal: Journal, session_id: str, output_delay: float = OUTPUT_DELAY
+        self,
+        journal: Journal,
+        session_id: str,
+        output_delay: float = OUTPUT_DELAY,
+        quiet_output_at_once: bool = False,
     ) -> None:
         self.journal = journal
         self.session_id = session_id
         self.output_delay = output_delay
         """Seconds streamed shell output may wait for its commit (clients that follow a
         session live see it only once committed: the host uses a shorter delay)."""
+        self.quiet_output_at_once = quiet_output_at_once
+        """Commit output at once when nothing was committed for ``output_delay`` (a line
+        after a quiet spell reaches clients without waiting; a flood is still batched)."""
         self.agent_session = ""
         """Names this process's agent backend instance until the agent gives its own id."""
         self.new_agent_instance()
@@ -168,7 +188,8 @@ class SessionRecorder:
         )
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
-        return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay)
+        return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay,
+                              self.quiet_output_at_once)  # fmt: skip
 
     def turn_started(self, turn: int) -> TurnRecording:
         return TurnRecording(self.journal, self.session_id, turn, self.agent_session)

@@ -38,7 +38,9 @@ HOST_OUTPUT_DELAY = 0.05
 """Seconds streamed output waits for its commit in the host. A client sees output only once
 it is committed, and every client should see a line within 100 ms of its output. A commit
 with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
-(bench/host_stream.py), so at most 20 a second while a command streams stays cheap."""
+(bench/host_stream.py), so at most 20 a second while a command streams stays cheap. Output
+after a quiet spell (nothing committed for this long) is committed at once, so a line that
+comes alone does not wait at all."""
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
@@ -81,7 +83,9 @@ class SessionEngine:
         self.on_state: Callable[[SessionState], None] | None = None
         """Told of each change of ``state``, from whichever thread made it."""
         self.running_command = ""
-        self.recorder: SessionRecorder | None = SessionRecorder(journal, self.id, output_delay)
+        self.recorder: SessionRecorder | None = SessionRecorder(
+            journal, self.id, output_delay, quiet_output_at_once=True
+        )
         shell_cwd, options = shell_start(opened, start_cwd, config)
         self.shell = ShellSession(SessionShell(shell_cwd, options))
         self.command_timeout = config.command_timeout or None
