@@ -12,6 +12,7 @@ Known secret shapes in typed lines, commands and output are masked before they a
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Literal
 
@@ -36,11 +37,22 @@ OUTPUT_DELAY = 0.2
 class ShellRecording:
     """One command: its output gathered and batched from the reader thread, then its end."""
 
-    def __init__(self, journal: Journal, session_id: str, command: str, cwd: str) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        session_id: str,
+        command: str,
+        cwd: str,
+        delay: float = OUTPUT_DELAY,
+        quiet_output_at_once: bool = False,
+    ) -> None:
         self.start_index = journal.append(
             session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
         )
-        self._batch = journal.batch(session_id, max_delay=OUTPUT_DELAY)
+        self._delay = delay
+        self._at_once = quiet_output_at_once
+        self._last_commit = time.monotonic()
+        self._batch = journal.batch(session_id, max_delay=delay)
         self._lock = threading.Lock()
         self._gathered: list[str] = []
         self._size = 0
@@ -53,8 +65,13 @@ class ShellRecording:
         with self._lock:
             self._raise_failure()
             if not self._gathered and self._timer is None:
+                if self._at_once and time.monotonic() - self._last_commit >= self._delay:
+                    # Nothing committed for a while: this piece need not wait for others.
+                    self._gathered.append(text)
+                    self._commit_gathered()
+                    return
                 # Output followed by silence (a prompt, a hang) is committed all the same.
-                self._timer = threading.Timer(OUTPUT_DELAY, self._commit_now)
+                self._timer = threading.Timer(self._delay, self._commit_now)
                 self._timer.daemon = True
                 self._timer.start()
             self._gathered.append(text)
@@ -77,12 +94,15 @@ class ShellRecording:
             self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
 
+    def flush(self) -> None:
+        """Commit the output gathered so far (a command that will never finish)."""
+        self._commit_now()
+
     def _commit_now(self) -> None:
         with self._lock:
             self._timer = None
             try:
-                self._emit()
-                self._batch.flush()
+                self._commit_gathered()
             except Exception as error:  # handed to the next caller
                 self._failure = error
 
@@ -90,6 +110,11 @@ class ShellRecording:
         failure, self._failure = self._failure, None
         if failure is not None:
             raise failure
+
+    def _commit_gathered(self) -> None:
+        self._emit()
+        self._batch.flush()
+        self._last_commit = time.monotonic()
 
     def _emit(self, whole_lines: bool = False) -> None:
         """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back
@@ -140,9 +165,21 @@ class TurnRecording:
 
 
 class SessionRecorder:
-    def __init__(self, journal: Journal, session_id: str) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        session_id: str,
+        output_delay: float = OUTPUT_DELAY,
+        quiet_output_at_once: bool = False,
+    ) -> None:
         self.journal = journal
         self.session_id = session_id
+        self.output_delay = output_delay
+        """Seconds streamed shell output may wait for its commit (clients that follow a
+        session live see it only once committed: the host uses a shorter delay)."""
+        self.quiet_output_at_once = quiet_output_at_once
+        """Commit output at once when nothing was committed for ``output_delay`` (a line
+        after a quiet spell reaches clients without waiting; a flood is still batched)."""
         self.agent_session = ""
         """Names this process's agent backend instance until the agent gives its own id."""
         self.new_agent_instance()
@@ -164,7 +201,8 @@ class SessionRecorder:
         )
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
-        return ShellRecording(self.journal, self.session_id, command, cwd)
+        return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay,
+                              self.quiet_output_at_once)  # fmt: skip
 
     def turn_started(self, turn: int) -> TurnRecording:
         return TurnRecording(self.journal, self.session_id, turn, self.agent_session)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conch.host.handshake import HandshakeRefused, Role, check_welcome, hello
-from conch.host.wire import Frame, ProtocolError, encode_json, read_frame
+from conch.host.wire import Frame, ProtocolError, encode_json, encode_sync, read_frame
 
 CONNECT_TIMEOUT = 5.0
 
@@ -36,7 +37,9 @@ class HostRequestFailed(Exception):
 
 
 class HostConnection:
-    """One handshaken connection; requests are answered in the order they are sent."""
+    """One handshaken connection. A reader task takes every frame the host sends: replies go
+    to the request that waits for them, events of a followed session to ``next_event``. When
+    the host goes away, everything waiting fails at once with HostGone."""
 
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host_pid: int
@@ -45,6 +48,12 @@ class HostConnection:
         self.writer = writer
         self.host_pid = host_pid
         self._ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future[Any]] = {}
+        self._events: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._gone: HostGone | None = None
+        self.on_sync: Callable[[bytes], None] | None = None
+        """Gets each Yjs sync message (the followed session's shared state)."""
+        self._reading = asyncio.create_task(self._read_all())
 
     @classmethod
     async def open(
@@ -68,23 +77,73 @@ class HostConnection:
         return cls(reader, writer, host_pid)
 
     async def request(self, method: str, **params: Any) -> Any:
+        """Ask and wait for the answer; HostRequestFailed when the host says no."""
+        if self._gone is not None:
+            raise self._gone
         request_id = next(self._ids)
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting[request_id] = answer
         message = {"type": "request", "id": request_id, "method": method, "params": params}
         self.writer.write(encode_json(message))
         try:
             await self.writer.drain()
         except ConnectionError as error:
+            self._waiting.pop(request_id, None)
             raise HostGone(f"the host closed the connection: {error}") from None
-        while True:
-            reply = (await _read(self.reader)).message or {}
-            if reply.get("id") != request_id:
-                continue  # an event for a client that follows a session; not ours to answer
-            if reply.get("type") == "error":
-                failure = reply.get("error") or {}
-                raise HostRequestFailed(str(failure.get("code")), str(failure.get("message")))
-            return reply.get("result")
+        return await answer
+
+    def send_sync(self, data: bytes) -> None:
+        self.writer.write(encode_sync(data))
+
+    async def next_event(self, timeout: float | None = None) -> dict[str, Any]:
+        """The next ``event`` frame of the followed session (TimeoutError after ``timeout``)."""
+        if self._gone is not None and self._events.empty():
+            raise self._gone
+        event = await asyncio.wait_for(self._events.get(), timeout)
+        if event is None:
+            self._events.put_nowait(None)  # every later call fails too
+            raise self._gone or HostGone("the host closed the connection")
+        return event
+
+    async def _read_all(self) -> None:
+        try:
+            while True:
+                frame = await _read(self.reader)
+                if frame.kind == "sync":
+                    if self.on_sync is not None:
+                        self.on_sync(frame.data)
+                    continue
+                message = frame.message or {}
+                kind = message.get("type")
+                if kind == "event":
+                    self._events.put_nowait(message)
+                elif kind in ("response", "error"):
+                    self._answer(message)
+        except HostGone as gone:
+            self._gone = gone
+        except asyncio.CancelledError:
+            self._gone = HostGone("this connection was closed")
+        for waiting in self._waiting.values():
+            if not waiting.done():
+                waiting.set_exception(self._gone)
+        self._waiting.clear()
+        self._events.put_nowait(None)
+
+    def _answer(self, reply: dict[str, Any]) -> None:
+        waiting = self._waiting.pop(reply.get("id"), None)  # type: ignore[arg-type]
+        if waiting is None or waiting.done():
+            return
+        if reply.get("type") == "error":
+            failure = reply.get("error") or {}
+            code, text = str(failure.get("code")), str(failure.get("message"))
+            waiting.set_exception(HostRequestFailed(code, text))
+        else:
+            waiting.set_result(reply.get("result"))
 
     async def close(self) -> None:
+        self._reading.cancel()
+        with contextlib.suppress(BaseException):
+            await self._reading
         self.writer.close()
         with contextlib.suppress(Exception):
             await self.writer.wait_closed()

@@ -3,8 +3,10 @@
 Each connection is checked twice before a byte of it is read: the kernel's
 word on the peer's uid (peer.py), then the hello's versions (handshake.py).
 Requests are ``{"type": "request", "id", "method", "params"}`` and get a
-``response`` or an ``error`` with the same id. Must never: block the event
-loop (sessions' work runs in their own threads), or import Textual.
+``response`` or an ``error`` with the same id, answered in turn per connection;
+a client that attached to a session also gets its ``event`` frames
+(session_requests.py). Must never: block the event loop (sessions' work runs in
+their own threads), or import Textual.
 """
 
 from __future__ import annotations
@@ -15,44 +17,44 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from conch import __version__
+from conch.host.connection import Connection
 from conch.host.handshake import check_hello, refusal, welcome
-from conch.host.live_sessions import LiveSessions
 from conch.host.lock import HostLock
 from conch.host.peer import peer_credentials, refusal_for
+from conch.host.request_errors import RequestFailed
 from conch.host.runtime import HostPlaces, ensure_private_dir
+from conch.host.session_host import SessionHost
+from conch.host.session_requests import AfterReply, Handler, SessionRequests
 from conch.host.wire import ProtocolError, encode_json, read_frame
 
+__all__ = ["HostServer", "RequestFailed"]
 log = logging.getLogger("conch.host")
-Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 HELLO_TIMEOUT = 5.0
 """Seconds a connection has to say hello before it is dropped."""
 REFUSAL_LINGER = 1.0
 """Seconds a refused peer has to stop sending before the host hangs up."""
 
 
-class RequestFailed(Exception):
-    """A request the host understood but cannot do; the message goes to the client."""
-
-
 class HostServer:
-    """The running host: its socket, its lock and the connections it serves."""
+    """The running host: its socket, its lock, its sessions and the connections it serves."""
 
-    def __init__(self, places: HostPlaces, sessions: LiveSessions | None = None) -> None:
+    def __init__(self, places: HostPlaces, sessions: SessionHost | None = None) -> None:
         self.places = places
-        self.sessions = sessions or LiveSessions()
+        self.sessions = sessions or SessionHost()
         self.started_at = time.time()
         self.clients = 0
         self._lock = HostLock(places.lock)
         self._server: asyncio.AbstractServer | None = None
         self._stopped = asyncio.Event()
+        self._requests = SessionRequests(self.sessions)
         self._handlers: dict[str, Handler] = {
             "status": self._status,
             "ps": self._ps,
             "stop": self._stop,
+            **self._requests.handlers(),
         }
 
     # -- life ------------------------------------------------------------------------
@@ -64,6 +66,7 @@ class HostServer:
         try:
             # The lock is ours, so a socket file left there is a dead host's.
             self.places.socket.unlink(missing_ok=True)
+            await self.sessions.start()
             self._server = await asyncio.start_unix_server(
                 self._on_connection, sock=_private_socket(str(self.places.socket))
             )
@@ -78,6 +81,8 @@ class HostServer:
     async def _close(self) -> None:
         if self._server is not None:
             self._server.close()
+        await self.sessions.stop()
+        if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2.0)
         self.places.socket.unlink(missing_ok=True)
@@ -104,11 +109,15 @@ class HostServer:
                 await _refuse(reader, writer, refused)
                 return
             writer.write(encode_json(welcome(os.getpid())))
+            role, client = frame.message["role"], str(frame.message.get("client", ""))
+            connection = Connection(writer, role, client)
             self.clients += 1
             try:
-                await self._serve_requests(reader, writer)
+                await self._serve_requests(reader, connection)
             finally:
                 self.clients -= 1
+                self._requests.forget(connection)
+                await connection.close()
         except (TimeoutError, ProtocolError, ConnectionError) as error:
             log.info("dropped a connection: %s", error)
         finally:
@@ -116,59 +125,70 @@ class HostServer:
                 await writer.drain()
                 writer.close()
 
-    async def _serve_requests(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
+    async def _serve_requests(self, reader: asyncio.StreamReader, connection: Connection) -> None:
         while not self._stopped.is_set():
             frame = await read_frame(reader)
             if frame is None:
                 return
+            if frame.kind == "sync":
+                self._requests.sync(connection, frame.data)
+                continue
             message = frame.message or {}
             if message.get("type") != "request":
                 continue
-            writer.write(encode_json(await self._answer(message)))
-            await writer.drain()
+            answer, then = await self._answer(connection, message)
+            connection.send(answer)
+            if then is not None:
+                then()  # e.g. an attach's history: after its reply, before anything live
 
-    async def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
+    async def _answer(
+        self, connection: Connection, request: dict[str, Any]
+    ) -> tuple[dict[str, Any], AfterReply | None]:
         request_id = request.get("id")
         method = request.get("method")
         handler = self._handlers.get(method) if isinstance(method, str) else None
         if handler is None:
             error = {"code": "unknown-method", "message": f"the host has no method {method!r}"}
-            return {"type": "error", "id": request_id, "error": error}
+            return {"type": "error", "id": request_id, "error": error}, None
         params = request.get("params")
         try:
-            result = await handler(params if isinstance(params, dict) else {})
+            result, then = await handler(connection, params if isinstance(params, dict) else {})
         except RequestFailed as failure:
-            error = {"code": "failed", "message": str(failure)}
-            return {"type": "error", "id": request_id, "error": error}
-        return {"type": "response", "id": request_id, "result": result}
+            error = {"code": failure.code, "message": str(failure)}
+            return {"type": "error", "id": request_id, "error": error}, None
+        return {"type": "response", "id": request_id, "result": result}, then
 
     # -- requests --------------------------------------------------------------------
 
-    async def _status(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _status(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], None]:
         return {
             "pid": os.getpid(),
             "conch": __version__,
             "started_at": self.started_at,
             "socket": str(self.places.socket),
             "log": str(self.places.log),
-            "sessions": len(self.sessions),
+            "sessions": len(self.sessions.engines),
             "clients": self.clients,
-        }
+        }, None
 
-    async def _ps(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return [summary.to_json() for summary in self.sessions.summaries()]
+    async def _ps(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], None]:
+        summaries = await self.sessions.summaries()
+        summaries.sort(key=lambda summary: summary.last_activity, reverse=True)
+        return [summary.to_json() for summary in summaries], None
 
-    async def _stop(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _stop(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], None]:
         # Answered first, then stopped: the client hears the stop was taken.
         asyncio.get_running_loop().call_soon(self.request_stop)
-        return {"stopping": True, "sessions": len(self.sessions)}
+        return {"stopping": True, "sessions": len(self.sessions.engines)}, None
 
 
-async def _refuse(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reason: str
-) -> None:
+async def _refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reason: str) -> None:
     """Say why, then let the peer finish sending before hanging up: closing a socket
     with unread bytes resets it, and the peer could lose the reason unread."""
     writer.write(encode_json(refusal(reason)))

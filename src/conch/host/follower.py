@@ -1,0 +1,75 @@
+"""One client following one session: stored events first, then live ones, never a gap or a
+duplicate.
+
+The follower is registered (and buffers live events) before the history is read, so an event
+committed while the history is being read is either in it or in the buffer, or both; sending
+only the next index dedupes. Lives on the host's event loop: ``offer`` and ``catch_up`` are
+called there only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from conch.host.handshake import Role
+from conch.sessions.records import Event
+
+log = logging.getLogger("conch.host")
+Send = Callable[[dict[str, Any]], None]
+SendSync = Callable[[bytes], None]
+
+
+def event_message(event: Event) -> dict[str, Any]:
+    """The journal's own record on the wire: the same fields it stores, nothing more."""
+    return {
+        "type": "event",
+        "session": event.session_id,
+        "event": {
+            "idx": event.idx,
+            "kind": event.kind,
+            "sender": event.sender,
+            "time": event.time,
+            "payload": dict(event.payload),
+        },
+    }
+
+
+class Follower:
+    def __init__(
+        self, session_id: str, after_index: int, role: Role, send: Send, send_sync: SendSync
+    ) -> None:
+        self.session_id = session_id
+        self.role = role
+        self.send_sync = send_sync
+        """Where the shared state's Yjs messages for this client go."""
+        self.state_key = ""
+        """This client's entry in the shared state's ``clients`` map."""
+        self.last_sent = after_index
+        """The index of the last event this client got (or had before attaching)."""
+        self._send = send
+        self._buffer: list[Event] | None = []
+        """Live events that came while the history was read; None once live."""
+
+    def offer(self, event: Event) -> None:
+        if self._buffer is not None:
+            self._buffer.append(event)
+        else:
+            self._send_if_next(event)
+
+    def catch_up(self, history: Iterable[Event]) -> None:
+        """Send the stored events, then what came meanwhile; live from now on."""
+        for event in history:
+            self._send_if_next(event)
+        buffered, self._buffer = self._buffer or [], None
+        for event in buffered:
+            self._send_if_next(event)
+
+    def _send_if_next(self, event: Event) -> None:
+        if event.idx <= self.last_sent:
+            return  # in the history and in the buffer: sent once
+        if event.idx != self.last_sent + 1:
+            log.error("session %s: event %d after %d", self.session_id, event.idx, self.last_sent)
+        self.last_sent = event.idx
+        self._send(event_message(event))

@@ -1,0 +1,268 @@
+"""One live session in the host, headless: its journal claim, its bash and its line queue.
+
+Lines run one at a time in the session's own thread, and everything is journaled the way
+the app journals it (session_recorder.py): the input, the command's start, its output in
+short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. Clients
+never hear from the engine directly: they follow the journal (session_host.py). Must never
+import Textual or block the host's event loop (callers run ``open``/``stop`` in threads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from conch.config import ShellConfig
+from conch.host.live_sessions import SessionState
+from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
+from conch.sessions.interruptions import closing_events
+from conch.sessions.journal import Journal
+from conch.sessions.startup import OpenedSession
+from conch.shell_start import shell_start
+from conch_plugins.shell_mode.bash_process import ShellStartError
+from conch_plugins.shell_mode.command_result import CommandSink, ProgramWriter
+from conch_plugins.shell_mode.held_input import HeldInput
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession, may_change_exports
+
+log = logging.getLogger("conch.host")
+T = TypeVar("T")
+
+HOST_OUTPUT_DELAY = 0.05
+"""Seconds streamed output waits for its commit in the host. A client sees output only once
+it is committed, and every client should see a line within 100 ms of its output. A commit
+with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
+(bench/host_stream.py), so at most 20 a second while a command streams stays cheap. Output
+after a quiet spell (nothing committed for this long) is committed at once, so a line that
+comes alone does not wait at all."""
+INTERRUPT_GRACE = 1.5
+"""Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
+STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
+
+
+class _EngineSink(CommandSink):
+    """A command's output to its journal recording; input held until bash has read the line."""
+
+    def __init__(self, on_text: Callable[[str], None]) -> None:
+        self.input = HeldInput()
+        self._on_text = on_text
+
+    def on_output(self, text: str) -> None:
+        self._on_text(text)
+
+    def on_accepted(self, write: ProgramWriter) -> None:
+        self.input.open(write)
+
+    def on_finished(self) -> None:
+        self.input.close()
+
+
+class SessionEngine:
+    """A claimed session and its bash; ``submit`` queues a line, the session thread runs it."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        opened: OpenedSession,
+        start_cwd: str,
+        config: ShellConfig,
+        output_delay: float = HOST_OUTPUT_DELAY,
+    ) -> None:
+        self.journal = journal
+        self.id = opened.record.id
+        self.cwd = opened.record.cwd
+        self.agent = opened.record.agent
+        self.last_activity = opened.record.last_used_at
+        self.state: SessionState = "idle"
+        self.on_state: Callable[[SessionState], None] | None = None
+        """Told of each change of ``state``, from whichever thread made it."""
+        self.running_command = ""
+        self.recorder: SessionRecorder | None = SessionRecorder(
+            journal, self.id, output_delay, quiet_output_at_once=True
+        )
+        shell_cwd, options = shell_start(opened, start_cwd, config)
+        self.shell = ShellSession(SessionShell(shell_cwd, options))
+        self.command_timeout = config.command_timeout or None
+        self._notes = [opened.note, opened.shell.note if opened.shell else ""]
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._input: HeldInput | None = None
+        self._recording: ShellRecording | None = None
+        self._abandoned = False
+        self._stopping = False
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread = threading.Thread(target=self._work, name=f"session-{self.id[:8]}")
+        self._thread.daemon = True
+
+    # -- life ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Say what the opening did, then start bash in the session's thread."""
+        for note in filter(None, self._notes):
+            self.notice(note)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop cleanly: a running command is interrupted (and journaled so), bash ends and
+        the claim is released. Blocks for a few seconds at most; call from a thread."""
+        self._stopping = True  # lines still queued are not started
+        unstarted = self._lines.qsize()
+        command = self.running_command
+        if self.state == "running":
+            self._end_running_command()
+        self._lines.put(None)
+        if command:
+            self.notice(f"`{command}`: {STOP_NOTE}", "warning")
+        if unstarted > 0:
+            self.notice(f"{unstarted} queued line(s) were not run: the Conch host was "
+                        "stopped first.", "warning")  # fmt: skip
+        self.shell.close()
+        self._thread.join(timeout=5)
+        self._record(lambda recorder: self.journal.set_status(self.id, "idle"))
+        with contextlib.suppress(Exception):
+            self.journal.release(self.id)
+        self._set_state("stopped")
+
+    def _end_running_command(self) -> None:
+        self.shell.shell.interrupt()
+        if self._idle.wait(INTERRUPT_GRACE):
+            return
+        # It ignores SIGINT: kill the program in front, bash itself stays.
+        with contextlib.suppress(OSError, ShellStartError):
+            group = os.tcgetpgrp(self.shell.shell.fd)
+            if group != os.getpgid(self.shell.shell.pid or 0):
+                os.killpg(group, signal.SIGKILL)
+        if self._idle.wait(INTERRUPT_GRACE):
+            return
+        # bash itself is stuck: close the command in the journal ourselves.
+        with self._lock:
+            self._abandoned = True
+            recording = self._recording
+        if recording is not None:
+            self._record(lambda _: recording.flush())
+        self._record(self._close_open_items)
+
+    def _close_open_items(self, recorder: SessionRecorder) -> None:
+        closing = closing_events(self.journal.events(self.id), "stopped", STOP_NOTE)
+        if closing:
+            self.journal.append_many(self.id, [(e.kind, e.sender, e.payload) for e in closing])
+
+    # -- what clients ask ----------------------------------------------------------------
+
+    def submit(self, line: str, mode: str = "shell") -> int | None:
+        """Journal the line as the user's input and queue it for bash; its input's index."""
+        index = self._record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
+        self._lines.put(line)
+        return index
+
+    def interrupt(self) -> bool:
+        """Ctrl+C to the running command; False when nothing runs."""
+        if self.state != "running":
+            return False
+        self.shell.shell.interrupt()
+        return True
+
+    def send_input(self, data: bytes) -> bool:
+        """Bytes for the running command's stdin (held until bash has read its line);
+        False when nothing runs."""
+        with self._lock:
+            held = self._input
+        return held is not None and held.send(data)
+
+    def resize(self, rows: int, cols: int) -> None:
+        self.shell.shell.resize(max(5, rows), max(20, cols))
+
+    def notice(self, text: str, level: NoticeLevel = "info") -> None:
+        self._record(lambda recorder: recorder.notice(text, level))
+
+    # -- the session's thread ------------------------------------------------------------
+
+    def _work(self) -> None:
+        try:
+            self.shell.start()
+        except ShellStartError as error:
+            self.notice(f"The session shell did not start: {error}. The next command tries "
+                        "again.", "error")  # fmt: skip
+        while (line := self._lines.get()) is not None and not self._stopping:
+            self._run(line)
+
+    def _run(self, command: str) -> None:
+        sink = _EngineSink(self._output)
+        with self._lock:
+            # Input is taken from now: a client that saw shell_start may type at once.
+            self._input = sink.input
+            self.running_command = command
+            self._set_state("running")
+            self._idle.clear()
+        cwd = self.shell.shell.cwd
+        recording = self._record(lambda recorder: recorder.shell_started(command, cwd))
+        with self._lock:
+            self._recording = recording
+        try:
+            outcome = self.shell.run(command, sink, self.command_timeout)
+        finally:
+            with self._lock:
+                abandoned = self._abandoned
+                self._input = self._recording = None
+        if recording is not None and not abandoned:
+            self._record(lambda _: recording.finished(outcome.result))
+        if not abandoned:
+            self._after(command, outcome, sink.input.take_unsent())
+        with self._lock:
+            self.running_command = ""
+            self._set_state("idle")
+            self._idle.set()
+
+    def _output(self, text: str) -> None:
+        recording = self._recording  # set before bash gets the line: output comes after
+        if recording is not None:
+            self._record(lambda _: recording.output(text))
+
+    def _after(self, command: str, outcome: RunOutcome, unsent: list[str]) -> None:
+        if may_change_exports(command):
+            found = self.shell.exports_changed()
+            if found is not None:
+                self._record(lambda recorder: recorder.environment_changed(*found))
+        unread = [line for line in outcome.result.unread_input.splitlines() if line] + unsent
+        if unread:
+            # It may hold a password: say how much, never what.
+            self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
+                        "lines), so it was not run.", "warning")  # fmt: skip
+        where = self.shell.shell.cwd
+        if outcome.revived:
+            self.notice(f"bash had exited; started a new bash in {where}.")
+        if outcome.restarted:
+            self.notice(f"bash exited; started a new bash in {where}.")
+        if outcome.restart_error:
+            self.notice(f"bash exited and could not be restarted: {outcome.restart_error}",
+                        "error")  # fmt: skip
+
+    def _record(self, write: Callable[[SessionRecorder], T]) -> T | None:
+        """One journal write; on failure the session goes on unrecorded, and the log says so
+        (clients follow the journal, so they stop seeing this session's news)."""
+        recorder = self.recorder
+        if recorder is None:
+            return None
+        try:
+            return write(recorder)
+        except Exception:
+            log.exception("session %s stopped recording", self.id)
+            self.recorder = None
+            self._set_state("failed")
+            return None
+
+    def _set_state(self, state: SessionState) -> None:
+        self.state = state
+        if self.on_state is not None:
+            self.on_state(state)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Whether no command runs within ``timeout`` seconds (queued lines not counted)."""
+        return self._idle.wait(timeout)

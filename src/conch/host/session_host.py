@@ -1,0 +1,205 @@
+"""The host's sessions: the journal they share, their engines, and who follows each.
+
+One Journal for the whole host (one SQLite connection, claims per session). Its listener is
+called in the committing thread; it only hops to the event loop, where each follower of the
+session gets the event. The journal and the engines' starts and stops are used from threads
+(``asyncio.to_thread``), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from conch.config import LoadedConfig, load_config
+from conch.host.follower import Follower, Send, SendSync
+from conch.host.handshake import Role
+from conch.host.live_list import live_list_path, load_live_list, save_live_list
+from conch.host.live_sessions import SessionState, SessionSummary
+from conch.host.request_errors import RequestFailed
+from conch.host.session_engine import SessionEngine
+from conch.host.shared_state import SharedState
+from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
+from conch.sessions.journal import Journal
+from conch.sessions.locations import journal_path, root_marker_path
+from conch.sessions.records import Event
+from conch.sessions.startup import open_at_start
+
+log = logging.getLogger("conch.host")
+
+
+class SessionHost:
+    def __init__(self, live_list: Path | None = None, loaded: LoadedConfig | None = None) -> None:
+        self.engines: dict[str, SessionEngine] = {}
+        self.followers: dict[str, set[Follower]] = {}
+        self.shared: dict[str, SharedState] = {}
+        """Each live session's shared state document (shared_state.py)."""
+        self.journal: Journal | None = None
+        self.problem = ""
+        """Why sessions cannot run ("" when the journal is open)."""
+        self._loaded = loaded or load_config()
+        self._live_list = live_list or live_list_path()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._opening = asyncio.Lock()
+
+    # -- life ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the journal and run again the sessions a killed host was running."""
+        self._loop = asyncio.get_running_loop()
+        path = journal_path()
+        try:
+            self.journal = await asyncio.to_thread(
+                Journal.open, path, root_marker=root_marker_path()
+            )
+        except (JournalError, OSError) as error:
+            self.problem = f"the journal {path} could not be opened ({error})"
+            log.error("no sessions: %s", self.problem)
+            return
+        self.journal.subscribe(self._committed)
+        for session_id in await asyncio.to_thread(load_live_list, self._live_list):
+            try:
+                await self._open(cwd="", new=False, resume=session_id)
+            except RequestFailed as failure:
+                log.warning("could not restore session %s: %s", session_id, failure)
+        log.info("restored %d session(s)", len(self.engines))
+
+    async def stop(self) -> None:
+        """Stop every session cleanly; the next host starts with none."""
+        engines = list(self.engines.values())
+        await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
+        self.engines.clear()
+        self.shared.clear()
+        await asyncio.to_thread(save_live_list, self._live_list, [])
+        if self.journal is not None:
+            await asyncio.to_thread(self.journal.close)
+
+    # -- live events ---------------------------------------------------------------------
+
+    def _committed(self, event: Event) -> None:
+        """In the committing thread, under the journal's lock: hop to the loop, in order."""
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                self._loop.call_soon_threadsafe(self._deliver, event)
+
+    def _deliver(self, event: Event) -> None:
+        engine = self.engines.get(event.session_id)
+        if engine is not None:
+            engine.last_activity = max(engine.last_activity, event.time)
+        for follower in list(self.followers.get(event.session_id, ())):
+            follower.offer(event)
+
+    async def follow(
+        self,
+        engine: SessionEngine,
+        after_index: int,
+        role: Role,
+        client: str,
+        send: Send,
+        send_sync: SendSync,
+    ) -> tuple[Follower, list[Event]]:
+        """Register a follower (buffering), then read what it missed; the caller sends
+        its reply, then ``follower.catch_up(history)``."""
+        follower = Follower(engine.id, after_index, role, send, send_sync)
+        self.followers.setdefault(engine.id, set()).add(follower)
+        follower.state_key = self.shared[engine.id].add_client(role, client)
+        journal = self._journal()
+        history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
+        return follower, history
+
+    def unfollow(self, follower: Follower) -> None:
+        self.followers.get(follower.session_id, set()).discard(follower)
+        shared = self.shared.get(follower.session_id)
+        if shared is not None:
+            shared.remove_client(follower.state_key)
+
+    def _share(self, engine: SessionEngine, title: str) -> None:
+        """The session's shared state, sent to its followers, following its engine's state."""
+
+        def broadcast(message: bytes) -> None:
+            for follower in self.followers.get(engine.id, ()):
+                follower.send_sync(message)
+
+        shared = SharedState(title, engine.agent, engine.state, broadcast)
+        self.shared[engine.id] = shared
+        loop = self._loop
+
+        def state_changed(state: SessionState) -> None:
+            if loop is not None:
+                with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                    loop.call_soon_threadsafe(shared.set_state, state)
+
+        engine.on_state = state_changed
+
+    # -- choosing and opening sessions ---------------------------------------------------
+
+    async def session_for(self, session: str | None, cwd: str, new: bool) -> SessionEngine:
+        """The live session an attach asks for, opened (claimed, its bash started) if needed:
+        an id or unique prefix, a new one, or this directory's last one."""
+        async with self._opening:
+            journal = self._journal()
+            if session:
+                try:
+                    session_id = await asyncio.to_thread(journal.resolve_id, session)
+                except (SessionNotFoundError, AmbiguousSessionIdError) as error:
+                    raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
+                live = self.engines.get(session_id)
+                return live or await self._open(cwd, new=False, resume=session_id)
+            if not cwd:
+                raise RequestFailed("attach needs a session id or the client's cwd", "bad-params")
+            if not new:
+                last = await asyncio.to_thread(journal.last_session_for_cwd, cwd)
+                if last is not None and last.id in self.engines:
+                    return self.engines[last.id]
+            return await self._open(cwd, new=new, resume=None)
+
+    async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
+        journal = self._journal()
+        config = self._loaded.config
+        agent = config.agent.default or ""
+        try:
+            opened = await asyncio.to_thread(
+                open_at_start, journal, cwd, config.ui.default_mode, agent, new=new, resume=resume
+            )
+        except (SessionNotFoundError, AmbiguousSessionIdError) as error:
+            raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
+        except JournalError as error:
+            raise RequestFailed(f"the journal failed: {error}", "journal") from None
+        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
+        self._share(engine, opened.record.title or "")
+        await asyncio.to_thread(engine.start)
+        self.engines[engine.id] = engine
+        await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+        log.info("session %s live (%s)", engine.id, opened.how)
+        return engine
+
+    def _journal(self) -> Journal:
+        if self.journal is None:
+            raise RequestFailed(f"sessions cannot run: {self.problem}", "journal")
+        return self.journal
+
+    # -- conch ps ------------------------------------------------------------------------
+
+    async def summaries(self) -> list[SessionSummary]:
+        journal = self.journal
+        if journal is None:
+            return []
+
+        def titles() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for session_id in list(self.engines):
+                with contextlib.suppress(JournalError, SessionNotFoundError):
+                    summary = journal.summary(session_id)
+                    found[session_id] = summary.display_title
+            return found
+
+        named = await asyncio.to_thread(titles)
+        return [self._summary(engine, named.get(engine.id, "")) for engine in self.engines.values()]
+
+    def _summary(self, engine: SessionEngine, title: str) -> SessionSummary:
+        clients = len(self.followers.get(engine.id, ()))
+        return SessionSummary(
+            engine.id, title, engine.cwd, engine.agent, engine.state, clients, engine.last_activity
+        )

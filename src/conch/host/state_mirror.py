@@ -1,0 +1,55 @@
+"""A client's copy of the followed session's shared state (the host's shared_state.py).
+
+Asks once with SYNC_STEP1 and merges whatever the host sends: its SYNC_STEP2, then every
+SYNC_UPDATE. Merging is a CRDT's: order and repeats do not matter, so frames that came
+before the mirror asked are covered by the host's answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from pycrdt import Doc, Map, YMessageType, create_sync_message, handle_sync_message
+
+from conch.host.client import HostConnection
+
+
+class StateMirror:
+    def __init__(self, connection: HostConnection) -> None:
+        self.doc: Doc[Any] = Doc()
+        self._session: Map[Any] = self.doc.get("session", type=Map)
+        self._clients: Map[Any] = self.doc.get("clients", type=Map)
+        self._connection = connection
+        self._changed = asyncio.Event()
+        connection.on_sync = self._received
+
+    def start(self) -> None:
+        """Ask the host for the state (after ``attach``)."""
+        self._connection.send_sync(create_sync_message(self.doc))
+
+    @property
+    def session(self) -> dict[str, Any]:
+        """title, agent and state."""
+        return dict(self._session.to_py() or {})
+
+    @property
+    def clients(self) -> list[dict[str, Any]]:
+        """Who is attached: each with ``role`` and ``client``."""
+        return list((self._clients.to_py() or {}).values())
+
+    def _received(self, message: bytes) -> None:
+        if len(message) < 2 or message[0] != YMessageType.SYNC:
+            return
+        reply = handle_sync_message(message[1:], self.doc)
+        if reply is not None:
+            self._connection.send_sync(reply)
+        self._changed.set()
+
+    async def wait_until(self, holds: Callable[[StateMirror], bool], timeout: float) -> None:
+        """Return once ``holds(self)``; TimeoutError when it does not within ``timeout``."""
+        async with asyncio.timeout(timeout):
+            while not holds(self):
+                self._changed.clear()
+                await self._changed.wait()
