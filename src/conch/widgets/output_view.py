@@ -1,7 +1,10 @@
 """Shows output with colours, wrapped, rendering only the rows on screen.
 
-Lines come from a ``BoundedOutput`` filled by the reader thread; ``sync()``
-picks up changes in batches (never one write per line). ANSI parsing happens
+Lines come from a ``BoundedOutput`` filled by the reader thread, which calls
+``output_arrived()``: that posts one ``OutputArrived`` at a time, so the view
+syncs as soon as the event loop is free and a flood costs one message per
+frame, not one per chunk. ``sync()`` takes changes in batches (never one
+write per line). ANSI parsing happens
 per visible line, so a million-line command costs no more to draw than a
 short one. One widget per block, with optional header and footer lines,
 because Textual's layout cost grows with the number of widgets on screen.
@@ -16,7 +19,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from conch.output_buffer import BoundedOutput
@@ -42,6 +47,11 @@ class OutputView(Widget):
     OutputView { height: auto; width: 1fr; padding: 0 1; }
     """
 
+    class OutputArrived(Message):
+        """The buffer changed (posted from the reader thread)."""
+
+        bubble = False
+
     def __init__(self, output: BoundedOutput, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.output = output
@@ -59,6 +69,9 @@ class OutputView(Widget):
         self._frame_version = 0
         self._frame_key: tuple[int, int] | None = None
         self._frame_strips: tuple[list[Strip], list[Strip]] = ([], [])
+        self._wake_posted = False
+        """An OutputArrived is on its way; the reader thread need not post another."""
+        self._catch_up: Timer | None = None
 
     # -- what subclasses frame the output with -----------------------------------
 
@@ -90,6 +103,22 @@ class OutputView(Widget):
         """Screen rows at the current width: header, output and footer."""
         return self._row_count()
 
+    def output_arrived(self) -> None:
+        """Wake the view: safe from any thread, at most one message in flight.
+
+        No lock: the flag is cleared on the UI thread before the buffer is
+        read, so output appended while a message is pending is always in that
+        message's sync.
+        """
+        if not self._wake_posted:
+            self._wake_posted = True
+            self.post_message(self.OutputArrived())
+
+    def on_output_view_output_arrived(self, message: OutputArrived) -> None:
+        message.stop()
+        self._wake_posted = False
+        self.sync()
+
     def sync(self, force: bool = False) -> None:
         """Take new output from the buffer; refresh only if something changed."""
         if self.output.version == self._seen_version:
@@ -97,7 +126,11 @@ class OutputView(Widget):
         now = time.monotonic()
         flooding = self.output.total_lines - self._synced_total > FLOOD_LINES
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
+            if self._catch_up is None:
+                wait = FLOOD_INTERVAL - (now - self._synced_at)
+                self._catch_up = self.set_timer(wait, self._sync_after_flood_pause)
             return
+        before = self._row_count()
         self._seen_version, self._synced_at = self.output.version, now
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
@@ -112,9 +145,14 @@ class OutputView(Widget):
         self._first, self._lines = first, lines
         self._synced_total = first + len(lines)
         self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
-        before = self._row_count()
+        # Rows counted before the new lines came in: a view that grew must be
+        # laid out again, or its new rows stay off screen.
         self._layout_rows(self._width)
         self.refresh(layout=self._row_count() != before)
+
+    def _sync_after_flood_pause(self) -> None:
+        self._catch_up = None
+        self.sync()
 
     # -- layout -------------------------------------------------------------------
 
