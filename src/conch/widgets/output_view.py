@@ -32,14 +32,28 @@ TAB_SIZE = 8
 # While output floods in, redraw at most this often: measuring thousands of
 # new lines 20 times a second starved the reader thread (2.1x slower floods).
 FLOOD_LINES = 2000
+FLOOD_CHARS = 1 << 18
+"""Or this many characters: one long line with no newline floods too."""
 FLOOD_INTERVAL = 0.25
 
 
 def _cells(line: str) -> int:
     """Screen cells a line takes once escapes are gone and tabs expanded."""
-    if line.isascii() and "\x1b" not in line and "\t" not in line:
+    body = line.removeprefix("…")  # a line cut to its end (one cell)
+    if body.isascii() and "\x1b" not in body and "\t" not in body:
         return len(line)
     return cell_len(_ANSI.sub("", line).expandtabs(TAB_SIZE))
+
+
+def _rows_of(line: str, width: int) -> list[Text] | None:
+    """A plain-ASCII line cut into rows of ``width`` cells (one cell per character)."""
+    # "…" starts a line cut to its end (output_buffer.MAX_LINE_CHARS): one cell too.
+    if width <= 0 or not line.removeprefix("…").isascii() or "\t" in line:
+        return None
+    text = Text.from_ansi(line, no_wrap=True, end="")
+    if not text.plain.removeprefix("…").isprintable():
+        return None
+    return list(text.divide(range(width, len(text), width)))
 
 
 class OutputView(Widget):
@@ -64,8 +78,14 @@ class OutputView(Widget):
         self._width = 0
         self._seen_version = -1
         self._synced_total = 0
+        self._synced_chars = 0
         self._synced_at = 0.0
         self._strips: dict[int, Strip] = {}
+        self._row_strips: dict[tuple[int, int], Strip] = {}
+        """Screen rows of wrapped lines, by (line, first cell); dropped on every sync."""
+        self._row_texts: dict[int, list[Text] | None] = {}
+        """Wrapped lines cut into rows once per sync; None: not plain ASCII (cells ≠
+        characters)."""
         self._frame_version = 0
         self._frame_key: tuple[int, int] | None = None
         self._frame_strips: tuple[list[Strip], list[Strip]] = ([], [])
@@ -124,7 +144,10 @@ class OutputView(Widget):
         if self.output.version == self._seen_version:
             return
         now = time.monotonic()
-        flooding = self.output.total_lines - self._synced_total > FLOOD_LINES
+        flooding = (
+            self.output.total_lines - self._synced_total > FLOOD_LINES
+            or self.output.total_chars - self._synced_chars > FLOOD_CHARS
+        )
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
             if self._catch_up is None:
                 wait = FLOOD_INTERVAL - (now - self._synced_at)
@@ -132,6 +155,7 @@ class OutputView(Widget):
             return
         before = self._row_count()
         self._seen_version, self._synced_at = self.output.version, now
+        self._synced_chars = self.output.total_chars
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
@@ -140,6 +164,8 @@ class OutputView(Widget):
         start = first - self._first
         widths = self._widths[start : start + reuse] if start >= 0 else []
         self._strips.pop(settled_end, None)
+        self._row_strips.clear()
+        self._row_texts.clear()
         if len(self._strips) > _STRIP_CACHE_LIMIT or start < 0:
             self._strips.clear()
         self._first, self._lines = first, lines
@@ -223,8 +249,27 @@ class OutputView(Widget):
         if y >= self._output_rows():
             y -= self._output_rows()
             return foot[y] if y < len(foot) else Strip.blank(width)
-        index, start = (y, 0) if self._wrapped is None else self._wrapped[y]
-        return self._strip(index).crop_extend(start, start + width, None)
+        if self._wrapped is None:
+            return self._strip(y).crop_extend(0, width, None)
+        index, start = self._wrapped[y]
+        key = (self._first + index, start)
+        row = self._row_strips.get(key)
+        if row is None:
+            row = self._wrapped_row(index, start, width)
+            self._row_strips[key] = row
+        return row
+
+    def _wrapped_row(self, index: int, start: int, width: int) -> Strip:
+        """One screen row of a long line. Cropping the whole line's strip measures every
+        cell of it per row: a 64 Ki-char line took 8 s to draw. Plain ASCII text has one
+        cell per character, so its row is cut from the text first."""
+        if index not in self._row_texts:
+            self._row_texts[index] = _rows_of(self._lines[index], width)
+        rows = self._row_texts[index]
+        if rows is None or start // width >= len(rows):
+            return self._strip(index).crop_extend(start, start + width, None)
+        piece = rows[start // width]
+        return Strip(piece.render(self.app.console, end="")).crop_extend(0, width, None)
 
     def _strip(self, index: int) -> Strip:
         absolute = self._first + index
