@@ -18,7 +18,11 @@ from textual.message import Message
 from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
 from conch.app_base import ConchAppBase
+from conch.command_journal import CommandJournal
 from conch.output_buffer import BoundedOutput
+from conch.pending_text import PendingText
+from conch.session_recorder import ShellRecording
+from conch.widgets.background_output import BackgroundOutput
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
@@ -39,6 +43,10 @@ class ShellCommandFinished(Message):
         self.outcome = outcome
 
 
+class BackgroundOutputArrived(Message):
+    """Background jobs printed between commands (the text waits in a PendingText)."""
+
+
 class ShellStarted(Message):
     def __init__(self, error: str | None) -> None:
         super().__init__()
@@ -54,6 +62,8 @@ _MAY_CHANGE_EXPORTS = re.compile(
 
 class ShellCommands(ConchAppBase):
     _open_offer: ErrorOffer | None = None
+    _background_block: BackgroundOutput | None = None
+    _background_text: PendingText | None = None
     _exports: dict[str, str] = {}
     """The exported variables as last journaled."""
     """The latest offer under a failed command; the next command makes it lapse."""
@@ -75,6 +85,27 @@ class ShellCommands(ConchAppBase):
         else:
             self.cwd_provider.cwd = self.session.shell.cwd
             self.warm_completion()
+            self._background_text = PendingText()
+            self.session.shell.watch_between_commands(self._background_output)
+
+    def _background_output(self, text: str) -> None:
+        """From the shell's reader between commands: journal it, wake the UI once."""
+        self.record(lambda recorder: recorder.background_output(text))
+        pending = self._background_text
+        if pending is not None and pending.put(text):
+            self.post_message(BackgroundOutputArrived())
+
+    def on_background_output_arrived(self, message: BackgroundOutputArrived) -> None:
+        text = "" if self._background_text is None else self._background_text.take()
+        if not text:
+            return
+        block = self._background_block
+        children = self.conversation.children
+        if block is None or not children or children[-1] is not block:
+            output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+            block = self._background_block = BackgroundOutput(output)
+            self.conversation.add_block(block)
+        block.add(text)
 
     def on_resize(self, event: Resize) -> None:
         self.session.shell.resize(
@@ -92,15 +123,22 @@ class ShellCommands(ConchAppBase):
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
         timeout = self.config.shell.command_timeout or None
-        recording = self.record(lambda recorder: recorder.shell_started(block.command, block.cwd))
-        if recording is not None:
-            block.journal_index = recording.start_index
-            block.sink.tee = lambda text: self.record(lambda _: recording.output(text))
+        command, cwd = block.command, block.cwd
+
+        def start() -> ShellRecording | None:
+            recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
+            if recording is not None:
+                block.journal_index = recording.start_index
+            return recording
+
+        journal = CommandJournal(start, lambda write: self.record(lambda _: write()))
+        block.sink.tee = journal.output
         outcome = self.session.run(block.command, block.sink, timeout)
+        recording = journal.started()
         if recording is not None:
             result = outcome.result
-            cwd = self.session.shell.cwd
-            self.record(lambda _: recording.finished(result.exit_status, cwd))
+            end_cwd = self.session.shell.cwd
+            self.record(lambda _: recording.finished(result.exit_status, end_cwd))
             if _MAY_CHANGE_EXPORTS.search(block.command):
                 self._record_exports()
         self.post_message(ShellCommandFinished(block, outcome))

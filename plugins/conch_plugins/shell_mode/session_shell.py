@@ -18,6 +18,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,13 @@ class SessionShell:
         self._interrupt_pending = False
         self._has_ps0 = False
         self._spool_dir: str | None = None  # made for the first too-long command
+        # Between commands a thread of its own reads what background jobs print
+        # (watch_between_commands); only one reader may own the pty at a time.
+        self._pty_owner = threading.RLock()
+        self._between_commands = threading.Event()
+        self._on_background: Callable[[str], None] | None = None
+        self._background_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._wake_idle_reader: int | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -94,7 +102,8 @@ class SessionShell:
         )
         self._child = child
         sink = CollectingSink()
-        result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
+        with self._pty_owner:
+            result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
         # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
         self._has_ps0 = ACCEPTED.decode() in sink.text
         self.startup_output = sink.text.replace(ACCEPTED.decode(), "")
@@ -105,6 +114,8 @@ class SessionShell:
                 + (f"; it printed: {sink.text[-500:]!r}" if sink.text else "")
             )
         self.cwd = result.cwd
+        if not self.is_busy:  # a restart inside execute: the command's reader owns the pty
+            self._between_commands.set()
 
     def restart(self) -> None:
         """Start a fresh bash in the last known cwd (after ``exit`` or a crash)."""
@@ -112,6 +123,7 @@ class SessionShell:
         self.start()
 
     def close(self) -> None:
+        self._between_commands.clear()
         child, self._child = self._child, None
         if child is not None:
             with contextlib.suppress(Exception):
@@ -156,7 +168,11 @@ class SessionShell:
         """
         if not self._busy.acquire(blocking=False):
             raise ShellBusyError("a command is already running in this shell")
+        self._between_commands.clear()
+        self._wake_reader_between_commands()
+        self._pty_owner.acquire()
         try:
+            self._pass_on_background_output()
             if not self.is_alive:
                 self.restart()
             self._interrupt_at = None
@@ -178,7 +194,10 @@ class SessionShell:
         finally:
             with self._send_lock:
                 self._accepted = self._interrupt_pending = False
+            self._pty_owner.release()
             self._busy.release()
+            if self._child is not None:
+                self._between_commands.set()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
         """Run a helper command (not the user's) and return its output."""
@@ -224,6 +243,74 @@ class SessionShell:
     def wants_secret(self) -> bool:
         """True when the running program turned echo off for a line (a password)."""
         return self._child is not None and reads_secret(self.fd)
+
+    # -- between commands --------------------------------------------------
+
+    def watch_between_commands(self, on_output: Callable[[str], None]) -> None:
+        """Pass on what background jobs print while no command runs.
+
+        ``(sleep 2; echo LATE) &`` prints after its command ended; unread, those
+        bytes sat in the pty and the next command's start dropped them.
+        ``on_output`` is called from a thread of its own.
+        """
+        self._on_background = on_output
+        if self._wake_idle_reader is None:
+            wake_read, self._wake_idle_reader = os.pipe()
+            reader = threading.Thread(
+                target=self._read_between_commands, args=(wake_read,), daemon=True,
+                name="conch-between-commands",
+            )  # fmt: skip
+            reader.start()
+
+    def _read_between_commands(self, wake_read: int) -> None:
+        while True:
+            self._between_commands.wait()
+            child = self._child
+            if child is None:
+                self._between_commands.clear()
+                continue
+            try:
+                readable, _, _ = select.select([child.child_fd, wake_read], [], [], 1.0)
+            except (OSError, ValueError):  # the pty closed under us (a restart)
+                time.sleep(0.05)
+                continue
+            if wake_read in readable:
+                os.read(wake_read, 512)
+            if child.child_fd not in readable or not self._pty_owner.acquire(blocking=False):
+                continue
+            try:
+                if not self._between_commands.is_set():
+                    continue  # a command is starting: its reader takes over
+                data = os.read(child.child_fd, READ_SIZE)
+            except OSError:
+                data = b""
+            finally:
+                self._pty_owner.release()
+            if data:
+                self._deliver_background(data)
+            else:  # bash died at its prompt: the next command restarts it
+                self._between_commands.clear()
+
+    def _wake_reader_between_commands(self) -> None:
+        if self._wake_idle_reader is not None:
+            os.write(self._wake_idle_reader, b"!")
+
+    def _pass_on_background_output(self) -> None:
+        """Before a command: what background jobs printed since the last read is theirs."""
+        if self._on_background is None or self._child is None:
+            return
+        fd = self._child.child_fd
+        with contextlib.suppress(OSError, ValueError):
+            while select.select([fd], [], [], 0)[0]:
+                data = os.read(fd, READ_SIZE)
+                if not data:
+                    return
+                self._deliver_background(data)
+
+    def _deliver_background(self, data: bytes) -> None:
+        text = self._background_decoder.decode(data)
+        if text and self._on_background is not None:
+            self._on_background(text)
 
     # -- the read loop -----------------------------------------------------
 
