@@ -3,10 +3,10 @@
 Each Conch runs in a 120x40 pane of a private tmux server and is driven through a
 tmux control-mode client (`tmux -C`): keys go in on its stdin, and every byte the
 pane writes comes back as `%output`, read by a thread that timestamps it. For each
-command `echo a""b<N>x` is typed in one go, the bench waits until the prompt shows
-it, then sends Enter and waits for the bytes `ab<N>x` (the output; the typed line
-never holds them) to be written to the terminal. That is what a person sees, minus
-tmux's own redraw.
+command `echo abcd""efgh` (other letters each time) is typed in one go, the bench
+waits until the prompt shows it, then sends Enter and waits for the bytes `abcdefgh`
+(the output; the typed line never holds them) to be written to the terminal. That is
+what a person sees, minus tmux's own redraw.
 
 Compares this worktree with another git revision (default `main`, exported with
 `git archive` and run with this venv) in one run, commands interleaved so both see
@@ -124,23 +124,26 @@ def export_revision(revision: str) -> Path:
     return target
 
 
-def measure(clients: dict[str, ControlClient], commands: int) -> dict[str, list[float]]:
+def measure(clients: dict[str, ControlClient], commands: int, tmux: Tmux) -> dict[str, list[float]]:
     """Enter → output seconds per command, per Conch, commands interleaved."""
     times: dict[str, list[float]] = {name: [] for name in clients}
     for number in range(commands):
+        # Every letter differs from the last command's: the terminal is sent only the
+        # cells that changed, and the new output row lands where the last one was.
+        token = "".join(chr(97 + (number + i) % 26) for i in range(8))
         for name, client in clients.items():
-            mark = f"b{number:05d}x"
             client.drain()
-            client.type(f'echo a""{mark}')
-            if client.wait_for(mark.encode(), TIMEOUT) is None:
+            client.type(f'echo {token[:4]}""{token[4:]}')
+            if client.wait_for(f'""{token[4:]}'.encode(), TIMEOUT) is None:
                 raise SystemExit(f"{name}: the typed command never showed")
             time.sleep(0.05)  # let the prompt settle (suggestions, cursor)
             client.drain()
             started = time.perf_counter()
             client.command(f"send-keys -t {client.session} Enter")
-            shown = client.wait_for(f"a{mark}".encode(), TIMEOUT)
+            shown = client.wait_for(token.encode(), TIMEOUT)
             if shown is None:
-                raise SystemExit(f"{name}: no output for command {number + 1}")
+                pane = tmux.capture(client.session)
+                raise SystemExit(f"{name}: no output for command {number + 1}; pane:\n{pane}")
             times[name].append(shown - started)
             client.wait_for("✓".encode(), TIMEOUT)  # finished before the next one
             time.sleep(0.05)
@@ -172,7 +175,7 @@ def main() -> None:
                 raise SystemExit(f"{name} did not start:\n{tmux.capture(session)}")
             tmux.send_keys(session, "C-space")  # Auto → Shell: nothing routes to an agent
             clients[name] = ControlClient(tmux.socket, session)
-        times = measure(clients, args.commands)
+        times = measure(clients, args.commands, tmux)
     finally:
         for client in clients.values():
             client.close()

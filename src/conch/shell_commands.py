@@ -34,6 +34,10 @@ from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
 _BLOCK_CHROME = 6
+PLACE_AFTER = 0.05
+"""A new block waits this long for its command's first output before it is shown empty:
+mounted at Enter, its layout took the frame (12 ms here) during which `echo`'s output
+arrived, and the output then waited for a second frame."""
 
 
 class ShellCommandFinished(Message):
@@ -41,6 +45,14 @@ class ShellCommandFinished(Message):
         super().__init__()
         self.block = block
         self.outcome = outcome
+
+
+class CommandOutputStarted(Message):
+    """A command's first output came before its block was shown (from the reader thread)."""
+
+    def __init__(self, block: CommandBlock) -> None:
+        super().__init__()
+        self.block = block
 
 
 class BackgroundOutputArrived(Message):
@@ -115,10 +127,27 @@ class ShellCommands(ConchAppBase):
     def run_shell_command(self, command: str, raw_line: str = "") -> None:
         output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
-        self.conversation.add_block(block)
+        block.sink.wake = lambda: self._command_output_arrived(block)
         self.running_block = block
         self.prompt_bar.running_command = command
         self._run_in_shell(block)
+        self.set_timer(PLACE_AFTER, lambda: self._place(block))
+
+    def _command_output_arrived(self, block: CommandBlock) -> None:
+        """From the reader thread: wake the block, or have it shown first."""
+        if block.parent is not None:
+            block.output_arrived()
+        elif not block.placing:
+            block.placing = True
+            self.post_message(CommandOutputStarted(block))
+
+    def on_command_output_started(self, message: CommandOutputStarted) -> None:
+        self._place(message.block)
+
+    def _place(self, block: CommandBlock) -> None:
+        """Show the block (it syncs its output on mount), once."""
+        if block.parent is None:
+            self.conversation.add_block(block)
 
     @work(thread=True, group="shell")
     def _run_in_shell(self, block: CommandBlock) -> None:
@@ -152,6 +181,7 @@ class ShellCommands(ConchAppBase):
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome
         block = message.block
+        self._place(block)
         block.finish(outcome.result, outcome.restarted)
         self._offer_help(block, outcome)
         if not is_private(block.raw_line, self.config.agent.private_prefix):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from conch_plugins.shell_mode.bash_process import ShellStartError, reads_secret, spawn_bash
+from conch_plugins.shell_mode.between_commands import BetweenCommandsReader
 from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
@@ -80,13 +81,11 @@ class SessionShell:
         self._interrupt_pending = False
         self._has_ps0 = False
         self._spool_dir: str | None = None  # made for the first too-long command
-        # Between commands a thread of its own reads what background jobs print
-        # (watch_between_commands); only one reader may own the pty at a time.
+        # Only one reader may own the pty at a time: a command's, or the one that
+        # reads what background jobs print between commands (watch_between_commands).
         self._pty_owner = threading.RLock()
         self._between_commands = threading.Event()
-        self._on_background: Callable[[str], None] | None = None
-        self._background_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._wake_idle_reader: int | None = None
+        self._background: BetweenCommandsReader | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -168,11 +167,13 @@ class SessionShell:
         """
         if not self._busy.acquire(blocking=False):
             raise ShellBusyError("a command is already running in this shell")
+        if self._background is not None:
+            self._background.stand_aside()
         self._between_commands.clear()
-        self._wake_reader_between_commands()
         self._pty_owner.acquire()
         try:
-            self._pass_on_background_output()
+            if self._background is not None and self._child is not None:
+                self._background.pass_on_pending(self.fd)
             if not self.is_alive:
                 self.restart()
             self._interrupt_at = None
@@ -195,9 +196,9 @@ class SessionShell:
             with self._send_lock:
                 self._accepted = self._interrupt_pending = False
             self._pty_owner.release()
-            self._busy.release()
-            if self._child is not None:
+            if self._child is not None:  # before _busy: the next command clears it
                 self._between_commands.set()
+            self._busy.release()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
         """Run a helper command (not the user's) and return its output."""
@@ -247,70 +248,13 @@ class SessionShell:
     # -- between commands --------------------------------------------------
 
     def watch_between_commands(self, on_output: Callable[[str], None]) -> None:
-        """Pass on what background jobs print while no command runs.
-
-        ``(sleep 2; echo LATE) &`` prints after its command ended; unread, those
-        bytes sat in the pty and the next command's start dropped them.
-        ``on_output`` is called from a thread of its own.
-        """
-        self._on_background = on_output
-        if self._wake_idle_reader is None:
-            wake_read, self._wake_idle_reader = os.pipe()
-            reader = threading.Thread(
-                target=self._read_between_commands, args=(wake_read,), daemon=True,
-                name="conch-between-commands",
-            )  # fmt: skip
-            reader.start()
-
-    def _read_between_commands(self, wake_read: int) -> None:
-        while True:
-            self._between_commands.wait()
-            child = self._child
-            if child is None:
-                self._between_commands.clear()
-                continue
-            try:
-                readable, _, _ = select.select([child.child_fd, wake_read], [], [], 1.0)
-            except (OSError, ValueError):  # the pty closed under us (a restart)
-                time.sleep(0.05)
-                continue
-            if wake_read in readable:
-                os.read(wake_read, 512)
-            if child.child_fd not in readable or not self._pty_owner.acquire(blocking=False):
-                continue
-            try:
-                if not self._between_commands.is_set():
-                    continue  # a command is starting: its reader takes over
-                data = os.read(child.child_fd, READ_SIZE)
-            except OSError:
-                data = b""
-            finally:
-                self._pty_owner.release()
-            if data:
-                self._deliver_background(data)
-            else:  # bash died at its prompt: the next command restarts it
-                self._between_commands.clear()
-
-    def _wake_reader_between_commands(self) -> None:
-        if self._wake_idle_reader is not None:
-            os.write(self._wake_idle_reader, b"!")
-
-    def _pass_on_background_output(self) -> None:
-        """Before a command: what background jobs printed since the last read is theirs."""
-        if self._on_background is None or self._child is None:
-            return
-        fd = self._child.child_fd
-        with contextlib.suppress(OSError, ValueError):
-            while select.select([fd], [], [], 0)[0]:
-                data = os.read(fd, READ_SIZE)
-                if not data:
-                    return
-                self._deliver_background(data)
-
-    def _deliver_background(self, data: bytes) -> None:
-        text = self._background_decoder.decode(data)
-        if text and self._on_background is not None:
-            self._on_background(text)
+        """Pass on what background jobs print while no command runs (from a thread of
+        its own); see between_commands.py."""
+        if self._background is None:
+            fd = lambda: None if self._child is None else int(self._child.child_fd)  # noqa: E731
+            self._background = BetweenCommandsReader(
+                self._pty_owner, self._between_commands, fd, on_output
+            )
 
     # -- the read loop -----------------------------------------------------
 

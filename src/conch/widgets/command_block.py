@@ -148,6 +148,8 @@ class CommandBlock(OutputView):
         self.had_secret_input = False
         """Something was typed while the program read a password."""
         self.status_text = "running… (Ctrl+C interrupts)"
+        self.placing = False
+        """Its first output asked for it to be shown (ShellCommands places it)."""
         self.is_restored = False
         """Built by ``already_ended``: drawn finished with the status given, with no timer."""
         self._restarted = False
