@@ -150,6 +150,8 @@ class OutputView(Widget):
         )
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
             if self._catch_up is None:
+                # Quiet the reader until then: a wake-up per read cost the flood 0.2 s.
+                self._wake_posted = True
                 wait = FLOOD_INTERVAL - (now - self._synced_at)
                 self._catch_up = self.set_timer(wait, self._sync_after_flood_pause)
             return
@@ -178,6 +180,7 @@ class OutputView(Widget):
 
     def _sync_after_flood_pause(self) -> None:
         self._catch_up = None
+        self._wake_posted = False
         self.sync()
 
     # -- layout -------------------------------------------------------------------
