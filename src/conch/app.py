@@ -185,18 +185,25 @@ class ConchApp(
             return
         mode = self.mode_provider.mode
         self.prompt_bar.forget_recall()
-        self.history.append(text, mode.value, self.cwd_provider.cwd)
-        self.record(lambda recorder: recorder.user_input(text, mode.value, self.cwd_provider.cwd))
+        cwd = self.cwd_provider.cwd
+        self.history.append(text, mode.value, cwd)
+
+        def record_input() -> None:
+            self.record(lambda recorder: recorder.user_input(text, mode.value, cwd))
+
         slash = parse_slash(text) if mode is not ExecutionMode.SHELL else None
         if slash is not None:
+            record_input()
             await self.run_slash(*slash)
             return
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
+        if route.target is not Target.SHELL:
+            record_input()  # a command's is journaled with its start, off the event loop
         if route.target is Target.ASK:
             recommended: Choice = "agent" if reads_as_request(route.text) else "shell"
             self.conversation.add_block(AskChoice(route.text, recommended, route.suggestion))
         elif route.target is Target.SHELL:
-            self.run_shell_command(route.text, raw_line=text)
+            self.run_shell_command(route.text, raw_line=text, journal_first=record_input)
         elif route.text.strip().lower() in QUIT_WORDS:
             self.exit()
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -124,12 +125,14 @@ class ShellCommands(ConchAppBase):
             max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
         )
 
-    def run_shell_command(self, command: str, raw_line: str = "") -> None:
+    def run_shell_command(
+        self, command: str, raw_line: str = "", journal_first: Callable[[], object] | None = None
+    ) -> None:
         output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
         block.sink.wake = lambda: self._command_output_arrived(block)
         self.running_block = block
-        self._run_in_shell(block)
+        self._run_in_shell(block, journal_first)
         self.set_timer(PLACE_AFTER, lambda: self._place(block))
 
     def _command_output_arrived(self, block: CommandBlock) -> None:
@@ -152,11 +155,15 @@ class ShellCommands(ConchAppBase):
                 self.prompt_bar.running_command = block.command
 
     @work(thread=True, group="shell")
-    def _run_in_shell(self, block: CommandBlock) -> None:
+    def _run_in_shell(
+        self, block: CommandBlock, journal_first: Callable[[], object] | None
+    ) -> None:
         timeout = self.config.shell.command_timeout or None
         command, cwd = block.command, block.cwd
 
         def start() -> ShellRecording | None:
+            if journal_first is not None:
+                journal_first()  # the user's input line: it comes before the command
             recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
             if recording is not None:
                 block.journal_index = recording.start_index
