@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         from conch.route_cli import run
 
         return run(args.explain, cwd)
+    from conch.frame_rate import raise_frame_rate
+
+    raise_frame_rate()
     from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import PluginLoadError, load_plugins

@@ -48,27 +48,39 @@ def wait_for_output(conch: ConchTerminal, command: str, line: str) -> list[str]:
     return output_lines(conch.wait_for(named(shown, f"{line!r} under {command!r}")), command)
 
 
-def release(fifo: Path) -> None:
-    """Let the program waiting on ``fifo`` go on (blocks until it opens the fifo)."""
-    with fifo.open("w") as writer:
-        writer.write("go\n")
+class Gate:
+    """A fifo named `go` in the session's directory: each ``release`` lets the command
+    read one line from it. The command opens it once (`{ …; } < go`): reopened per read,
+    it could see this writer close and read nothing, and run ahead."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.path = workdir / "go"
+        os.mkfifo(self.path)
+        # Read-write, so opening waits for no reader and the command's open never waits.
+        self._fd = os.open(self.path, os.O_RDWR)
+
+    def release(self) -> None:
+        os.write(self._fd, b"go\n")
+
+    def close(self) -> None:
+        os.close(self._fd)
 
 
-def make_fifo(conch: ConchTerminal) -> Path:
-    fifo = conch.workdir / "go"
-    os.mkfifo(fifo)
-    return fifo
+@pytest.fixture
+def gate(conch: ConchTerminal) -> Iterator[Gate]:
+    opened = Gate(conch.workdir)
+    yield opened
+    opened.close()
 
 
 @pytest.mark.e2e
 def test_each_line_of_a_running_loop_shows_before_the_next_is_printed(
-    conch: ConchTerminal,
+    conch: ConchTerminal, gate: Gate
 ) -> None:
-    fifo = make_fifo(conch)
-    command = "for i in 1 2 3 4; do read x < go; echo beat$i; done"
+    command = "for i in 1 2 3 4; do read x; echo beat$i; done < go"
     conch.type_line(command)
     for beat in range(1, 5):
-        release(fifo)
+        gate.release()
         shown = wait_for_output(conch, command, f"beat{beat}")
         assert f"beat{beat + 1}" not in shown, shown
     conch.wait_for(named(lambda s: is_finished(find_blocks(s, command)[-1]), "the loop to end"))
@@ -87,49 +99,48 @@ def test_a_python_repl_shows_its_prompt_and_answers_while_it_runs(conch: ConchTe
 
 
 @pytest.mark.e2e
-def test_a_prompt_without_a_newline_shows_while_the_program_waits(conch: ConchTerminal) -> None:
-    fifo = make_fifo(conch)
+def test_a_prompt_without_a_newline_shows_while_the_program_waits(
+    conch: ConchTerminal, gate: Gate
+) -> None:
     # Two rows after the first: a view that never grew once drew one new row where its
     # status line was, which hid the bug.
     command = (
-        "echo checking; read x < go; echo ready; printf 'Pass''word: '; read x < go;"
+        "{ echo checking; read x; echo ready; printf 'Pass''word: '; read x; } < go;"
         " read x; echo got-$x"
     )
     conch.type_line(command)
     assert wait_for_output(conch, command, "checking")
-    release(fifo)
+    gate.release()
     assert wait_for_output(conch, command, "Password:")
-    release(fifo)
+    gate.release()
     conch.type_line("abc")
     assert wait_for_output(conch, command, "got-abc")
 
 
 @pytest.mark.e2e
 def test_a_progress_line_rewritten_with_carriage_returns_shows_its_latest_state(
-    conch: ConchTerminal,
+    conch: ConchTerminal, gate: Gate
 ) -> None:
-    fifo = make_fifo(conch)
     command = (
-        "printf 'progress 10%%'; read x < go; printf '\\rprogress 55%%'; read x < go;"
-        " printf '\\r99\\n'"
+        "{ printf 'progress 10%%'; read x; printf '\\rprogress 55%%'; read x;"
+        " printf '\\r99\\n'; } < go"
     )
     conch.type_line(command)
     assert wait_for_output(conch, command, "progress 10%")
-    release(fifo)
+    gate.release()
     shown = wait_for_output(conch, command, "progress 55%")
     assert "progress 10%" not in shown, shown
-    release(fifo)
+    gate.release()
     # As a terminal shows it: "99" overwrote only the first two cells.
     shown = wait_for_output(conch, command, "99ogress 55%")
 
 
 @pytest.mark.e2e
 def test_what_a_background_job_prints_between_commands_is_shown_and_kept(
-    conch: ConchTerminal, tmp_path: Path
+    conch: ConchTerminal, gate: Gate, tmp_path: Path
 ) -> None:
-    fifo = make_fifo(conch)
     conch.run("(read x < go; echo LATE) &")
-    release(fifo)
+    gate.release()
     screen = conch.wait_for(named(lambda s: "LATE" in screen_rows(s), "LATE on screen"))
     rows = screen_rows(screen)
     assert rows[rows.index("LATE") - 1] == "output from a background job", screen
