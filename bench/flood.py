@@ -4,6 +4,8 @@
 (b) SessionShell.execute with a sink that only counts bytes.
 (c) the real app headless (run_test): Enter posted → on_shell_command_finished done.
 Runs alternate a, b, c (5 each). Target: (c)/(a) ≤ 1.5.
+(e) one line of the same size with no newline (`head -c N /dev/zero | tr`), in the
+app: Enter → finished, against (c). Target: within 2× of (c) (it was quadratic).
 (d) key latency during the flood in the app: a key every 50 ms; each is timed
 from posting it to the prompt's Input.Changed reaching the app, and to the next
 composed frame after that. Target: answered within 100 ms.
@@ -89,8 +91,8 @@ async def main_async() -> None:
                 await asyncio.sleep(0.01)
             prompt = app.query_one("#prompt-input", Input)
 
-            async def run_in_app() -> float:
-                prompt.value = COMMAND
+            async def run_in_app(command: str = COMMAND) -> float:
+                prompt.value = command
                 await pilot.pause()
                 app.finished.clear()
                 started = time.perf_counter()
@@ -111,6 +113,8 @@ async def main_async() -> None:
                 in_app.append(await run_in_app())
             block = app.conversation.children[-1]
             lines = getattr(getattr(block, "output", None), "total_lines", "?")
+            one_line = f"head -c {raw_bytes} /dev/zero | tr '\\0' x"
+            long_line = [await run_in_app(one_line) for _ in range(RUNS)]
 
             # (d) keys while the flood runs.
             prompt.value = COMMAND
@@ -158,6 +162,9 @@ async def main_async() -> None:
     print(figures("(c) app headless, Enter → finished", in_app, "s", 1.0))
     print(f"   ratios of medians: (b)/(a) = {med_b / med_a:.2f}   (c)/(a) = {med_c / med_a:.2f}"
           "   target (c)/(a) ≤ 1.5")  # fmt: skip
+    print(figures(f"(e) app, one {raw_bytes:,}-byte line, Enter → finished", long_line, "s", 1.0))
+    print(f"   ratio of medians: (e)/(c) = {statistics.median(long_line) / med_c:.2f}"
+          "   target ≤ 2")  # fmt: skip
     print(figures("(d) key → Input.Changed during flood", to_handled))
     print(figures("(d) key → next frame during flood", to_frame))
     print(f"   keys answered {len(to_handled)}, unanswered within 2 s {lost}"

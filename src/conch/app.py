@@ -226,20 +226,29 @@ class ConchApp(
         mode = self.mode_provider.mode
         self.prompt_bar.forget_recall()
         private = is_private(text, self.config.agent.private_prefix)
+        cwd = self.cwd_provider.cwd
         if not private:  # like bash's ignorespace: neither in history nor in the journal
-            self.history.append(text, mode.value, self.cwd_provider.cwd)
-            cwd = self.cwd_provider.cwd
-            self.record(lambda recorder: recorder.user_input(text, mode.value, cwd))
+            self.history.append(text, mode.value, cwd)
+
+        def record_input() -> None:
+            if not private:
+                self.record(lambda recorder: recorder.user_input(text, mode.value, cwd))
+
         slash = parse_slash(text) if mode is not ExecutionMode.SHELL else None
         if slash is not None:
+            record_input()
             await self.run_slash(*slash)
             return
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
+        if route.target is not Target.SHELL:
+            record_input()  # a command's is journaled with its start, off the event loop
         if route.target is Target.ASK and self.agent_choice.spec is not None:
             # A private line keeps its prefix, so that it stays private if run in the shell.
             self.ask_where(route, text, text if private else route.text)
-        elif route.target in (Target.SHELL, Target.ASK):  # no agent: the shell is all there is
+        elif route.target is Target.ASK:  # no agent: the shell is all there is
             self.run_shell_command(route.text, raw_line=text)
+        elif route.target is Target.SHELL:
+            self.run_shell_command(route.text, raw_line=text, journal_first=record_input)
         elif route.text.strip().lower() in QUIT_WORDS:
             self.exit()
         else:

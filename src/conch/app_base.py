@@ -116,6 +116,9 @@ class ConchAppBase(App[None]):
         """Cancel the agent's running turn (implemented by the AgentTurns role)."""
         raise NotImplementedError
 
-    def run_shell_command(self, command: str, raw_line: str = "") -> None:
-        """Run a line in the session shell (implemented by the ShellCommands role)."""
+    def run_shell_command(
+        self, command: str, raw_line: str = "", journal_first: Callable[[], object] | None = None
+    ) -> None:
+        """Run a line in the session shell (implemented by the ShellCommands role);
+        ``journal_first`` is journaled just before the command's start, on its thread."""
         raise NotImplementedError

@@ -159,6 +159,9 @@ def run_command(
 
 
 def run_tui(cwd: str, args: argparse.Namespace) -> int:
+    from conch.frame_rate import raise_frame_rate
+
+    raise_frame_rate()  # before Textual is imported
     from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import PluginLoadError, load_plugins

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import re
 import threading
 import time
 from collections import deque
@@ -23,11 +22,14 @@ from pathlib import Path
 from typing import TextIO
 
 from conch import private
+from conch.terminal_text import EscapeFilter, overlay
 
 # Keep the first bytes in memory until we know whether output needs a file.
 _SPILL_BYTES = 1 << 20
+MAX_LINE_CHARS = 1 << 16
+"""A longer line keeps only its end in memory (all of it is in the spool file): a 10 MB
+line with no newline would otherwise be re-copied on every read, and drawn whole."""
 _count = itertools.count(1)
-_CURSOR_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-HJKSTfhlnsu]|\x1b[=>78]|\x07|\x08")
 
 
 class BoundedOutput:
@@ -46,8 +48,14 @@ class BoundedOutput:
         self.version = 0
         """Bumped on every change, so a view can tell whether to redraw."""
         self.total_lines = 0
+        self.total_chars = 0
+        """Characters appended so far (a flood of one long line has few lines)."""
         self._lines: deque[str] = deque(maxlen=self.max_lines)
-        self._partial = ""
+        self._partial: list[str] = []
+        """The unfinished last line in pieces, joined only when read: appending to one
+        string re-copied it per read (quadratic for a long line)."""
+        self._partial_chars = 0
+        self._escapes = EscapeFilter()
         self._early: list[str] = []
         self._early_bytes = 0
         self._spool: TextIO | None = None
@@ -58,21 +66,33 @@ class BoundedOutput:
     def append(self, text: str) -> None:
         with self._lock:
             self._save_raw(text)
-            text = text.replace("\r\n", "\n")
-            if "\x1b" in text or "\x07" in text or "\x08" in text:
-                text = _CURSOR_CONTROL.sub("", text)
+            self.total_chars += len(text)
+            text = self._escapes.feed(text.replace("\r\n", "\n"))
             pieces = text.split("\n")
-            rewrites = "\r" in text or "\r" in self._partial
-            pieces[0] = self._partial + pieces[0]
-            self._partial = _compact_partial(pieces.pop())
+            last = pieces.pop()
             if pieces:
+                pieces[0] = "".join(self._partial) + pieces[0]
+                self._partial, self._partial_chars = [], 0
                 # Only the tail that survives the cap is worth cleaning up.
-                survivors = pieces[-self.max_lines :]
-                if rewrites:
-                    survivors = [_last_rewrite(line) for line in survivors]
+                survivors = [_shown(line) for line in pieces[-self.max_lines :]]
                 self._lines.extend(survivors)
                 self.total_lines += len(pieces)
+            self._extend_partial(last)
             self.version += 1
+
+    def _extend_partial(self, piece: str) -> None:
+        if not piece:
+            return
+        if "\r" in piece:
+            # What a carriage return overwrote is gone: fold the line now.
+            joined = _compact_partial("".join(self._partial) + piece)
+            self._partial, self._partial_chars = [joined], len(joined)
+        else:
+            self._partial.append(piece)
+            self._partial_chars += len(piece)
+        if self._partial_chars > 2 * MAX_LINE_CHARS:
+            tail = "…" + "".join(self._partial)[-MAX_LINE_CHARS:]
+            self._partial, self._partial_chars = [tail], len(tail)
 
     def close(self) -> None:
         with self._lock:
@@ -109,7 +129,7 @@ class BoundedOutput:
         with self._lock:
             lines = list(self._lines)
             if self._partial:
-                lines.append(_last_rewrite(self._partial))
+                lines.append(_shown("".join(self._partial)))
             return lines, self.total_lines - len(self._lines)
 
     def text(self) -> str:
@@ -128,7 +148,12 @@ class BoundedOutput:
             return
         self._early.append(text)
         self._early_bytes += len(text)
-        if self._early_bytes > _SPILL_BYTES or self.total_lines + text.count("\n") > self.max_lines:
+        too_long = self._partial_chars + len(text) > MAX_LINE_CHARS  # a line will be cut
+        if (
+            self._early_bytes > _SPILL_BYTES
+            or too_long
+            or self.total_lines + text.count("\n") > self.max_lines
+        ):
             early, self._early, self._early_bytes = "".join(self._early), [], 0
             try:
                 path = self.spool_dir / f"output-{_unique_name()}.log"
@@ -149,20 +174,19 @@ class BoundedOutput:
         self.spool_complete_lines = self.total_lines
 
 
-def _last_rewrite(line: str) -> str:
-    """A carriage return redraws the line (progress bars): keep what is shown last."""
-    if "\r" not in line:
-        return line
-    return line.rstrip("\r").rsplit("\r", 1)[-1]
+def _shown(line: str) -> str:
+    """A line as a terminal shows it (carriage returns applied), cut to its end if huge."""
+    line = overlay(line)
+    if len(line) > MAX_LINE_CHARS:
+        return "…" + line[-MAX_LINE_CHARS:]
+    return line
 
 
 def _compact_partial(partial: str) -> str:
-    """Drop what a carriage return already overwrote, but keep a trailing one:
-    the next chunk's text redraws the line (progress bars split across reads)."""
-    if "\r" not in partial:
-        return partial
+    """Apply what carriage returns already overwrote, but keep a trailing one: the
+    next chunk's text redraws the line from its start (progress bars split across reads)."""
     body = partial.rstrip("\r")
-    return body.rsplit("\r", 1)[-1] + ("\r" if len(body) < len(partial) else "")
+    return overlay(body) + ("\r" if len(body) < len(partial) else "")
 
 
 def _unique_name() -> str:

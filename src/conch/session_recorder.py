@@ -219,6 +219,13 @@ class SessionRecorder:
     def cwd_changed(self, cwd: str) -> None:
         self.journal.append(self.session_id, ev.CWD_CHANGE, ev.SHELL, ev.cwd_change(cwd))
 
+    def background_output(self, text: str) -> int:
+        """What a background job printed while no command ran: shell output outside any
+        command (the conversation shows it as a block of its own)."""
+        return self.journal.append(
+            self.session_id, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(mask_secrets(text))
+        )
+
     def notice(self, text: str, level: NoticeLevel = "info") -> int:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -17,9 +18,13 @@ from textual.message import Message
 
 from conch import paths
 from conch.agents.shell_context import ShellActivity, is_private
+from conch.command_journal import CommandJournal
 from conch.output_buffer import BoundedOutput
+from conch.pending_text import PendingText
 from conch.question_keys import QuestionKeys
 from conch.secret_masking import warm_up
+from conch.session_recorder import ShellRecording
+from conch.widgets.background_output import BackgroundOutput
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
@@ -31,6 +36,10 @@ from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
 _BLOCK_CHROME = 6
+PLACE_AFTER = 0.05
+"""A new block waits this long for its command's first output before it is shown empty:
+mounted at Enter, its layout took the frame (12 ms here, 30 under load) during which
+`echo`'s output arrived, and the output then waited for a second frame."""
 
 
 class ShellCommandFinished(Message):
@@ -40,6 +49,18 @@ class ShellCommandFinished(Message):
         self.outcome = outcome
 
 
+class CommandOutputStarted(Message):
+    """A command's first output came before its block was shown (from the reader thread)."""
+
+    def __init__(self, block: CommandBlock) -> None:
+        super().__init__()
+        self.block = block
+
+
+class BackgroundOutputArrived(Message):
+    """Background jobs printed between commands (the text waits in a PendingText)."""
+
+
 class ShellStarted(Message):
     def __init__(self, error: str | None) -> None:
         super().__init__()
@@ -47,6 +68,8 @@ class ShellStarted(Message):
 
 
 class ShellCommands(QuestionKeys):
+    _background_block: BackgroundOutput | None = None
+    _background_text: PendingText | None = None
     _exports: dict[str, str] = {}
     """The exported variables as last journaled."""
 
@@ -68,6 +91,27 @@ class ShellCommands(QuestionKeys):
             # The secret detector takes ~0.15 s to load: not on the event loop at the first
             # line that looks like it may hold a secret (`echo $PWD` does).
             threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
+            self._background_text = PendingText()
+            self.session.shell.watch_between_commands(self._background_output)
+
+    def _background_output(self, text: str) -> None:
+        """From the shell's reader between commands: journal it, wake the UI once."""
+        self.record(lambda recorder: recorder.background_output(text))
+        pending = self._background_text
+        if pending is not None and pending.put(text):
+            self.post_message(BackgroundOutputArrived())
+
+    def on_background_output_arrived(self, message: BackgroundOutputArrived) -> None:
+        text = "" if self._background_text is None else self._background_text.take()
+        if not text:
+            return
+        block = self._background_block
+        children = self.conversation.children
+        if block is None or not children or children[-1] is not block:
+            output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
+            block = self._background_block = BackgroundOutput(output)
+            self.conversation.add_block(block)
+        block.add(text)
 
     def _tell_shell_did_not_start(self, error: str) -> None:
         text = f"The session shell did not start: {error}. Check shell.bash in "
@@ -79,26 +123,60 @@ class ShellCommands(QuestionKeys):
             max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
         )
 
-    def run_shell_command(self, command: str, raw_line: str = "") -> None:
+    def run_shell_command(
+        self, command: str, raw_line: str = "", journal_first: Callable[[], object] | None = None
+    ) -> None:
         private = is_private(raw_line or command, self.config.agent.private_prefix)
         spool = None if private else paths.output_dir()  # a private line leaves no file behind
         output = BoundedOutput(self.config.ui.scrollback_lines, spool)
         block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
-        self.conversation.add_block(block)
+        block.sink.wake = lambda: self._command_output_arrived(block)
         self.running_block = block
-        self.prompt_bar.running_command = command
-        self._run_in_shell(block)
+        self._run_in_shell(block, journal_first)
+        self.set_timer(PLACE_AFTER, lambda: self._place(block))
+
+    def _command_output_arrived(self, block: CommandBlock) -> None:
+        """From the reader thread: wake the block, or have it shown first."""
+        if block.parent is not None:
+            block.output_arrived()
+        elif not block.placing:
+            block.placing = True
+            self.post_message(CommandOutputStarted(block))
+
+    def on_command_output_started(self, message: CommandOutputStarted) -> None:
+        self._place(message.block)
+
+    def _place(self, block: CommandBlock, *, running: bool = True) -> None:
+        """Show the block (it syncs its output on mount), once, and the prompt bar's
+        note that input goes to the command (also a layout: it waits with the block)."""
+        if block.parent is None:
+            self.conversation.add_block(block)
+            if running and self.running_block is block:
+                self.prompt_bar.running_command = block.command
 
     @work(thread=True, group="shell")
-    def _run_in_shell(self, block: CommandBlock) -> None:
+    def _run_in_shell(
+        self, block: CommandBlock, journal_first: Callable[[], object] | None
+    ) -> None:
         timeout = self.config.shell.command_timeout or None
-        recording = None
-        if not is_private(block.raw_line, self.config.agent.private_prefix):  # never journaled
-            recording = self.record(lambda rec: rec.shell_started(block.command, block.cwd))
-        if recording is not None:
-            block.journal_index = recording.start_index
-            block.sink.tee = lambda text: self.record(lambda _: recording.output(text))
+        command, cwd = block.command, block.cwd
+        private = is_private(block.raw_line, self.config.agent.private_prefix)
+
+        def start() -> ShellRecording | None:
+            if private:
+                return None  # never journaled
+            if journal_first is not None:
+                journal_first()  # the user's input line: it comes before the command
+            recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
+            if recording is not None:
+                block.journal_index = recording.start_index
+            return recording
+
+        journal = CommandJournal(start, lambda write: self.record(lambda _: write()))
+        if not private:
+            block.sink.tee = journal.output
         outcome = self.session.run(block.command, block.sink, timeout)
+        recording = journal.started()
         if recording is not None:
             result = outcome.result
             self.record(lambda _: recording.finished(result))
@@ -115,6 +193,7 @@ class ShellCommands(QuestionKeys):
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         outcome = message.outcome
         block = message.block
+        self._place(block, running=False)
         if block.journal_index is not None and self.record(lambda _: True):
             block.output.drop_spool()  # the journal recorded all of it: keep one copy
         block.finish(outcome.result, outcome.restarted)

@@ -355,6 +355,8 @@ async def test_a_block_grows_when_output_arrives_after_it_was_drawn(tmp_path: Pa
     block = CommandBlock("slow", "/", output)
     async with OneBlock(block).run_test(size=(60, 20)) as pilot:
         output.append("1\n")
+        block.output_arrived()  # as the shell's reader thread does after each read
         await wait_for(pilot, lambda: block.region.height == 3)  # header, "1", status
         output.append("2\n3\n4\n")
+        block.output_arrived()
         await wait_for(pilot, lambda: block.region.height == 6, timeout=3)

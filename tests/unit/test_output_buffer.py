@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conch.output_buffer import BoundedOutput
+from conch.output_buffer import MAX_LINE_CHARS, BoundedOutput
 
 
 @pytest.fixture
@@ -258,3 +258,48 @@ def test_progress_shown_mid_stream_is_the_latest_redraw(tmp_path: Path) -> None:
     buffer.append("10%\r")
     buffer.append("20%\r")
     assert buffer.snapshot() == ["20%"]
+
+
+# -- what a terminal would show ---------------------------------------------------------
+
+
+def test_carriage_return_overwrites_only_what_the_new_text_covers(spool_dir: Path) -> None:
+    buffer = feed(BoundedOutput(100, spool_dir), "10%\r5", "\n")
+    assert buffer.snapshot() == ["50%"]
+
+
+def test_erase_to_end_of_line_after_a_carriage_return_clears_the_old_text(
+    spool_dir: Path,
+) -> None:
+    buffer = feed(BoundedOutput(100, spool_dir), "downloading 100%\r\x1b[Kdone\n")
+    assert buffer.snapshot() == ["done"]
+
+
+def test_window_title_and_clipboard_sequences_are_hidden(spool_dir: Path) -> None:
+    buffer = feed(
+        BoundedOutput(100, spool_dir),
+        "\x1b]0;my title\x07before ",
+        "\x1b]52;c;aGVsbG8=\x1b\\after\n",
+    )
+    assert buffer.snapshot() == ["before after"]
+
+
+def test_an_osc_split_across_appends_is_still_hidden(spool_dir: Path) -> None:
+    buffer = feed(BoundedOutput(100, spool_dir), "a\x1b]0;ti", "tle\x07b", "\x1b", "[1mc\n")
+    assert buffer.snapshot() == ["ab\x1b[1mc"]
+
+
+def test_a_ten_megabyte_line_keeps_its_end_in_memory_and_all_of_it_on_disk(
+    spool_dir: Path,
+) -> None:
+    buffer = BoundedOutput(100, spool_dir)
+    chunk = "0123456789" * 6554  # one 64 KiB pty read
+    for _ in range(160):
+        buffer.append(chunk)
+    shown = buffer.snapshot()
+    assert len(shown) == 1
+    assert shown[0].startswith("…") and shown[0].endswith("0123456789")
+    assert len(shown[0]) == MAX_LINE_CHARS + 1
+    buffer.append("\n")
+    assert buffer.total_lines == 1
+    assert spool_text(buffer) == chunk * 160 + "\n"

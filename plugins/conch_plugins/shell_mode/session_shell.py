@@ -20,6 +20,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from conch_plugins.shell_mode.bash_process import (
     reads_secret,
     spawn_bash,
 )
+from conch_plugins.shell_mode.between_commands import BetweenCommandsReader
 from conch_plugins.shell_mode.command_encoding import encode_command, file_command
 from conch_plugins.shell_mode.command_result import (
     CollectingSink,
@@ -94,6 +96,11 @@ class SessionShell:
         """bash's own process group (not the pexpect child's pid under a wrapper)."""
         self._spool_dir: str | None = None  # made for the first too-long command
         self._token = ""  # per bash: only sentinels carrying it count (sentinel.py)
+        # Only one reader may own the pty at a time: a command's, or the one that
+        # reads what background jobs print between commands (watch_between_commands).
+        self._pty_owner = threading.RLock()
+        self._between_commands = threading.Event()
+        self._background: BetweenCommandsReader | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -114,7 +121,8 @@ class SessionShell:
         self._token = secrets.token_hex(16)
         os.write(self.fd, self._token.encode() + b"\n")
         sink = CollectingSink()
-        result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
+        with self._pty_owner:
+            result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
         # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
         self._has_ps0 = ACCEPTED.decode() in sink.text
         self.startup_output = sink.text.replace(ACCEPTED.decode(), "").replace(
@@ -129,6 +137,8 @@ class SessionShell:
         self.cwd = result.cwd
         with contextlib.suppress(OSError):
             self._shell_group = os.tcgetpgrp(self.fd)  # at its prompt, bash is in front
+        if not self.is_busy:  # a restart inside execute: the command's reader owns the pty
+            self._between_commands.set()
 
     def restart(self) -> None:
         """Start a fresh bash in the last known cwd (after ``exit`` or a crash)."""
@@ -136,6 +146,7 @@ class SessionShell:
         self.start()
 
     def close(self) -> None:
+        self._between_commands.clear()
         child, self._child = self._child, None
         if child is not None:
             with contextlib.suppress(Exception):
@@ -180,7 +191,13 @@ class SessionShell:
         """
         if not self._busy.acquire(blocking=False):
             raise ShellBusyError("a command is already running in this shell")
+        if self._background is not None:
+            self._background.stand_aside()
+        self._between_commands.clear()
+        self._pty_owner.acquire()
         try:
+            if self._background is not None and self._child is not None:
+                self._background.pass_on_pending(self.fd)
             if not self.is_alive:
                 self.restart()
             self._interrupt_at = None
@@ -202,6 +219,9 @@ class SessionShell:
         finally:
             with self._send_lock:
                 self._accepted = self._interrupt_pending = False
+            self._pty_owner.release()
+            if self._child is not None:  # before _busy: the next command clears it
+                self._between_commands.set()
             self._busy.release()
 
     def query(self, command: str, timeout: float = 5.0) -> str:
@@ -266,6 +286,17 @@ class SessionShell:
     def wants_secret(self) -> bool:
         """True when the running program turned echo off for a line (a password)."""
         return self._child is not None and reads_secret(self.fd)
+
+    # -- between commands --------------------------------------------------
+
+    def watch_between_commands(self, on_output: Callable[[str], None]) -> None:
+        """Pass on what background jobs print while no command runs (from a thread of
+        its own); see between_commands.py."""
+        if self._background is None:
+            fd = lambda: None if self._child is None else int(self._child.child_fd)  # noqa: E731
+            self._background = BetweenCommandsReader(
+                self._pty_owner, self._between_commands, fd, on_output
+            )
 
     # -- the read loop -----------------------------------------------------
 

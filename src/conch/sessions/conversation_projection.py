@@ -83,6 +83,8 @@ class ConversationProjector:
         self._turns: dict[int, tuple[int, TurnBuilder]] = {}
         """Open turns: turn id -> (slot, builder)."""
         self._shell: tuple[int, _ShellBuilder] | None = None
+        self._background: tuple[int, _ShellBuilder] | None = None
+        """The latest block of output between commands: (slot, builder)."""
         self.cwd = ""
         self.mode = ""
         self.agent_mode = ""
@@ -135,9 +137,26 @@ class ConversationProjector:
 
     def _shell_output(self, event: Event) -> None:
         if self._shell is None:
-            return  # output with no command: nothing to attach it to
+            self._background_output(event)
+            return
         builder = self._shell[1]
         builder.last_index = event.idx
+        self._add_output(builder, event)
+
+    def _background_output(self, event: Event) -> None:
+        """Output between commands (a background job's): one block per run of it."""
+        found = self._background
+        if found is None or found[0] != len(self._slots) - 1:
+            builder = _ShellBuilder(event.idx, "", self.cwd)
+            self._slots.append(builder)
+            found = self._background = (len(self._slots) - 1, builder)
+        slot, builder = found
+        builder.last_index = event.idx
+        self._add_output(builder, event)
+        self._slots[slot] = builder.freeze("background", None, None)
+
+    @staticmethod
+    def _add_output(builder: _ShellBuilder, event: Event) -> None:
         payload = event.payload
         if "ref" in payload:
             builder.output.append(

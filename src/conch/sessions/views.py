@@ -13,7 +13,8 @@ from typing import Literal
 
 from conch.agents.events import FileDiff, PlanEntry, TurnContext
 
-ShellState = Literal["running", "finished", "interrupted"]
+ShellState = Literal["running", "finished", "interrupted", "background"]
+""""background": output printed between commands (by a background job), with no command."""
 TurnState = Literal["queued", "running", "done", "cancelled", "error", "interrupted"]
 """``interrupted``: Conch stopped (crash, kill -9) or a fork cut the turn before it ended."""
 OPEN_TURN_STATES: frozenset[TurnState] = frozenset({"queued", "running"})

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual.timer import Timer
 
 from conch.output_buffer import BoundedOutput
 from conch.widgets import durations
@@ -27,16 +26,22 @@ from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 LendTerminal = Callable[[Passthrough], HandoverResult]
-SYNC_INTERVAL = 1 / 20
 
 
 class BlockSink(CommandSink):
     """Where the reader thread puts this block's output, and where the user's
     input for the command waits until bash has read the command line."""
 
-    def __init__(self, output: BoundedOutput, lend_terminal: LendTerminal | None) -> None:
+    def __init__(
+        self,
+        output: BoundedOutput,
+        lend_terminal: LendTerminal | None,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self.output = output
         self.lend_terminal = lend_terminal
+        self.wake = wake
+        """Tells the view that output arrived (any thread)."""
         self.ran_fullscreen = False
         self._lock = threading.Lock()
         self._write: ProgramWriter | None = None
@@ -47,6 +52,8 @@ class BlockSink(CommandSink):
 
     def on_output(self, text: str) -> None:
         self.output.append(text)
+        if self.wake is not None:
+            self.wake()  # before the journal write: the screen must not wait for the disk
         if self.tee is not None:
             self.tee(text)
 
@@ -138,15 +145,16 @@ class CommandBlock(OutputView):
         self.raw_line = raw_line or command
         """The line as typed (with any ! prefix or leading space)."""
         self.cwd = cwd
-        self.sink = BlockSink(output, lend_terminal)
+        self.sink = BlockSink(output, lend_terminal, self.output_arrived)
         self.result: CommandResult | None = None
         self.had_secret_input = False
         """Something was typed while the program read a password."""
         self.status_text = "running… (Ctrl+C interrupts)"
+        self.placing = False
+        """Its first output asked for it to be shown (ShellCommands places it)."""
         self.is_restored = False
         """Built by ``already_ended``: drawn finished with the status given, with no timer."""
         self._restarted = False
-        self._timer: Timer | None = None
 
     @classmethod
     def already_ended(
@@ -182,10 +190,8 @@ class CommandBlock(OutputView):
         return [Text(self.status_text, self.part_style("command-block--status"))]
 
     def on_mount(self) -> None:
-        if self.is_restored:
-            self.sync(force=True)
-        elif self.result is None:
-            self._timer = self.set_interval(SYNC_INTERVAL, self.sync)
+        if self.is_restored or self.result is None:
+            self.sync(force=True)  # a restored block, or output that came before the mount
         else:
             self._show_result()
 
@@ -194,8 +200,6 @@ class CommandBlock(OutputView):
         self.result = result
         self._restarted = restarted
         self.output.close()
-        if self._timer is not None:
-            self._timer.stop()
         if self.is_mounted:
             self._show_result()
 

@@ -1,7 +1,10 @@
 """Shows output with colours, wrapped, rendering only the rows on screen.
 
-Lines come from a ``BoundedOutput`` filled by the reader thread; ``sync()``
-picks up changes in batches (never one write per line). ANSI parsing happens
+Lines come from a ``BoundedOutput`` filled by the reader thread, which calls
+``output_arrived()``: that posts one ``OutputArrived`` at a time, so the view
+syncs as soon as the event loop is free and a flood costs one message per
+frame, not one per chunk. ``sync()`` takes changes in batches (never one
+write per line). ANSI parsing happens
 per visible line, so a million-line command costs no more to draw than a
 short one. One widget per block, with optional header and footer lines,
 because Textual's layout cost grows with the number of widgets on screen.
@@ -16,8 +19,10 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from conch.output_buffer import BoundedOutput
@@ -29,12 +34,15 @@ TAB_SIZE = 8
 # While output floods in, redraw at most this often: measuring thousands of
 # new lines 20 times a second starved the reader thread (2.1x slower floods).
 FLOOD_LINES = 2000
+FLOOD_CHARS = 1 << 18
+"""Or this many characters: one long line with no newline floods too."""
 FLOOD_INTERVAL = 0.25
 
 
 def _cells(line: str) -> int:
     """Screen cells a line takes once escapes are gone and tabs expanded."""
-    if line.isascii() and "\x1b" not in line and "\t" not in line:
+    body = line.removeprefix("…")  # a line cut to its end (one cell)
+    if body.isascii() and "\x1b" not in body and "\t" not in body:
         return len(line)
     return cell_len(_ANSI.sub("", line).expandtabs(TAB_SIZE))
 
@@ -48,10 +56,26 @@ def plain_line(line: str) -> str:
     return text.plain
 
 
+def _rows_of(line: str, width: int) -> list[Text] | None:
+    """A plain-ASCII line cut into rows of ``width`` cells (one cell per character)."""
+    # "…" starts a line cut to its end (output_buffer.MAX_LINE_CHARS): one cell too.
+    if width <= 0 or not line.removeprefix("…").isascii() or "\t" in line:
+        return None
+    text = Text.from_ansi(line, no_wrap=True, end="")
+    if not text.plain.removeprefix("…").isprintable():
+        return None
+    return list(text.divide(range(width, len(text), width)))
+
+
 class OutputView(Widget):
     DEFAULT_CSS = """
     OutputView { height: auto; width: 1fr; padding: 0 1; }
     """
+
+    class OutputArrived(Message):
+        """The buffer changed (posted from the reader thread)."""
+
+        bubble = False
 
     def __init__(self, output: BoundedOutput, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
@@ -65,11 +89,20 @@ class OutputView(Widget):
         self._width = 0
         self._seen_version = -1
         self._synced_total = 0
+        self._synced_chars = 0
         self._synced_at = 0.0
         self._strips: dict[int, Strip] = {}
+        self._row_strips: dict[tuple[int, int], Strip] = {}
+        """Screen rows of wrapped lines, by (line, first cell); dropped on every sync."""
+        self._row_texts: dict[int, list[Text] | None] = {}
+        """Wrapped lines cut into rows once per sync; None: not plain ASCII (cells ≠
+        characters)."""
         self._frame_version = 0
         self._frame_key: tuple[int, int] | None = None
         self._frame_strips: tuple[list[Strip], list[Strip]] = ([], [])
+        self._wake_posted = False
+        """An OutputArrived is on its way; the reader thread need not post another."""
+        self._catch_up: Timer | None = None
 
     # -- what subclasses frame the output with -----------------------------------
 
@@ -101,16 +134,41 @@ class OutputView(Widget):
         """Screen rows at the current width: header, output and footer."""
         return self._row_count()
 
+    def output_arrived(self) -> None:
+        """Wake the view: safe from any thread, at most one message in flight.
+
+        No lock: the flag is cleared on the UI thread before the buffer is
+        read, so output appended while a message is pending is always in that
+        message's sync.
+        """
+        if not self._wake_posted:
+            self._wake_posted = True
+            self.post_message(self.OutputArrived())
+
+    def on_output_view_output_arrived(self, message: OutputArrived) -> None:
+        message.stop()
+        self._wake_posted = False
+        self.sync()
+
     def sync(self, force: bool = False) -> None:
         """Take new output from the buffer; refresh only if something changed."""
         if self.output.version == self._seen_version:
             return
         now = time.monotonic()
-        flooding = self.output.total_lines - self._synced_total > FLOOD_LINES
+        flooding = (
+            self.output.total_lines - self._synced_total > FLOOD_LINES
+            or self.output.total_chars - self._synced_chars > FLOOD_CHARS
+        )
         if flooding and not force and now - self._synced_at < FLOOD_INTERVAL:
+            if self._catch_up is None:
+                # Quiet the reader until then: a wake-up per read cost the flood 0.2 s.
+                self._wake_posted = True
+                wait = FLOOD_INTERVAL - (now - self._synced_at)
+                self._catch_up = self.set_timer(wait, self._sync_after_flood_pause)
             return
+        before = self._row_count()
         self._seen_version, self._synced_at = self.output.version, now
-        before = self._row_count()  # before the lines change: a taller block needs a layout
+        self._synced_chars = self.output.total_chars
         lines, first = self.output.snapshot_from()
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
@@ -119,13 +177,22 @@ class OutputView(Widget):
         start = first - self._first
         widths = self._widths[start : start + reuse] if start >= 0 else []
         self._strips.pop(settled_end, None)
+        self._row_strips.clear()
+        self._row_texts.clear()
         if len(self._strips) > _STRIP_CACHE_LIMIT or start < 0:
             self._strips.clear()
         self._first, self._lines = first, lines
         self._synced_total = first + len(lines)
         self._widths = widths + [_cells(line) for line in lines[len(widths) :]]
+        # Rows counted before the new lines came in: a view that grew must be
+        # laid out again, or its new rows stay off screen.
         self._layout_rows(self._width)
         self.refresh(layout=self._row_count() != before)
+
+    def _sync_after_flood_pause(self) -> None:
+        self._catch_up = None
+        self._wake_posted = False
+        self.sync()
 
     # -- layout -------------------------------------------------------------------
 
@@ -201,11 +268,32 @@ class OutputView(Widget):
                 return Strip.blank(width)
             line = len(head) + len(self._lines) + y
             return selectable_row(foot[y], line, selection, highlight)
-        index, start = (y, 0) if self._wrapped is None else self._wrapped[y]
-        strip = self._strip(index).crop_extend(start, start + width, None)
+        if self._wrapped is None:
+            index, start = y, 0
+            strip = self._strip(index).crop_extend(0, width, None)
+        else:
+            index, start = self._wrapped[y]
+            key = (self._first + index, start)
+            cached = self._row_strips.get(key)
+            if cached is None:
+                cached = self._wrapped_row(index, start, width)
+                self._row_strips[key] = cached
+            strip = cached
         raw = self._lines[index]
         return selectable_row(strip, len(head) + index, selection, highlight,
                               first_cell=start, plain_text=lambda: plain_line(raw))  # fmt: skip
+
+    def _wrapped_row(self, index: int, start: int, width: int) -> Strip:
+        """One screen row of a long line. Cropping the whole line's strip measures every
+        cell of it per row: a 64 Ki-char line took 8 s to draw. Plain ASCII text has one
+        cell per character, so its row is cut from the text first."""
+        if index not in self._row_texts:
+            self._row_texts[index] = _rows_of(self._lines[index], width)
+        rows = self._row_texts[index]
+        if rows is None or start // width >= len(rows):
+            return self._strip(index).crop_extend(start, start + width, None)
+        piece = rows[start // width]
+        return Strip(piece.render(self.app.console, end="")).crop_extend(0, width, None)
 
     # -- selecting ----------------------------------------------------------------
     # Selection sees the header rows, one line per output line (however many rows it

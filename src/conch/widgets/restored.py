@@ -41,6 +41,7 @@ from conch.widgets.agent_turn import (
     error_line,
     thoughts_box,
 )
+from conch.widgets.background_output import BackgroundOutput
 from conch.widgets.command_block import CommandBlock, describe_result
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.notice import Notice
@@ -120,8 +121,10 @@ def _widget_for(
     read_blob: ReadBlob | None,
     *,
     scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
-) -> CommandBlock | AgentTurn | Notice:
+) -> CommandBlock | BackgroundOutput | AgentTurn | Notice:
     """The widget the live app shows for ``item``, in the state the view holds."""
+    if isinstance(item, ShellBlock) and item.state == "background":
+        return restored_background(item, read_blob, scrollback_lines)
     if isinstance(item, ShellBlock):
         return restored_command(item, read_blob, scrollback_lines)
     if isinstance(item, AgentTurnView):
@@ -145,6 +148,16 @@ def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: i
             f" · {total:,} lines, last {max_lines:,} shown; all: conch sessions export ID --full"
         )
     return CommandBlock.already_ended(block.command, block.cwd, output, status, css_class, result)
+
+
+def restored_background(
+    block: ShellBlock, read_blob: ReadBlob | None, max_lines: int
+) -> BackgroundOutput:
+    shown, _ = _last_lines(block.output_text(read_blob), max(1, max_lines))
+    output = BoundedOutput(max_lines, None)  # the journal holds the full text: no spool file
+    output.append(shown)
+    output.close()
+    return BackgroundOutput(output)
 
 
 def _command_result(block: ShellBlock) -> CommandResult | None:
