@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -106,13 +106,6 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
         ),
     )
     await pilot.pause()
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    """A scripted OpenAI-compatible server on localhost (real HTTP, real SSE)."""
-    with FakeOpenAIServer() as server:
-        yield server
 
 
 @pytest.fixture
