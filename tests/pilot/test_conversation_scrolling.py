@@ -154,15 +154,24 @@ def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFac
 # -- the long-session trim -------------------------------------------------------------
 
 
-async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
+@pytest.fixture
+def quickly_trimmed_app(
     project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> ConchApp:
+    """The app on a saved session that folds its blocks past 6 (3 at a time), checking every
+    50 ms: a long session in a few commands."""
     monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
     monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
     monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
     loaded = LoadedConfig(ConchConfig(shell=ShellConfig(source_bashrc=False)), tmp_path / "c.toml")
     link = open_session(str(project_dir), loaded, None, new=True, resume=None)
-    app = ConchApp(project_dir, loaded, load_plugins(), session=link)
+    return ConchApp(project_dir, loaded, load_plugins(), session=link)
+
+
+async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
+    quickly_trimmed_app: ConchApp,
+) -> None:
+    app = quickly_trimmed_app
     async with app.run_test(size=(80, 20)) as pilot:
         await wait_for_shell(pilot)
         await run_command(pilot, "seq 1 30")
@@ -180,14 +189,9 @@ async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
 
 
 async def test_ctrl_home_in_a_folded_session_reaches_the_earlier_entries(
-    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    quickly_trimmed_app: ConchApp,
 ) -> None:
-    monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
-    monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
-    monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
-    loaded = LoadedConfig(ConchConfig(shell=ShellConfig(source_bashrc=False)), tmp_path / "c.toml")
-    link = open_session(str(project_dir), loaded, None, new=True, resume=None)
-    app = ConchApp(project_dir, loaded, load_plugins(), session=link)
+    app = quickly_trimmed_app
     async with app.run_test(size=(80, 20)) as pilot:
         await wait_for_shell(pilot)
         for number in range(8):  # blocks taller than the view, so the folded ones are above it
