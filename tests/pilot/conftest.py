@@ -108,6 +108,18 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
+def last_command_done(app: ConchApp, command: str) -> bool:
+    """Whether the newest block is ``command``'s, finished, and nothing runs (for waiting
+    on a command when folding makes block counts unreliable)."""
+    from conch.widgets.command_block import CommandBlock
+
+    blocks = app.query(CommandBlock)
+    if not blocks or app.running_block is not None:
+        return False
+    last = blocks.last()
+    return last.command == command and last.result is not None
+
+
 @pytest.fixture
 def make_agent_app(project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer) -> AppFactory:
     """The real app with Conch's own agent talking to the fake server."""

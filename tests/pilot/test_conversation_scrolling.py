@@ -27,6 +27,7 @@ from tests.peers.fake_openai_server import FakeOpenAIServer, text
 from tests.pilot.conftest import (
     AppFactory,
     ask,
+    last_command_done,
     run_command,
     submit,
     wait_for,
@@ -208,13 +209,6 @@ async def test_ctrl_home_in_a_folded_session_reaches_the_earlier_entries(
         commands = [block.command for block in app.conversation.query(CommandBlock)]
         assert commands == [f"echo line-{n}; seq 1 12" for n in range(8)]
         assert not app.conversation.is_following
-
-
-def last_command_done(app: ConchApp, command: str) -> bool:
-    blocks = app.query(CommandBlock)
-    if not blocks or app.running_block is not None:
-        return False
-    return blocks.last().command == command and blocks.last().result is not None
 
 
 # -- selecting and copying -----------------------------------------------------------
