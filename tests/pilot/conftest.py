@@ -14,10 +14,17 @@ from textual.widget import Widget
 from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig, UiConfig
 from conch.plugin_host import load_plugins
+from conch.widgets import durations
 from conch.widgets.agent_turn import AgentTurn
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
 AppFactory = Callable[..., ConchApp]
+
+
+@pytest.fixture
+def fixed_durations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command durations vary run to run; pin them so pictures compare."""
+    monkeypatch.setattr(durations, "format_duration", lambda seconds: "12 ms")
 
 
 @pytest.fixture

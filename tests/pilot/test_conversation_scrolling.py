@@ -18,7 +18,6 @@ from conch.config import ConchConfig, LoadedConfig, ShellConfig
 from conch.output_buffer import BoundedOutput
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
-from conch.widgets import durations
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.markdown_segment import MarkdownSegment
@@ -133,6 +132,7 @@ async def test_ctrl_page_up_goes_to_where_a_long_output_begins(make_app: AppFact
         assert conversation.is_following
 
 
+@pytest.mark.usefixtures("fixed_durations")
 def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
@@ -144,12 +144,7 @@ def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFac
         await wait_for(pilot, lambda: pilot.app.query_one(MoreBelow).display)
         await pilot.pause()
 
-    durations_format = durations.format_duration
-    durations.format_duration = lambda seconds: "12 ms"
-    try:
-        assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
-    finally:
-        durations.format_duration = durations_format
+    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
 
 
 # -- the long-session trim -------------------------------------------------------------
