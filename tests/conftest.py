@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
+
+from tests.peers.fake_openai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "snapshots"
@@ -36,3 +39,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, where in XDG_DIRS.items():
         monkeypatch.setenv(name, str(home / where))
     return home
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    """A scripted OpenAI-compatible server on localhost (real HTTP, real SSE)."""
+    with FakeOpenAIServer() as server:
+        yield server

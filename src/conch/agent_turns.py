@@ -56,9 +56,7 @@ class AgentTurns(ConchAppBase):
             self.tell(f"{name} is not installed here (`conch agents` says what it needs).",
                       "warning")  # fmt: skip
             return
-        if self.agents.is_busy:
-            self.tell("The agent is still working: wait, or cancel its turn (Esc) first.",
-                      "warning")  # fmt: skip
+        if self.refuse_while_agent_works():
             return
         self.agent_choice = AgentChoice(spec)
         await self.agents.restart()

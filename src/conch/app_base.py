@@ -108,6 +108,14 @@ class ConchAppBase(App[None]):
         """Show a notice and journal it (implemented by the SessionBinding role)."""
         raise NotImplementedError
 
+    def refuse_while_agent_works(self) -> bool:
+        """True, after saying why, while an agent turn runs: switching the agent or the
+        session then would cut the turn off mid-answer."""
+        if not self.agents.is_busy:
+            return False
+        self.tell("The agent is still working: wait, or cancel its turn (Esc) first.", "warning")
+        return True
+
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
         """Write to the session journal (implemented by the SessionBinding role)."""
         raise NotImplementedError

@@ -100,9 +100,7 @@ class SessionActions(SessionBinding):
             self.tell("A command is still running: finish or interrupt it (Ctrl+C) first.",
                       "warning")  # fmt: skip
             return
-        if self.agents.is_busy:
-            self.tell("The agent is still working: wait, or cancel its turn (Esc) first.",
-                      "warning")  # fmt: skip
+        if self.refuse_while_agent_works():
             return
         self._open_in_place(switch)
 

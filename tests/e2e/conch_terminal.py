@@ -23,6 +23,11 @@ import pytest
 
 TMUX = shutil.which("tmux")
 
+needs_tmux = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
+)
+"""For a module of tests that drive Conch in tmux: ``pytestmark = needs_tmux``."""
+
 WIDTH, HEIGHT = 120, 40
 POLL = 0.05
 CONCH = Path(sys.executable).with_name("conch")
@@ -68,8 +73,15 @@ class ConchTerminal:
     def type_slowly(self, text: str, pause: float = 0.12) -> None:
         """Type at human speed: one key at a time, ``pause`` seconds apart."""
         for character in text:
-            self.tmux("send-keys", "-t", "conch", "-l", character)
+            # tmux reads an argument ending in ";" as its own command separator; "\\;" is
+            # the key itself.
+            self.type("\\;" if character == ";" else character)
             time.sleep(pause)
+
+    def type_line_slowly(self, text: str, pause: float = 0.12) -> None:
+        """A person typing a line: one key at a time, then Enter."""
+        self.type_slowly(text, pause)
+        self.send("Enter")
 
     def paste(self, text: str) -> None:
         """A real bracketed paste, as a terminal delivers one (tmux wraps it in the paste

@@ -11,35 +11,24 @@ terminal multiplexer there is no terminal to drive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
-    TMUX,
     ConchTerminal,
     block_lines,
     block_status,
     find_blocks,
     is_finished,
-    launch_conch,
     mode_badge,
     named,
+    needs_tmux,
     prompt_text,
     status_line,
 )
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
-
-
-@pytest.fixture
-def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
-    with launch_conch(tmp_path) as terminal:
-        yield terminal
+pytestmark = needs_tmux
 
 
 # -- the tests ---------------------------------------------------------------

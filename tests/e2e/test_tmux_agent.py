@@ -9,33 +9,21 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conch_terminal import TMUX, ConchTerminal, launch_conch, named
+from tests.e2e.agent_config import openai_agent_config
+from tests.e2e.conch_terminal import ConchTerminal, launch_conch, named, needs_tmux
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 
 @pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-def conch(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
-    config = (
-        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
-        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
-    )
-    with launch_conch(tmp_path, config) as terminal:
-        yield terminal
+def conch(conch_with_agent: ConchTerminal) -> ConchTerminal:
+    """Every test here talks to the scripted agent."""
+    return conch_with_agent
 
 
 @pytest.mark.e2e
@@ -84,20 +72,10 @@ def test_escape_cancels_a_long_answer(conch: ConchTerminal, fake_llm: FakeOpenAI
     assert "shell-still-works" in block
 
 
-def _sandbox_config(fake_llm: FakeOpenAIServer, sandbox: bool) -> str:
-    return (
-        f'[agent]\ndefault = "local"\nsandbox = {str(sandbox).lower()}\n\n'
-        f'[agents.local]\nkind = "openai"\nbase_url = "{fake_llm.base_url}"\n'
-        'model = "fake-model"\n'
-    )
-
-
 @pytest.mark.e2e
-def test_an_unsandboxed_command_request_says_so(
-    tmp_path: Path, fake_llm: FakeOpenAIServer
-) -> None:
+def test_an_unsandboxed_command_request_says_so(tmp_path: Path, fake_llm: FakeOpenAIServer) -> None:
     fake_llm.script(tool_call("run_command", command="touch made-here"), text("Done."))
-    with launch_conch(tmp_path, _sandbox_config(fake_llm, sandbox=False)) as conch:
+    with launch_conch(tmp_path, openai_agent_config(fake_llm, sandbox=False)) as conch:
         conch.type_line("?make a file")
         screen = conch.wait_for("[1/y] Allow once")
         assert "Agent commands are NOT sandboxed" in screen
@@ -119,7 +97,7 @@ def test_an_allowed_command_cannot_write_outside_the_project(
     target = outside / "x"
     fake_llm.script(tool_call("run_command", command=f"echo pwned > {target}"), text("Tried."))
     try:
-        with launch_conch(tmp_path, _sandbox_config(fake_llm, sandbox=True)) as conch:
+        with launch_conch(tmp_path, openai_agent_config(fake_llm, sandbox=True)) as conch:
             conch.type_line("?write outside")
             conch.wait_for("[1/y] Allow once")
             time.sleep(0.5)  # a person reads the request before answering

@@ -3,27 +3,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conch_terminal import TMUX, ConchTerminal, launch_conch, named
+from tests.e2e.agent_config import openai_agent_entry
+from tests.e2e.conch_terminal import ConchTerminal, launch_conch, named, needs_tmux
 from tests.peers.fake_openai_server import FakeOpenAIServer, text
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 KEY_PAUSE = 0.02
-
-
-def type_slowly(conch: ConchTerminal, line: str) -> None:
-    """A person typing: one key at a time, then Enter."""
-    for char in line:
-        conch.type(char)
-        time.sleep(KEY_PAUSE)
-    conch.send("Enter")
 
 
 @pytest.mark.e2e
@@ -37,17 +27,9 @@ def test_a_first_run_without_an_agent_says_how_to_configure_one(tmp_path: Path) 
 
 
 @pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
 def two_agents(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
     entries = "".join(
-        f'[agents.{name}]\nkind = "openai"\nbase_url = "{fake_llm.base_url}"\n'
-        f'model = "m-{name}"\n\n'
-        for name in ("alpha", "beta")
+        openai_agent_entry(fake_llm, name, f"m-{name}") + "\n" for name in ("alpha", "beta")
     )
     with launch_conch(tmp_path, '[agent]\ndefault = "alpha"\n\n' + entries) as terminal:
         yield terminal
@@ -63,7 +45,7 @@ def test_slash_agents_name_sends_the_next_prompt_to_that_agent(
     conch.type_line("?say one")
     conch.wait_for(named(lambda s: "first answer" in s and "✓ done" in s, "the first turn"))
     assert "alpha · m-alpha" in conch.screen()
-    type_slowly(conch, "/agents beta")
+    conch.type_line_slowly("/agents beta", KEY_PAUSE)
     conch.wait_for("The next prompt goes to beta (m-beta).", timeout=20)
     fake_llm.script(text("second answer"))
     conch.type_line("?say two")
@@ -78,6 +60,6 @@ def test_slash_agents_name_sends_the_next_prompt_to_that_agent(
 
 @pytest.mark.e2e
 def test_slash_agents_with_an_unknown_name_says_which_exist(two_agents: ConchTerminal) -> None:
-    type_slowly(two_agents, "/agents nosuch")
+    two_agents.type_line_slowly("/agents nosuch", KEY_PAUSE)
     screen = two_agents.wait_for("No agent named 'nosuch'.", timeout=20)
     assert "alpha" in screen and "beta" in screen, screen

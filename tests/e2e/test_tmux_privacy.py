@@ -4,52 +4,28 @@ for in the journal file on disk, in Up/Down after a restart, and in what the age
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
     STATUS_RE,
-    TMUX,
     ConchTerminal,
     block_lines,
     kill_conch,
     launch_conch,
     named,
+    needs_tmux,
     prompt_text,
 )
 from tests.peers.fake_openai_server import FakeOpenAIServer, text
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 GITHUB_TOKEN = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
 BEARER = "sk-bearer-Qm7Tn3Wv9Xy2Lp5"
 PRIVATE = "private-marker-4711"
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-def agent_config(server: FakeOpenAIServer) -> str:
-    return (
-        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
-        f'base_url = "{server.base_url}"\nmodel = "fake-model"\n'
-    )
-
-
-def type_by_hand(terminal: ConchTerminal, line: str) -> None:
-    """One key at a time, as a person types, then Enter."""
-    for char in line:
-        terminal.type(char)
-        time.sleep(0.01)
-    terminal.send("Enter")
 
 
 def wait_finished(terminal: ConchTerminal, title: str) -> None:
@@ -71,7 +47,7 @@ def wait_finished(terminal: ConchTerminal, title: str) -> None:
 
 
 def run_by_hand(terminal: ConchTerminal, command: str) -> None:
-    type_by_hand(terminal, command)
+    terminal.type_line_slowly(command, pause=0.01)
     wait_finished(terminal, command.strip())
 
 
@@ -97,7 +73,7 @@ def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
 ) -> None:
     export = f"export GITHUB_TOKEN={GITHUB_TOKEN}"
     curl = f"curl -sS -H 'Authorization: Bearer {BEARER}' http://127.0.0.1:9/; echo $GITHUB_TOKEN"
-    with launch_conch(tmp_path, agent_config(fake_llm)) as conch:
+    with launch_conch(tmp_path, openai_agent_config(fake_llm)) as conch:
         run_by_hand(conch, export)
         conch.type_line(curl)  # pasted whole
         wait_finished(conch, "curl -sS")
@@ -110,7 +86,7 @@ def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
         assert b"export GITHUB_TOKEN=" in on_disk, "the command itself is journaled"
         assert GITHUB_TOKEN.encode() not in on_disk and BEARER.encode() not in on_disk
         kill_conch(conch)
-    with launch_conch(tmp_path, agent_config(fake_llm)) as again:
+    with launch_conch(tmp_path, openai_agent_config(fake_llm)) as again:
         sent = ask(again, fake_llm, "and what now?")
         assert "export GITHUB_TOKEN=••••••" in sent, "the replay after the restart has it"
         assert GITHUB_TOKEN not in sent and BEARER not in sent
@@ -120,7 +96,7 @@ def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
 def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_restart(
     tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
-    with launch_conch(tmp_path, agent_config(fake_llm)) as conch:
+    with launch_conch(tmp_path, openai_agent_config(fake_llm)) as conch:
         run_by_hand(conch, "echo public-line")
         run_by_hand(conch, f" echo {PRIVATE}")
         conch.type_line(f" echo {PRIVATE}-pasted")  # pasted whole
@@ -133,7 +109,7 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
         assert "public-line" in sent and PRIVATE not in sent
         assert PRIVATE.encode() not in stored_bytes(conch)
         kill_conch(conch)
-    with launch_conch(tmp_path, agent_config(fake_llm)) as again:
+    with launch_conch(tmp_path, openai_agent_config(fake_llm)) as again:
         sent = ask(again, fake_llm, "remind me")
         assert "public-line" in sent, f"no replay after the restart:\n{again.screen()}"
         assert PRIVATE not in sent

@@ -7,13 +7,12 @@ speed and at any moment, lands in the prompt intact.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
-    TMUX,
     Check,
     ConchTerminal,
     block_lines,
@@ -22,34 +21,20 @@ from tests.e2e.conch_terminal import (
     launch_conch,
     mode_badge,
     named,
+    needs_tmux,
     prompt_text,
 )
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 WAITING = "Allow the agent to run: "
 
 
 @pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-def agent_config(server: FakeOpenAIServer) -> str:
-    return (
-        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
-        f'base_url = "{server.base_url}"\nmodel = "fake-model"\n'
-    )
-
-
-@pytest.fixture
-def conch(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
-    with launch_conch(tmp_path, agent_config(fake_llm)) as terminal:
-        yield terminal
+def conch(conch_with_agent: ConchTerminal) -> ConchTerminal:
+    """Every test here talks to the scripted agent."""
+    return conch_with_agent
 
 
 def ask_to_run(conch: ConchTerminal, fake_llm: FakeOpenAIServer, command: str) -> None:
@@ -100,7 +85,7 @@ def test_a_fast_paste_right_after_the_request_never_answers_it(
 def test_an_answered_permission_is_final_and_gives_the_keys_back(
     tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
-    config = agent_config(fake_llm)
+    config = openai_agent_config(fake_llm)
     with launch_conch(tmp_path, config) as conch:
         ask_to_run(conch, fake_llm, "echo proof > proof.txt")
         conch.send("Tab")

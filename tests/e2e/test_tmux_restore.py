@@ -13,31 +13,21 @@ import pytest
 
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
-    TMUX,
-    ConchTerminal,
     block_lines,
     block_status,
     find_blocks,
     is_finished,
     launch_conch,
     named,
+    needs_tmux,
 )
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 KEY_PAUSE = 0.03
 """Between keys, as a quick typist."""
 INTERRUPTED = re.compile(r"^✗ exit 130 interrupted · \d+(\.\d)? (s|ms)$")
-
-
-def type_by_hand(conch: ConchTerminal, text: str) -> None:
-    """One key at a time, as a person types."""
-    for char in text:
-        conch.type(char)
-        time.sleep(KEY_PAUSE)
 
 
 def sleep_block(screen: str) -> str | None:
@@ -50,8 +40,7 @@ def test_a_command_stopped_with_ctrl_c_restores_as_interrupted_with_its_duration
     tmp_path: Path,
 ) -> None:
     with launch_conch(tmp_path) as conch:
-        type_by_hand(conch, "sleep 30")
-        conch.send("Enter")
+        conch.type_line_slowly("sleep 30", KEY_PAUSE)
         conch.wait_for("Ctrl+C interrupts", timeout=20)
         time.sleep(1.0)  # let it run a while, so the duration is worth keeping
         conch.send("C-c")
@@ -82,8 +71,7 @@ def test_a_permission_restores_where_it_was_asked_before_what_came_meanwhile(
 ) -> None:
     config = acp_config("permission_streaming")
     with launch_conch(tmp_path, config) as conch:
-        type_by_hand(conch, "?edit notes.txt")
-        conch.send("Enter")
+        conch.type_line_slowly("?edit notes.txt", KEY_PAUSE)
         conch.wait_for(named(lambda s: "Meanwhile I read" in s and "Allow" in s,
                              "the question and what came after it"), timeout=30)  # fmt: skip
         conch.send("Tab")  # the question takes keys only once the user gives it the focus

@@ -8,69 +8,25 @@ answers them.
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.conch_terminal import (
-    TMUX,
     ConchTerminal,
     block_lines,
     find_blocks,
     is_finished,
-    launch_conch,
     named,
+    needs_tmux,
 )
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 ASK_TEXT = "Run this in the shell, or send it to the agent?"
 OFFER_TEXT = "This reads as a request: send it to the agent?"
 NO_AGENT = "No agent is configured"
 KEY_PAUSE = 0.02
-
-
-@pytest.fixture
-def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
-    with launch_conch(tmp_path) as terminal:
-        yield terminal
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-def conch_with_agent(tmp_path: Path, fake_llm: FakeOpenAIServer) -> Iterator[ConchTerminal]:
-    """With an agent configured: only then has Auto mode two places to choose from (with
-    none, a line it is unsure of runs in the shell)."""
-    config = (
-        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
-        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
-    )
-    with launch_conch(tmp_path, config) as terminal:
-        yield terminal
-
-
-def type_slowly(conch: ConchTerminal, text: str) -> None:
-    """A person typing: one key at a time."""
-    for char in text:
-        # tmux reads an argument ending in `;` as its own command separator.
-        conch.type("\\;" if char == ";" else char)
-        time.sleep(KEY_PAUSE)
-
-
-def paste(conch: ConchTerminal, text: str) -> None:
-    """A bracketed paste, as a terminal delivers one."""
-    conch.tmux("set-buffer", "-b", "routing-paste", text)
-    conch.tmux("paste-buffer", "-p", "-d", "-b", "routing-paste", "-t", "conch")
 
 
 def assert_no_agent_turn(screen: str, line: str) -> None:
@@ -84,8 +40,7 @@ def test_an_unknown_command_with_a_loop_is_asked_about_not_sent_to_the_agent(
 ) -> None:
     conch = conch_with_agent
     line = "mycli build && for f in a b; do echo $f; done"
-    type_slowly(conch, line)
-    conch.send("Enter")
+    conch.type_line_slowly(line, KEY_PAUSE)
     screen = conch.wait_for(ASK_TEXT, timeout=20)
     assert line in screen, screen
     assert_no_agent_turn(screen, line)
@@ -99,7 +54,7 @@ def test_a_pasted_uninstalled_ping_with_a_subshell_loop_is_asked_about(
 ) -> None:
     conch = conch_with_agent
     line = "ping -c 5 127.0.0.1 || (for i in 1 2 3; do date; sleep 1; done)"
-    paste(conch, line)
+    conch.paste(line)
     conch.send("Enter")
     screen = conch.wait_for(ASK_TEXT, timeout=20)
     assert line in screen, screen
@@ -110,8 +65,7 @@ def test_a_pasted_uninstalled_ping_with_a_subshell_loop_is_asked_about(
 @pytest.mark.e2e
 def test_prose_with_a_semicolon_still_reaches_the_agent(conch: ConchTerminal) -> None:
     line = "fix the build; then run tests"
-    type_slowly(conch, line)
-    conch.send("Enter")
+    conch.type_line_slowly(line, KEY_PAUSE)
     screen = conch.wait_for(NO_AGENT, timeout=20)
     assert ASK_TEXT not in screen, screen
     assert not find_blocks(screen, line), screen  # nothing ran in the shell
@@ -122,8 +76,7 @@ def test_find_all_python_files_fails_and_offers_to_send_it_to_the_agent(
     conch: ConchTerminal,
 ) -> None:
     line = "find all python files"
-    type_slowly(conch, line)
-    conch.send("Enter")
+    conch.type_line_slowly(line, KEY_PAUSE)
 
     def failed_with_offer(screen: str) -> bool:
         blocks = find_blocks(screen, line)

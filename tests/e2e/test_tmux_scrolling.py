@@ -18,18 +18,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conch_terminal import (
-    TMUX,
     ConchTerminal,
     block_lines,
     launch_conch,
     named,
+    needs_tmux,
     prompt_area,
     prompt_text,
 )
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 NUMBER_ROW = re.compile(r"(\d+)(?:\s+[▁▂▃▄▅▆▇█]+)?")
 SCROLLBAR = re.compile(r"\s*[▁▂▃▄▅▆▇█]+\s*$")

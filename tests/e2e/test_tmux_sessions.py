@@ -7,37 +7,22 @@ is left half-done in the view: the command and the turn are marked interrupted.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conch.session_recorder import OUTPUT_DELAY
+from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
-    TMUX,
     block_lines,
     kill_conch,
     launch_conch,
     named,
+    needs_tmux,
 )
 from tests.peers.fake_openai_server import FakeOpenAIServer, text
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-def agent_config(fake_llm: FakeOpenAIServer) -> str:
-    return (
-        '[agent]\ndefault = "local"\n\n[agents.local]\nkind = "openai"\n'
-        f'base_url = "{fake_llm.base_url}"\nmodel = "fake-model"\n'
-    )
+pytestmark = needs_tmux
 
 
 def interrupted(screen: str) -> bool:
@@ -67,7 +52,7 @@ def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
     tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
     fake_llm.script(text(*(["word "] * 200), delay=0.05))  # ten seconds of streaming
-    config = agent_config(fake_llm)
+    config = openai_agent_config(fake_llm)
     with launch_conch(tmp_path, config) as conch:
         conch.type_line("?write a long answer please")
         conch.wait_for(named(lambda s: "word word" in s, "the answer to stream"))

@@ -15,8 +15,6 @@ import shutil
 import signal
 import socket
 import stat
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,22 +25,7 @@ import pytest
 from conch.host.client import HostConnection, HostNotRunning, ask_host
 from conch.host.runtime import RuntimeDirError, ensure_private_dir, host_places
 from conch.host.wire import PROTOCOL_VERSION, encode_json, read_frame
-
-CONCH = [sys.executable, "-m", "conch"]
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    run = tmp_path / "run"
-    run.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
-    return run
-
-
-def conch(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CONCH, *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-    )
+from tests.host.conch_process import conch, has_exited
 
 
 @pytest.fixture
@@ -63,14 +46,8 @@ def _status() -> dict[str, object]:
 def with_pid_gone(pid: int, stop: object) -> None:
     if callable(stop):
         stop()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
+    if not has_exited(pid, timeout=10):
+        os.kill(pid, signal.SIGKILL)
 
 
 def test_the_socket_is_private_to_the_user(host: int, runtime: Path) -> None:

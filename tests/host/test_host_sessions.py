@@ -30,26 +30,13 @@ from conch.host.state_mirror import StateMirror
 from conch.sessions.interruptions import CRASH_NOTE
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
+from tests.host.conch_process import conch, has_exited
 
-CONCH = [sys.executable, "-m", "conch"]
 Event = dict[str, Any]
 
 
-def conch(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CONCH, *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-    )
-
-
 def wait_for_exit(pid: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"process {pid} is still running")
+    assert has_exited(pid, timeout), f"process {pid} is still running"
 
 
 def host_pid() -> int:
@@ -58,10 +45,7 @@ def host_pid() -> int:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    run = tmp_path / "run"
-    run.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+def project(tmp_path: Path, runtime: Path) -> Path:
     where = tmp_path / "project"
     where.mkdir()
     return where

@@ -8,11 +8,14 @@ new journal starts with what could be salvaged, and the start says so with the p
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conch.config import LoadedConfig, load_config
+from conch.session_binding import SessionLink
 from conch.session_opening import open_session
 from conch.sessions import damage as damage_module
 from conch.sessions import events as ev
@@ -26,6 +29,26 @@ from tests.hostile.conftest import SALVAGEABLE, SHAPES, damage, write_journal
 
 def loaded_config() -> LoadedConfig:
     return load_config()
+
+
+@pytest.fixture
+def project(isolated_home: Path) -> Path:
+    """Where Conch starts: its journal is the user's (under the isolated HOME)."""
+    where = isolated_home / "project"
+    where.mkdir()
+    return where
+
+
+@contextmanager
+def session_at_start(project: Path, *, new: bool) -> Iterator[SessionLink]:
+    """The session Conch opens at start in ``project`` (``new``: as `conch --new`); its
+    journal closed afterwards."""
+    link = open_session(str(project), loaded_config(), None, new=new, resume=None)
+    try:
+        yield link
+    finally:
+        if link.journal is not None:
+            link.journal.close()
 
 
 def damaged_user_journal(project: Path, shape: str) -> tuple[Path, bytes, list[str]]:
@@ -50,13 +73,10 @@ def test_a_damaged_journal_is_refused_with_a_typed_error_and_left_unchanged(
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_starting_on_a_damaged_journal_sets_it_aside_and_starts_a_new_one(
-    isolated_home: Path, shape: str
+    project: Path, shape: str
 ) -> None:
-    project = isolated_home / "project"
-    project.mkdir()
     path, damaged_bytes, _ = damaged_user_journal(project, shape)
-    link = open_session(str(project), loaded_config(), None, new=False, resume=None)
-    try:
+    with session_at_start(project, new=False) as link:
         assert link.journal is not None and link.opened is not None, link.problem
         asides = sorted(path.parent.glob("journal.db.damaged-*"))
         main_aside = [aside for aside in asides if not aside.name.endswith(("-wal", "-shm"))]
@@ -67,42 +87,27 @@ def test_starting_on_a_damaged_journal_sets_it_aside_and_starts_a_new_one(
         # The new journal works.
         session_id = link.opened.record.id
         link.journal.append(session_id, ev.USER_INPUT, ev.USER, ev.user_input("ls", "auto", "/"))
-    finally:
-        if link.journal is not None:
-            link.journal.close()
 
 
 @pytest.mark.parametrize("shape", SALVAGEABLE)
 def test_what_can_be_read_is_salvaged_at_start_and_the_session_comes_back(
-    isolated_home: Path, shape: str
+    project: Path, shape: str
 ) -> None:
-    project = isolated_home / "project"
-    project.mkdir()
     _, _, ids = damaged_user_journal(project, shape)
-    link = open_session(str(project), loaded_config(), None, new=False, resume=None)
-    try:
+    with session_at_start(project, new=False) as link:
         assert link.journal is not None and link.opened is not None
         salvaged = {summary.record.id for summary in link.journal.list_sessions()}
         assert salvaged and salvaged <= set(ids), link.damage_note
         assert link.opened.how == "reopened"  # this directory's last salvaged session
         assert link.view is not None and link.view.items, "the salvaged conversation is shown"
-    finally:
-        if link.journal is not None:
-            link.journal.close()
 
 
-def test_a_damaged_journal_is_set_aside_with_conch_new_too(isolated_home: Path) -> None:
-    project = isolated_home / "project"
-    project.mkdir()
+def test_a_damaged_journal_is_set_aside_with_conch_new_too(project: Path) -> None:
     path, _, _ = damaged_user_journal(project, "middle_garbage")
-    link = open_session(str(project), loaded_config(), None, new=True, resume=None)
-    try:
+    with session_at_start(project, new=True) as link:
         assert link.damage_note and link.journal is not None
         assert link.opened is not None and link.opened.how == "new"
         assert list(path.parent.glob("journal.db.damaged-*"))
-    finally:
-        if link.journal is not None:
-            link.journal.close()
 
 
 @pytest.mark.parametrize("shape", SALVAGEABLE)

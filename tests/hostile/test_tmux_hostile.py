@@ -12,11 +12,12 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
     TMUX,
@@ -53,12 +54,6 @@ def flat(screen: str) -> str:
 
 def on_screen(words: str) -> Callable[[str], object]:
     return named(lambda screen: flat(words) in flat(screen), repr(words))
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
 
 
 # -- a damaged journal -----------------------------------------------------------
@@ -166,11 +161,7 @@ def test_a_missing_bash_gives_a_notice_per_command_and_the_agent_still_works(
     tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
     fake_llm.script(text("the agent answers"))
-    config = (
-        '[shell]\nbash = "/nonexistent/bash"\n\n[agent]\ndefault = "local"\n\n'
-        f'[agents.local]\nkind = "openai"\nbase_url = "{fake_llm.base_url}"\n'
-        'model = "fake-model"\n'
-    )
+    config = '[shell]\nbash = "/nonexistent/bash"\n\n' + openai_agent_config(fake_llm)
     with launch_conch(tmp_path, config) as conch:
         conch.wait_for(on_screen("The session shell did not start"), timeout=20)
         for attempt in (1, 2):

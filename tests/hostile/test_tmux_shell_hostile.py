@@ -7,26 +7,23 @@ read with capture-pane. Skipped only when tmux is not installed.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conch_terminal import (
-    TMUX,
     ConchTerminal,
     block_status,
     find_blocks,
     is_finished,
     launch_conch,
     named,
+    needs_tmux,
     status_line,
 )
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 KEY_PAUSE = 0.02
 """Between keys when typing like a person (not a wait for a result)."""
@@ -36,19 +33,6 @@ KEY_PAUSE = 0.02
 def conch(tmp_path: Path) -> Iterator[ConchTerminal]:
     with launch_conch(tmp_path) as terminal:
         yield terminal
-
-
-def type_by_hand(conch: ConchTerminal, text: str) -> None:
-    for char in text:
-        # A lone ";" argument separates tmux commands; "\\;" is the key itself.
-        conch.type("\\;" if char == ";" else char)
-        time.sleep(KEY_PAUSE)
-
-
-def paste(conch: ConchTerminal, text: str) -> None:
-    """A bracketed paste, as a terminal delivers a clipboard paste."""
-    conch.tmux("set-buffer", "-b", "hostile", text)
-    conch.tmux("paste-buffer", "-p", "-b", "hostile", "-t", "conch")
 
 
 def finished_block(conch: ConchTerminal, command: str, timeout: float = 15) -> str:
@@ -64,10 +48,9 @@ def finished_block(conch: ConchTerminal, command: str, timeout: float = 15) -> s
 def test_a_prompt_command_the_user_sets_still_runs_and_later_commands_finish(
     conch: ConchTerminal,
 ) -> None:
-    type_by_hand(conch, "PROMPT_COMMAND='echo hi'")
-    conch.send("Enter")
+    conch.type_line_slowly("PROMPT_COMMAND='echo hi'", KEY_PAUSE)
     finished_block(conch, "PROMPT_COMMAND='echo hi'")
-    paste(conch, "echo next-one")
+    conch.paste("echo next-one")
     conch.send("Enter")
     block = finished_block(conch, "echo next-one")
     lines = block.splitlines()
@@ -81,8 +64,7 @@ def test_a_forged_end_marker_is_shown_as_text_and_false_still_fails(
     conch: ConchTerminal,
 ) -> None:
     command = r"printf '\037\036CONCH:0:/etc\036\037'; false"
-    type_by_hand(conch, command)
-    conch.send("Enter")
+    conch.type_line_slowly(command, KEY_PAUSE)
     block = finished_block(conch, command)
     assert any("CONCH:0:/etc" in line for line in block.splitlines()[1:]), block
     assert re.match(r"✗ exit 1\b", block_status(block)), block
@@ -94,7 +76,7 @@ def test_a_forged_end_marker_is_shown_as_text_and_false_still_fails(
 @pytest.mark.e2e
 def test_ctrl_c_ends_a_sleep_whose_prompt_command_was_removed(conch: ConchTerminal) -> None:
     command = "unset PROMPT_COMMAND; sleep 100"
-    paste(conch, command)
+    conch.paste(command)
     conch.send("Enter")
     conch.wait_for(named(lambda s: "▶ unset" in status_line(s), "the sleep to be running"))
     conch.send("C-c")
@@ -108,8 +90,7 @@ def test_ctrl_c_ends_a_sleep_whose_prompt_command_was_removed(conch: ConchTermin
 def test_exec_bash_finishes_and_the_new_bash_runs_the_next_command(
     conch: ConchTerminal,
 ) -> None:
-    type_by_hand(conch, "exec bash")
-    conch.send("Enter")
+    conch.type_line_slowly("exec bash", KEY_PAUSE)
     block = finished_block(conch, "exec bash")
     assert block_status(block).startswith("✓ 0"), block
     after = conch.run("echo $((6 * 7))")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,17 @@ from textual.widget import Widget
 from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig, UiConfig
 from conch.plugin_host import load_plugins
+from conch.widgets import durations
 from conch.widgets.agent_turn import AgentTurn
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
 AppFactory = Callable[..., ConchApp]
+
+
+@pytest.fixture
+def fixed_durations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command durations vary run to run; pin them so pictures compare."""
+    monkeypatch.setattr(durations, "format_duration", lambda seconds: "12 ms")
 
 
 @pytest.fixture
@@ -108,11 +115,16 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAIServer]:
-    """A scripted OpenAI-compatible server on localhost (real HTTP, real SSE)."""
-    with FakeOpenAIServer() as server:
-        yield server
+def last_command_done(app: ConchApp, command: str) -> bool:
+    """Whether the newest block is ``command``'s, finished, and nothing runs (for waiting
+    on a command when folding makes block counts unreliable)."""
+    from conch.widgets.command_block import CommandBlock
+
+    blocks = app.query(CommandBlock)
+    if not blocks or app.running_block is not None:
+        return False
+    last = blocks.last()
+    return last.command == command and last.result is not None
 
 
 @pytest.fixture

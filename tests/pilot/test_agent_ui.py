@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conch.app import ConchApp
+from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
+from conch.plugin_host import load_plugins
+from conch.session_opening import open_session
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.diff_view import DiffView
 from conch.widgets.markdown_segment import MarkdownSegment
+from conch.widgets.notice import Notice
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.tool_call_block import ToolCallBlock
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
@@ -181,3 +186,38 @@ async def test_permission_request_never_takes_keys_typed_for_the_prompt(
         await answer_permission(pilot, "n")  # Tab, then the key
         await wait_for(pilot, lambda: app.query(AgentTurn).last().ended)
         assert not (project_dir / "x.txt").exists()
+
+
+def journaled_agent_app(project: Path, tmp_path: Path, fake_llm: FakeOpenAIServer) -> ConchApp:
+    """The app with Conch's own agent on a saved session (``/new`` needs a journal)."""
+    local = {"kind": "openai", "base_url": fake_llm.base_url, "model": "fake-model"}
+    config = ConchConfig(shell=ShellConfig(source_bashrc=False),
+                         agent=AgentConfig(default="local"), agents={"local": local})  # fmt: skip
+    loaded = LoadedConfig(config, tmp_path / "config.toml")
+    link = open_session(str(project), loaded, None, new=True, resume=None)
+    assert link.journal is not None, link.problem
+    return ConchApp(project, loaded, load_plugins(), session=link)
+
+
+async def test_switching_agent_or_session_mid_turn_is_refused_and_says_why(
+    project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
+) -> None:
+    fake_llm.script(text(*["word "] * 200, delay=0.05))
+    app = journaled_agent_app(project_dir, tmp_path, fake_llm)
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await submit(pilot, "?talk for a long time")
+        await wait_for(pilot, lambda: bool(app.query(AgentTurn)) and
+                       "word" in app.query(AgentTurn).last().answer_text)  # fmt: skip
+        assert app.recorder is not None
+        session_before = app.recorder.session_id
+        await submit(pilot, "/agents local")
+        await submit(pilot, "/new")
+        busy = "The agent is still working: wait, or cancel its turn (Esc) first."
+        shown = [str(notice.render()) for notice in app.query(Notice)]
+        assert sum(busy in notice for notice in shown) == 2, shown
+        turn = app.query(AgentTurn).last()
+        assert not turn.ended, "the turn was not cut off"
+        assert app.recorder.session_id == session_before, "still the same session"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: turn.ended, timeout=5)

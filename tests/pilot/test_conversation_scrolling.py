@@ -18,7 +18,6 @@ from conch.config import ConchConfig, LoadedConfig, ShellConfig
 from conch.output_buffer import BoundedOutput
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
-from conch.widgets import durations
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.earlier_items import EarlierItems
 from conch.widgets.markdown_segment import MarkdownSegment
@@ -27,6 +26,7 @@ from tests.peers.fake_openai_server import FakeOpenAIServer, text
 from tests.pilot.conftest import (
     AppFactory,
     ask,
+    last_command_done,
     run_command,
     submit,
     wait_for,
@@ -132,6 +132,7 @@ async def test_ctrl_page_up_goes_to_where_a_long_output_begins(make_app: AppFact
         assert conversation.is_following
 
 
+@pytest.mark.usefixtures("fixed_durations")
 def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
@@ -143,26 +144,30 @@ def test_the_more_below_line(snap_compare: Callable[..., bool], make_app: AppFac
         await wait_for(pilot, lambda: pilot.app.query_one(MoreBelow).display)
         await pilot.pause()
 
-    durations_format = durations.format_duration
-    durations.format_duration = lambda seconds: "12 ms"
-    try:
-        assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
-    finally:
-        durations.format_duration = durations_format
+    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
 
 
 # -- the long-session trim -------------------------------------------------------------
 
 
-async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
+@pytest.fixture
+def quickly_trimmed_app(
     project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> ConchApp:
+    """The app on a saved session that folds its blocks past 6 (3 at a time), checking every
+    50 ms: a long session in a few commands."""
     monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
     monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
     monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
     loaded = LoadedConfig(ConchConfig(shell=ShellConfig(source_bashrc=False)), tmp_path / "c.toml")
     link = open_session(str(project_dir), loaded, None, new=True, resume=None)
-    app = ConchApp(project_dir, loaded, load_plugins(), session=link)
+    return ConchApp(project_dir, loaded, load_plugins(), session=link)
+
+
+async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
+    quickly_trimmed_app: ConchApp,
+) -> None:
+    app = quickly_trimmed_app
     async with app.run_test(size=(80, 20)) as pilot:
         await wait_for_shell(pilot)
         await run_command(pilot, "seq 1 30")
@@ -180,14 +185,9 @@ async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
 
 
 async def test_ctrl_home_in_a_folded_session_reaches_the_earlier_entries(
-    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    quickly_trimmed_app: ConchApp,
 ) -> None:
-    monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
-    monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)
-    monkeypatch.setattr(conversation_trim, "CHECK_EVERY", 0.05)
-    loaded = LoadedConfig(ConchConfig(shell=ShellConfig(source_bashrc=False)), tmp_path / "c.toml")
-    link = open_session(str(project_dir), loaded, None, new=True, resume=None)
-    app = ConchApp(project_dir, loaded, load_plugins(), session=link)
+    app = quickly_trimmed_app
     async with app.run_test(size=(80, 20)) as pilot:
         await wait_for_shell(pilot)
         for number in range(8):  # blocks taller than the view, so the folded ones are above it
@@ -204,13 +204,6 @@ async def test_ctrl_home_in_a_folded_session_reaches_the_earlier_entries(
         commands = [block.command for block in app.conversation.query(CommandBlock)]
         assert commands == [f"echo line-{n}; seq 1 12" for n in range(8)]
         assert not app.conversation.is_following
-
-
-def last_command_done(app: ConchApp, command: str) -> bool:
-    blocks = app.query(CommandBlock)
-    if not blocks or app.running_block is not None:
-        return False
-    return blocks.last().command == command and blocks.last().result is not None
 
 
 # -- selecting and copying -----------------------------------------------------------

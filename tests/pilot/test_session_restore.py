@@ -20,6 +20,7 @@ from tests.peers.fake_openai_server import FakeOpenAIServer, text, text_then_too
 from tests.pilot.conftest import (
     answer_permission,
     ask,
+    last_command_done,
     run_command,
     shown_text,
     submit,
@@ -348,14 +349,6 @@ async def test_a_long_session_folds_its_oldest_blocks_and_brings_them_back_on_sc
         assert shown == [f"echo line-{n}" for n in range(8)]
         first = app.conversation.query(CommandBlock).first()
         assert first.output.text().strip() == "line-0"
-
-
-def last_command_done(app: ConchApp, command: str) -> bool:
-    blocks = app.query(CommandBlock)
-    if not blocks or app.running_block is not None:
-        return False
-    last = blocks.last()
-    return last.command == command and last.result is not None
 
 
 async def test_a_permission_restores_where_it_was_asked_before_what_the_agent_sent_meanwhile(

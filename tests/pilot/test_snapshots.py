@@ -14,7 +14,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from conch.widgets import durations
 from conch.widgets.permission_prompt import PermissionPrompt
 from conch.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.modes import ExecutionMode
@@ -22,6 +21,8 @@ from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 from tests.pilot.conftest import AppFactory, ask, run_command, submit, wait_for, wait_for_shell
 
 SIZE = (100, 24)
+
+pytestmark = pytest.mark.usefixtures("fixed_durations")
 
 
 @pytest.fixture
@@ -41,12 +42,6 @@ def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
         return snap_compare(app, run_before=steady, **options)
 
     return compare
-
-
-@pytest.fixture(autouse=True)
-def fixed_durations(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Command durations vary run to run; pin them so pictures compare."""
-    monkeypatch.setattr(durations, "format_duration", lambda seconds: "12 ms")
 
 
 def in_mode(mode: ExecutionMode) -> Callable[[Pilot[None]], object]:

@@ -3,9 +3,7 @@ error_offer() on real bash error output."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.route_decision import Offer, decide, error_offer
 from conch_plugins.shell_mode.routing import Target, route_line
+from tests.unit.routing_setup import run_bash, stub_command_index
 
 _NAMES = """git python3 make find docker npm grep ps ls cat clear sort touch curl ssh tail
 head top who vim pip node cp rm mv df du yes nice kubectl sudo tar wc less env date mkdir
@@ -25,13 +24,7 @@ NEEDS_MAKE = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> CommandIndex:
     """A PATH holding stub executables for COMMANDS, so results do not depend on this box."""
-    bin_dir = tmp_path_factory.mktemp("bin")
-    for name in COMMANDS:
-        (bin_dir / name).write_text("#!/bin/sh\n")
-        (bin_dir / name).chmod(0o755)
-    index = CommandIndex()
-    index.refresh_path(str(bin_dir))
-    return index
+    return stub_command_index(tmp_path_factory.mktemp("bin"), COMMANDS)
 
 
 def target(line: str, index: CommandIndex) -> str:
@@ -207,20 +200,6 @@ def test_auto_mode_routes_an_unsure_line_to_ask_with_the_correction(
 
 
 # -- after an error ------------------------------------------------------------------------
-
-
-def run_bash(line: str, cwd: Path) -> tuple[int, str]:
-    """Run ``line`` in a throwaway bash and return its exit status and output."""
-    env = {"PATH": os.environ["PATH"], "HOME": str(cwd), "LC_ALL": "C"}
-    completed = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", line],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=10,
-    )
-    return completed.returncode, completed.stdout + completed.stderr
 
 
 @pytest.mark.parametrize(

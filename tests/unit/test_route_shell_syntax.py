@@ -3,8 +3,6 @@ and a failed line whose words a command took for file names gets the agent offer
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from conch_plugins.shell_mode.control_syntax import has_compound_command, has_co
 from conch_plugins.shell_mode.natural_language import reads_as_request
 from conch_plugins.shell_mode.route_decision import decide, error_offer
 from conch_plugins.shell_mode.shell_words import split_shell
+from tests.unit.routing_setup import run_bash, stub_command_index
 
 COMMANDS = ["git", "make", "find", "ls", "cat", "grep", "echo", "date", "sleep", "sort"]
 
@@ -21,13 +20,7 @@ COMMANDS = ["git", "make", "find", "ls", "cat", "grep", "echo", "date", "sleep",
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> CommandIndex:
     """A PATH of stub executables: `mycli` and `ping` are not on it."""
-    bin_dir = tmp_path_factory.mktemp("bin")
-    for name in COMMANDS:
-        (bin_dir / name).write_text("#!/bin/sh\n")
-        (bin_dir / name).chmod(0o755)
-    index = CommandIndex()
-    index.refresh_path(str(bin_dir))
-    return index
+    return stub_command_index(tmp_path_factory.mktemp("bin"), COMMANDS)
 
 
 @pytest.mark.parametrize(
@@ -75,19 +68,6 @@ def test_a_closed_loop_is_compound_but_prose_with_then_is_not() -> None:
     assert not has_compound_command(split_shell("fix the build; then run tests"))
     assert not has_control_syntax(split_shell("why is `foo()` returning None"))
     assert has_control_syntax(split_shell("a 2>&1"))
-
-
-def run_bash(line: str, cwd: Path) -> tuple[int, str]:
-    env = {"PATH": os.environ["PATH"], "HOME": str(cwd), "LC_ALL": "C"}
-    done = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", line],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=10,
-    )
-    return done.returncode, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,24 +13,15 @@ from conch_plugins.shell_mode.typo_check import (
     slip_rank,
     suggest_correction,
 )
+from tests.unit.routing_setup import stub_command_index
 
 _NAMES = "git python3 make grep ls cat clear npm docker kubectl touch mkdir find sl"
 COMMANDS = _NAMES.split()
 
 
-def make_index(bin_dir: Path, names: list[str]) -> CommandIndex:
-    bin_dir.mkdir(exist_ok=True)
-    for name in names:
-        (bin_dir / name).write_text("#!/bin/sh\n")
-        (bin_dir / name).chmod(0o755)
-    index = CommandIndex()
-    index.refresh_path(str(bin_dir))
-    return index
-
-
 @pytest.fixture
 def index(tmp_path: Path) -> CommandIndex:
-    return make_index(tmp_path / "bin", COMMANDS)
+    return stub_command_index(tmp_path / "bin", COMMANDS)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +86,7 @@ def test_a_new_executable_is_seen_after_the_path_is_read_again(
     tmp_path: Path, index: CommandIndex
 ) -> None:
     assert suggest_correction("tmxu ls", index) is None
-    make_index(tmp_path / "bin", ["tmux"])
+    stub_command_index(tmp_path / "bin", ["tmux"])
     index.refresh_path(str(tmp_path / "bin"))
     assert suggest_correction("tmxu ls", index) == "tmux ls"
 

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 from conch.agents.events import PlanEntry
+from conch.elapsed import format_duration
 from conch.secret_masking import mask_secrets
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
@@ -136,17 +137,7 @@ def _ending(block: ShellBlock) -> str:
         text = f"interrupted with Ctrl+C (exit status {block.exit_status})"
     else:
         text = f"exit status {block.exit_status}"
-    return text if block.duration is None else f"{text}, after {_took(block.duration)}"
-
-
-def _took(seconds: float) -> str:
-    """As the app's blocks say it: 340 ms, 2.5 s, 3 min 5 s."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest} s"
+    return text if block.duration is None else f"{text}, after {format_duration(block.duration)}"
 
 
 def _cut(text: str, head: int, tail: int) -> tuple[str, str]:

@@ -19,6 +19,18 @@ from textual.message import Message
 from textual.widget import Widget
 
 
+class QuestionMessage(Message):
+    """What a question tells the app about itself; ``control`` is the question."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+
+    @property
+    def control(self) -> Question:
+        return self.question
+
+
 class Question(Vertical, can_focus=True):
     DEFAULT_CSS = """
     Question:focus { background: $boost; }
@@ -28,27 +40,11 @@ class Question(Vertical, can_focus=True):
         Binding("escape", "leave", "Back to the prompt"),
     ]
 
-    class Settled(Message):
+    class Settled(QuestionMessage):
         """Answered (or dismissed) for good: the prompt takes the keys again."""
 
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-        @property
-        def control(self) -> Question:
-            return self.question
-
-    class Left(Message):
+    class Left(QuestionMessage):
         """Esc while focused: back to the prompt, the question still open."""
-
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-        @property
-        def control(self) -> Question:
-            return self.question
 
     settled = False
     """True once answered or dismissed: no key changes it any more."""
