@@ -26,8 +26,10 @@ def cells_before(plain: str, index: int) -> int:
 
 def index_at_cell(plain: str, cell: int) -> int:
     """The character that starts at screen cell ``cell`` (wide characters take two)."""
-    if plain.isascii():
-        return cell
+    # One cell per character (ASCII, or a long line cut to "…" and its end): no walk. The
+    # walk over a 64 Ki-char line for each of its rows made one long line take seconds.
+    if plain.isascii() or plain.removeprefix("…").isascii():
+        return min(cell, len(plain))
     cells = 0
     for index, character in enumerate(plain):
         if cells >= cell:

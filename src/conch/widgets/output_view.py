@@ -49,8 +49,8 @@ def _cells(line: str) -> int:
 
 def plain_line(line: str) -> str:
     """The characters a line shows, exactly as drawn (escapes applied, tabs expanded)."""
-    if line.isascii() and line.isprintable():
-        return line
+    if line.removeprefix("…").isascii() and line.isprintable():
+        return line  # "…" starts a line cut to its end (one cell, printable)
     text = Text.from_ansi(line, no_wrap=True, end="")
     text.expand_tabs(TAB_SIZE)
     return text.plain
