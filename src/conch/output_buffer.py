@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conch import private
-from conch.terminal_text import EscapeFilter, overlay
+from conch.terminal_text import ERASE, EscapeFilter, overlay
 
 # Keep the first bytes in memory until we know whether output needs a file.
 _SPILL_BYTES = 1 << 20
@@ -73,8 +73,12 @@ class BoundedOutput:
             if pieces:
                 pieces[0] = "".join(self._partial) + pieces[0]
                 self._partial, self._partial_chars = [], 0
-                # Only the tail that survives the cap is worth cleaning up.
-                survivors = [_shown(line) for line in pieces[-self.max_lines :]]
+                # Only the tail that survives the cap is worth cleaning up, and only when a
+                # line needs it: calling _shown per line doubled a flood's cost here.
+                survivors = pieces[-self.max_lines :]
+                redrawn = "\r" in text or ERASE in text or "\r" in pieces[0] or ERASE in pieces[0]
+                if redrawn or max(map(len, survivors)) > MAX_LINE_CHARS:
+                    survivors = [_shown(line) for line in survivors]
                 self._lines.extend(survivors)
                 self.total_lines += len(pieces)
             self._extend_partial(last)
