@@ -20,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.timer import Timer
@@ -71,6 +72,11 @@ class OutputView(Widget):
     DEFAULT_CSS = """
     OutputView { height: auto; width: 1fr; padding: 0 1; }
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Set by the layout that sized this view. Textual's own declaration asks for another
+    layout of the whole screen whenever it changes, a second full pass for every block
+    mounted or grown; this view never scrolls itself, so nothing else depends on it."""
 
     class OutputArrived(Message):
         """The buffer changed (posted from the reader thread)."""
