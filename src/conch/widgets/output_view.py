@@ -125,9 +125,11 @@ class OutputView(Widget):
         self.refresh()
 
     def refresh_frame(self) -> None:
-        """Header or footer text changed: redraw and lay out again."""
+        """Header or footer text changed: redraw, and lay the screen out again only if the
+        rows did (a command finishing usually changes its header's words, not its height)."""
+        before = self._row_count()
         self._frame_version += 1
-        self.refresh(layout=True)
+        self.refresh(layout=self._row_count() != before)
 
     # -- following the buffer -----------------------------------------------------
 
