@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 from textual import events
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import AwaitMount, Widget
 
 
@@ -23,6 +25,13 @@ class Conversation(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     Conversation { height: 1fr; padding: 0 1; }
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Set by the layout that arranged the blocks. Textual's own declaration asks for another
+    layout of the whole screen whenever it changes: a second full pass for every command
+    run. While following, the pass that set it already put the view at the bottom (and a
+    scrollbar that comes or goes asks for its own layout), so the second pass is asked for
+    only under a scrolled-up view (see watch_virtual_size)."""
 
     class PositionChanged(Message):
         """Following, the rows below the view, or whether there is anything to scroll
@@ -86,6 +95,10 @@ class Conversation(VerticalScroll, can_focus=False):
 
     def watch_virtual_size(self) -> None:
         # The blocks grew or shrank: more (or less) below, or something to scroll at last.
+        if not self._following:
+            # Blocks shown above a view being read are kept in place by a scroll made
+            # after a settled layout (EarlierItems.show_more).
+            self.refresh(layout=True)
         self._report()
 
     def on_resize(self, event: events.Resize) -> None:

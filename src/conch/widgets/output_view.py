@@ -20,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.timer import Timer
@@ -72,6 +73,11 @@ class OutputView(Widget):
     OutputView { height: auto; width: 1fr; padding: 0 1; }
     """
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Set by the layout that sized this view. Textual's own declaration asks for another
+    layout of the whole screen whenever it changes, a second full pass for every block
+    mounted or grown; this view never scrolls itself, so nothing else depends on it."""
+
     class OutputArrived(Message):
         """The buffer changed (posted from the reader thread)."""
 
@@ -119,9 +125,11 @@ class OutputView(Widget):
         self.refresh()
 
     def refresh_frame(self) -> None:
-        """Header or footer text changed: redraw and lay out again."""
+        """Header or footer text changed: redraw, and lay the screen out again only if the
+        rows did (a command finishing usually changes its header's words, not its height)."""
+        before = self._row_count()
         self._frame_version += 1
-        self.refresh(layout=True)
+        self.refresh(layout=self._row_count() != before)
 
     # -- following the buffer -----------------------------------------------------
 

@@ -118,7 +118,8 @@ class PromptBar(Vertical):
             text = f"{where}  ▶ {self.running_command}  · {note}"
         else:
             text = where
-        self.query_one(".prompt-status", Static).update(text)
+        # One row, full width, whatever the text: a repaint, not a layout of the screen.
+        self.query_one(".prompt-status", Static).update(text, layout=False)
 
     def _show_placeholder(self) -> None:
         if self.secret:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from conch.widgets.completion_menu import CompletionMenu
@@ -24,6 +26,12 @@ class PromptInput(Input):
         Binding("down", "app.history_next", "History", show=False),
         Binding("tab", "complete", "Complete", show=False),
     ]
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """How wide the line is (the limit of its sideways scroll). Input sets it on every edit,
+    and Textual's own declaration lays out the whole screen on each change: one full layout
+    per key typed and one more on Enter (the line is cleared). This input's box never depends
+    on it (fixed height, 1fr width, no scrollbars), so a repaint is enough."""
 
     class CompletionRequested(Message):
         """Tab was pressed: complete ``value`` at ``cursor``."""
