@@ -25,8 +25,9 @@ LIVE_LIMIT = 40
 """Blocks mounted before the oldest are folded away (a restore mounts 30)."""
 TRIM_COUNT = 15
 """How far under LIVE_LIMIT a trim goes (a trim costs one rebuild of the session's view)."""
-CHECK_EVERY = 2.0
-"""Seconds between looks at the block count (a list length)."""
+CHECK_EVERY = 0.5
+"""Seconds between looks at the block count (a list length): often enough that a quick run
+of commands never mounts many more than LIVE_LIMIT (each one costs every layout)."""
 
 
 class ConversationTrim(SessionBinding):
