@@ -6,7 +6,6 @@ rows, then the status line.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from conch_plugins.shell_mode.command_result import (
     ProgramWriter,
 )
 from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.held_input import HeldInput
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 LendTerminal = Callable[[Passthrough], HandoverResult]
@@ -43,10 +43,7 @@ class BlockSink(CommandSink):
         self.wake = wake
         """Tells the view that output arrived (any thread)."""
         self.ran_fullscreen = False
-        self._lock = threading.Lock()
-        self._write: ProgramWriter | None = None
-        self._held: list[bytes] = []
-        self._finished = False
+        self._input = HeldInput()
         self.tee: Callable[[str], object] | None = None
         """Also gets every piece of output (the session journal), from the reader thread."""
 
@@ -59,32 +56,17 @@ class BlockSink(CommandSink):
 
     def send(self, data: bytes) -> bool:
         """Input for the program; False once the command has ended (not sent)."""
-        with self._lock:
-            if self._finished:
-                return False
-            if self._write is None:
-                self._held.append(data)
-            else:
-                self._write(data)
-            return True
+        return self._input.send(data)
 
     def on_accepted(self, write: ProgramWriter) -> None:
-        with self._lock:
-            self._write = write
-            for data in self._held:
-                write(data)
-            self._held.clear()
+        self._input.open(write)
 
     def on_finished(self) -> None:
-        with self._lock:
-            self._finished = True
-            self._write = None
+        self._input.close()
 
     def take_unsent(self) -> list[str]:
         """Input that never reached the program (the command ended first)."""
-        with self._lock:
-            unsent, self._held = self._held, []
-        return [data.decode(errors="replace").rstrip("\n") for data in unsent if data != b"\x04"]
+        return self._input.take_unsent()
 
     def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
         if self.lend_terminal is None:
