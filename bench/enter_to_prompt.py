@@ -29,7 +29,8 @@ WORK = ROOT / "work"
 
 def bench_bare() -> None:
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.shell_options import ShellOptions
     from conch_plugins.shell_mode.shell_session import ShellSession
 
     shell = SessionShell(WORK, ShellOptions(source_bashrc=False))

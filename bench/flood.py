@@ -75,7 +75,8 @@ async def main_async() -> None:
     from textual import events
     from textual.widgets import Input
 
-    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.shell_options import ShellOptions
 
     bare = SessionShell(WORK, ShellOptions(source_bashrc=False))
     bare.start()

@@ -15,7 +15,7 @@ from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.app_base import ConchAppBase
 from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.notice import Notice
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 
 class AgentTurns(ConchAppBase):

@@ -45,7 +45,7 @@ from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
 
 _MODE_HELP = {

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from conch_plugins.shell_mode.command_check import CommandIndex
     from conch_plugins.shell_mode.modes import ExecutionMode
     from conch_plugins.shell_mode.routing import Route
-    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.shell_options import ShellOptions
 
 PROJECT = "conch"
 hookspec = pluggy.HookspecMarker(PROJECT)

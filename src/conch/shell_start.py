@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from conch.config import ShellConfig
 from conch.sessions.startup import OpenedSession
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 
 def shell_start(

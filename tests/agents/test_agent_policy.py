@@ -17,7 +17,7 @@ from conch.agents.read_policy import ReadMemory, search_root, secret_store
 from conch.agents.registry import AgentSpec
 from conch.agents.sandbox import UNSANDBOXED, Sandbox, SandboxPolicy, make_sandbox
 from conch_plugins.shell_mode.agent_shell import AgentShell
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from tests.agents.test_openai_backend import (
     ScriptedPermissions,
     context,

@@ -17,7 +17,7 @@ from conch.agents.events import AgentError, MessageChunk, TurnContext, TurnEnded
 from conch.agents.local_model import INSTALL_HINT, LocalModelBackend, bundled_model
 from conch.agents.registry import choose_agent, local_spec
 from conch_plugins.shell_mode.agent_shell import AgentShell
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 STAND_IN = "tests.peers.fake_llama_server"

@@ -33,7 +33,7 @@ from conch.agents.events import (
 from conch.agents.openai_backend import OpenAIBackend
 from conch.agents.registry import AgentSpec
 from conch_plugins.shell_mode.agent_shell import AgentShell
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from tests.peers.fake_openai_server import (
     Dropped,
     FakeOpenAIServer,

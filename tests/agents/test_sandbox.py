@@ -25,7 +25,7 @@ from conch.agents.sandbox import (
 )
 from conch.config import AgentConfig
 from conch_plugins.shell_mode.agent_shell import AgentShell
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 
 def sandbox_for(project: Path, **policy: object) -> Sandbox:

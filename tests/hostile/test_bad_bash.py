@@ -8,7 +8,8 @@ import pytest
 
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import CollectingSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conch_plugins.shell_mode.command_result import CollectingSink, CommandResult
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
 
 # Only there so that a hang fails the test instead of stalling the suite.

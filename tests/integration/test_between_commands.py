@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conch_plugins.shell_mode.command_result import CollectingSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 BOUND = 10.0
 

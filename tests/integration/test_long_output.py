@@ -13,7 +13,8 @@ import pytest
 
 from conch.output_buffer import MAX_LINE_CHARS, BoundedOutput
 from conch_plugins.shell_mode.command_result import CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 TEN_MB = 10 * 1024 * 1024
 

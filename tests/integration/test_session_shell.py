@@ -23,7 +23,8 @@ import pytest
 
 from conch_plugins.shell_mode.command_encoding import encode_command
 from conch_plugins.shell_mode.command_result import CollectingSink, CommandResult
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellBusyError, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell, ShellBusyError
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 # Generous bound for commands that should finish at once; only there so that a
 # bug fails the test instead of hanging it.

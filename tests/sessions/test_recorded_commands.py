@@ -21,7 +21,8 @@ from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import build_replay
 from conch.sessions.views import ShellBlock
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 WITHIN = 30.0
 """Generous bound for a command, only so that a bug fails instead of hanging."""

@@ -278,7 +278,8 @@ def test_query_output_of_a_real_bash_is_parsed(tmp_path: Path) -> None:
 def test_query_through_the_session_shell_is_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.shell_options import ShellOptions
 
     home = tmp_path / "fake-home"
     home.mkdir()

@@ -11,7 +11,8 @@ from conch.plugin_host import ENTRY_POINT_GROUP, PluginLoadError, load_plugins
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Route, Target
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 REQUIRED_HOOKS = ("conch_prompt_providers", "conch_session_shell", "conch_route_line")
 

@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable
 
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 # What the user's bash defines that a fresh bash would not have.
 USER_DEFINITIONS_QUERY = "export -p; alias -p; declare -f"

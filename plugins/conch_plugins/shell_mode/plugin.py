@@ -7,7 +7,8 @@ import pluggy
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Route, route_line
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellOptions
+from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 hookimpl = pluggy.HookimplMarker("conch")
 

@@ -16,12 +16,10 @@ import os
 import secrets
 import select
 import shutil
-import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +37,15 @@ from conch_plugins.shell_mode.command_result import (
     CommandSink,
     HandoverResult,
 )
+from conch_plugins.shell_mode.command_stopper import CommandStopper
 from conch_plugins.shell_mode.fullscreen import enters_alternate_screen, is_fullscreen_command
 from conch_plugins.shell_mode.prompt_recovery import PromptRecovery
 from conch_plugins.shell_mode.sentinel import ScanResult, SentinelScanner
+from conch_plugins.shell_mode.shell_options import ShellOptions
 from conch_plugins.shell_mode.terminal_handover import pass_through
 
 READ_SIZE = 65536
-# An interrupt sent right after the line can reach bash before the command's
-# process group owns the terminal and be lost (~1 in 150, NOTES.md); re-send.
-INTERRUPT_RESEND_AFTER = 0.2
 STARTUP_TIMEOUT = 20.0
-# A timed-out command that ignores SIGINT gets these, _ESCALATE_EVERY s apart.
-_ESCALATION = (signal.SIGTERM, signal.SIGKILL)
-_ESCALATE_EVERY = 2.0
 # PS0 (conch_init.bash): bash has read the whole command line. A ^C before it
 # can cut the line in two and bash then runs the rest as a second command.
 ACCEPTED = b"\x1f\x1eCONCH-GO\x1e\x1f"
@@ -59,21 +53,6 @@ ACCEPTED = b"\x1f\x1eCONCH-GO\x1e\x1f"
 
 class ShellBusyError(RuntimeError):
     """A command was sent while another one is still running."""
-
-
-@dataclass
-class ShellOptions:
-    """How the session bash is started."""
-
-    source_bashrc: bool = True
-    bash: str = "bash"
-    rows: int = 24
-    cols: int = 80
-    extra_env: dict[str, str] = field(default_factory=dict)
-    unset_env: set[str] = field(default_factory=set)
-    """Inherited variables the user unset, left out of a respawned bash."""
-    wrapper: tuple[str, ...] = ()
-    """argv prefix bash is started under (the agent's sandbox); () for the user's bash."""
 
 
 class SessionShell:
@@ -85,12 +64,7 @@ class SessionShell:
         self.startup_output = ""
         self._child: Any = None
         self._busy = threading.Lock()
-        self._interrupt_at: float | None = None
-        # ^C is only written once bash has accepted the line (at its prompt it
-        # would print a stray sentinel); one that comes earlier waits for it.
-        self._send_lock = threading.Lock()
-        self._accepted = False
-        self._interrupt_pending = False
+        self._stopper = CommandStopper(self._pty_fd, lambda: (int(self.pid or 0), self._bash_pid))
         self._has_ps0 = False
         self._shell_group: int | None = None
         """bash's own process group (not the pexpect child's pid under a wrapper)."""
@@ -121,6 +95,7 @@ class SessionShell:
         self._token = secrets.token_hex(16)
         os.write(self.fd, self._token.encode() + b"\n")
         sink = CollectingSink()
+        self._stopper.begin()
         with self._pty_owner:
             result = self._read_until_prompt(sink, time.monotonic(), STARTUP_TIMEOUT, "")
         # conch_init.bash prints PS0 once when this bash has it (4.4 and later).
@@ -200,7 +175,7 @@ class SessionShell:
                 self._background.pass_on_pending(self.fd)
             if not self.is_alive:
                 self.restart()
-            self._interrupt_at = None
+            self._stopper.begin()
             line = encode_command(command)
             if line is None:
                 self._spool_dir = self._spool_dir or tempfile.mkdtemp(prefix="conch-cmd-")
@@ -217,8 +192,7 @@ class SessionShell:
                 fullscreen=fullscreen,
             )  # fmt: skip
         finally:
-            with self._send_lock:
-                self._accepted = self._interrupt_pending = False
+            self._stopper.end()
             self._pty_owner.release()
             if self._child is not None:  # before _busy: the next command clears it
                 self._between_commands.set()
@@ -235,36 +209,20 @@ class SessionShell:
         return sink.text
 
     def interrupt(self) -> None:
-        """Ctrl+C: SIGINT to the running command through the terminal.
+        """Ctrl+C: SIGINT to the running command through the terminal (command_stopper.py).
 
-        Ignored when no command runs; held until bash has read the line (or
-        a program of it owns the terminal: PS0 can be lost to `exec 2>&-`).
+        Ignored when no command runs; held until bash has read the line.
         """
-        with self._send_lock:
-            if not self._accepted and not self._program_owns_terminal():
-                self._interrupt_pending = self.is_busy
-                return
-            self._ctrl_c()
+        self._stopper.interrupt(self.is_busy)
 
-    def _program_owns_terminal(self) -> bool:
-        try:
-            group = os.tcgetpgrp(self.fd)
-        except (OSError, ShellStartError):
-            return False
-        return group > 0 and group != self._bash_pid
+    def _pty_fd(self) -> int | None:
+        return None if self._child is None else int(self._child.child_fd)
 
     @property
     def _bash_pid(self) -> int:
         """bash's pid: the pexpect child's, unless bash runs under a wrapper (a sandbox),
         where bash's own process group, known once it reached its prompt, says it."""
         return self._shell_group or int(self.pid or 0)
-
-    def _ctrl_c(self) -> None:
-        if self._child is None:
-            return
-        self._interrupt_at = time.monotonic()
-        with contextlib.suppress(OSError):
-            os.write(self.fd, b"\x03")
 
     def send_input(self, text: str) -> None:
         """A line for the running program's stdin, written at once.
@@ -315,20 +273,11 @@ class SessionShell:
         recovery = PromptRecovery(self._bash_pid, fd, init_script(), self._token)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         echo = b"" if skip_echo else None
-        timed_out = False
-        escalation = 0
+        stopper = self._stopper
         while True:
             now = time.monotonic()
-            if timeout is not None and now - started > timeout:
-                if not timed_out:
-                    timed_out = True
-                    self._ctrl_c()
-                elif now - started > timeout + _ESCALATE_EVERY * (escalation + 1):
-                    escalation += 1
-                    if escalation > len(_ESCALATION) or not skip_echo:
-                        return self._finish(None, command, started, timed_out, decoder, sink)
-                    self._signal_foreground(_ESCALATION[escalation - 1])
-            self._resend_interrupt(now)
+            if stopper.on_tick(now - started, timeout, may_escalate=skip_echo):
+                return self._finish(None, command, started, decoder, sink)
             try:
                 readable, _, _ = select.select([fd], [], [], 0.05)
             except InterruptedError:
@@ -337,14 +286,14 @@ class SessionShell:
                 ended = recovery.on_idle(now, echo) if skip_echo else None
                 if ended is not None or recovery.has_given_up(now):
                     self._emit(sink, decoder, ended.output if ended else b"")
-                    return self._finish(ended, command, started, timed_out, decoder, sink)
+                    return self._finish(ended, command, started, decoder, sink)
                 continue
             try:
                 data = os.read(fd, READ_SIZE)
             except OSError:
                 data = b""
             if not data:
-                return self._finish(None, command, started, timed_out, decoder, sink)
+                return self._finish(None, command, started, decoder, sink)
             recovery.on_output()
             if echo is not None:
                 # Until PS0 the stream holds only the tty's echo of our line
@@ -354,48 +303,32 @@ class SessionShell:
                 accepted = echo.find(marker)
                 if accepted < 0:
                     early = None
-                    if self._interrupt_at is not None or recovery.is_recovering:
+                    if stopper.was_sent or recovery.is_recovering:
                         early = SentinelScanner(self._token).feed(echo)
                     if early is not None and early.sentinel is not None:
                         # A timeout's ^C reached bash before it read the line.
-                        return self._finish(early, command, started, timed_out, decoder, sink)
+                        return self._finish(early, command, started, decoder, sink)
                     continue
                 data, echo = echo[accepted + len(marker) :], None
-                with self._send_lock:
-                    self._accepted = True
-                    if self._interrupt_pending:
-                        self._ctrl_c()
+                stopper.line_accepted()
                 sink.on_accepted(self._write_to_program)
                 if fullscreen:
                     handed = self._hand_over(sink, scanner, data)
                     if handed is not False:
-                        return self._finish(handed, command, started, timed_out, decoder, sink)
+                        return self._finish(handed, command, started, decoder, sink)
             alt = enters_alternate_screen(data) if skip_echo else -1
             if alt >= 0:
                 before = scanner.feed(data[:alt])
                 self._emit(sink, decoder, before.output)
                 handed = self._hand_over(sink, scanner, data[alt:])
                 if handed is not False:
-                    return self._finish(handed, command, started, timed_out, decoder, sink)
+                    return self._finish(handed, command, started, decoder, sink)
                 data = data[alt:]
             result = scanner.feed(data)
             if not recovery.is_recovering:  # else it is the recovery line's echo
                 self._emit(sink, decoder, result.output)
             if result.sentinel is not None:
-                return self._finish(result, command, started, timed_out, decoder, sink)
-
-    def _resend_interrupt(self, now: float) -> None:
-        if self._interrupt_at is None or now - self._interrupt_at < INTERRUPT_RESEND_AFTER:
-            return
-        self._interrupt_at = now
-        self._signal_foreground(signal.SIGINT)
-
-    def _signal_foreground(self, signum: int) -> None:
-        """Signal the terminal's foreground process group, never bash itself."""
-        with contextlib.suppress(OSError, ShellStartError):
-            group = os.tcgetpgrp(self.fd)
-            if group > 0 and group not in (self.pid, self._bash_pid):
-                os.killpg(group, signum)
+                return self._finish(result, command, started, decoder, sink)
 
     def _hand_over(
         self, sink: CommandSink, scanner: SentinelScanner, pending: bytes
@@ -425,7 +358,6 @@ class SessionShell:
         scan: ScanResult | None,
         command: str,
         started: float,
-        timed_out: bool,
         decoder: codecs.IncrementalDecoder,
         sink: CommandSink,
     ) -> CommandResult:
@@ -434,8 +366,7 @@ class SessionShell:
         if tail:
             sink.on_output(tail)
         duration = time.monotonic() - started
-        interrupted = self._interrupt_at is not None
-        self._interrupt_at = None
+        interrupted, timed_out = self._stopper.was_sent, self._stopper.timed_out
         if scan is None or scan.sentinel is None:
             if not timed_out or self._child is None or not self._child.isalive():
                 self._reap()

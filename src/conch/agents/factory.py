@@ -11,7 +11,7 @@ from conch.agents.backend import AgentBackend
 from conch.agents.registry import AgentSpec
 from conch.agents.sandbox import Sandbox
 from conch_plugins.shell_mode.agent_shell import AgentShell
-from conch_plugins.shell_mode.session_shell import ShellOptions
+from conch_plugins.shell_mode.shell_options import ShellOptions
 
 
 def make_backend(
