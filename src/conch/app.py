@@ -34,6 +34,7 @@ from conch.secret_masking import MASK
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
 from conch.shell_commands import ShellCommands
+from conch.shell_start import shell_start
 from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
 from conch.tab_completion import TabCompletion
@@ -45,7 +46,6 @@ from conch.widgets.notice import Notice
 from conch.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
-from conch_plugins.shell_mode.shell_options import ShellOptions
 from conch_plugins.shell_mode.shell_session import ShellSession
 
 _MODE_HELP = {
@@ -136,14 +136,7 @@ class ConchApp(
     def make_shell_session(self) -> ShellSession:
         """A (not yet started) bash for the bound session: where its last one was, with the
         variables it exported, or in the start directory for a new session."""
-        options = ShellOptions(
-            source_bashrc=self.config.shell.source_bashrc, bash=self.config.shell.bash
-        )
-        restored = self.link.opened.shell if self.link.opened else None
-        shell_cwd = self.start_cwd
-        if restored is not None:
-            shell_cwd = restored.cwd
-            options.extra_env.update(restored.environment)
+        shell_cwd, options = shell_start(self.link.opened, self.start_cwd, self.config.shell)
         return ShellSession(self.plugins.hook.conch_session_shell(cwd=shell_cwd, options=options))
 
     def forget_session_state(self) -> None:
