@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from conch_plugins.shell_mode.command_result import CollectingSink
 from conch_plugins.shell_mode.session_shell import SessionShell
-from conch_plugins.shell_mode.shell_options import ShellOptions
 
 BOUND = 10.0
 
@@ -36,17 +32,6 @@ class Heard:
         with self.changed:
             self.changed.wait_for(lambda: text in "".join(self.parts), BOUND)
             return "".join(self.parts)
-
-
-@pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SessionShell]:
-    home = tmp_path / "shell-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    shell = SessionShell(tmp_path, ShellOptions(source_bashrc=False))
-    shell.start()
-    yield shell
-    shell.close()
 
 
 def release(fifo: Path) -> None:

@@ -6,15 +6,11 @@ The timeout is only a bound so that a regression fails instead of hanging.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from conch.output_buffer import MAX_LINE_CHARS, BoundedOutput
 from conch_plugins.shell_mode.command_result import CommandSink
 from conch_plugins.shell_mode.session_shell import SessionShell
-from conch_plugins.shell_mode.shell_options import ShellOptions
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -25,17 +21,6 @@ class BufferSink(CommandSink):
 
     def on_output(self, text: str) -> None:
         self.output.append(text)
-
-
-@pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SessionShell]:
-    home = tmp_path / "shell-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    shell = SessionShell(tmp_path, ShellOptions(source_bashrc=False))
-    shell.start()
-    yield shell
-    shell.close()
 
 
 def test_a_ten_megabyte_line_without_a_newline_streams_into_the_block(
