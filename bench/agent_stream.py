@@ -52,10 +52,10 @@ def chunk_text(index: int) -> str:
 
 async def main_async() -> None:
     from conch.agents.events import MessageChunk, TurnContext, TurnEnded
-    from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import load_plugins
-    from conch.widgets.agent_turn import AgentTurn
+    from conch.tui.app import ConchApp
+    from conch.tui.widgets.agent_turn import AgentTurn
 
     frames: list[float] = []
     shown: list[int] = []  # characters of the answer held by its widgets at each frame

@@ -26,7 +26,7 @@ ROOT = isolate()
 async def enter_to_frame(fold: bool) -> list[float]:
     from textual import events
 
-    from conch import conversation_trim
+    from conch.tui import conversation_trim
     from conch_plugins.shell_mode.modes import ExecutionMode
 
     limit = conversation_trim.LIVE_LIMIT

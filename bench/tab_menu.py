@@ -45,7 +45,7 @@ def make_tree() -> tuple[Path, Path]:
 
 async def tab_to_frame(app: Any, pilot: Any, line: str) -> float:
     """Seconds from pressing Tab on ``line`` to the frame that shows the result."""
-    from conch.widgets.completion_menu import CompletionMenu
+    from conch.tui.widgets.completion_menu import CompletionMenu
 
     menu = app.query_one(CompletionMenu)
     prompt = app.prompt_bar.input

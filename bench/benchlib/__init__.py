@@ -48,7 +48,7 @@ def isolate() -> Path:
     (root / "config" / "conch" / "config.toml").write_text(CONFIG_TOML)
     # Benches that run the app in-process draw at the frame rate `conch` itself sets (Textual's
     # default 60 frames a second would add up to two 16.7 ms waits to every Enter → frame).
-    from conch.frame_rate import raise_frame_rate
+    from conch.tui.frame_rate import raise_frame_rate
 
     raise_frame_rate()
     return root

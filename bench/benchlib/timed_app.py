@@ -16,11 +16,11 @@ def make_timed_app(work: Path) -> Any:
     command's end, each prompt edit (Input.Changed) and each composed frame."""
     from textual.widgets import Input
 
-    from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import load_plugins
     from conch.session_opening import open_session
-    from conch.shell_commands import ShellCommandFinished, ShellStarted
+    from conch.tui.app import ConchApp
+    from conch.tui.shell_controller import ShellCommandFinished, ShellStarted
 
     class TimedApp(ConchApp):
         def __init__(self) -> None:

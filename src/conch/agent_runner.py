@@ -21,7 +21,7 @@ from conch.agents.events import (
     TurnEnded,
 )
 from conch.sessions.events import TurnStatus, turn_status_for
-from conch.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.agent_turn import AgentTurn
 
 
 @dataclass

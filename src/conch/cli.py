@@ -159,13 +159,13 @@ def run_command(
 
 
 def run_tui(cwd: str, args: argparse.Namespace) -> int:
-    from conch.frame_rate import raise_frame_rate
+    from conch.tui.frame_rate import raise_frame_rate
 
     raise_frame_rate()  # before Textual is imported
-    from conch.app import ConchApp
     from conch.config import load_config
     from conch.plugin_host import PluginLoadError, load_plugins
     from conch.session_opening import SessionChoiceError, open_session
+    from conch.tui.app import ConchApp
 
     try:
         plugins = load_plugins()

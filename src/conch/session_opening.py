@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from conch.config import LoadedConfig
-from conch.session_binding import SessionLink, link_session
+from conch.session_link import SessionLink, link_session
 from conch.sessions.damage import is_damage, set_aside
 from conch.sessions.errors import (
     AmbiguousSessionIdError,

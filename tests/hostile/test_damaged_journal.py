@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conch.config import LoadedConfig, load_config
-from conch.session_binding import SessionLink
+from conch.session_link import SessionLink
 from conch.session_opening import open_session
 from conch.sessions import damage as damage_module
 from conch.sessions import events as ev

@@ -11,11 +11,11 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig, UiConfig
 from conch.plugin_host import load_plugins
-from conch.widgets import durations
-from conch.widgets.agent_turn import AgentTurn
+from conch.tui.app import ConchApp
+from conch.tui.widgets import durations
+from conch.tui.widgets.agent_turn import AgentTurn
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
 AppFactory = Callable[..., ConchApp]
@@ -98,7 +98,7 @@ async def submit(pilot: Pilot[None], text: str) -> None:
 
 async def run_command(pilot: Pilot[None], text: str) -> None:
     """Submit a shell line and wait until its block has a result."""
-    from conch.widgets.command_block import CommandBlock
+    from conch.tui.widgets.command_block import CommandBlock
 
     app = pilot.app
     assert isinstance(app, ConchApp)
@@ -118,7 +118,7 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
 def last_command_done(app: ConchApp, command: str) -> bool:
     """Whether the newest block is ``command``'s, finished, and nothing runs (for waiting
     on a command when folding makes block counts unreliable)."""
-    from conch.widgets.command_block import CommandBlock
+    from conch.tui.widgets.command_block import CommandBlock
 
     blocks = app.query(CommandBlock)
     if not blocks or app.running_block is not None:
@@ -158,7 +158,7 @@ async def ask(pilot: Pilot[None], text: str) -> AgentTurn:
 
 async def answer_permission(pilot: Pilot[None], key: str) -> None:
     """Tab to the waiting request, as a person would, then answer it with ``key``."""
-    from conch.widgets.permission_prompt import PermissionPrompt
+    from conch.tui.widgets.permission_prompt import PermissionPrompt
 
     app = pilot.app
     await wait_for(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conch.app import ConchApp
-from conch.widgets.markdown_segment import MarkdownSegment
-from conch.widgets.plan_view import PlanView
-from conch.widgets.tool_call_block import ToolCallBlock
+from conch.tui.app import ConchApp
+from conch.tui.widgets.markdown_segment import MarkdownSegment
+from conch.tui.widgets.plan_view import PlanView
+from conch.tui.widgets.tool_call_block import ToolCallBlock
 from tests.pilot.conftest import answer_permission, ask, submit, wait_for, wait_for_shell
 
 

@@ -9,10 +9,10 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 
 from conch.agents.events import MessageChunk, TurnContext, TurnEnded
-from conch.app import ConchApp
-from conch.widgets.agent_turn import SEGMENT_CHARS, AgentTurn
-from conch.widgets.markdown_segment import MarkdownSegment
-from conch.widgets.markdown_split import find_cut
+from conch.tui.app import ConchApp
+from conch.tui.widgets.agent_turn import SEGMENT_CHARS, AgentTurn
+from conch.tui.widgets.markdown_segment import MarkdownSegment
+from conch.tui.widgets.markdown_split import find_cut
 from tests.pilot.conftest import AppFactory, wait_for_shell
 
 ANSWER = """# Fixing the parser

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.diff_view import DiffView
-from conch.widgets.markdown_segment import MarkdownSegment
-from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.tool_call_block import ToolCallBlock
+from conch.tui.app import ConchApp
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.diff_view import DiffView
+from conch.tui.widgets.markdown_segment import MarkdownSegment
+from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.tool_call_block import ToolCallBlock
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 from tests.pilot.conftest import (
     AppFactory,

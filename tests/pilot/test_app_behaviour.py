@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from conch.app import ConchApp
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.notice import Notice
+from conch.tui.app import ConchApp
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
 
@@ -359,7 +359,7 @@ async def test_input_the_command_never_read_is_given_back_not_run(make_app: AppF
 async def test_an_ambiguous_line_asks_and_enter_again_takes_the_recommended_choice(
     make_acp_app: Callable[[str], ConchApp],
 ) -> None:
-    from conch.widgets.ask_choice import AskChoice
+    from conch.tui.widgets.ask_choice import AskChoice
 
     app = make_acp_app("chat")
     async with app.run_test() as pilot:
@@ -380,7 +380,7 @@ async def test_an_ambiguous_line_asks_and_enter_again_takes_the_recommended_choi
 async def test_typing_over_the_ambiguous_line_dismisses_the_question(
     make_acp_app: Callable[[str], ConchApp],
 ) -> None:
-    from conch.widgets.ask_choice import AskChoice
+    from conch.tui.widgets.ask_choice import AskChoice
 
     app = make_acp_app("chat")
     async with app.run_test() as pilot:
@@ -397,7 +397,7 @@ async def test_typing_over_the_ambiguous_line_dismisses_the_question(
 async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ErrorOffer
+    from conch.tui.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -418,7 +418,7 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
 async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ErrorOffer
+    from conch.tui.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -435,7 +435,7 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
 async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ErrorOffer
+    from conch.tui.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -450,7 +450,7 @@ async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(
 async def test_a_clicked_offer_takes_keys_and_once_answered_hands_them_back(
     make_app: AppFactory,
 ) -> None:
-    from conch.widgets.error_offer import ErrorOffer
+    from conch.tui.widgets.error_offer import ErrorOffer
 
     app = make_app()
     async with app.run_test() as pilot:

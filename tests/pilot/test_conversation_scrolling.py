@@ -12,16 +12,16 @@ from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.selection import Selection
 
-from conch import conversation_trim
-from conch.app import ConchApp
 from conch.config import ConchConfig, LoadedConfig, ShellConfig
 from conch.output_buffer import BoundedOutput
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.earlier_items import EarlierItems
-from conch.widgets.markdown_segment import MarkdownSegment
-from conch.widgets.more_below import MoreBelow
+from conch.tui import conversation_trim
+from conch.tui.app import ConchApp
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.earlier_items import EarlierItems
+from conch.tui.widgets.markdown_segment import MarkdownSegment
+from conch.tui.widgets.more_below import MoreBelow
 from tests.peers.fake_openai_server import FakeOpenAIServer, text
 from tests.pilot.conftest import (
     AppFactory,

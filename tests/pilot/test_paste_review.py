@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual import events
 
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.paste_review import PasteReview
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.paste_review import PasteReview
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.pilot.conftest import AppFactory, submit, wait_for, wait_for_shell
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
 from conch.plugin_host import load_plugins
 from conch.session_opening import open_session
 from conch.sessions import events as ev
 from conch.sessions.records import Event
-from conch.widgets.ask_choice import AskChoice
-from conch.widgets.command_block import CommandBlock
+from conch.tui.app import ConchApp
+from conch.tui.widgets.ask_choice import AskChoice
+from conch.tui.widgets.command_block import CommandBlock
 from tests.pilot.conftest import submit, wait_for, wait_for_shell
 from tests.pilot.test_app_behaviour import block_text
 

@@ -43,17 +43,17 @@ from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.records import Event, JsonObject
 from conch.sessions.views import AgentTurnView, ConversationView, NoticeView
-from conch.widgets import earlier_items
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.conversation import Conversation
-from conch.widgets.diff_view import DiffView
-from conch.widgets.earlier_items import EarlierItems
-from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.plan_view import PlanView
-from conch.widgets.restored import RECENT_ITEMS, restored_turn, restored_widgets
-from conch.widgets.tool_call_block import ToolCallBlock
+from conch.tui.widgets import earlier_items
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.diff_view import DiffView
+from conch.tui.widgets.earlier_items import EarlierItems
+from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.plan_view import PlanView
+from conch.tui.widgets.restored import RECENT_ITEMS, restored_turn, restored_widgets
+from conch.tui.widgets.tool_call_block import ToolCallBlock
 from tests.pilot.conftest import shown_text, turn_parts, wait_for
 
 ReadBlob = Callable[[int], str] | None

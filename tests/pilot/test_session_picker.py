@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 
 from conch.sessions import events as ev
 from conch.sessions.journal import Journal
-from conch.widgets.session_picker import PickerResult, SessionPicker
+from conch.tui.widgets.session_picker import PickerResult, SessionPicker
 from tests.pilot.conftest import wait_for
 
 NOW = 1_750_000_000.0

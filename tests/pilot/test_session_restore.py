@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from conch import paths
-from conch.app import ConchApp
 from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
 from conch.plugin_host import load_plugins
-from conch.session_binding import SessionLink
+from conch.session_link import SessionLink
 from conch.session_opening import open_session
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.notice import Notice
+from conch.tui.app import ConchApp
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.notice import Notice
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, text_then_tool_call
 from tests.pilot.conftest import (
     answer_permission,
@@ -235,7 +235,7 @@ async def test_an_agent_that_cannot_load_gets_the_replay_and_a_note(
 async def test_fork_from_a_turn_makes_a_child_session_and_opens_it_in_place(
     project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer
 ) -> None:
-    from conch.widgets.fork_picker import ForkPicker
+    from conch.tui.widgets.fork_picker import ForkPicker
 
     loaded = loaded_config(fake_llm, tmp_path)
     app = start(project_dir, loaded)
@@ -323,8 +323,8 @@ async def test_exported_variables_come_back_after_a_restart_but_secrets_never_do
 async def test_a_long_session_folds_its_oldest_blocks_and_brings_them_back_on_scroll(
     project_dir: Path, tmp_path: Path, fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conch import conversation_trim
-    from conch.widgets.earlier_items import EarlierItems
+    from conch.tui import conversation_trim
+    from conch.tui.widgets.earlier_items import EarlierItems
 
     monkeypatch.setattr(conversation_trim, "LIVE_LIMIT", 6)
     monkeypatch.setattr(conversation_trim, "TRIM_COUNT", 3)

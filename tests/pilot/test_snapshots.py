@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.tool_call_block import ToolCallBlock
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, tool_call
 from tests.pilot.conftest import AppFactory, ask, run_command, submit, wait_for, wait_for_shell
@@ -87,7 +87,7 @@ def test_failed_command_block(snap_compare: Callable[..., bool], make_app: AppFa
 
 def test_no_agent_notice(snap_compare: Callable[..., bool], make_app: AppFactory) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
-        from conch.widgets.agent_turn import AgentTurn
+        from conch.tui.widgets.agent_turn import AgentTurn
 
         app = pilot.app
         await wait_for_shell(pilot)
@@ -176,7 +176,7 @@ def test_ask_choice_for_an_ambiguous_line(
     snap_compare: Callable[..., bool], make_agent_app: AppFactory
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
-        from conch.widgets.ask_choice import AskChoice
+        from conch.tui.widgets.ask_choice import AskChoice
 
         app = pilot.app
         await wait_for_shell(pilot)
@@ -189,7 +189,7 @@ def test_ask_choice_for_an_ambiguous_line(
 
 def _failed_then_offer(line: str) -> Callable[[Pilot[None]], object]:
     async def run_before(pilot: Pilot[None]) -> None:
-        from conch.widgets.error_offer import ErrorOffer
+        from conch.tui.widgets.error_offer import ErrorOffer
 
         app = pilot.app
         await wait_for_shell(pilot)
@@ -220,7 +220,7 @@ def test_tab_completion_menu(
     (project_dir / "contrib").mkdir()
 
     async def run_before(pilot: Pilot[None]) -> None:
-        from conch.widgets.completion_menu import CompletionMenu
+        from conch.tui.widgets.completion_menu import CompletionMenu
 
         await wait_for_shell(pilot)
         prompt = pilot.app.prompt_bar.input  # type: ignore[attr-defined]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from conch.app import ConchApp
-from conch.widgets.completion_menu import CompletionMenu
-from conch.widgets.notice import Notice
+from conch.tui.app import ConchApp
+from conch.tui.widgets.completion_menu import CompletionMenu
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
 

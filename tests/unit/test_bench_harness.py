@@ -12,7 +12,7 @@ def test_the_benches_instrumented_app_still_builds(tmp_path: Path) -> None:
     sys.path.insert(0, str(BENCH))
     try:
         from benchlib.timed_app import make_timed_app
-        from conch.app import ConchApp
+        from conch.tui.app import ConchApp
 
         app = make_timed_app(tmp_path)
         assert isinstance(app, ConchApp)

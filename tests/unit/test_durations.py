@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conch.widgets.durations import format_age
+from conch.tui.widgets.durations import format_age
 
 NOW = 1_750_000_000.0
 

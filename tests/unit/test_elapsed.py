@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conch.elapsed import format_duration
-from conch.widgets import durations
+from conch.tui.widgets import durations
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 PROBE = (
-    "import os; from conch.frame_rate import raise_frame_rate; raise_frame_rate(); "
+    "import os; from conch.tui.frame_rate import raise_frame_rate; raise_frame_rate(); "
     "import textual.screen as screen; "
     "print(round(1 / screen.UPDATE_PERIOD), os.environ.get('TEXTUAL_FPS', 'unset'))"
 )

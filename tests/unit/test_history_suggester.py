@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conch.history import HistoryStore
-from conch.history_suggester import HistorySuggester
+from conch.tui.history_suggester import HistorySuggester
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conch.widgets.line_selection import cells_before, index_at_cell
-from conch.widgets.output_view import plain_line
+from conch.tui.widgets.line_selection import cells_before, index_at_cell
+from conch.tui.widgets.output_view import plain_line
 
 
 def test_in_plain_text_a_cell_is_a_character() -> None:

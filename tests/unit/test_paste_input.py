@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import events
 
-from conch.paste_input import PASTE_END, PASTE_START, PasteFilter, PasteSafeParser
+from conch.tui.paste_input import PASTE_END, PASTE_START, PasteFilter, PasteSafeParser
 
 
 def test_an_escape_inside_a_paste_becomes_caret_text() -> None:

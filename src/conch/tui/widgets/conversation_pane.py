@@ -9,8 +9,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from conch.widgets.conversation import Conversation
-from conch.widgets.more_below import MoreBelow
+from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.more_below import MoreBelow
 
 
 class ConversationPane(Vertical):

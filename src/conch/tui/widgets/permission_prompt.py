@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from conch.agents.events import Decision, PermissionOption, PermissionRequest
-from conch.widgets.diff_view import DiffView
-from conch.widgets.question import Question
+from conch.tui.widgets.diff_view import DiffView
+from conch.tui.widgets.question import Question
 
 _LETTERS = {"allow_once": "y", "allow_always": "a", "reject_once": "n", "reject_always": "N"}
 

@@ -13,11 +13,11 @@ from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Input
 
-from conch.app_base import ConchAppBase
-from conch.widgets.ask_choice import AskChoice, Choice
-from conch.widgets.error_offer import ErrorOffer
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.question import Question
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.ask_choice import AskChoice, Choice
+from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.natural_language import reads_as_request
 from conch_plugins.shell_mode.routing import Route
 

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
-from conch.widgets.question import Question
+from conch.tui.widgets.question import Question
 
 Choice = Literal["shell", "agent"]
 _OUTCOMES = {"shell": "ran in the shell", "agent": "sent to the agent"}

@@ -12,9 +12,9 @@ from conch.agents.backend import AgentBackend, NoAgentBackend, no_agent_hint
 from conch.agents.events import TurnContext
 from conch.agents.registry import AgentChoice, all_specs
 from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
-from conch.app_base import ConchAppBase
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.notice import Notice
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 

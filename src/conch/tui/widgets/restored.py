@@ -34,20 +34,20 @@ from conch.sessions.views import (
     ThoughtPart,
     ToolCallView,
 )
-from conch.widgets.agent_turn import (
+from conch.tui.widgets.agent_turn import (
     AgentTurn,
     answer_segments,
     describe_ending,
     error_line,
     thoughts_box,
 )
-from conch.widgets.background_output import BackgroundOutput
-from conch.widgets.command_block import CommandBlock, describe_result
-from conch.widgets.earlier_items import EarlierItems
-from conch.widgets.notice import Notice
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.plan_view import PlanView, plan_text
-from conch.widgets.tool_call_block import MAX_OUTPUT_CHARS, ToolCallBlock
+from conch.tui.widgets.background_output import BackgroundOutput
+from conch.tui.widgets.command_block import CommandBlock, describe_result
+from conch.tui.widgets.earlier_items import EarlierItems
+from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.plan_view import PlanView, plan_text
+from conch.tui.widgets.tool_call_block import MAX_OUTPUT_CHARS, ToolCallBlock
 from conch_plugins.shell_mode.command_result import CommandResult
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from conch.agents.listing import describe_agents
-from conch.app_base import ConchAppBase
 from conch.slash_commands import SlashCommand, help_text
-from conch.widgets.notice import Notice
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 

@@ -15,9 +15,9 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from conch.history import HistoryCursor, HistoryEntry, HistoryStore
-from conch.history_suggester import HistorySuggester
-from conch.widgets.completion_menu import CompletionMenu
-from conch.widgets.prompt_input import PromptInput
+from conch.tui.history_suggester import HistorySuggester
+from conch.tui.widgets.completion_menu import CompletionMenu
+from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 from conch_plugins.tui_integration.providers import (

@@ -19,9 +19,9 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from conch.widgets.line_selection import selectable_row, selected_text, selection_style
-from conch.widgets.markdown_split import Cut
-from conch.widgets.rich_markdown import AnswerMarkdown, CodeTheme, Palette
+from conch.tui.widgets.line_selection import selectable_row, selected_text, selection_style
+from conch.tui.widgets.markdown_split import Cut
+from conch.tui.widgets.rich_markdown import AnswerMarkdown, CodeTheme, Palette
 
 
 class MarkdownSegment(Widget):

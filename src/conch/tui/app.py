@@ -19,31 +19,32 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 
-from conch import paste_input, paths
+from conch import paths
 from conch.agent_runner import AgentRunner
-from conch.agent_turns import AgentTurns
 from conch.agents.registry import choose_agent
 from conch.agents.shell_context import ShellContextLog, is_private
 from conch.config import LoadedConfig
-from conch.conversation_keys import ConversationKeys
-from conch.conversation_trim import ConversationTrim
-from conch.crash_handling import CrashHandling
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
-from conch.paste_review_actions import PasteReviewActions
 from conch.secret_masking import MASK
-from conch.session_actions import SessionActions
-from conch.session_binding import SessionLink
-from conch.shell_commands import ShellCommands
+from conch.session_link import SessionLink
 from conch.shell_start import shell_start
-from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
-from conch.tab_completion import TabCompletion
-from conch.widgets.ask_choice import AskChoice
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.conversation_pane import ConversationPane
-from conch.widgets.history_search import HistorySearch
-from conch.widgets.notice import Notice
-from conch.widgets.prompt_bar import PromptBar
+from conch.tui import paste_input
+from conch.tui.agent_controller import AgentTurns
+from conch.tui.completion_controller import TabCompletion
+from conch.tui.conversation_keys import ConversationKeys
+from conch.tui.conversation_trim import ConversationTrim
+from conch.tui.crash_note import CrashHandling
+from conch.tui.paste_reviewer import PasteReviewActions
+from conch.tui.session_switcher import SessionActions
+from conch.tui.shell_controller import ShellCommands
+from conch.tui.slash_actions import SlashActions
+from conch.tui.widgets.ask_choice import AskChoice
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.conversation_pane import ConversationPane
+from conch.tui.widgets.history_search import HistorySearch
+from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
 from conch_plugins.shell_mode.shell_session import ShellSession

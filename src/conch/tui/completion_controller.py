@@ -11,10 +11,10 @@ from functools import cached_property
 
 from textual import work
 
-from conch.app_base import ConchAppBase
 from conch.prompt_completion import PromptCompleter
-from conch.widgets.notice import Notice
-from conch.widgets.prompt_input import PromptInput
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.completion import Completer, CompletionShell
 from conch_plugins.shell_mode.modes import ExecutionMode
 

@@ -17,10 +17,10 @@ from textual.app import SystemCommand
 from textual.css.query import NoMatches
 from textual.widget import Widget
 
-from conch.app_base import ConchAppBase
-from conch.widgets.agent_turn import AgentTurn
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.conversation import Conversation
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.agent_turn import AgentTurn
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.conversation import Conversation
 from conch_plugins.shell_mode.cwd import shorten_home
 
 _CONVERSATION_ACTIONS = frozenset(

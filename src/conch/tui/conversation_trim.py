@@ -15,11 +15,11 @@ import asyncio
 
 from textual.widget import Widget
 
-from conch.session_binding import SessionBinding
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.views import ConversationItem
-from conch.widgets.earlier_items import BlockFactory, EarlierItems
-from conch.widgets.restored import EARLIER_STEP, restored_widget
+from conch.tui.session_binding import SessionBinding
+from conch.tui.widgets.earlier_items import BlockFactory, EarlierItems
+from conch.tui.widgets.restored import EARLIER_STEP, restored_widget
 
 LIVE_LIMIT = 40
 """Blocks mounted before the oldest are folded away (a restore mounts 30)."""

@@ -15,13 +15,14 @@ from textual import work
 
 from conch.agent_runner import AgentRunner
 from conch.agents.shell_context import ShellContextLog
-from conch.session_binding import SessionBinding, SessionLink, link_session
+from conch.session_link import SessionLink, link_session
 from conch.sessions.errors import JournalError
 from conch.sessions.journal import Journal
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.startup import open_at_start
-from conch.widgets.fork_picker import ForkPicker
-from conch.widgets.session_picker import PickerResult, SessionPicker
+from conch.tui.session_binding import SessionBinding
+from conch.tui.widgets.fork_picker import ForkPicker
+from conch.tui.widgets.session_picker import PickerResult, SessionPicker
 
 
 @dataclass(frozen=True)

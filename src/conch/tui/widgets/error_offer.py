@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
-from conch.widgets.question import Question
+from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.route_decision import Offer
 
 

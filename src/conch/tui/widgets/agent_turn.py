@@ -37,12 +37,12 @@ from conch.agents.events import (
     TurnContext,
     TurnEnded,
 )
-from conch.widgets import durations
-from conch.widgets.markdown_segment import MarkdownSegment
-from conch.widgets.markdown_split import find_cut
-from conch.widgets.permission_prompt import PermissionPrompt
-from conch.widgets.plan_view import PlanView
-from conch.widgets.tool_call_block import ToolCallBlock
+from conch.tui.widgets import durations
+from conch.tui.widgets.markdown_segment import MarkdownSegment
+from conch.tui.widgets.markdown_split import find_cut
+from conch.tui.widgets.permission_prompt import PermissionPrompt
+from conch.tui.widgets.plan_view import PlanView
+from conch.tui.widgets.tool_call_block import ToolCallBlock
 from conch_plugins.shell_mode.cwd import shorten_home
 
 # Chunks arriving faster than this are shown together. Each hand-over costs

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
 
-from conch.widgets.completion_menu import CompletionMenu
+from conch.tui.widgets.completion_menu import CompletionMenu
 from conch_plugins.shell_mode.completion import Candidate, Completion
 
 

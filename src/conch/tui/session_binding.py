@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from textual.message import Message
@@ -19,17 +18,14 @@ from textual.message import Message
 from conch.agent_runner import QueuedPrompt
 from conch.agents.backend import AgentBackend
 from conch.agents.events import AgentError, AgentEvent, Decision, PermissionRequest
-from conch.app_base import ConchAppBase
+from conch.session_link import SessionLink
 from conch.session_recorder import OUTPUT_DELAY, NoticeLevel, SessionRecorder, TurnRecording
 from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
-from conch.sessions.journal import Journal
-from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import take_replay
 from conch.sessions.restore import plan_agent_restore
-from conch.sessions.startup import OpenedSession
-from conch.sessions.views import ConversationView
-from conch.widgets.notice import Notice
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 
 T = TypeVar("T")
@@ -65,30 +61,6 @@ class RecordingFailed(Message):
         self.error = error
 
 
-@dataclass(frozen=True)
-class SessionLink:
-    """What the CLI opened for the app: the journal and the claimed session, or why not."""
-
-    journal: Journal | None
-    opened: OpenedSession | None
-    problem: str = ""
-    """Why sessions are not being saved ("" when they are)."""
-    view: ConversationView | None = None
-    """The session's conversation, rebuilt off the event loop (None: nothing to restore)."""
-    damage_note: str = ""
-    """Where a damaged journal was set aside and what was salvaged ("" when none was)."""
-
-
-def link_session(journal: Journal, opened: OpenedSession) -> SessionLink:
-    """The link for an opened session, its past conversation rebuilt now (about 90 ms for
-    10,000 events): call it before the app runs or from a thread, never on the event loop."""
-    session_id = opened.record.id
-    view = None
-    if journal.last_index(session_id) >= 0:
-        view = rebuild_conversation(journal.events(session_id))
-    return SessionLink(journal, opened, view=view)
-
-
 class SessionBinding(ConchAppBase):
     link: SessionLink
     recorder: SessionRecorder | None = None
@@ -120,7 +92,7 @@ class SessionBinding(ConchAppBase):
             self.conversation.add_block(Notice(loss.message, "warning"))
         view = link.view
         if view is not None:
-            from conch.widgets.restored import restored_widgets
+            from conch.tui.widgets.restored import restored_widgets
 
             widgets = list(restored_widgets(view, link.journal.read_blob))
             if widgets:

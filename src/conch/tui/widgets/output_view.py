@@ -28,7 +28,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from conch.output_buffer import BoundedOutput
-from conch.widgets.line_selection import selectable_row, selected_text, selection_style
+from conch.tui.widgets.line_selection import selectable_row, selected_text, selection_style
 
 _ANSI = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-_]")
 _STRIP_CACHE_LIMIT = 4000

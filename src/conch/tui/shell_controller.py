@@ -21,12 +21,12 @@ from conch.agents.shell_context import ShellActivity, is_private
 from conch.command_journal import CommandJournal
 from conch.output_buffer import BoundedOutput
 from conch.pending_text import PendingText
-from conch.question_keys import QuestionKeys
 from conch.secret_masking import warm_up
 from conch.session_recorder import ShellRecording
-from conch.widgets.background_output import BackgroundOutput
-from conch.widgets.command_block import CommandBlock
-from conch.widgets.error_offer import ErrorOffer
+from conch.tui.question_controller import QuestionKeys
+from conch.tui.widgets.background_output import BackgroundOutput
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from conch.output_buffer import BoundedOutput
-from conch.widgets.output_view import OutputView
+from conch.tui.widgets.output_view import OutputView
 
 TITLE = "output from a background job"
 

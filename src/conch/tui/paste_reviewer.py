@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from conch.app_base import ConchAppBase
-from conch.widgets.paste_review import PasteReview
-from conch.widgets.prompt_input import PromptInput
+from conch.tui.app_base import ConchAppBase
+from conch.tui.widgets.paste_review import PasteReview
+from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
 

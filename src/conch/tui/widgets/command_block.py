@@ -12,8 +12,8 @@ from pathlib import Path
 from rich.text import Text
 
 from conch.output_buffer import BoundedOutput
-from conch.widgets import durations
-from conch.widgets.output_view import OutputView
+from conch.tui.widgets import durations
+from conch.tui.widgets.output_view import OutputView
 from conch_plugins.shell_mode.command_result import (
     CommandResult,
     CommandSink,

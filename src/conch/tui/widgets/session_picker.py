@@ -26,9 +26,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from conch.sessions import Journal, SessionSummary
-from conch.widgets import session_jobs as jobs
-from conch.widgets.session_edits import MessageLevel, PickerEdits, PickerMessage, RenameField
-from conch.widgets.session_rows import session_options
+from conch.tui.widgets import session_jobs as jobs
+from conch.tui.widgets.session_edits import MessageLevel, PickerEdits, PickerMessage, RenameField
+from conch.tui.widgets.session_rows import session_options
 
 KEYS_HELP = "Enter open · f fork · r rename · d delete · / search · Esc close"
 

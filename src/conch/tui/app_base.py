@@ -15,8 +15,8 @@ from textual.app import App
 
 from conch.config import ConchConfig, LoadedConfig
 from conch.history import HistoryStore
-from conch.widgets.conversation import Conversation
-from conch.widgets.prompt_bar import PromptBar
+from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.shell_session import ShellSession
 from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from conch.agents.registry import AgentChoice
     from conch.agents.shell_context import ShellContextLog
     from conch.session_recorder import SessionRecorder
-    from conch.widgets.command_block import CommandBlock
+    from conch.tui.widgets.command_block import CommandBlock
 
 T = TypeVar("T")
 

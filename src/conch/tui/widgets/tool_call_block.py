@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Collapsible, Static
 
 from conch.agents.events import FileDiff, ToolCall, ToolCallUpdate
-from conch.widgets.diff_view import DiffView
+from conch.tui.widgets.diff_view import DiffView
 
 STATUS_ICONS = {"pending": "○", "in_progress": "◐", "completed": "✓", "failed": "✗"}
 # Plain one-cell glyphs: emoji are two cells wide, or boxes, in many terminals.

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets.option_list import Option
 
 from conch.sessions import SessionSummary
-from conch.widgets.durations import format_age
+from conch.tui.widgets.durations import format_age
 from conch_plugins.shell_mode.cwd import shorten_home
 
 AGE_WIDTH = 11
