@@ -67,7 +67,7 @@ async def bench_app() -> None:
     app = make_timed_app(WORK)
     async with app.run_test(size=(120, 40)) as pilot:
         await asyncio.wait_for(app.started.wait(), 30)
-        shell = app.session.shell
+        shell = app.shell.bash.shell
         while not (shell.is_alive and not shell.is_busy):
             await asyncio.sleep(0.01)
         # Shell mode: Auto mode asks about a bare `true` (a command and a reply alike).
@@ -89,7 +89,7 @@ async def bench_app() -> None:
             await asyncio.wait_for(app.finished.wait(), 10)
             block = app.conversation.children[-1]
             result = getattr(block, "result", None)
-            if app.running_block is not None or result is None or result.exit_status != 0:
+            if app.shell.running_block is not None or result is None or result.exit_status != 0:
                 not_shown += 1
             finished = app.finished_at
             # Let the next frame be composed (Textual caps at 60 fps).

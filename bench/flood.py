@@ -88,7 +88,7 @@ async def main_async() -> None:
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await asyncio.wait_for(app.started.wait(), 30)
-            while app.session.shell.is_busy:
+            while app.shell.bash.shell.is_busy:
                 await asyncio.sleep(0.01)
             prompt = app.query_one("#prompt-input", Input)
 
@@ -122,7 +122,7 @@ async def main_async() -> None:
             await pilot.pause()
             app.finished.clear()
             app.post_message(events.Key("enter", "\r"))
-            while app.running_block is None:
+            while app.shell.running_block is None:
                 await asyncio.sleep(0.001)
             to_handled: list[float] = []
             to_frame: list[float] = []

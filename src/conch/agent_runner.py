@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from conch.agents.backend import AgentBackend, PermissionHandler
 from conch.agents.events import (
@@ -21,7 +21,9 @@ from conch.agents.events import (
     TurnEnded,
 )
 from conch.sessions.events import TurnStatus, turn_status_for
-from conch.tui.widgets.agent_turn import AgentTurn
+
+if TYPE_CHECKING:  # the turn's widget is only driven here, never built: no Textual import
+    from conch.tui.widgets.agent_turn import AgentTurn
 
 
 @dataclass

@@ -85,7 +85,9 @@ async def wait_for(
 async def wait_for_shell(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, ConchApp)
-    await wait_for(pilot, lambda: app.session.shell.is_alive and not app.session.shell.is_busy)
+    await wait_for(
+        pilot, lambda: app.shell.bash.shell.is_alive and not app.shell.bash.shell.is_busy
+    )
 
 
 async def submit(pilot: Pilot[None], text: str) -> None:
@@ -109,7 +111,7 @@ async def run_command(pilot: Pilot[None], text: str) -> None:
         lambda: (
             len(app.query(CommandBlock)) > before
             and app.query(CommandBlock).last().result is not None
-            and app.running_block is None
+            and app.shell.running_block is None
         ),
     )
     await pilot.pause()
@@ -121,7 +123,7 @@ def last_command_done(app: ConchApp, command: str) -> bool:
     from conch.tui.widgets.command_block import CommandBlock
 
     blocks = app.query(CommandBlock)
-    if not blocks or app.running_block is not None:
+    if not blocks or app.shell.running_block is not None:
         return False
     last = blocks.last()
     return last.command == command and last.result is not None

@@ -52,8 +52,8 @@ async def test_a_missing_acp_agent_explains_how_to_install_it(
     make_acp_app: Callable[[str], ConchApp], project_dir: Path
 ) -> None:
     app = make_acp_app("chat")
-    assert app.agent_choice.spec is not None
-    object.__setattr__(app.agent_choice.spec, "command", ("no-such-agent-binary", "acp"))
+    assert app.agent.choice.spec is not None
+    object.__setattr__(app.agent.choice.spec, "command", ("no-such-agent-binary", "acp"))
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         turn = await ask(pilot, "hello?")

@@ -177,7 +177,7 @@ async def test_permission_request_never_takes_keys_typed_for_the_prompt(
         await wait_for_shell(pilot)
         app.prompt_bar.input.value = "git st"
         app.prompt_bar.input.cursor_position = len("git st")
-        app.ask_agent("write x.txt")  # sent while the user is mid-way through a line
+        app.agent.ask("write x.txt")  # sent while the user is mid-way through a line
         await wait_for(pilot, lambda: bool(app.query(PermissionPrompt)))
         await pilot.press("a", "y")
         assert app.prompt_bar.input.value == "git stay"
@@ -209,8 +209,8 @@ async def test_switching_agent_or_session_mid_turn_is_refused_and_says_why(
         await submit(pilot, "?talk for a long time")
         await wait_for(pilot, lambda: bool(app.query(AgentTurn)) and
                        "word" in app.query(AgentTurn).last().answer_text)  # fmt: skip
-        assert app.recorder is not None
-        session_before = app.recorder.session_id
+        assert app.binding.recorder is not None
+        session_before = app.binding.recorder.session_id
         await submit(pilot, "/agents local")
         await submit(pilot, "/new")
         busy = "The agent is still working: wait, or cancel its turn (Esc) first."
@@ -218,6 +218,6 @@ async def test_switching_agent_or_session_mid_turn_is_refused_and_says_why(
         assert sum(busy in notice for notice in shown) == 2, shown
         turn = app.query(AgentTurn).last()
         assert not turn.ended, "the turn was not cut off"
-        assert app.recorder.session_id == session_before, "still the same session"
+        assert app.binding.recorder.session_id == session_before, "still the same session"
         await pilot.press("escape")
         await wait_for(pilot, lambda: turn.ended, timeout=5)

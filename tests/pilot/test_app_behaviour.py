@@ -132,7 +132,7 @@ async def test_exit_in_shell_mode_starts_a_fresh_bash(make_app: AppFactory) -> N
     app = make_app()
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
-        old_pid = app.session.shell.pid
+        old_pid = app.shell.bash.shell.pid
         app.mode_provider.mode = ExecutionMode.SHELL
         await run_command(pilot, "exit")
         assert app.is_running
@@ -140,7 +140,7 @@ async def test_exit_in_shell_mode_starts_a_fresh_bash(make_app: AppFactory) -> N
         assert any("started a new bash" in text for text in notices)
         await run_command(pilot, "echo alive")
         assert "alive" in block_text(app.query(CommandBlock).last())
-        assert app.session.shell.pid != old_pid
+        assert app.shell.bash.shell.pid != old_pid
 
 
 async def test_ctrl_c_interrupts_a_running_command(make_app: AppFactory) -> None:
@@ -148,9 +148,11 @@ async def test_ctrl_c_interrupts_a_running_command(make_app: AppFactory) -> None
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "sleep 100")
-        await wait_for(pilot, lambda: app.running_block is not None and app.session.shell.is_busy)
+        await wait_for(
+            pilot, lambda: app.shell.running_block is not None and app.shell.bash.shell.is_busy
+        )
         await pilot.press("ctrl+c")
-        await wait_for(pilot, lambda: app.running_block is None, timeout=5)
+        await wait_for(pilot, lambda: app.shell.running_block is None, timeout=5)
         block = app.query(CommandBlock).last()
         assert block.result is not None and block.result.exit_status == 130
         assert "interrupted" in status_text(block)
@@ -170,10 +172,10 @@ async def test_text_submitted_while_running_goes_to_stdin(make_app: AppFactory) 
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "read answer; echo got:$answer")
-        await wait_for(pilot, lambda: app.running_block is not None)
+        await wait_for(pilot, lambda: app.shell.running_block is not None)
         assert "Input for" in app.prompt_bar.input.placeholder
         await submit(pilot, "forty-two")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)
         assert "got:forty-two" in block_text(app.query(CommandBlock).last())
 
 
@@ -185,7 +187,7 @@ async def test_password_prompt_masks_the_input(make_app: AppFactory) -> None:
         await wait_for(pilot, lambda: app.prompt_bar.secret, timeout=5)
         assert app.prompt_bar.input.password is True
         await submit(pilot, "hunter2")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)
         text = block_text(app.query(CommandBlock).last())
         assert "len:7" in text
         assert "hunter2" not in text
@@ -197,10 +199,10 @@ async def test_ctrl_d_ends_input_of_a_running_command(make_app: AppFactory) -> N
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "cat")
-        await wait_for(pilot, lambda: app.running_block is not None)
+        await wait_for(pilot, lambda: app.shell.running_block is not None)
         await submit(pilot, "line one")
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: app.running_block is None, timeout=5)
+        await wait_for(pilot, lambda: app.shell.running_block is None, timeout=5)
         assert "line one" in block_text(app.query(CommandBlock).last())
 
 
@@ -323,14 +325,14 @@ async def test_input_typed_before_bash_reads_the_command_goes_to_the_command(
     """A slow ~/.bashrc delays the first command; a line typed meanwhile is its stdin."""
     (isolated_home / ".bashrc").write_text("sleep 1\n")
     app = make_app()
-    app.session.shell.options.source_bashrc = True
+    app.shell.bash.shell.options.source_bashrc = True
     async with app.run_test() as pilot:
         await submit(pilot, "read x; echo got:$x")
-        assert app.running_block is not None
+        assert app.shell.running_block is not None
         # bash is still in its rc file: the command line has not been read yet.
-        assert not app.session.index.aliases and not app.session.shell.is_busy
+        assert not app.shell.bash.index.aliases and not app.shell.bash.shell.is_busy
         await submit(pilot, "touch injected")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)
         assert "got:touch injected" in block_text(app.query(CommandBlock).last())
         assert len(app.query(CommandBlock)) == 1
         await run_command(pilot, "ls")
@@ -342,9 +344,9 @@ async def test_input_the_command_never_read_is_given_back_not_run(make_app: AppF
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "sleep 0.6")
-        await wait_for(pilot, lambda: app.session.shell.is_busy)
+        await wait_for(pilot, lambda: app.shell.bash.shell.is_busy)
         await submit(pilot, "touch should-not-exist")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)
         await pilot.pause()
         notices = [str(n.render()) for n in app.query(Notice)]
         assert any("did not read what you typed" in text and "touch should-not-exist" in text
@@ -371,7 +373,9 @@ async def test_an_ambiguous_line_asks_and_enter_again_takes_the_recommended_choi
         assert app.focused is app.prompt_bar.input, "the question never takes the focus"
         assert app.prompt_bar.input.value == "true", "the line waits in the prompt"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
+        await wait_for(
+            pilot, lambda: bool(app.query(CommandBlock)) and app.shell.running_block is None
+        )
         assert app.query(CommandBlock).last().command == "true"
         assert app.focused is app.prompt_bar.input
         assert app.prompt_bar.input.value == ""
@@ -410,7 +414,7 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
         assert app.focused is offer
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(CommandBlock).last().command == "git --version"
-                       and app.running_block is None)  # fmt: skip
+                       and app.shell.running_block is None)  # fmt: skip
         assert "git version" in block_text(app.query(CommandBlock).last())
         assert app.focused is app.prompt_bar.input
 

@@ -87,7 +87,7 @@ async def test_a_notice_arriving_while_scrolled_up_does_not_move_the_view(
         conversation = app.conversation
         await wait_for(pilot, lambda: more_below(app).display)
         top, below = conversation.scroll_y, conversation.rows_below
-        app.tell("a notice from Conch")
+        app.binding.tell("a notice from Conch")
         await wait_for(pilot, lambda: conversation.rows_below > below)
         assert conversation.scroll_y == top
         assert not conversation.is_following
@@ -175,7 +175,7 @@ async def test_the_long_session_trim_waits_until_the_view_is_back_at_the_bottom(
         await wait_for(pilot, lambda: not app.conversation.is_following)
         top = app.conversation.scroll_y
         for number in range(8):  # more than LIVE_LIMIT blocks, none of them typed
-            app.tell(f"notice {number}")
+            app.binding.tell(f"notice {number}")
         await pilot.pause(0.5)  # ten trim checks
         assert not app.conversation.query(EarlierItems)
         assert app.conversation.scroll_y == top
@@ -231,7 +231,7 @@ async def test_a_selection_over_output_lines_is_highlighted_and_ctrl_c_copies_it
         await pilot.press("ctrl+c")
         assert app.clipboard == "one\nbeta two\ngamma"
         assert not app.screen.selections
-        assert app.running_block is None  # nothing was interrupted
+        assert app.shell.running_block is None  # nothing was interrupted
         await pilot.pause()
         assert footer_keys(app)["ctrl+c"] == "Interrupt/Clear"
 
@@ -322,7 +322,9 @@ async def test_the_palette_offers_scrolling_and_copying(make_app: AppFactory) ->
                       "Scroll to the bottom", "Copy block", "Copy selected text"]:  # fmt: skip
             assert title in titles
         await submit(pilot, "echo palette")
-        await wait_for(pilot, lambda: app.running_block is None and bool(app.query(CommandBlock)))
+        await wait_for(
+            pilot, lambda: app.shell.running_block is None and bool(app.query(CommandBlock))
+        )
         await wait_for(pilot, lambda: app.query(CommandBlock).last().result is not None)
         copy = next(c for c in app.get_system_commands(app.screen) if c.title == "Copy block")
         copy.callback()

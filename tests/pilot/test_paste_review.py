@@ -36,13 +36,13 @@ async def test_a_multi_line_paste_while_a_command_runs_feeds_it_every_line(
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "head -n 2")
-        await wait_for(pilot, lambda: app.running_block is not None)
+        await wait_for(pilot, lambda: app.shell.running_block is not None)
         app.prompt_bar.input.post_message(events.Paste("alpha\nbeta"))
         await wait_for(pilot, lambda: isinstance(app.screen, PasteReview))
         review = app.screen
         assert isinstance(review, PasteReview)
         assert review.destination == "the running `head -n 2` as its input"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)
         output = app.query(CommandBlock).last().output.text()
         assert output.splitlines()[-2:] == ["alpha", "beta"], output

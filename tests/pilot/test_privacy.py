@@ -29,8 +29,8 @@ def journaled_app(project: Path, tmp_path: Path) -> ConchApp:
 
 
 def journaled(app: ConchApp) -> list[Event]:
-    assert app.link.journal is not None and app.recorder is not None
-    return list(app.link.journal.events(app.recorder.session_id))
+    assert app.binding.link.journal is not None and app.binding.recorder is not None
+    return list(app.binding.link.journal.events(app.binding.recorder.session_id))
 
 
 async def test_a_private_line_the_user_sends_to_the_shell_from_the_question_stays_private(
@@ -43,7 +43,9 @@ async def test_a_private_line_the_user_sends_to_the_shell_from_the_question_stay
         await wait_for(pilot, lambda: bool(app.query(AskChoice)))
         assert app.query_one(AskChoice).recommended == "shell"
         await pilot.press("enter")  # Enter again on the unchanged line: the recommendation
-        await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
+        await wait_for(
+            pilot, lambda: bool(app.query(CommandBlock)) and app.shell.running_block is None
+        )
         await submit(pilot, "!echo public-after")
         await wait_for(pilot, lambda: "public-after" in block_text(app.query(CommandBlock).last()))
         events = journaled(app)
@@ -62,11 +64,15 @@ async def test_a_private_commands_long_output_leaves_no_file_on_disk(
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, " !seq 1 300000")  # private: the space comes first
-        await wait_for(pilot, lambda: bool(app.query(CommandBlock)) and app.running_block is None)
+        await wait_for(
+            pilot, lambda: bool(app.query(CommandBlock)) and app.shell.running_block is None
+        )
         assert not any(paths.output_dir().glob("*")), "no spool file for a private line"
         await submit(pilot, "!seq 1 300000")
-        await wait_for(pilot, lambda: len(app.query(CommandBlock)) == 2 and not app.running_block)
+        await wait_for(
+            pilot, lambda: len(app.query(CommandBlock)) == 2 and not app.shell.running_block
+        )
         # A public line's full output is kept, once: in the journal, not in a second file.
-        assert app.link.journal is not None and app.recorder is not None
-        assert app.link.journal.session_sizes()[app.recorder.session_id] > 2_000_000
+        assert app.binding.link.journal is not None and app.binding.recorder is not None
+        assert app.binding.link.journal.session_sizes()[app.binding.recorder.session_id] > 2_000_000
         assert not any(paths.output_dir().glob("*"))

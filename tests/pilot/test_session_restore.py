@@ -83,7 +83,7 @@ async def test_a_restart_restores_the_conversation_and_the_shells_directory(
         await wait_for_shell(pilot)
         await pilot.pause()
         assert screen_items(second) == live
-        assert second.session.shell.cwd == str(project_dir / "sub")
+        assert second.shell.bash.shell.cwd == str(project_dir / "sub")
         notes = [str(notice.render()) for notice in second.query(Notice)]
         assert any("Conch restarted" in note for note in notes), notes
 
@@ -158,7 +158,7 @@ async def test_new_starts_an_empty_session_and_the_old_one_stays(
     async with fresh.run_test() as pilot:
         await wait_for_shell(pilot)
         assert screen_items(fresh) == []
-        journal = fresh.link.journal
+        journal = fresh.binding.link.journal
         assert journal is not None
         assert len(journal.list_sessions()) == 2
 
@@ -175,7 +175,7 @@ async def test_a_second_conch_on_the_same_session_gets_a_fork(
         link: SessionLink = open_session(str(project_dir), loaded, None, new=False, resume=None)
         assert link.opened is not None and link.journal is not None
         assert link.opened.how == "forked"
-        assert link.opened.record.parent_id == first.link.opened.record.id  # type: ignore[union-attr]
+        assert link.opened.record.parent_id == first.binding.link.opened.record.id  # type: ignore[union-attr]
         assert "fork" in link.opened.note
         link.journal.release(link.opened.record.id)
         link.journal.close()
@@ -241,26 +241,26 @@ async def test_fork_from_a_turn_makes_a_child_session_and_opens_it_in_place(
     app = start(project_dir, loaded)
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
-        assert app.recorder is not None
-        original = app.recorder.session_id
+        assert app.binding.recorder is not None
+        original = app.binding.recorder.session_id
         await run_command(pilot, "echo kept")
         await run_command(pilot, "echo dropped")
         await submit(pilot, "/fork")
         await wait_for(pilot, lambda: isinstance(app.screen, ForkPicker))
         await pilot.press("down", "enter")  # the older turn: `echo kept`
-        await wait_for(pilot, lambda: app.switches == 1)
+        await wait_for(pilot, lambda: app.sessions.switches == 1)
         await wait_for_shell(pilot)
-        assert app.recorder is not None and app.link.journal is not None
-        record = app.link.journal.get_session(app.recorder.session_id)
+        assert app.binding.recorder is not None and app.binding.link.journal is not None
+        record = app.binding.link.journal.get_session(app.binding.recorder.session_id)
         assert record.parent_id == original
         commands = [block.command for block in app.query(CommandBlock)]
         assert commands == ["echo kept"]
         await run_command(pilot, "echo in-the-fork")  # the new bash runs, and is journaled
-        events = list(app.link.journal.events(record.id))
+        events = list(app.binding.link.journal.events(record.id))
         assert any(e.payload.get("command") == "echo in-the-fork" for e in events)
         assert not any(
             e.payload.get("command") == "echo in-the-fork"
-            for e in app.link.journal.events(original)
+            for e in app.binding.link.journal.events(original)
         )
 
 
@@ -273,12 +273,12 @@ async def test_slash_new_opens_an_empty_session_and_keys_typed_meanwhile_are_kep
         await run_command(pilot, "echo in-the-first")
         await submit(pilot, "/new")
         app.prompt_bar.input.insert_text_at_cursor("typed during the switch")
-        await wait_for(pilot, lambda: app.switches == 1)
+        await wait_for(pilot, lambda: app.sessions.switches == 1)
         await wait_for_shell(pilot)
         assert list(app.query(CommandBlock)) == []
         assert app.prompt_bar.input.value == "typed during the switch"
-        assert app.link.journal is not None
-        assert len(app.link.journal.list_sessions()) == 2
+        assert app.binding.link.journal is not None
+        assert len(app.binding.link.journal.list_sessions()) == 2
 
 
 async def test_the_history_after_a_restart_is_read_from_the_journal(

@@ -107,8 +107,8 @@ def test_running_command_takes_stdin(
         app = pilot.app
         await wait_for_shell(pilot)
         await submit(pilot, "read -p 'Your name: ' name; echo hi $name")
-        await wait_for(pilot, lambda: "Your name" in app.running_block.output.text()  # type: ignore[attr-defined]
-                       if app.running_block else False)  # type: ignore[attr-defined]  # fmt: skip
+        await wait_for(pilot, lambda: "Your name" in app.shell.running_block.output.text()  # type: ignore[attr-defined]
+                       if app.shell.running_block else False)  # type: ignore[attr-defined]  # fmt: skip
         await pilot.pause(0.1)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -167,9 +167,9 @@ async def test_tab_does_nothing_to_a_line_that_is_input_for_a_running_program(
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await submit(pilot, "read -r answer")
-        await wait_for(pilot, lambda: app.running_block is not None)
+        await wait_for(pilot, lambda: app.shell.running_block is not None)
         await type_and_tab(pilot, "abc")
         await pilot.pause(0.1)
         assert value(app) == "abc" and not menu(app).is_open
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.running_block is None)
+        await wait_for(pilot, lambda: app.shell.running_block is None)

@@ -32,6 +32,10 @@ class ShellContextLog:
     def record(self, activity: ShellActivity) -> None:
         self._pending.append(activity)
 
+    def forget(self) -> None:
+        """Drop what was not told yet (the session it happened in was left)."""
+        self._pending = []
+
     def take(self) -> str:
         """The activity since the last call, as text for the prompt ("" if none)."""
         pending, self._pending = self._pending, []

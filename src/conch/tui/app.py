@@ -1,8 +1,8 @@
-"""The Conch Textual app: wires the plugins' providers, shell and router together.
+"""The Conch Textual app: composes the screen and the controllers, and wires them together.
 
-Feature logic lives in conch_plugins; this module only composes the screen,
-routes submitted lines to the shell or the agent, and turns results into
-blocks. Shell work runs in a worker thread; results come back as messages.
+Feature logic lives in conch_plugins and in the controllers (one job each, each a plain
+object given what it needs); this module only composes the screen, builds the controllers,
+and turns Textual's events, messages and key actions into calls on them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pluggy
-from textual.app import ComposeResult, SystemCommand
+from textual import events, on
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
@@ -20,41 +21,47 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from conch import paths
-from conch.agent_runner import AgentRunner
-from conch.agents.registry import choose_agent
-from conch.agents.shell_context import ShellContextLog, is_private
+from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
 from conch.history import HistoryEntry, HistoryStore, JournalHistory
-from conch.secret_masking import MASK
 from conch.session_link import SessionLink
-from conch.shell_start import shell_start
-from conch.slash_commands import parse_slash
 from conch.tui import paste_input
-from conch.tui.agent_controller import AgentTurns
-from conch.tui.completion_controller import TabCompletion
-from conch.tui.conversation_keys import ConversationKeys
+from conch.tui.agent_controller import AgentController
+from conch.tui.completion_controller import CompletionController
+from conch.tui.conversation_keys import CONVERSATION_ACTIONS, ConversationKeys
 from conch.tui.conversation_trim import ConversationTrim
-from conch.tui.crash_note import CrashHandling
-from conch.tui.paste_reviewer import PasteReviewActions
-from conch.tui.session_switcher import SessionActions
-from conch.tui.shell_controller import ShellCommands
+from conch.tui.crash_note import CrashNote
+from conch.tui.line_dispatch import LineDispatcher
+from conch.tui.paste_reviewer import PasteReviewer
+from conch.tui.question_controller import QuestionController
+from conch.tui.screen_parts import ScreenParts
+from conch.tui.session_binding import RecordingFailed, SessionBinding
+from conch.tui.session_switcher import SessionSwitcher
+from conch.tui.shell_controller import (
+    BackgroundOutputArrived,
+    CommandOutputStarted,
+    ShellCommandFinished,
+    ShellController,
+    ShellStarted,
+)
 from conch.tui.slash_actions import SlashActions
 from conch.tui.widgets.ask_choice import AskChoice
-from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.conversation_pane import ConversationPane
+from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.history_search import HistorySearch
 from conch.tui.widgets.notice import Notice
 from conch.tui.widgets.prompt_bar import PromptBar
+from conch.tui.widgets.prompt_input import PromptInput
+from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
-from conch_plugins.shell_mode.routing import Target
-from conch_plugins.shell_mode.shell_session import ShellSession
+from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 
 _MODE_HELP = {
     ExecutionMode.AUTO: "Send each line where it belongs",
     ExecutionMode.SHELL: "Send every line to the shell",
     ExecutionMode.AGENT: "Send every line to the agent",
 }
-QUIT_WORDS = frozenset({"exit", "quit"})
 
 
 def _freeze_startup_heap() -> None:
@@ -67,17 +74,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(
-    ShellCommands,
-    AgentTurns,
-    SlashActions,
-    TabCompletion,
-    SessionActions,
-    ConversationTrim,
-    PasteReviewActions,
-    ConversationKeys,
-    CrashHandling,
-):
+class ConchApp(App[None]):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -120,41 +117,63 @@ class ConchApp(
         self.loaded = loaded
         self.config = loaded.config
         self.plugins = plugins
-        self.bind_session(session or SessionLink(None, None))
-        self.start_cwd = str(Path(cwd).absolute())
+        self.start_cwd = start_cwd = str(Path(cwd).absolute())
+        self.parts = parts = ScreenParts(self)
+        self.binding = binding = SessionBinding(self, parts, session or SessionLink(None, None))
         self.history = history or self._history_store()
-        self.session = self.make_shell_session()
-        agent = self.config.agent
-        self.agent_choice = choose_agent(self.config.agents, agent.default or None, agent_name)
-        self.agents = AgentRunner(self._make_backend, journal=self)
-        self.shell_context = ShellContextLog()
-        self.running_block: CommandBlock | None = None
+        shell_context = ShellContextLog()
+        self.questions = QuestionController(self, parts, lambda: self.agent.running_turn)
+        self.shell = ShellController(
+            self, parts, binding, self.questions, shell_context, loaded, plugins, start_cwd
+        )
+        self.agent = AgentController(
+            self, parts, binding, self.shell, shell_context, loaded, start_cwd, agent_name
+        )
+        self.completion = CompletionController(self, parts, self.shell)
+        self.sessions = SessionSwitcher(
+            self, parts, binding, self.shell, self.agent, self.questions, self.completion,
+            start_cwd,
+        )  # fmt: skip
+        self.slash = SlashActions(self, parts, loaded, self.agent, self.sessions)
+        self.lines = LineDispatcher(
+            self, parts, self.config, plugins, self.history, binding, self.shell, self.agent,
+            self.questions, self.sessions, self.slash,
+        )  # fmt: skip
+        self.pastes = PasteReviewer(self, parts, plugins, self.shell, self.agent)
+        self.trim = ConversationTrim(self, parts, binding, loaded)
+        self.conversation_keys = ConversationKeys(self, parts, self.shell)
+        self.crash = CrashNote()
+
+    def _history_store(self) -> HistoryStore:
+        limit = self.config.history.max_entries
+        journal = self.binding.link.journal
+        if journal is not None and self.binding.recorder is not None:
+            return JournalHistory(paths.history_file(), journal, limit)
+        return HistoryStore(paths.history_file(), limit)
+
+    # The parts everyone (tests too) reads, under their own names.
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.parts.conversation
+
+    @property
+    def prompt_bar(self) -> PromptBar:
+        return self.parts.prompt_bar
+
+    @property
+    def mode_provider(self) -> ExecutionModeProvider:
+        return self.parts.mode_provider
+
+    @property
+    def cwd_provider(self) -> WorkingDirProvider:
+        return self.parts.cwd_provider
 
     def get_driver_class(self) -> type[Driver]:
         paste_input.install()  # pasted control bytes stay text, never keys
         return super().get_driver_class()
 
-    def make_shell_session(self) -> ShellSession:
-        """A (not yet started) bash for the bound session: where its last one was, with the
-        variables it exported, or in the start directory for a new session."""
-        shell_cwd, options = shell_start(self.link.opened, self.start_cwd, self.config.shell)
-        return ShellSession(self.plugins.hook.conch_session_shell(cwd=shell_cwd, options=options))
-
-    def forget_session_state(self) -> None:
-        """What belonged to the session being left: its offers, caches and agent state."""
-        self._open_offer = self._open_ask = None
-        self.__dict__.pop("prompt_completer", None)  # built on the old shell's command index
-        self._definitions_seen = -1
-        self._agent_checked = False
-        self.live_turn = None
-
-    def _history_store(self) -> HistoryStore:
-        limit = self.config.history.max_entries
-        if self.link.journal is not None and self.recorder is not None:
-            return JournalHistory(paths.history_file(), self.link.journal, limit)
-        return HistoryStore(paths.history_file(), limit)
-
-    # -- layout -----------------------------------------------------------------
+    # -- layout and lifetime --------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield ConversationPane()
@@ -171,96 +190,143 @@ class ConchApp(
         return factories
 
     def on_mount(self) -> None:
-        self.cwd_provider.cwd = self.session.shell.cwd
+        self.cwd_provider.cwd = self.shell.bash.shell.cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()
-        self.restore_session()
-        self.start_recording()
-        self.start_trimming()
-        self.hint_when_no_agent()
-        for problem in (*self.loaded.problems, *self.agent_choice.problems):
+        self.binding.restore()
+        self.binding.start_recording()
+        self.trim.start()
+        self.agent.hint_when_none()
+        for problem in (*self.loaded.problems, *self.agent.choice.problems):
             self.conversation.add_block(Notice(problem, "warning"))
-        self.set_interval(0.15, self._watch_for_password)
-        self._start_shell()
-        self._run_agent_turns()
+        self.set_interval(0.15, self.shell.watch_for_password)
+        self.shell.start()
+        self.agent.run_turns()
         self.call_after_refresh(_freeze_startup_heap)
 
     async def on_unmount(self) -> None:
-        self.session.close()
-        self.close_completion()
-        self.close_session()
-        await self.agents.close()
+        self.shell.close()
+        self.completion.close()
+        self.binding.close()
+        await self.agent.close()
 
-    # -- submitting -------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        self.crash.remember(error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self.bell()
+        self._exit_renderables.append(self.crash.printed())
+        self._close_messages_no_wait()
+
+    # -- lines, pastes and Tab -----------------------------------------------------------
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "prompt-input":
-            return
-        event.stop()
-        text = event.value
-        if self.switching:
-            return  # the session is changing: the line stays in the prompt for Enter again
-        if self.answer_by_enter(text):
-            event.input.value = ""
-            return
-        event.input.value = ""
-        self.conversation.follow()  # Enter brings back the bottom, where the line shows
-        if self.running_block is not None:
-            self.running_block.had_secret_input |= self.prompt_bar.secret
-            if not self.running_block.sink.send(text.encode() + b"\n"):
-                self.prompt_bar.input.value = text  # the command ended first: keep it
-            return
-        if not text.strip():
-            return
-        if MASK in text:
-            self.prompt_bar.input.value = text  # recalled with a masked secret: never run it
-            self.tell(f"This line holds {MASK} where history masked a secret: type the secret "
-                      "in its place, then press Enter.", "warning")  # fmt: skip
-            return
-        mode = self.mode_provider.mode
-        self.prompt_bar.forget_recall()
-        private = is_private(text, self.config.agent.private_prefix)
-        cwd = self.cwd_provider.cwd
-        if not private:  # like bash's ignorespace: neither in history nor in the journal
-            self.history.append(text, mode.value, cwd)
+        if event.input.id == "prompt-input":
+            event.stop()
+            await self.lines.dispatch(event.value)
 
-        def record_input() -> None:
-            if not private:
-                self.record(lambda recorder: recorder.user_input(text, mode.value, cwd))
+    def on_prompt_input_multi_line_pasted(self, message: PromptInput.MultiLinePasted) -> None:
+        self.pastes.review(message.text)
 
-        slash = parse_slash(text) if mode is not ExecutionMode.SHELL else None
-        if slash is not None:
-            record_input()
-            await self.run_slash(*slash)
-            return
-        route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
-        if route.target is not Target.SHELL:
-            record_input()  # a command's is journaled with its start, off the event loop
-        if route.target is Target.ASK and self.agent_choice.spec is not None:
-            # A private line keeps its prefix, so that it stays private if run in the shell.
-            self.ask_where(route, text, text if private else route.text)
-        elif route.target is Target.ASK:  # no agent: the shell is all there is
-            self.run_shell_command(route.text, raw_line=text)
-        elif route.target is Target.SHELL:
-            self.run_shell_command(route.text, raw_line=text, journal_first=record_input)
-        elif route.text.strip().lower() in QUIT_WORDS:
-            self.exit()
-        else:
-            self.ask_agent(route.text)
+    def on_prompt_input_completion_requested(
+        self, message: PromptInput.CompletionRequested
+    ) -> None:
+        message.stop()
+        self.completion.requested(message.value, message.cursor)
 
-    # -- the real terminal for full-screen programs ------------------------------
+    # -- the shell's messages (from its worker threads) ------------------------------
 
-    # -- actions ------------------------------------------------------------------
+    def on_shell_started(self, message: ShellStarted) -> None:
+        if self.shell.started(message):
+            self.completion.warm()
+
+    def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+        self.shell.finished(message)
+
+    def on_command_output_started(self, message: CommandOutputStarted) -> None:
+        self.shell.place(message.block)
+
+    def on_background_output_arrived(self, _message: BackgroundOutputArrived) -> None:
+        self.shell.show_background_output()
+
+    def on_recording_failed(self, message: RecordingFailed) -> None:
+        self.binding.recording_failed(message)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.shell.resize(event.size)
+
+    # -- questions ------------------------------------------------------------------
 
     def on_ask_choice_chosen(self, message: AskChoice.Chosen) -> None:
         """The answer to an Auto-mode question: now, and only now, the line goes somewhere."""
-        prompt = self.prompt_bar.input
-        if prompt.value == self._open_ask_typed:
-            prompt.value = ""  # the line was waiting there for this answer
+        self.questions.ask_answered()
         if message.choice == "shell":
-            self.run_shell_command(message.text)
+            self.shell.run(message.text)
         else:
-            self.ask_agent(message.text)
+            self.agent.ask(message.text)
+
+    def on_error_offer_accepted(self, message: ErrorOffer.Accepted) -> None:
+        if message.offer.kind == "correction":
+            self.shell.run(message.offer.text)
+        else:
+            self.agent.ask(message.offer.text)
+
+    @on(events.DescendantFocus)
+    def _question_focused(self, event: events.DescendantFocus) -> None:
+        self.questions.focused(event.widget)
+
+    def on_question_settled(self, message: Question.Settled) -> None:
+        self.questions.settled(message.question)
+
+    def on_question_left(self, _message: Question.Left) -> None:
+        self.questions.left()
+
+    @on(Input.Changed, "#prompt-input")
+    def _edits_dismiss_questions(self, _event: Input.Changed) -> None:
+        self.questions.prompt_edited()
+
+    # -- key actions ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer_question":
+            return self.questions.waiting_question() is not None
+        if action in CONVERSATION_ACTIONS:
+            return self.conversation_keys.is_enabled(action)
+        return super().check_action(action, parameters)
+
+    def action_answer_question(self) -> None:
+        self.questions.answer_question()
+
+    def action_interrupt_or_clear(self) -> None:
+        self.shell.interrupt_or_clear()
+
+    def action_end_of_input(self) -> None:
+        self.shell.end_of_input()
+
+    async def action_cancel_turn(self) -> None:
+        await self.slash.cancel_turn()
+
+    def action_sessions(self) -> None:
+        self.sessions.show_picker()
+
+    def action_scroll_pages(self, pages: float) -> None:
+        self.conversation_keys.scroll_pages(pages)
+
+    def action_scroll_blocks(self, step: int) -> None:
+        self.conversation_keys.scroll_blocks(step)
+
+    def action_scroll_top(self) -> None:
+        self.conversation_keys.scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self.conversation_keys.scroll_bottom()
+
+    def action_copy_selection(self) -> None:
+        self.conversation_keys.copy_selection()
+
+    def action_copy_block(self) -> None:
+        self.conversation_keys.copy_block()
 
     def action_history_previous(self) -> None:
         self.prompt_bar.recall_previous()
@@ -284,7 +350,7 @@ class ConchApp(
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield from self.conversation_commands()
+        yield from self.conversation_keys.commands()
         yield SystemCommand(
             "Cycle mode", "Auto → Shell → Agent (Ctrl+Space)", self.action_cycle_mode
         )

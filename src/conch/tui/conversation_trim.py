@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.app import App
 from textual.widget import Widget
 
+from conch.config import LoadedConfig
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.views import ConversationItem
+from conch.tui.screen_parts import ScreenParts
 from conch.tui.session_binding import SessionBinding
 from conch.tui.widgets.earlier_items import BlockFactory, EarlierItems
-from conch.tui.widgets.restored import EARLIER_STEP, restored_widget
+from conch.tui.widgets.restored import EARLIER_STEP, ReadBlob, restored_widget
 
 LIVE_LIMIT = 40
 """Blocks mounted before the oldest are folded away (a restore mounts 30)."""
@@ -30,45 +33,58 @@ CHECK_EVERY = 0.5
 of commands never mounts many more than LIVE_LIMIT (each one costs every layout)."""
 
 
-class ConversationTrim(SessionBinding):
-    _trimming = False
+class ConversationTrim:
+    """Folds the oldest blocks of a long conversation into an EarlierItems line."""
 
-    def start_trimming(self) -> None:
-        self.set_interval(CHECK_EVERY, self._trim_if_long)
+    def __init__(
+        self, app: App[None], parts: ScreenParts, binding: SessionBinding, loaded: LoadedConfig
+    ) -> None:
+        self.app = app
+        self.parts = parts
+        self.binding = binding
+        self.scrollback_lines = loaded.config.ui.scrollback_lines
+        self._trimming = False
+
+    def start(self) -> None:
+        self.app.set_interval(CHECK_EVERY, self._trim_if_long)
 
     def _trim_if_long(self) -> None:
-        if self._trimming or self.link.journal is None or self.recorder is None:
+        if self._trimming or self.binding.link.journal is None or self.binding.recorder is None:
             return
-        blocks = [c for c in self.conversation.children if not isinstance(c, EarlierItems)]
-        if len(blocks) <= LIVE_LIMIT or not self.conversation.is_following:
+        conversation = self.parts.conversation
+        blocks = [c for c in conversation.children if not isinstance(c, EarlierItems)]
+        if len(blocks) <= LIVE_LIMIT or not conversation.is_following:
             return
         fold = len(blocks) - (LIVE_LIMIT - TRIM_COUNT)  # back to TRIM_COUNT under the limit
         kept = [b for b in blocks[fold:] if journal_index(b) is not None]
         if not kept:
             return
         self._trimming = True
-        self.run_worker(self._trim(blocks[:fold], journal_index(kept[0]) or 0))
+        self.app.run_worker(self._trim(blocks[:fold], journal_index(kept[0]) or 0))
 
     async def _trim(self, folded: list[Widget], cutoff: int) -> None:
         try:
-            journal, recorder = self.link.journal, self.recorder
+            journal, recorder = self.binding.link.journal, self.binding.recorder
             if journal is None or recorder is None:
                 return
             session = recorder.session_id
             view = await asyncio.to_thread(lambda: rebuild_conversation(journal.events(session)))
             older = [item for item in view.items if item.index < cutoff]
-            if not self.conversation.is_following:
+            conversation = self.parts.conversation
+            if not conversation.is_following:
                 return  # the user scrolled up meanwhile: do not move what they read
-            earlier = EarlierItems([_factory(self, item) for item in older], EARLIER_STEP)
-            stale = [c for c in self.conversation.children if isinstance(c, EarlierItems)]
+            lines = self.scrollback_lines
+            factories = [_factory(journal.read_blob, item, lines) for item in older]
+            earlier = EarlierItems(factories, EARLIER_STEP)
+            stale = [c for c in conversation.children if isinstance(c, EarlierItems)]
             first_kept = next(
-                (c for c in self.conversation.children if c not in folded and c not in stale),
+                (c for c in conversation.children if c not in folded and c not in stale),
                 None,
             )
-            await self.conversation.remove_children([*stale, *folded])
-            if first_kept is not None and first_kept.parent is self.conversation:
-                await self.conversation.mount(earlier, before=first_kept)
-            self.conversation.follow()
+            await conversation.remove_children([*stale, *folded])
+            if first_kept is not None and first_kept.parent is conversation:
+                await conversation.mount(earlier, before=first_kept)
+            conversation.follow()
         finally:
             self._trimming = False
 
@@ -79,8 +95,5 @@ def journal_index(widget: Widget) -> int | None:
     return index if isinstance(index, int) else None
 
 
-def _factory(app: ConversationTrim, item: ConversationItem) -> BlockFactory:
-    journal = app.link.journal
-    read_blob = journal.read_blob if journal is not None else None
-    lines = app.config.ui.scrollback_lines
+def _factory(read_blob: ReadBlob, item: ConversationItem, lines: int) -> BlockFactory:
     return lambda: restored_widget(item, read_blob, scrollback_lines=lines)

@@ -2,27 +2,28 @@
 
 Textual calls ``_handle_exception`` for any error the app does not catch (in a handler, a
 worker, a timer) and ``_fatal_error`` to print it after leaving the screen; the exit code
-is already 1. Here the report is written first (crash_report.py), and what is printed
-after the screen is restored is one line with its path.
+is already 1. The app's overrides of those two hooks call here: the report is written first
+(crash_report.py), and what is printed after the screen is restored is one line with its
+path.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import App
 
 from conch.crash_report import crash_message, write_report
 
 
-class CrashHandling(App[None]):
-    _crash_line = ""
+class CrashNote:
+    """The one line a crash leaves on the terminal, for its first error."""
 
-    def _handle_exception(self, error: Exception) -> None:
-        if not self._crash_line:  # the first error is the cause; later ones are its echoes
-            self._crash_line = crash_message(error, write_report(error))
-        super()._handle_exception(error)
+    def __init__(self) -> None:
+        self.line = ""
 
-    def _fatal_error(self) -> None:
-        self.bell()
-        self._exit_renderables.append(Text(self._crash_line))
-        self._close_messages_no_wait()
+    def remember(self, error: Exception) -> None:
+        if not self.line:  # the first error is the cause; later ones are its echoes
+            self.line = crash_message(error, write_report(error))
+
+    def printed(self) -> Text:
+        """What is printed after the screen is restored, instead of the traceback."""
+        return Text(self.line)

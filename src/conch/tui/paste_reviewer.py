@@ -7,36 +7,56 @@ of a line typed at the prompt (routing, journal, history) as one entry.
 
 from __future__ import annotations
 
+import pluggy
+from textual.app import App
 from textual.widgets import Input
 
-from conch.tui.app_base import ConchAppBase
+from conch.tui.agent_controller import AgentController
+from conch.tui.screen_parts import ScreenParts
+from conch.tui.shell_controller import ShellController
 from conch.tui.widgets.paste_review import PasteReview
-from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
 
 
-class PasteReviewActions(ConchAppBase):
-    def on_prompt_input_multi_line_pasted(self, message: PromptInput.MultiLinePasted) -> None:
-        prompt = self.prompt_bar.input
+class PasteReviewer:
+    """Opens PasteReview for a pasted block and submits what the user keeps."""
+
+    def __init__(
+        self,
+        app: App[None],
+        parts: ScreenParts,
+        plugins: pluggy.PluginManager,
+        shell: ShellController,
+        agent: AgentController,
+    ) -> None:
+        self.app = app
+        self.parts = parts
+        self.plugins = plugins
+        self.shell = shell
+        self.agent = agent
+
+    def review(self, text: str) -> None:
+        prompt = self.parts.prompt_bar.input
 
         def reviewed(text: str | None) -> None:
             if text:  # None: dropped; the prompt keeps what it held before the paste
                 prompt.post_message(Input.Submitted(prompt, text))
             prompt.focus()
 
-        review = PasteReview(message.text, self._paste_destination(message.text))
-        self.push_screen(review, reviewed)
+        self.app.push_screen(PasteReview(text, self.destination(text)), reviewed)
 
-    def _paste_destination(self, text: str) -> str:
+    def destination(self, text: str) -> str:
         """Where the pasted lines would go if submitted now, in a few words."""
-        if self.running_block is not None:
-            return f"the running `{self.running_block.command}` as its input"
-        mode = self.mode_provider.mode
-        route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=self.session.index)
+        running = self.shell.running_block
+        if running is not None:
+            return f"the running `{running.command}` as its input"
+        mode = self.parts.mode_provider.mode
+        index = self.shell.bash.index
+        route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=index)
         if route.target is Target.AGENT:
             return "the agent, as one prompt"
-        if route.target is Target.ASK and self.agent_choice.spec is not None:
+        if route.target is Target.ASK and self.agent.choice.spec is not None:
             return "Auto mode, which will ask: shell or agent"
         where = "the shell" if mode is ExecutionMode.AUTO else "the shell (Shell mode)"
         return f"{where}, as one script"

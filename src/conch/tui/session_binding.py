@@ -2,7 +2,7 @@
 
 The first session is chosen and claimed before the app starts (session_opening), so the
 event loop never waits on a migration or a lock; later ones are opened in place
-(session_actions). If the journal fails mid-session, Conch says
+(session_switcher). If the journal fails mid-session, Conch says
 so once and keeps working: the user loses the recording, never the work in front of them.
 """
 
@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual.app import App
 from textual.message import Message
 
 from conch.agent_runner import QueuedPrompt
@@ -24,7 +25,7 @@ from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
 from conch.sessions.replay import take_replay
 from conch.sessions.restore import plan_agent_restore
-from conch.tui.app_base import ConchAppBase
+from conch.tui.screen_parts import ScreenParts
 from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 
@@ -61,47 +62,61 @@ class RecordingFailed(Message):
         self.error = error
 
 
-class SessionBinding(ConchAppBase):
-    link: SessionLink
-    recorder: SessionRecorder | None = None
-    live_turn: GuardedTurn | None = None
-    """The running turn's recording (its batch is committed every OUTPUT_DELAY seconds)."""
-    _agent_checked = False
-    """Whether the agent's earlier session was looked for (once, at the first turn)."""
+class SessionBinding:
+    """The journal writer of the session on screen (the agent runner's TurnJournal too).
 
-    def bind_session(self, link: SessionLink) -> None:
+    Every write goes through ``record``, from any thread: a failure ends recording and is
+    reported once, on the event loop.
+    """
+
+    def __init__(self, app: App[None], parts: ScreenParts, link: SessionLink) -> None:
+        self.app = app
+        self.parts = parts
+        self.link = link
+        self.recorder: SessionRecorder | None = None
+        self.live_turn: GuardedTurn | None = None
+        """The running turn's recording (its batch is committed every OUTPUT_DELAY seconds)."""
+        self._agent_checked = False
+        """Whether the agent's earlier session was looked for (once, at the first turn)."""
+        self.bind(link)
+
+    def bind(self, link: SessionLink) -> None:
+        """Record into ``link``'s session from now on; nothing of the last one carries over."""
         self.link = link
         self.recorder = None
+        self.live_turn = None
+        self._agent_checked = False
         if link.journal is not None and link.opened is not None and link.opened.is_writable:
             self.recorder = SessionRecorder(link.journal, link.opened.record.id)
 
     def start_recording(self) -> None:
         """Once per app: journal mode changes, and commit a quiet agent's stream."""
-        self.watch(self.mode_provider, "mode", self._record_mode, init=False)
-        self.set_interval(OUTPUT_DELAY, self._flush_live_turn)
+        self.app.watch(self.parts.mode_provider, "mode", self._record_mode, init=False)
+        self.app.set_interval(OUTPUT_DELAY, self._flush_live_turn)
 
-    def restore_session(self) -> None:
+    def restore(self) -> None:
         """Put the session's past conversation on screen, then say what was restored."""
         link = self.link
+        conversation = self.parts.conversation
         if link.problem:
-            self.conversation.add_block(Notice(link.problem, "warning"))
+            conversation.add_block(Notice(link.problem, "warning"))
         if link.journal is None or link.opened is None:
             return
         loss = link.journal.storage_loss
         if loss is not None:
-            self.conversation.add_block(Notice(loss.message, "warning"))
+            conversation.add_block(Notice(loss.message, "warning"))
         view = link.view
         if view is not None:
             from conch.tui.widgets.restored import restored_widgets
 
             widgets = list(restored_widgets(view, link.journal.read_blob))
             if widgets:
-                self.conversation.mount_all(widgets)
+                conversation.mount_all(widgets)
             if view.mode:
                 with contextlib.suppress(ValueError):
-                    self.mode_provider.mode = parse_mode(view.mode)
+                    self.parts.mode_provider.mode = parse_mode(view.mode)
         if link.damage_note:  # below what was salvaged, where the eye is
-            self.conversation.add_block(Notice(link.damage_note, "warning"))
+            conversation.add_block(Notice(link.damage_note, "warning"))
         notes = [link.opened.note, link.opened.shell.note if link.opened.shell else ""]
         for note in filter(None, notes):
             self.tell(note)
@@ -115,15 +130,15 @@ class SessionBinding(ConchAppBase):
             return write(recorder)
         except Exception as error:  # a full disk or a damaged file must not crash the UI
             self.recorder = None
-            self.post_message(RecordingFailed(error))  # thread-safe: writers run in workers
+            self.app.post_message(RecordingFailed(error))  # thread-safe: writers run in workers
             return None
 
-    def on_recording_failed(self, message: RecordingFailed) -> None:
+    def recording_failed(self, message: RecordingFailed) -> None:
         kind = "journal" if isinstance(message.error, JournalError) else "disk"
         text = (f"Conch stopped saving this session ({kind} error: {message.error}). What is on "
                 "screen is kept; restart Conch to save again (`conch --new` if the session is "
                 "damaged).")  # fmt: skip
-        self.conversation.add_block(Notice(text, "error"))
+        self.parts.conversation.add_block(Notice(text, "error"))
 
     # -- TurnJournal, for the agent runner ---------------------------------------------
 
@@ -194,14 +209,15 @@ class SessionBinding(ConchAppBase):
         """A notice on screen, journaled so that it is there after a restart too."""
         notice = Notice(text, level)
         notice.journal_index = self.record_notice(text, level)
-        self.conversation.add_block(notice)
+        self.parts.conversation.add_block(notice)
 
-    def close_session(self) -> None:
+    def close(self) -> None:
         link = self.link
         if link.journal is None:
             return
         if self.recorder is not None:
             session_id = self.recorder.session_id
-            self.record(lambda recorder: link.journal.set_status(session_id, "idle"))  # type: ignore[union-attr]
-            link.journal.release(session_id)
+            journal = link.journal
+            self.record(lambda _: journal.set_status(session_id, "idle"))
+            journal.release(session_id)
         link.journal.close()

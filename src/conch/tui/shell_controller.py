@@ -1,8 +1,9 @@
-"""The app's side of the session shell: running commands as blocks.
+"""The app's side of the session's bash: running commands as blocks.
 
-Commands run in a worker thread; results come back as messages. Full-screen
-programs borrow the real terminal; input typed for a command waits until
-bash has read it.
+Commands run in a worker thread; results come back as messages to the app, which hands
+them back here. Full-screen programs borrow the real terminal; input typed for a command
+waits until bash has read it. The controller owns the bash and the running block; it never
+decides where a line goes (line_dispatch does).
 """
 
 from __future__ import annotations
@@ -11,19 +12,24 @@ import sys
 import threading
 from collections.abc import Callable
 
-from textual import work
-from textual.app import SuspendNotSupported
-from textual.events import Resize
+import pluggy
+from textual.app import App, SuspendNotSupported
+from textual.geometry import Size
 from textual.message import Message
 
 from conch import paths
-from conch.agents.shell_context import ShellActivity, is_private
+from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
 from conch.command_journal import CommandJournal
+from conch.config import LoadedConfig
 from conch.output_buffer import BoundedOutput
 from conch.pending_text import PendingText
 from conch.secret_masking import warm_up
+from conch.session_link import SessionLink
 from conch.session_recorder import ShellRecording
-from conch.tui.question_controller import QuestionKeys
+from conch.shell_start import shell_start
+from conch.tui.question_controller import QuestionController
+from conch.tui.screen_parts import ScreenParts
+from conch.tui.session_binding import SessionBinding
 from conch.tui.widgets.background_output import BackgroundOutput
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -31,7 +37,7 @@ from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.route_decision import error_offer
-from conch_plugins.shell_mode.shell_session import RunOutcome, may_change_exports
+from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession, may_change_exports
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
@@ -67,73 +73,113 @@ class ShellStarted(Message):
         self.error = error
 
 
-class ShellCommands(QuestionKeys):
-    _background_block: BackgroundOutput | None = None
-    _background_text: PendingText | None = None
-    _exports: dict[str, str] = {}
-    """The exported variables as last journaled."""
+class ShellController:
+    """Runs lines in the session's bash and shows each as a CommandBlock."""
 
-    @work(thread=True, group="shell")
-    def _start_shell(self) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        parts: ScreenParts,
+        binding: SessionBinding,
+        questions: QuestionController,
+        shell_context: ShellContextLog,
+        loaded: LoadedConfig,
+        plugins: pluggy.PluginManager,
+        start_cwd: str,
+    ) -> None:
+        self.app = app
+        self.parts = parts
+        self.binding = binding
+        self.questions = questions
+        self.shell_context = shell_context
+        self.loaded = loaded
+        self.config = loaded.config
+        self.plugins = plugins
+        self.start_cwd = start_cwd
+        self.bash = self.new_bash(binding.link)
+        self.running_block: CommandBlock | None = None
+        self._background_block: BackgroundOutput | None = None
+        self._background_text: PendingText | None = None
+
+    def new_bash(self, link: SessionLink) -> ShellSession:
+        """A (not yet started) bash for ``link``'s session: where its last one was, with the
+        variables it exported, or in the start directory for a new session."""
+        shell_cwd, options = shell_start(link.opened, self.start_cwd, self.config.shell)
+        return ShellSession(self.plugins.hook.conch_session_shell(cwd=shell_cwd, options=options))
+
+    # -- starting -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the bash in a worker; ShellStarted comes back to the app."""
+        self.app.run_worker(self._start_bash, thread=True, group="shell")
+
+    def _start_bash(self) -> None:
         try:
-            self.session.start()
+            self.bash.start()
         except ShellStartError as error:
-            self.post_message(ShellStarted(str(error)))
+            self.app.post_message(ShellStarted(str(error)))
         else:
-            self.post_message(ShellStarted(None))
+            self.app.post_message(ShellStarted(None))
 
-    def on_shell_started(self, message: ShellStarted) -> None:
+    def started(self, message: ShellStarted) -> bool:
+        """The bash is up (True) or said why not; the cwd shows where it is."""
         if message.error:
-            self._tell_shell_did_not_start(message.error)
-        else:
-            self.cwd_provider.cwd = self.session.shell.cwd
-            self.warm_completion()
-            # The secret detector takes ~0.15 s to load: not on the event loop at the first
-            # line that looks like it may hold a secret (`echo $PWD` does).
-            threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
-            self._background_text = PendingText()
-            self.session.shell.watch_between_commands(self._background_output)
+            self._tell_did_not_start(message.error)
+            return False
+        self.parts.cwd_provider.cwd = self.bash.shell.cwd
+        # The secret detector takes ~0.15 s to load: not on the event loop at the first
+        # line that looks like it may hold a secret (`echo $PWD` does).
+        threading.Thread(target=warm_up, name="secret-detector", daemon=True).start()
+        self._background_text = PendingText()
+        self.bash.shell.watch_between_commands(self._background_output)
+        return True
 
     def _background_output(self, text: str) -> None:
         """From the shell's reader between commands: journal it, wake the UI once."""
-        self.record(lambda recorder: recorder.background_output(text))
+        self.binding.record(lambda recorder: recorder.background_output(text))
         pending = self._background_text
         if pending is not None and pending.put(text):
-            self.post_message(BackgroundOutputArrived())
+            self.app.post_message(BackgroundOutputArrived())
 
-    def on_background_output_arrived(self, message: BackgroundOutputArrived) -> None:
+    def show_background_output(self) -> None:
         text = "" if self._background_text is None else self._background_text.take()
         if not text:
             return
         block = self._background_block
-        children = self.conversation.children
+        conversation = self.parts.conversation
+        children = conversation.children
         if block is None or not children or children[-1] is not block:
             output = BoundedOutput(self.config.ui.scrollback_lines, paths.output_dir())
             block = self._background_block = BackgroundOutput(output)
-            self.conversation.add_block(block)
+            conversation.add_block(block)
         block.add(text)
 
-    def _tell_shell_did_not_start(self, error: str) -> None:
+    def _tell_did_not_start(self, error: str) -> None:
         text = f"The session shell did not start: {error}. Check shell.bash in "
         text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-        self.tell(text, "error")
+        self.binding.tell(text, "error")
 
-    def on_resize(self, event: Resize) -> None:
-        self.session.shell.resize(
-            max(5, event.size.height), max(20, event.size.width - _BLOCK_CHROME)
-        )
+    def resize(self, size: Size) -> None:
+        self.bash.shell.resize(max(5, size.height), max(20, size.width - _BLOCK_CHROME))
 
-    def run_shell_command(
+    # -- running ------------------------------------------------------------------
+
+    def run(
         self, command: str, raw_line: str = "", journal_first: Callable[[], object] | None = None
     ) -> None:
+        """Run a line in the bash; ``journal_first`` is journaled just before the command's
+        start, on its thread."""
         private = is_private(raw_line or command, self.config.agent.private_prefix)
         spool = None if private else paths.output_dir()  # a private line leaves no file behind
         output = BoundedOutput(self.config.ui.scrollback_lines, spool)
-        block = CommandBlock(command, self.cwd_provider.cwd, output, self._lend_terminal, raw_line)
+        cwd = self.parts.cwd_provider.cwd
+        block = CommandBlock(command, cwd, output, self._lend_terminal, raw_line)
         block.sink.wake = lambda: self._command_output_arrived(block)
         self.running_block = block
-        self._run_in_shell(block, journal_first)
-        self.set_timer(PLACE_AFTER, lambda: self._place(block))
+        self.app.run_worker(
+            lambda: self._run_in_bash(block, journal_first), thread=True, group="shell"
+        )
+        self.app.set_timer(PLACE_AFTER, lambda: self.place(block))
 
     def _command_output_arrived(self, block: CommandBlock) -> None:
         """From the reader thread: wake the block, or have it shown first."""
@@ -141,60 +187,56 @@ class ShellCommands(QuestionKeys):
             block.output_arrived()
         elif not block.placing:
             block.placing = True
-            self.post_message(CommandOutputStarted(block))
+            self.app.post_message(CommandOutputStarted(block))
 
-    def on_command_output_started(self, message: CommandOutputStarted) -> None:
-        self._place(message.block)
-
-    def _place(self, block: CommandBlock, *, running: bool = True) -> None:
+    def place(self, block: CommandBlock, *, running: bool = True) -> None:
         """Show the block (it syncs its output on mount), once, and the prompt bar's
         note that input goes to the command (also a layout: it waits with the block)."""
         if block.parent is None:
-            self.conversation.add_block(block)
+            self.parts.conversation.add_block(block)
             if running and self.running_block is block:
-                self.prompt_bar.running_command = block.command
+                self.parts.prompt_bar.running_command = block.command
 
-    @work(thread=True, group="shell")
-    def _run_in_shell(
-        self, block: CommandBlock, journal_first: Callable[[], object] | None
-    ) -> None:
+    def _run_in_bash(self, block: CommandBlock, journal_first: Callable[[], object] | None) -> None:
         timeout = self.config.shell.command_timeout or None
         command, cwd = block.command, block.cwd
         private = is_private(block.raw_line, self.config.agent.private_prefix)
+        record = self.binding.record
 
         def start() -> ShellRecording | None:
             if private:
                 return None  # never journaled
             if journal_first is not None:
                 journal_first()  # the user's input line: it comes before the command
-            recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
+            recording = record(lambda recorder: recorder.shell_started(command, cwd))
             if recording is not None:
                 block.journal_index = recording.start_index
             return recording
 
-        journal = CommandJournal(start, lambda write: self.record(lambda _: write()))
+        journal = CommandJournal(start, lambda write: record(lambda _: write()))
         if not private:
             block.sink.tee = journal.output
-        outcome = self.session.run(block.command, block.sink, timeout)
+        outcome = self.bash.run(block.command, block.sink, timeout)
         recording = journal.started()
         if recording is not None:
             result = outcome.result
-            self.record(lambda _: recording.finished(result))
+            record(lambda _: recording.finished(result))
             if may_change_exports(block.command):
                 self._record_exports()
-        self.post_message(ShellCommandFinished(block, outcome))
+        self.app.post_message(ShellCommandFinished(block, outcome))
 
     def _record_exports(self) -> None:
         """Journal what the command exported or unset, for the bash of a restart."""
-        found = self.session.exports_changed()
+        found = self.bash.exports_changed()
         if found is not None:
-            self.record(lambda recorder: recorder.environment_changed(*found))
+            self.binding.record(lambda recorder: recorder.environment_changed(*found))
 
-    def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
+    def finished(self, message: ShellCommandFinished) -> None:
+        """The command ended: its block shows the result, the prompt is the user's again."""
         outcome = message.outcome
         block = message.block
-        self._place(block, running=False)
-        if block.journal_index is not None and self.record(lambda _: True):
+        self.place(block, running=False)
+        if block.journal_index is not None and self.binding.record(lambda _: True):
             block.output.drop_spool()  # the journal recorded all of it: keep one copy
         block.finish(outcome.result, outcome.restarted)
         self._offer_help(block, outcome)
@@ -204,38 +246,33 @@ class ShellCommands(QuestionKeys):
             self.shell_context.record(activity)
         self._give_back_unread(block, outcome.result.unread_input)
         self.running_block = None
-        self.prompt_bar.running_command = ""
-        self.prompt_bar.secret = False
-        self.cwd_provider.cwd = self.session.shell.cwd
-        where = shorten_home(self.session.shell.cwd)
+        prompt_bar = self.parts.prompt_bar
+        prompt_bar.running_command = ""
+        prompt_bar.secret = False
+        self.parts.cwd_provider.cwd = self.bash.shell.cwd
+        where = shorten_home(self.bash.shell.cwd)
+        tell = self.binding.tell
         if outcome.revived:
-            self.tell(f"bash had exited; started a new bash in {where}.")
+            tell(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:
-            self.tell(f"bash exited; started a new bash in {where}.")
+            tell(f"bash exited; started a new bash in {where}.")
         if outcome.start_error:
-            self._tell_shell_did_not_start(outcome.start_error)
+            self._tell_did_not_start(outcome.start_error)
         if outcome.restart_error:
-            text = f"bash exited and could not be restarted: {outcome.restart_error}"
-            self.tell(text, "error")
+            tell(f"bash exited and could not be restarted: {outcome.restart_error}", "error")
 
     def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
         """After a failure that reads as a request or a typo: offer, never act."""
-        self.lapse_questions()
+        self.questions.lapse()
         result = outcome.result
         if result.succeeded or result.interrupted or result.shell_exited:
             return
         output = block.output.text()
         if unfinished_reason(result.exit_status, output):
             return  # the block already says what is missing; it is not a request
-        offer = error_offer(block.command, result.exit_status, output, self.session.index)
+        offer = error_offer(block.command, result.exit_status, output, self.bash.index)
         if offer is not None:
-            self.show_offer(ErrorOffer(offer))
-
-    def on_error_offer_accepted(self, message: ErrorOffer.Accepted) -> None:
-        if message.offer.kind == "correction":
-            self.run_shell_command(message.offer.text)
-        else:
-            self.ask_agent(message.offer.text)
+            self.questions.show_offer(ErrorOffer(offer))
 
     def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
         """Lines typed for a command that never read them: shown, never run.
@@ -247,36 +284,52 @@ class ShellCommands(QuestionKeys):
         text = f"`{block.command}` did not read what you typed for it, so it was not run"
         if block.had_secret_input:
             # It may hold a password: say how much, never what.
-            self.tell(f"{text} ({len(lines)} hidden lines).", "warning")
+            self.binding.tell(f"{text} ({len(lines)} hidden lines).", "warning")
             return
         listing = "\n".join(f"  {line}" for line in lines)
-        self.tell(f"{text}:\n{listing}", "warning")
+        self.binding.tell(f"{text}:\n{listing}", "warning")
 
     def _lend_terminal(self, passthrough: Passthrough) -> HandoverResult:
         """Called from the shell worker: suspend the UI and let the program draw."""
-        result: HandoverResult = self.call_from_thread(self._lend_terminal_now, passthrough)
+        result: HandoverResult = self.app.call_from_thread(self._lend_terminal_now, passthrough)
         return result
 
     def _lend_terminal_now(self, passthrough: Passthrough) -> HandoverResult:
         try:
-            with self.suspend():
+            with self.app.suspend():
                 return passthrough(sys.__stdin__.fileno(), sys.__stdout__.fileno())  # type: ignore[union-attr]
         except SuspendNotSupported:
             return False
 
-    def _watch_for_password(self) -> None:
-        if self.running_block is not None:
-            self.prompt_bar.secret = self.session.shell.wants_secret()
+    # -- keys and input for the running command -------------------------------------
 
-    def action_interrupt_or_clear(self) -> None:
+    def send_line(self, text: str) -> bool:
+        """A line typed for the running command; False when it ended first."""
+        block = self.running_block
+        if block is None:
+            return False
+        block.had_secret_input |= self.parts.prompt_bar.secret
+        return block.sink.send(text.encode() + b"\n")
+
+    def watch_for_password(self) -> None:
         if self.running_block is not None:
-            self.session.shell.interrupt()
+            self.parts.prompt_bar.secret = self.bash.shell.wants_secret()
+
+    def interrupt_or_clear(self) -> None:
+        """Ctrl+C: interrupt the running command, else clear the prompt."""
+        if self.running_block is not None:
+            self.bash.shell.interrupt()
         else:
-            self.prompt_bar.input.value = ""
-            self.prompt_bar.forget_recall()
+            prompt_bar = self.parts.prompt_bar
+            prompt_bar.input.value = ""
+            prompt_bar.forget_recall()
 
-    def action_end_of_input(self) -> None:
+    def end_of_input(self) -> None:
+        """Ctrl+D: end the running command's input, else delete right of the cursor."""
         if self.running_block is not None:
             self.running_block.sink.send(b"\x04")
         else:
-            self.prompt_bar.input.action_delete_right()
+            self.parts.prompt_bar.input.action_delete_right()
+
+    def close(self) -> None:
+        self.bash.close()
