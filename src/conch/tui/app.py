@@ -121,6 +121,9 @@ class ConchApp(App[None]):
         self.parts = parts = ScreenParts(self)
         self.binding = binding = SessionBinding(self, parts, session or SessionLink(None, None))
         self.history = history or self._history_store()
+        # Built in the order they need each other. The shell asks questions (the offer after
+        # a failed command) and the agent is built on the shell, so the questions see the
+        # agent's running turn through a callable. The shell's activity goes to the agent.
         shell_context = ShellContextLog()
         self.questions = QuestionController(self, parts, lambda: self.agent.running_turn)
         self.shell = ShellController(
