@@ -35,7 +35,7 @@ class AgentTurns(ConchAppBase):
         turn.journal_index = turn_index
         self.conversation.add_block(turn)
         prompt = self.shell_context.take() + text if spec else text
-        self.agents.queue.put_nowait(QueuedPrompt(prompt, turn, context, turn_index))
+        self.agents.submit(QueuedPrompt(prompt, turn, context, turn_index))
 
     def hint_when_no_agent(self) -> None:
         """First run: one line in the empty conversation says how to get an agent, before a
@@ -60,7 +60,7 @@ class AgentTurns(ConchAppBase):
             return
         self.agent_choice = AgentChoice(spec)
         await self.agents.restart()
-        self.record(lambda recorder: recorder.new_agent_instance())
+        self.agent_replay.new_agent_instance()
         model = f" ({spec.model})" if spec.model else ""
         self.tell(f"The next prompt goes to {name}{model}.")
 

@@ -38,6 +38,7 @@ from conch.shell_start import shell_start
 from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
 from conch.tab_completion import TabCompletion
+from conch.widgets.agent_turn import AgentTurn
 from conch.widgets.ask_choice import AskChoice
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation_pane import ConversationPane
@@ -125,7 +126,7 @@ class ConchApp(
         self.session = self.make_shell_session()
         agent = self.config.agent
         self.agent_choice = choose_agent(self.config.agents, agent.default or None, agent_name)
-        self.agents = AgentRunner(self._make_backend, journal=self)
+        self.agents: AgentRunner[AgentTurn] = AgentRunner(self._make_backend, journal=self)
         self.shell_context = ShellContextLog()
         self.running_block: CommandBlock | None = None
 
@@ -144,7 +145,6 @@ class ConchApp(
         self._open_offer = self._open_ask = None
         self.__dict__.pop("prompt_completer", None)  # built on the old shell's command index
         self._definitions_seen = -1
-        self._agent_checked = False
         self.live_turn = None
 
     def _history_store(self) -> HistoryStore:

@@ -21,11 +21,13 @@ from conch_plugins.shell_mode.shell_session import ShellSession
 from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 
 if TYPE_CHECKING:
+    from conch.agent_replay import AgentReplay
     from conch.agent_runner import AgentRunner
     from conch.agents.backend import AgentBackend
     from conch.agents.registry import AgentChoice
     from conch.agents.shell_context import ShellContextLog
     from conch.session_recorder import SessionRecorder
+    from conch.widgets.agent_turn import AgentTurn
     from conch.widgets.command_block import CommandBlock
 
 T = TypeVar("T")
@@ -40,7 +42,8 @@ class ConchAppBase(App[None]):
     session: ShellSession
     running_block: CommandBlock | None
     agent_choice: AgentChoice
-    agents: AgentRunner
+    agents: AgentRunner[AgentTurn]
+    agent_replay: AgentReplay
     shell_context: ShellContextLog
 
     # The conversation grows without bound; a DOM query walks every block, so
