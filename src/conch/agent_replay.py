@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from conch.agents.backend import AgentBackend
 from conch.agents.events import AgentError, TurnContext
@@ -25,8 +25,14 @@ from conch.sessions.replay import take_replay
 from conch.sessions.restore import plan_agent_restore
 
 T = TypeVar("T")
-Record = Callable[[Callable[[SessionRecorder], T]], T | None]
-"""Runs one journal write, guarded as its caller guards them (None: nothing written)."""
+
+
+class Record(Protocol):
+    """Runs one journal write, guarded as its caller guards them (None: nothing written)."""
+
+    def __call__(self, write: Callable[[SessionRecorder], T]) -> T | None: ...
+
+
 Tell = Callable[[str], None]
 
 
@@ -46,7 +52,7 @@ class AgentReplay:
         backend: AgentBackend,
         turn_index: int | None,
         context: TurnContext,
-        record: Record[str],
+        record: Record,
     ) -> str:
         """Earlier conversation to prepend to the prompt journaled at ``turn_index`` ("" if
         the agent has it); may first resume the agent's own earlier session."""
@@ -84,7 +90,7 @@ class AgentReplay:
         self._stored_agent_session = wanted
         return True
 
-    def turn_finished(self, backend: AgentBackend, record: Record[None]) -> None:
+    def turn_finished(self, backend: AgentBackend, record: Record) -> None:
         """Store the agent's own session id, for session/load after a restart."""
         agent_session = getattr(backend, "session_id", None)
         if not isinstance(agent_session, str) or agent_session == self._stored_agent_session:

@@ -289,6 +289,7 @@ def _permission_view(payload: Mapping[str, Any], decision: object) -> Permission
         str(request.get("reason", "")),
         answered=decision is not None,
         option_name=str(names[0]) if names and option_id is not None else "",
+        by=str(answer.get("by") or ""),
     )
 
 
