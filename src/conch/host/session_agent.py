@@ -45,6 +45,7 @@ log = logging.getLogger("conch.host")
 T = TypeVar("T")
 STOP_GRACE = 3.0
 """Seconds a running turn has to end after its cancel when the host stops."""
+STOP_NOTE = "The Conch host was stopped while the agent worked, so its turn was cancelled."
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class SessionAgent:
         for queued in unstarted:
             self._journal_withdrawn(queued, "the Conch host was stopped first")
         if await self.runner.cancel():
+            self.engine.notice(STOP_NOTE, "warning")
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(STOP_GRACE):
                     while self.runner.current is not None:
