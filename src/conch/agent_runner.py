@@ -31,6 +31,11 @@ ViewT = TypeVar("ViewT", bound=TurnView)
 _prompt_ids = itertools.count(1)
 
 
+def new_prompt_id() -> str:
+    """A name for a queued prompt, unique in this process."""
+    return f"p{next(_prompt_ids)}"
+
+
 @dataclass
 class QueuedPrompt(Generic[ViewT]):
     text: str
@@ -40,7 +45,7 @@ class QueuedPrompt(Generic[ViewT]):
     """Frozen when the prompt was sent, even if it waited in the queue."""
     turn_index: int | None = None
     """The agent_prompt event's index in the journal (None: the session is not saved)."""
-    id: str = field(default_factory=lambda: f"p{next(_prompt_ids)}")
+    id: str = field(default_factory=new_prompt_id)
     """Names the prompt to ``withdraw`` it while it waits."""
 
 
@@ -140,9 +145,8 @@ class AgentRunner(Generic[ViewT]):
     async def _run(self, queued: QueuedPrompt[ViewT]) -> None:
         turn = queued.view
         context = queued.context
-        if turn.queued:
-            turn.start()
         self.current, self.cancelling = turn, False
+        turn.start()
         recording = self.journal.turn_started(queued) if self.journal else None
         permissions: PermissionHandler = turn
         if recording is not None:

@@ -21,7 +21,7 @@ class TurnView(Protocol):
     """The turn has said how it ended (``finish`` ran); nothing streams into it afterwards."""
 
     def start(self) -> None:
-        """A queued turn begins."""
+        """The turn begins (it may have waited in the queue: ``queued`` says so)."""
 
     async def apply(self, event: AgentEvent) -> None:
         """One streamed event (text, thought, tool call, plan, error, end), in order."""

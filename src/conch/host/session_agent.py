@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from conch import paths
 from conch.agent_replay import AgentReplay
-from conch.agent_runner import AgentRunner, QueuedPrompt
+from conch.agent_runner import AgentRunner, QueuedPrompt, new_prompt_id
 from conch.agents.backend import AgentBackend, NoAgentBackend
 from conch.agents.events import TurnContext
 from conch.agents.registry import AgentSpec
@@ -70,6 +70,8 @@ class SessionAgent:
         self.spec: AgentSpec | None = initial_agent(config, engine.agent).spec
         self.questions = PermissionQuestions(on_change)
         self._on_change = on_change
+        self._waiting: tuple[WaitingPrompt, ...] = ()
+        self._busy = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name=f"agent-{engine.id[:8]}", daemon=True
@@ -92,7 +94,15 @@ class SessionAgent:
     async def _run_turns(self) -> None:
         while True:
             await self.runner.run_next()
-            self._on_change()
+            self._changed()
+
+    def _changed(self) -> None:
+        """On the agent's loop: the queue or a turn changed. The host's loop reads only this
+        snapshot (the runner's deque may change under a reader on another thread)."""
+        runner = self.runner
+        self._waiting = tuple(WaitingPrompt(q.id, q.text, q.turn_index) for q in runner.pending)
+        self._busy = runner.is_busy
+        self._on_change()
 
     async def stop(self) -> None:
         """Cancel the running turn (journaled as cancelled), drop the queue, end the agent."""
@@ -135,12 +145,11 @@ class SessionAgent:
         return await self._call(self._queue(text, context, index))
 
     async def _queue(self, text: str, context: TurnContext, index: int | None) -> WaitingPrompt:
-        view = HostTurn("", self.questions, self._on_change, queued=self.runner.is_busy)
-        queued = QueuedPrompt(text, view, context, index)
-        view.prompt_id = queued.id
-        self.runner.submit(queued)
-        self._on_change()
-        return WaitingPrompt(queued.id, text, index)
+        prompt_id = new_prompt_id()
+        view = HostTurn(prompt_id, self.questions, self._changed, queued=self.runner.is_busy)
+        self.runner.submit(QueuedPrompt(text, view, context, index, prompt_id))
+        self._changed()
+        return WaitingPrompt(prompt_id, text, index)
 
     async def cancel(self, prompt_id: str) -> bool:
         """Take a prompt that has not started out of the queue (journaled as cancelled)."""
@@ -151,7 +160,7 @@ class SessionAgent:
         if queued is None:
             return False
         self._journal_withdrawn(queued, "cancelled before it started")
-        self._on_change()
+        self._changed()
         return True
 
     def _journal_withdrawn(self, queued: QueuedPrompt[HostTurn], why: str) -> None:
@@ -179,18 +188,18 @@ class SessionAgent:
         self.spec = spec
         await self.runner.restart()
         self.replay.new_agent_instance()
-        self._on_change()
+        self._changed()
 
     # -- what the host shows ---------------------------------------------------------------
 
     @property
     def is_working(self) -> bool:
         """A turn runs or waits: the session is ``working`` until the queue is done."""
-        return self.runner.is_busy
+        return self._busy
 
     def waiting(self) -> list[WaitingPrompt]:
-        """The queue, oldest first (a snapshot: it is changed on the agent's thread)."""
-        return [WaitingPrompt(q.id, q.text, q.turn_index) for q in list(self.runner.pending)]
+        """The queue, oldest first."""
+        return list(self._waiting)
 
     # -- plumbing --------------------------------------------------------------------------
 
