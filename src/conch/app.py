@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pluggy
-from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -34,7 +33,7 @@ from conch.paste_review_actions import PasteReviewActions
 from conch.secret_masking import MASK
 from conch.session_actions import SessionActions
 from conch.session_binding import SessionLink
-from conch.shell_commands import HOLD_FRAMES, ShellCommands
+from conch.shell_commands import ShellCommands
 from conch.shell_start import shell_start
 from conch.slash_actions import SlashActions
 from conch.slash_commands import parse_slash
@@ -44,7 +43,6 @@ from conch.widgets.command_block import CommandBlock
 from conch.widgets.conversation_pane import ConversationPane
 from conch.widgets.history_search import HistorySearch
 from conch.widgets.notice import Notice
-from conch.widgets.paced_screen import PacedScreen
 from conch.widgets.prompt_bar import PromptBar
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
 from conch_plugins.shell_mode.routing import Target
@@ -157,21 +155,6 @@ class ConchApp(
 
     # -- layout -----------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen[None]:
-        return PacedScreen()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste) and isinstance(self.screen, PacedScreen):
-            self.screen.mark_urgent()  # a key's echo never waits for the pacing of a flood
-            if isinstance(event, events.Key) and event.key == "enter" and self._enter_runs_line():
-                # The cleared prompt waits (≤ HOLD_FRAMES) to be drawn with the new block.
-                self.screen.hold_for(HOLD_FRAMES)
-        await super().on_event(event)
-
-    def _enter_runs_line(self) -> bool:
-        prompt = self.prompt_bar.input
-        return self.focused is prompt and self.running_block is None and bool(prompt.value.strip())
-
     def compose(self) -> ComposeResult:
         yield ConversationPane()
         prompt: Widget = PromptBar(self.history)
@@ -213,14 +196,6 @@ class ConchApp(
         if event.input.id != "prompt-input":
             return
         event.stop()
-        try:
-            await self._submit_line(event)
-        finally:
-            block = self.running_block
-            if isinstance(self.screen, PacedScreen) and (block is None or block.parent):
-                self.screen.release()  # no new block to wait for
-
-    async def _submit_line(self, event: Input.Submitted) -> None:
         text = event.value
         if self.switching:
             return  # the session is changing: the line stays in the prompt for Enter again

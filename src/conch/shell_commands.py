@@ -27,7 +27,6 @@ from conch.session_recorder import ShellRecording
 from conch.widgets.background_output import BackgroundOutput
 from conch.widgets.command_block import CommandBlock
 from conch.widgets.error_offer import ErrorOffer
-from conch.widgets.paced_screen import PacedScreen
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
@@ -41,11 +40,6 @@ PLACE_AFTER = 0.05
 """A new block waits this long for its command's first output before it is shown empty:
 mounted at Enter, its layout took the frame (12 ms here, 30 under load) during which
 `echo`'s output arrived, and the output then waited for a second frame."""
-
-HOLD_FRAMES = 0.015
-"""The frame after Enter waits this long at most for the new block: mounting it asks for two
-layouts (its own and the mount's), each a full repaint (~10 ms with 40 blocks); held, one
-frame shows the cleared prompt and the block together."""
 
 
 class ShellCommandFinished(Message):
@@ -170,13 +164,6 @@ class ShellCommands(QuestionKeys):
             self.conversation.add_block(block)
             if running and self.running_block is block:
                 self.prompt_bar.running_command = block.command
-            # Queued behind the block's Mount: runs once it has laid itself out.
-            block.call_later(self._release_frames)
-
-    def _release_frames(self) -> None:
-        screen = self.screen
-        if isinstance(screen, PacedScreen):
-            screen.call_later(screen.release)  # behind the layout the block asked the screen for
 
     @work(thread=True, group="shell")
     def _run_in_shell(

@@ -9,11 +9,10 @@ the prompt, the "bottom" key), follows again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
 
 from textual import events
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import AwaitMount, Widget
@@ -88,20 +87,6 @@ class Conversation(VerticalScroll, can_focus=False):
         # bottom: follow again once it has settled.
         self.call_after_refresh(self._follow_if_at_bottom)
         self._report()
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        # A layout repaints what it moved; repainting the whole view on top of that (Textual
-        # does for a layout of the container: each mount asks for one) rewrote every row of
-        # the terminal, ~10 KB, a second time for each command.
-        if layout and not regions:
-            repaint = False
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
