@@ -1,29 +1,39 @@
-"""Enter → next frame over a long session: 400 commands, with and without folding old blocks.
+"""Enter → the frame that shows a command's finished block, over a long session.
 
-The real app, headless (120x40), journaling to a new session: `echo x` in Shell mode, 400
-times; each is timed from posting Enter to the first composed frame after the command
-finished. Medians per 100 commands, once with Conch's folding of old blocks
-(conversation_trim: at most LIVE_LIMIT mounted) and once with it switched off, in one run.
-Prints figures; asserts nothing.
+The real app, headless (120x40), journaling to a new session: CMD (default `echo x`) in
+Shell mode, N times (default 400); each is timed from posting Enter to the first composed
+frame after the command finished (TimedApp.shown_at). Medians per 100 commands and the
+ratio of the last 100 to the first 100 (flat is 1.0).
+
+Without --against: once with Conch's folding of old blocks (conversation_trim: at most
+LIVE_LIMIT mounted) and once with it switched off, in one run. With --against REV: this
+tree and REV (exported with `git archive`, run with this venv), folding on, each in a
+child process of its own, one after the other, twice (this, REV, this, REV) so both see
+the machine's load. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/long_session.py [--commands N] [--command CMD] [--against REV]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import header, isolate
+from benchlib import PYTHON, export_revision, header, isolate, revision_path
 from benchlib.timed_app import make_timed_app
 
-COMMANDS = 400
-ROOT = isolate()
+WINDOW = 100
 
 
-async def enter_to_frame(fold: bool) -> list[float]:
+async def enter_to_frame(root: Path, commands: int, command: str, fold: bool) -> list[float]:
     from textual import events
 
     from conch.tui import conversation_trim
@@ -33,40 +43,74 @@ async def enter_to_frame(fold: bool) -> list[float]:
     if not fold:
         conversation_trim.LIVE_LIMIT = 10**9
     try:
-        app = make_timed_app(ROOT / "work")
+        app = make_timed_app(root / "work")
         times: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:
             await app.started.wait()
             await pilot.pause(0.5)
             app.mode_provider.mode = ExecutionMode.SHELL
             prompt = app.prompt_bar.input
-            for _ in range(COMMANDS):
-                prompt.value = "echo x"
+            for _ in range(commands):
+                prompt.value = command
                 await pilot.pause(0)
                 app.finished.clear()
                 started = time.perf_counter()
                 app.post_message(events.Key("enter", "\r"))
                 await app.finished.wait()
-                finished = app.finished_at
-                while not any(t >= finished for t in app.frames[-3:]):
-                    await asyncio.sleep(0.001)
-                times.append(next(t for t in app.frames if t >= finished) - started)
+                await asyncio.wait_for(app.shown.wait(), 5)
+                times.append(app.shown_at - started)
                 await asyncio.sleep(0.01)  # a settled app between commands
         return times
     finally:
         conversation_trim.LIVE_LIMIT = limit
 
 
+def windows(times: list[float]) -> str:
+    parts = []
+    for start in range(0, len(times), WINDOW):
+        median = statistics.median(times[start : start + WINDOW]) * 1000
+        parts.append(f"{start + 1}-{min(start + WINDOW, len(times))}: {median:5.1f}")
+    first = statistics.median(times[:WINDOW])
+    last = statistics.median(times[-WINDOW:])
+    return "  ".join(parts) + f" ms   last/first {last / first:4.2f}"
+
+
+def in_child(path: str | None, commands: int, command: str) -> list[float]:
+    """One run (folding on) in a fresh process; ``path``: PYTHONPATH of another revision."""
+    env = dict(os.environ)
+    if path is not None:
+        env["PYTHONPATH"] = path
+    args = [str(PYTHON), __file__, "--child", "--commands", str(commands), "--command", command]
+    done = subprocess.run(args, env=env, check=True, capture_output=True, text=True)
+    times: list[float] = json.loads(done.stdout.splitlines()[-1])
+    return times
+
+
 def main() -> None:
-    header(f"Enter → next frame over {COMMANDS} commands (headless app, Shell mode)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commands", type=int, default=400)
+    parser.add_argument("--command", default="echo x")
+    parser.add_argument("--against", default="", help="git revision to compare with")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        times = asyncio.run(enter_to_frame(isolate(), args.commands, args.command, True))
+        print(json.dumps(times))
+        return
+    header(f"Enter → frame showing the finished block, {args.commands}× `{args.command}` "
+           "(headless app, Shell mode)")  # fmt: skip
+    if args.against:
+        other = revision_path(export_revision(args.against))
+        for _ in range(2):
+            for label, path in (("this tree", None), (args.against, other)):
+                times = in_child(path, args.commands, args.command)
+                print(f"{label:<22} {windows(times)}", flush=True)
+        return
+    root = isolate()
     for fold in (True, False):
-        times = asyncio.run(enter_to_frame(fold))
-        parts = []
-        for start in range(0, COMMANDS, 100):
-            median = statistics.median(times[start : start + 100]) * 1000
-            parts.append(f"{start + 1}-{start + 100}: {median:5.1f} ms")
+        times = asyncio.run(enter_to_frame(root, args.commands, args.command, fold))
         label = "folding old blocks" if fold else "everything mounted"
-        print(f"{label:<22} " + "   ".join(parts))
+        print(f"{label:<22} {windows(times)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,25 @@ def isolate() -> Path:
     return root
 
 
+def export_revision(revision: str) -> Path:
+    """The ``src`` and ``plugins`` trees of git ``revision`` in a temp dir (removed at exit),
+    to run another revision with this venv: ``PYTHONPATH=<dir>/src:<dir>/plugins``."""
+    target = Path(tempfile.mkdtemp(prefix="conch-rev-"))
+    atexit.register(shutil.rmtree, target, True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src", "plugins"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def revision_path(tree: Path) -> str:
+    """The PYTHONPATH that runs the tree ``export_revision`` made."""
+    return f"{tree / 'src'}:{tree / 'plugins'}"
+
+
 def isolated_env(root: Path) -> dict[str, str]:
     """The XDG variables ``isolate`` set, for child processes."""
     return {

@@ -13,7 +13,8 @@ from typing import Any
 
 def make_timed_app(work: Path) -> Any:
     """A ConchApp in ``work``, journaling to a new session, that records shell start, each
-    command's end, each prompt edit (Input.Changed) and each composed frame."""
+    command's end, the first frame composed after it (``shown_at``: the frame that shows
+    the finished block), each prompt edit (Input.Changed) and each composed frame."""
     from textual.widgets import Input
 
     from conch.config import load_config
@@ -32,6 +33,8 @@ def make_timed_app(work: Path) -> Any:
             self.finished = asyncio.Event()
             self.changed = asyncio.Event()
             self.finished_at = 0.0
+            self.shown_at = 0.0
+            self.shown = asyncio.Event()
             self.changed_at = 0.0
             self.frames: list[float] = []
 
@@ -42,6 +45,7 @@ def make_timed_app(work: Path) -> Any:
         def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
             super().on_shell_command_finished(message)
             self.finished_at = time.perf_counter()
+            self.shown.clear()
             self.finished.set()
 
         def on_input_changed(self, event: Input.Changed) -> None:
@@ -51,7 +55,11 @@ def make_timed_app(work: Path) -> Any:
         def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
             # Private Textual hook: called with each composed update (headless too).
             if renderable is not None:
-                self.frames.append(time.perf_counter())
+                now = time.perf_counter()
+                self.frames.append(now)
+                if self.finished.is_set() and not self.shown.is_set():
+                    self.shown_at = now
+                    self.shown.set()
             super()._display(screen, renderable)
 
     return TimedApp()

@@ -1,15 +1,19 @@
-"""Runs agent turns for the app: one at a time, in order, cancellable.
+"""Runs agent turns: one at a time, in order, cancellable, each reported to its view.
 
-A prompt sent while a turn runs waits in the queue (its block says so) and is
-never interleaved. Each turn gets a frozen TurnContext when it starts.
+A prompt sent while a turn runs waits in the queue (its view says so) and is never
+interleaved; a queued prompt can be withdrawn before it starts. Each turn gets a frozen
+TurnContext when it is sent. The view is anything that implements TurnView (the TUI's
+AgentTurn widget, the host's HostTurn): this module imports no Textual.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from conch.agents.backend import AgentBackend, PermissionHandler
 from conch.agents.events import (
@@ -20,21 +24,29 @@ from conch.agents.events import (
     TurnContext,
     TurnEnded,
 )
+from conch.agents.turn_view import TurnView
 from conch.sessions.events import TurnStatus, turn_status_for
 
-if TYPE_CHECKING:  # the turn's widget is only driven here, never built: no Textual import
-    from conch.tui.widgets.agent_turn import AgentTurn
+ViewT = TypeVar("ViewT", bound=TurnView)
+_prompt_ids = itertools.count(1)
+
+
+def new_prompt_id() -> str:
+    """A name for a queued prompt, unique in this process."""
+    return f"p{next(_prompt_ids)}"
 
 
 @dataclass
-class QueuedPrompt:
+class QueuedPrompt(Generic[ViewT]):
     text: str
     """What is sent (may carry recent shell activity before the user's words)."""
-    turn: AgentTurn
+    view: ViewT
     context: TurnContext
     """Frozen when the prompt was sent, even if it waited in the queue."""
     turn_index: int | None = None
     """The agent_prompt event's index in the journal (None: the session is not saved)."""
+    id: str = field(default_factory=new_prompt_id)
+    """Names the prompt to ``withdraw`` it while it waits."""
 
 
 class TurnRecorder(Protocol):
@@ -49,12 +61,12 @@ class TurnRecorder(Protocol):
     def end(self, status: TurnStatus, stop_reason: str = "") -> None: ...
 
 
-class TurnJournal(Protocol):
+class TurnJournal(Protocol[ViewT]):
     """What the runner tells the session journal (the app supplies it)."""
 
-    def turn_started(self, queued: QueuedPrompt) -> TurnRecorder | None: ...
+    def turn_started(self, queued: QueuedPrompt[ViewT]) -> TurnRecorder | None: ...
 
-    async def replay_for(self, queued: QueuedPrompt, backend: AgentBackend) -> str:
+    async def replay_for(self, queued: QueuedPrompt[ViewT], backend: AgentBackend) -> str:
         """Earlier conversation to prepend for an agent that has not seen it ("" if none);
         may first resume the agent's own earlier session (ACP session/load)."""
         ...
@@ -79,15 +91,19 @@ class _RecordedPermissions:
         return decision
 
 
-class AgentRunner:
+class AgentRunner(Generic[ViewT]):
     def __init__(
-        self, backend_factory: Callable[[], AgentBackend], journal: TurnJournal | None = None
+        self,
+        backend_factory: Callable[[], AgentBackend],
+        journal: TurnJournal[ViewT] | None = None,
     ) -> None:
         self._factory = backend_factory
         self.journal = journal
         self._backend: AgentBackend | None = None
-        self.queue: asyncio.Queue[QueuedPrompt] = asyncio.Queue()
-        self.current: AgentTurn | None = None
+        self.pending: deque[QueuedPrompt[ViewT]] = deque()
+        """Prompts waiting for their turn, oldest first."""
+        self._arrived = asyncio.Event()
+        self.current: ViewT | None = None
         self.cancelling = False
 
     @property
@@ -98,20 +114,39 @@ class AgentRunner:
 
     @property
     def is_busy(self) -> bool:
-        return self.current is not None or not self.queue.empty()
+        return self.current is not None or bool(self.pending)
+
+    def submit(self, queued: QueuedPrompt[ViewT]) -> None:
+        """Queue a prompt; it runs after the ones before it."""
+        self.pending.append(queued)
+        self._arrived.set()
+
+    def withdraw(self, prompt_id: str) -> QueuedPrompt[ViewT] | None:
+        """Take a prompt that has not started out of the queue; None when it is not
+        waiting (it started, ended, or never was)."""
+        for queued in self.pending:
+            if queued.id == prompt_id:
+                self.pending.remove(queued)
+                return queued
+        return None
 
     async def run_forever(self) -> None:
         """Take prompts from the queue and run them, one turn at a time."""
         while True:
-            queued = await self.queue.get()
-            await self._run(queued)
+            await self.run_next()
 
-    async def _run(self, queued: QueuedPrompt) -> None:
-        turn = queued.turn
+    async def run_next(self) -> None:
+        """Wait for a prompt, then run its turn to the end."""
+        while not self.pending:
+            self._arrived.clear()
+            await self._arrived.wait()
+        await self._run(self.pending.popleft())
+
+    async def _run(self, queued: QueuedPrompt[ViewT]) -> None:
+        turn = queued.view
         context = queued.context
-        if turn.queued:
-            turn.start()
         self.current, self.cancelling = turn, False
+        turn.start()
         recording = self.journal.turn_started(queued) if self.journal else None
         permissions: PermissionHandler = turn
         if recording is not None:

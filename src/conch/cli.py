@@ -8,7 +8,7 @@ import sys
 
 from conch import __version__
 
-SUBCOMMANDS = ("agents", "route", "complete", "sessions", "host", "ps")
+SUBCOMMANDS = ("agents", "route", "complete", "sessions", "host", "ps", "attach")
 # Options that only mean something when the TUI starts; a subcommand refuses them.
 _TUI_OPTIONS = {"new": "--new", "agent": "--agent", "resume": "--resume"}
 _TAKES_VALUE = frozenset({"--cwd", "--agent", "--resume"})
@@ -24,6 +24,9 @@ _COMMANDS_HELP = """commands (each has its own --help):
   sessions salvage FILE        copy what a damaged journal file still holds into this one
   host [start|status|stop]     the Conch host, which will run sessions outside the window
   ps [--json]                  the sessions the host runs now
+  attach [ID] [--observe] [--new]
+                               show a session the host runs (starting the host if needed);
+                               detaching leaves it running
 
 With no command, conch starts the TUI; it needs a terminal (stdin and stdout)."""
 
@@ -49,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         choices=SUBCOMMANDS,
         metavar="COMMAND",
-        help="agents, route, complete, sessions, host or ps (below); without one, the TUI starts",
+        help="agents, route, complete, sessions, host, ps or attach (below); without one, "
+        "the TUI starts",
     )
     parser.add_argument("--explain", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -129,7 +133,7 @@ def run_command(
     """One subcommand, with its own words (and its own --help)."""
     if args.explain and command != "route":
         parser.error("--explain goes with route: `conch route --explain`")
-    if args.cwd is not None and command not in ("route", "complete"):
+    if args.cwd is not None and command not in ("route", "complete", "attach"):
         parser.error(f"--cwd does not apply to `conch {command}`")
     if command == "complete":
         from conch.complete_cli import main as complete
@@ -147,6 +151,10 @@ def run_command(
         from conch.host_cli import host_main
 
         return host_main(rest)
+    if command == "attach":
+        from conch.clients.attach.command import attach_main
+
+        return attach_main(rest, args.cwd)
     if command == "ps":
         from conch.host_cli import ps_main
 

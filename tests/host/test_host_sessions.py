@@ -220,7 +220,7 @@ async def test_input_and_ctrl_c_reach_the_running_command(
     assert "got-yes" in output_of(await events_until(client, is_kind("shell_end")))
     await client.request("submit", line="sleep 100")
     await events_until(client, is_kind("shell_start"))
-    assert await client.request("interrupt") == {"interrupted": True}
+    assert await client.request("interrupt") == {"interrupted": True, "shell": True, "agent": False}
     end = (await events_until(client, is_kind("shell_end")))[-1]["payload"]
     assert end["interrupted_by_user"] is True and end["exit_status"] == 130
 

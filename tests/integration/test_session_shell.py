@@ -639,3 +639,92 @@ def test_make_state_of_the_launcher_does_not_leak_into_the_session(
     shell = make_shell()
     output = shell.query('echo "[${MAKELEVEL-unset}] [${MAKEFLAGS-unset}]"', timeout=QUICK)
     assert output.strip() == "[unset] [unset]"
+
+
+def _tool_on_path(home: Path, name: str) -> Path:
+    """A ~/bin on PATH for a ShellSession started after this call."""
+    bin_dir = home / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (home / ".bashrc").write_text('export PATH="$HOME/bin:$PATH"\n')
+    return bin_dir / name
+
+
+def test_a_command_end_is_reported_before_the_names_are_looked_up_again(
+    home: Path, workdir: Path
+) -> None:
+    from conch_plugins.shell_mode.command_result import CollectingSink
+    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
+
+    tool = _tool_on_path(home, "latetool")
+    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=True)))
+    session.start()
+    try:
+        tool.write_text("#!/bin/sh\necho late\n")
+        tool.chmod(0o755)
+        known_at_end: list[bool] = []
+        outcomes: list[RunOutcome] = []
+
+        def ended(outcome: RunOutcome) -> None:
+            known_at_end.append(session.index.is_command("latetool"))
+            outcomes.append(outcome)
+
+        returned = session.run("true", CollectingSink(), timeout=QUICK, on_ended=ended)
+        assert known_at_end == [False]  # reported before the lookup that finds the new tool
+        assert outcomes == [returned]
+        assert returned.result.exit_status == 0
+        assert session.index.is_command("latetool")  # looked up all the same, before run returned
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("alias gst='git status'", "gst"),
+        ("greet() { echo hi; }", "greet"),
+        ("function hello { echo hi; }", "hello"),
+        ("eval 'alias later=ls'", "later"),
+    ],
+)
+def test_a_name_the_line_defines_is_known_when_its_end_is_reported(
+    home: Path, workdir: Path, line: str, name: str
+) -> None:
+    from conch_plugins.shell_mode.command_result import CollectingSink
+    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
+
+    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=False)))
+    session.start()
+    try:
+        known_at_end: list[bool] = []
+
+        def ended(outcome: RunOutcome) -> None:
+            known_at_end.append(session.index.is_command(name))
+
+        session.run(line, CollectingSink(), timeout=QUICK, on_ended=ended)
+        assert known_at_end == [True]
+    finally:
+        session.close()
+
+
+def test_a_tool_put_on_path_by_the_line_is_known_when_its_end_is_reported(
+    home: Path, workdir: Path
+) -> None:
+    from conch_plugins.shell_mode.command_result import CollectingSink
+    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
+
+    tools = workdir / "tools"
+    tools.mkdir()
+    (tools / "pathtool").write_text("#!/bin/sh\necho hi\n")
+    (tools / "pathtool").chmod(0o755)
+    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=False)))
+    session.start()
+    try:
+        known_at_end: list[bool] = []
+
+        def ended(outcome: RunOutcome) -> None:
+            known_at_end.append(session.index.is_command("pathtool"))
+
+        session.run(f'PATH="{tools}:$PATH"', CollectingSink(), timeout=QUICK, on_ended=ended)
+        assert known_at_end == [True]
+    finally:
+        session.close()

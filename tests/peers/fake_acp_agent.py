@@ -6,7 +6,9 @@ test must check come back as agent message text, often JSON. It never talks
 to a model and never touches files other than the ones a test names.
 
 Scripts: chat, report, permission, permission_streaming, fs, write_outside, terminal, plan,
-slow, slow_permission, crash, crash_on_start, slow_start, noisy, load.
+slow, slow_permission, crash, crash_on_start, slow_start, noisy, load, echo (by the
+prompt's last line: ``gate`` asks permission, ``wait`` runs until cancelled, anything else
+is said back whole as ``received: …``, replay included).
 """
 
 from __future__ import annotations
@@ -338,6 +340,16 @@ class FakeAgent:
 
     async def run_noisy(self, session_id: str, text: str) -> str:
         await self.say(session_id, "still talking")
+        return "end_turn"
+
+    async def run_echo(self, session_id: str, text: str) -> str:
+        last = text.strip().splitlines()[-1] if text.strip() else ""
+        if last == "gate":
+            return await self.run_permission(session_id, text)
+        if last == "wait":
+            return await self.run_slow(session_id, text)
+        await self.say(session_id, "received: ")
+        await self.say(session_id, text)
         return "end_turn"
 
     async def run_load(self, session_id: str, text: str) -> str:

@@ -75,4 +75,7 @@ async def test_a_private_commands_long_output_leaves_no_file_on_disk(
         # A public line's full output is kept, once: in the journal, not in a second file.
         assert app.binding.link.journal is not None and app.binding.recorder is not None
         assert app.binding.link.journal.session_sizes()[app.binding.recorder.session_id] > 2_000_000
-        assert not any(paths.output_dir().glob("*"))
+        # The block shows as finished first; the file goes once the end is journaled.
+        await wait_for(pilot, lambda: not any(paths.output_dir().glob("*")))
+        status = app.query(CommandBlock).last().footer_lines()[0].plain
+        assert "all: conch sessions export" in status and "full output" not in status

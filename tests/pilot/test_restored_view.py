@@ -592,3 +592,24 @@ async def test_a_click_on_the_line_shows_more(monkeypatch: pytest.MonkeyPatch) -
         await pilot.click(".earlier-items--more")
         assert earlier.hidden_count == 0
         assert shown_notes(conversation) == [f"note {n}" for n in range(12)]
+
+
+async def test_a_permission_answered_from_another_client_says_by_whom(
+    journal: Journal, project: str
+) -> None:
+    sid = journal.create_session(project, "auto", "fake").id
+    context = TurnContext(project, "auto", "fake", "", 1_700_000_000.0, project)
+    turn = journal.append(sid, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("edit it", context))
+    edit = ToolCall("t1", "Edit notes.txt", "edit")
+    with journal.batch(sid) as batch:
+        batch.append(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "ag-1"))
+        update(batch, turn, edit)
+        decision = Decision("reject_once", "reject_once", by="phone")
+        request = PermissionRequest(edit, STANDARD_OPTIONS)
+        batch.append(ev.PERMISSION, ev.USER, ev.permission(turn, request, decision))
+        batch.append(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done", "end_turn"))
+    view = rebuild_conversation(journal.events(sid))
+    async with RestoredApp(view, journal.read_blob).run_test() as pilot:
+        await restored(pilot)
+        record = pilot.app.query_one(PermissionPrompt)
+        assert shown_text(record).strip() == "Reject (by phone): Edit notes.txt"

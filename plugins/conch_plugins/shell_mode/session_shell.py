@@ -75,22 +75,31 @@ class SessionShell:
         self._pty_owner = threading.RLock()
         self._between_commands = threading.Event()
         self._background: BetweenCommandsReader | None = None
+        self._size_lock = threading.Lock()
+        """Held while the size is read for a spawn or changed: a resize that came while
+        bash was being spawned (the host's client sends one as it attaches) was lost, and
+        bash kept the old size (28 of 60 tries)."""
 
     # -- lifecycle ---------------------------------------------------------
 
     def start(self) -> None:
         """Spawn bash in ``self.cwd`` and wait for its first prompt."""
+        with self._size_lock:
+            rows, cols = self.options.rows, self.options.cols
         child = spawn_bash(
             self.options.bash,
             self.cwd,
             source_bashrc=self.options.source_bashrc,
             extra_env=self.options.extra_env,
             unset_env=self.options.unset_env,
-            rows=self.options.rows,
-            cols=self.options.cols,
+            rows=rows,
+            cols=cols,
             wrapper=self.options.wrapper,
         )
-        self._child = child
+        with self._size_lock:
+            self._child = child
+            if (self.options.rows, self.options.cols) != (rows, cols):
+                self._set_size(self.options.rows, self.options.cols)  # resized meanwhile
         # conch_init.bash reads it first thing; the pty echoes it back to us only.
         self._token = secrets.token_hex(16)
         os.write(self.fd, self._token.encode() + b"\n")
@@ -149,7 +158,12 @@ class SessionShell:
         return int(self._child.child_fd)
 
     def resize(self, rows: int, cols: int) -> None:
-        self.options.rows, self.options.cols = rows, cols
+        """Any thread, at any time, also while bash is being spawned."""
+        with self._size_lock:
+            self.options.rows, self.options.cols = rows, cols
+            self._set_size(rows, cols)
+
+    def _set_size(self, rows: int, cols: int) -> None:
         if self._child is not None:
             with contextlib.suppress(OSError):
                 self._child.setwinsize(rows, cols)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from conch_plugins.shell_mode.agent_shell import USER_DEFINITIONS_QUERY
@@ -41,8 +41,18 @@ _MAY_CHANGE_EXPORTS = re.compile(
 _OWN_VARIABLES = frozenset({"PWD", "OLDPWD", "SHLVL"})
 
 
+# Lines that may define or remove an alias or function, or move PATH: the names refresh runs
+# before their end is reported, so the next line is routed knowing what they defined.
+_MAY_CHANGE_NAMES = re.compile(r"\b(?:alias|unalias|function|eval|enable|hash|PATH)\b|\(\s*\)")
+
+
 def may_change_exports(command: str) -> bool:
     return _MAY_CHANGE_EXPORTS.search(command) is not None
+
+
+def may_change_names(command: str) -> bool:
+    """Whether ``command`` may change the aliases, functions or PATH the index knows."""
+    return may_change_exports(command) or _MAY_CHANGE_NAMES.search(command) is not None
 
 
 class ShellSession:
@@ -69,7 +79,16 @@ class ShellSession:
             if self._first_exports is None:
                 self._first_exports = dict(self._exports)
 
-    def run(self, command: str, sink: CommandSink, timeout: float | None = None) -> RunOutcome:
+    def run(
+        self,
+        command: str,
+        sink: CommandSink,
+        timeout: float | None = None,
+        on_ended: Callable[[RunOutcome], object] | None = None,
+    ) -> RunOutcome:
+        """Run ``command``; ``on_ended`` gets the outcome (on this thread) as soon as it is
+        known: before the names refresh that follows (1–2 ms, more under load) unless the
+        line may change the names, so the finished block need not wait for it."""
         with self._lock:
             revived = not self.shell.is_alive
             if revived:
@@ -78,20 +97,25 @@ class ShellSession:
                 except ShellStartError as error:
                     result = CommandResult(command, None, self.shell.cwd, 0.0, shell_exited=True,
                                            not_started=True)  # fmt: skip
-                    return RunOutcome(result, start_error=str(error))
+                    return _ended(RunOutcome(result, start_error=str(error)), on_ended)
             result = self.shell.execute(command, sink, timeout=timeout or None)
             self.commands_run += 1
             if not result.shell_exited:
+                outcome = RunOutcome(result, revived=revived)
+                reported = on_ended is not None and not may_change_names(command)
+                if reported:
+                    _ended(outcome, on_ended)
                 self._refresh_names()
                 if may_change_exports(command):
                     self._live_exports = self._exported()
-                return RunOutcome(result, revived=revived)
+                return outcome if reported else _ended(outcome, on_ended)
             try:
                 self._respawn()
             except ShellStartError as error:
-                return RunOutcome(result, restart_error=str(error), revived=revived)
+                outcome = RunOutcome(result, restart_error=str(error), revived=revived)
+                return _ended(outcome, on_ended)
             self._refresh_names()
-            return RunOutcome(result, restarted=True, revived=revived)
+            return _ended(RunOutcome(result, restarted=True, revived=revived), on_ended)
 
     def user_definitions(self, with_completions: bool = False) -> str:
         """The user's exports, aliases and functions as bash source, for the agent's
@@ -147,6 +171,12 @@ class ShellSession:
 
     def _refresh_names(self) -> None:
         self.index.update_from_query(self.shell.query(ALIASES_AND_FUNCTIONS_QUERY))
+
+
+def _ended(outcome: RunOutcome, on_ended: Callable[[RunOutcome], object] | None) -> RunOutcome:
+    if on_ended is not None:
+        on_ended(outcome)
+    return outcome
 
 
 _EXPORT = re.compile(

@@ -193,6 +193,8 @@ STANDARD_OPTIONS = (
 class Decision:
     option_id: str | None
     option_kind: str = ""
+    by: str = ""
+    """Who answered, when several clients could ("" when the one person at the app did)."""
 
     @property
     def allowed(self) -> bool:

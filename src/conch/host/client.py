@@ -105,6 +105,17 @@ class HostConnection:
             raise self._gone or HostGone("the host closed the connection")
         return event
 
+    def ready_events(self) -> list[dict[str, Any]]:
+        """The events already received, without waiting (a client draws them in one go)."""
+        ready: list[dict[str, Any]] = []
+        while not self._events.empty():
+            event = self._events.get_nowait()
+            if event is None:
+                self._events.put_nowait(None)  # next_event says the host is gone
+                break
+            ready.append(event)
+        return ready
+
     async def _read_all(self) -> None:
         try:
             while True:

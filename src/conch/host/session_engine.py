@@ -125,7 +125,7 @@ class SessionEngine:
                         "stopped first.", "warning")  # fmt: skip
         self.shell.close()
         self._thread.join(timeout=5)
-        self._record(lambda recorder: self.journal.set_status(self.id, "idle"))
+        self.record(lambda recorder: self.journal.set_status(self.id, "idle"))
         with contextlib.suppress(Exception):
             self.journal.release(self.id)
         self._set_state("stopped")
@@ -146,8 +146,8 @@ class SessionEngine:
             self._abandoned = True
             recording = self._recording
         if recording is not None:
-            self._record(lambda _: recording.flush())
-        self._record(self._close_open_items)
+            self.record(lambda _: recording.flush())
+        self.record(self._close_open_items)
 
     def _close_open_items(self, recorder: SessionRecorder) -> None:
         closing = closing_events(self.journal.events(self.id), "stopped", STOP_NOTE)
@@ -158,7 +158,7 @@ class SessionEngine:
 
     def submit(self, line: str, mode: str = "shell") -> int | None:
         """Journal the line as the user's input and queue it for bash; its input's index."""
-        index = self._record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
+        index = self.record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
         self._lines.put(line)
         return index
 
@@ -180,7 +180,7 @@ class SessionEngine:
         self.shell.shell.resize(max(5, rows), max(20, cols))
 
     def notice(self, text: str, level: NoticeLevel = "info") -> None:
-        self._record(lambda recorder: recorder.notice(text, level))
+        self.record(lambda recorder: recorder.notice(text, level))
 
     # -- the session's thread ------------------------------------------------------------
 
@@ -202,7 +202,7 @@ class SessionEngine:
             self._set_state("running")
             self._idle.clear()
         cwd = self.shell.shell.cwd
-        recording = self._record(lambda recorder: recorder.shell_started(command, cwd))
+        recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
         with self._lock:
             self._recording = recording
         try:
@@ -212,7 +212,7 @@ class SessionEngine:
                 abandoned = self._abandoned
                 self._input = self._recording = None
         if recording is not None and not abandoned:
-            self._record(lambda _: recording.finished(outcome.result))
+            self.record(lambda _: recording.finished(outcome.result))
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:
@@ -223,13 +223,13 @@ class SessionEngine:
     def _output(self, text: str) -> None:
         recording = self._recording  # set before bash gets the line: output comes after
         if recording is not None:
-            self._record(lambda _: recording.output(text))
+            self.record(lambda _: recording.output(text))
 
     def _after(self, command: str, outcome: RunOutcome, unsent: list[str]) -> None:
         if may_change_exports(command):
             found = self.shell.exports_changed()
             if found is not None:
-                self._record(lambda recorder: recorder.environment_changed(*found))
+                self.record(lambda recorder: recorder.environment_changed(*found))
         unread = [line for line in outcome.result.unread_input.splitlines() if line] + unsent
         if unread:
             # It may hold a password: say how much, never what.
@@ -244,7 +244,7 @@ class SessionEngine:
             self.notice(f"bash exited and could not be restarted: {outcome.restart_error}",
                         "error")  # fmt: skip
 
-    def _record(self, write: Callable[[SessionRecorder], T]) -> T | None:
+    def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
         """One journal write; on failure the session goes on unrecorded, and the log says so
         (clients follow the journal, so they stop seeing this session's news)."""
         recorder = self.recorder

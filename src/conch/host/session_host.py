@@ -1,4 +1,4 @@
-"""The host's sessions: the journal they share, their engines, and who follows each.
+"""The host's sessions: the journal they share, their engines and agents, who follows each.
 
 One Journal for the whole host (one SQLite connection, claims per session). Its listener is
 called in the committing thread; it only hops to the event loop, where each follower of the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from conch.config import LoadedConfig, load_config
@@ -19,6 +20,7 @@ from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
+from conch.host.session_agent import SessionAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
@@ -33,6 +35,8 @@ log = logging.getLogger("conch.host")
 class SessionHost:
     def __init__(self, live_list: Path | None = None, loaded: LoadedConfig | None = None) -> None:
         self.engines: dict[str, SessionEngine] = {}
+        self.agents: dict[str, SessionAgent] = {}
+        """Each live session's agent (session_agent.py), by session id."""
         self.followers: dict[str, set[Follower]] = {}
         self.shared: dict[str, SharedState] = {}
         """Each live session's shared state document (shared_state.py)."""
@@ -68,9 +72,12 @@ class SessionHost:
 
     async def stop(self) -> None:
         """Stop every session cleanly; the next host starts with none."""
+        agents = list(self.agents.values())
+        await asyncio.gather(*(agent.stop() for agent in agents))
         engines = list(self.engines.values())
         await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
         self.engines.clear()
+        self.agents.clear()
         self.shared.clear()
         await asyncio.to_thread(save_live_list, self._live_list, [])
         if self.journal is not None:
@@ -115,8 +122,9 @@ class SessionHost:
         if shared is not None:
             shared.remove_client(follower.state_key)
 
-    def _share(self, engine: SessionEngine, title: str) -> None:
-        """The session's shared state, sent to its followers, following its engine's state."""
+    def _share(self, engine: SessionEngine, title: str) -> Callable[..., None]:
+        """The session's shared state, sent to its followers; returns what to call (from
+        any thread) when the engine's or the agent's state changed."""
 
         def broadcast(message: bytes) -> None:
             for follower in self.followers.get(engine.id, ()):
@@ -126,12 +134,34 @@ class SessionHost:
         self.shared[engine.id] = shared
         loop = self._loop
 
-        def state_changed(state: SessionState) -> None:
+        def changed(*_: object) -> None:
             if loop is not None:
                 with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
-                    loop.call_soon_threadsafe(shared.set_state, state)
+                    loop.call_soon_threadsafe(self._refresh, engine.id)
 
-        engine.on_state = state_changed
+        engine.on_state = changed
+        return changed
+
+    def _refresh(self, session_id: str) -> None:
+        """Bring the session's shared state up to date with its engine and agent."""
+        shared, engine = self.shared.get(session_id), self.engines.get(session_id)
+        if shared is None or engine is None:
+            return
+        agent = self.agents.get(session_id)
+        shared.set_state(self.state_of(engine))
+        if agent is not None:
+            shared.set_agent(agent.name)
+            shared.set_queue(agent.waiting())
+            shared.set_questions(agent.questions.pending())
+
+    def state_of(self, engine: SessionEngine) -> SessionState:
+        """needs-input (a question waits) over working (an agent turn) over the shell's."""
+        agent = self.agents.get(engine.id)
+        if engine.state in ("stopped", "failed") or agent is None:
+            return engine.state
+        if agent.questions.pending():
+            return "needs-input"
+        return "working" if agent.is_working else engine.state
 
     # -- choosing and opening sessions ---------------------------------------------------
 
@@ -158,19 +188,29 @@ class SessionHost:
     async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
         journal = self._journal()
         config = self._loaded.config
-        agent = config.agent.default or ""
+        default_agent = config.agent.default or ""
         try:
             opened = await asyncio.to_thread(
-                open_at_start, journal, cwd, config.ui.default_mode, agent, new=new, resume=resume
+                open_at_start,
+                journal,
+                cwd,
+                config.ui.default_mode,
+                default_agent,
+                new=new,
+                resume=resume,
             )
         except (SessionNotFoundError, AmbiguousSessionIdError) as error:
             raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
         engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
-        self._share(engine, opened.record.title or "")
+        changed = self._share(engine, opened.record.title or "")
+        agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)
+        agent.start()
         self.engines[engine.id] = engine
+        self.agents[engine.id] = agent
+        self._refresh(engine.id)
         await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
         log.info("session %s live (%s)", engine.id, opened.how)
         return engine
@@ -200,6 +240,9 @@ class SessionHost:
 
     def _summary(self, engine: SessionEngine, title: str) -> SessionSummary:
         clients = len(self.followers.get(engine.id, ()))
+        agent = self.agents.get(engine.id)
+        name = agent.name if agent is not None else engine.agent
+        state = self.state_of(engine)
         return SessionSummary(
-            engine.id, title, engine.cwd, engine.agent, engine.state, clients, engine.last_activity
+            engine.id, title, engine.cwd, name, state, clients, engine.last_activity
         )

@@ -1,9 +1,13 @@
-"""The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob.
+"""The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
+and the agent's: answer, cancel, set_agent.
 
 A connection follows one session at a time. Requests that change a session need the
 ``controller`` role; an observer gets the ``observer`` error and the session is untouched.
-For now every submitted line goes to the session's bash: Auto-mode routing and agents come
-to the host later.
+``submit`` sends a line to the session's bash (mode ``shell``, the default), to its agent
+(``agent``), or where the shell-mode plugin's routing says (``auto``: a line that reads both
+ways is not run, the reply says ``ask`` and the client asks its user). A permission question
+goes to every controller; the first ``answer`` wins, a later one gets ``already-answered``
+naming who answered.
 """
 
 from __future__ import annotations
@@ -15,10 +19,18 @@ from typing import Any
 from conch.host.connection import Connection
 from conch.host.follower import Follower
 from conch.host.handshake import ROLES, Role
+from conch.host.permission_questions import AlreadyAnswered, UnknownOption, UnknownQuestion
 from conch.host.request_errors import RequestFailed
+from conch.host.session_agent import SessionAgent
+from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_host import SessionHost
 from conch.sessions.records import Event
+from conch_plugins.shell_mode.modes import ExecutionMode
+from conch_plugins.shell_mode.routing import Target, route_line
+
+SUBMIT_MODES = ("shell", "agent", "auto")
+INTERRUPT_TARGETS = ("any", "shell", "agent")
 
 AfterReply = Callable[[], None]
 Handler = Callable[[Connection, dict[str, Any]], Awaitable[tuple[Any, AfterReply | None]]]
@@ -37,6 +49,9 @@ class SessionRequests:
             "send_input": self.send_input,
             "resize": self.resize,
             "blob": self.blob,
+            "answer": self.answer,
+            "cancel": self.cancel,
+            "set_agent": self.set_agent,
         }
 
     async def attach(
@@ -96,17 +111,90 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         engine = self._controlled(connection)
-        line = params.get("line")
+        line, mode = params.get("line"), params.get("mode", "shell")
         if not isinstance(line, str) or not line.strip():
             raise RequestFailed("submit needs a non-empty line", "bad-params")
-        index = await asyncio.to_thread(engine.submit, line)
-        return {"input_index": index, "to": "shell"}, None
+        if mode not in SUBMIT_MODES:
+            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
+        to, text, reason = mode, line, f"{mode} mode"
+        if mode == "auto":
+            commands = engine.shell.index
+            route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
+            to, text, reason = route.target.value, route.text, route.reason
+            if route.target is Target.ASK:
+                return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
+        if to == "shell":
+            index = await asyncio.to_thread(engine.submit, text, mode)
+            return {"input_index": index, "to": "shell", "reason": reason}, None
+        agent = self._agent(engine)
+        input_index = await asyncio.to_thread(
+            engine.record, lambda recorder: recorder.user_input(line, mode, engine.shell.shell.cwd)
+        )
+        waiting = await agent.submit(text)
+        reply = {"input_index": input_index, "to": "agent", "reason": reason,
+                 "prompt": waiting.id, "turn_index": waiting.turn_index}  # fmt: skip
+        return reply, None
 
     async def interrupt(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
+        """Ctrl+C for the command (``shell``), cancel for the turn (``agent``), or both
+        (``any``, the default): says which were running."""
         engine = self._controlled(connection)
-        return {"interrupted": await asyncio.to_thread(engine.interrupt)}, None
+        target = params.get("target", "any")
+        if target not in INTERRUPT_TARGETS:
+            raise RequestFailed(f"target must be one of {', '.join(INTERRUPT_TARGETS)}",
+                                "bad-params")  # fmt: skip
+        shell = agent = False
+        if target in ("any", "shell"):
+            shell = await asyncio.to_thread(engine.interrupt)
+        if target in ("any", "agent"):
+            agent = await self._agent(engine).interrupt()
+        return {"interrupted": shell or agent, "shell": shell, "agent": agent}, None
+
+    async def answer(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """A controller's answer to a permission question: the first one wins."""
+        agent = self._agent(self._controlled(connection))
+        question, option = params.get("question"), params.get("option")
+        if not isinstance(question, str) or not isinstance(option, str):
+            raise RequestFailed("answer needs a question id and an option id", "bad-params")
+        by = connection.client or "a client"
+        try:
+            decision = agent.questions.answer(question, option, by)
+        except AlreadyAnswered as taken:
+            raise RequestFailed(str(taken), "already-answered") from None
+        except (UnknownQuestion, UnknownOption) as error:
+            raise RequestFailed(str(error), "bad-params") from None
+        return {"question": question, "option": decision.option_id, "by": decision.by}, None
+
+    async def cancel(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Withdraw a queued prompt (from any controller) before its turn starts."""
+        agent = self._agent(self._controlled(connection))
+        prompt = params.get("prompt")
+        if not isinstance(prompt, str):
+            raise RequestFailed("cancel needs the id of a queued prompt", "bad-params")
+        if not await agent.cancel(prompt):
+            raise RequestFailed(f"prompt {prompt!r} is not waiting (it started, ended, or "
+                                "was cancelled)", "not-queued")  # fmt: skip
+        return {"cancelled": prompt}, None
+
+    async def set_agent(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """The agent for the session's next prompts."""
+        agent = self._agent(self._controlled(connection))
+        name = params.get("agent")
+        if not isinstance(name, str) or not name:
+            raise RequestFailed("set_agent needs an agent name", "bad-params")
+        try:
+            spec = await agent.set_agent(name)
+        except UnknownAgent as error:
+            raise RequestFailed(str(error), "no-agent") from None
+        return {"agent": spec.name, "model": spec.model}, None
 
     async def send_input(
         self, connection: Connection, params: dict[str, Any]
@@ -153,6 +241,12 @@ class SessionRequests:
         if engine is None:
             raise RequestFailed("attach to a session first", "not-attached")
         return engine
+
+    def _agent(self, engine: SessionEngine) -> SessionAgent:
+        agent = self.sessions.agents.get(engine.id)
+        if agent is None:
+            raise RequestFailed("this session has no agent running in the host", "not-attached")
+        return agent
 
     def _controlled(self, connection: Connection) -> SessionEngine:
         engine = self._followed(connection)

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from pycrdt import Doc, Map, YMessageType, create_sync_message, handle_sync_message
+from pycrdt import Array, Doc, Map, YMessageType, create_sync_message, handle_sync_message
 
 from conch.host.client import HostConnection
 
@@ -21,6 +21,8 @@ class StateMirror:
         self.doc: Doc[Any] = Doc()
         self._session: Map[Any] = self.doc.get("session", type=Map)
         self._clients: Map[Any] = self.doc.get("clients", type=Map)
+        self._queue: Array[Any] = self.doc.get("queue", type=Array)
+        self._questions: Map[Any] = self.doc.get("questions", type=Map)
         self._connection = connection
         self._changed = asyncio.Event()
         connection.on_sync = self._received
@@ -38,6 +40,17 @@ class StateMirror:
     def clients(self) -> list[dict[str, Any]]:
         """Who is attached: each with ``role`` and ``client``."""
         return list((self._clients.to_py() or {}).values())
+
+    @property
+    def queue(self) -> list[dict[str, Any]]:
+        """The prompts waiting for the agent, oldest first: each with ``id`` and ``text``."""
+        return list(self._queue.to_py() or [])
+
+    @property
+    def questions(self) -> dict[str, dict[str, Any]]:
+        """Permission questions waiting for an answer, by id: ``tool``, ``options`` (each
+        with ``id``, ``name``, ``kind``), ``reason`` and the asking ``prompt``."""
+        return dict(self._questions.to_py() or {})
 
     def _received(self, message: bytes) -> None:
         if len(message) < 2 or message[0] != YMessageType.SYNC:

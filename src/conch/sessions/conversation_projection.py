@@ -110,6 +110,42 @@ class ConversationProjector:
         return ConversationView(tuple(items), self.cwd, self.mode, self.agent_mode, self.last_index)
 
     @property
+    def item_count(self) -> int:
+        """How many items ``view()`` would hold, without freezing any."""
+        return len(self._slots)
+
+    def item(self, position: int) -> ConversationItem:
+        """The item at ``position`` as ``view().items[position]`` would give it, frozen alone
+        (a live client asks for the one item an event changed, not for all of them)."""
+        slot = self._slots[position]
+        if isinstance(slot, TurnBuilder):
+            return slot.freeze(None)
+        if isinstance(slot, _ShellBuilder):
+            return slot.freeze("running", None, None)
+        return slot
+
+    def is_open_at(self, position: int) -> bool:
+        """Whether the item at ``position`` may still change (a running command or turn)."""
+        return isinstance(self._slots[position], TurnBuilder | _ShellBuilder)
+
+    def last_index_at(self, position: int) -> int:
+        """The index of the last event that changed the item at ``position``."""
+        return self._slots[position].last_index
+
+    @property
+    def open_positions(self) -> list[int]:
+        """Positions an event may change besides adding an item: open commands and turns,
+        and the latest block of output between commands."""
+        found = [slot for slot, _ in self._turns.values()]
+        found += [opened[0] for opened in (self._shell, self._background) if opened is not None]
+        return sorted(set(found))
+
+    @property
+    def open_shell_position(self) -> int | None:
+        """The position of the shell command with no shell_end yet (None: none)."""
+        return self._shell[0] if self._shell else None
+
+    @property
     def open_turns(self) -> list[int]:
         """Ids of turns with no turn_end yet (queued or running)."""
         return sorted(self._turns)
@@ -289,6 +325,7 @@ def _permission_view(payload: Mapping[str, Any], decision: object) -> Permission
         str(request.get("reason", "")),
         answered=decision is not None,
         option_name=str(names[0]) if names and option_id is not None else "",
+        by=str(answer.get("by") or ""),
     )
 
 

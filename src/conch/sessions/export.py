@@ -188,6 +188,8 @@ def _part(part: TurnPart) -> list[str]:
         answer = part.option_kind or ("cancelled" if part.option_id is None else "")
         if not part.answered:
             answer = "not answered (Conch stopped while it waited)"
+        elif part.by:
+            answer += f" (by {part.by})"
         return [f"- Permission for {part.title or part.tool_call_id}: {answer}"]
     if isinstance(part, PlanPart):
         entries = [_plan_entry(entry) for entry in part.entries]

@@ -104,6 +104,8 @@ class PermissionView:
     """False: asked, and no answer was journaled (Conch stopped while the user decided)."""
     option_name: str = ""
     """The chosen option's label as the agent gave it ("" in a request that had none)."""
+    by: str = ""
+    """Who answered, when several clients could ("" when the one person at the app did)."""
 
 
 # -- the parts of a turn, in the order the live turn showed them ---------------------------

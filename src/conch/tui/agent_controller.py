@@ -53,7 +53,7 @@ class AgentController:
         self.choice: AgentChoice = choose_agent(
             self.config.agents, agent.default or None, agent_name
         )
-        self.runner = AgentRunner(self._make_backend, journal=binding)
+        self.runner: AgentRunner[AgentTurn] = AgentRunner(self._make_backend, journal=binding)
 
     @property
     def running_turn(self) -> AgentTurn | None:
@@ -75,7 +75,7 @@ class AgentController:
         turn.journal_index = turn_index
         self.parts.conversation.add_block(turn)
         prompt = self.shell_context.take() + text if spec else text
-        self.runner.queue.put_nowait(QueuedPrompt(prompt, turn, context, turn_index))
+        self.runner.submit(QueuedPrompt(prompt, turn, context, turn_index))
 
     def hint_when_none(self) -> None:
         """First run: one line in the empty conversation says how to get an agent, before a
@@ -111,7 +111,7 @@ class AgentController:
             return
         self.choice = AgentChoice(spec)
         await self.runner.restart()
-        self.binding.record(lambda recorder: recorder.new_agent_instance())
+        self.binding.agent_replay.new_agent_instance()
         model = f" ({spec.model})" if spec.model else ""
         tell(f"The next prompt goes to {name}{model}.")
 

@@ -41,6 +41,7 @@ from conch.tui.shell_controller import (
     BackgroundOutputArrived,
     CommandOutputStarted,
     ShellCommandFinished,
+    ShellCommandJournaled,
     ShellController,
     ShellStarted,
 )
@@ -246,6 +247,9 @@ class ConchApp(App[None]):
 
     def on_shell_command_finished(self, message: ShellCommandFinished) -> None:
         self.shell.finished(message)
+
+    def on_shell_command_journaled(self, message: ShellCommandJournaled) -> None:
+        self.shell.journaled(message)
 
     def on_command_output_started(self, message: CommandOutputStarted) -> None:
         self.shell.place(message.block)

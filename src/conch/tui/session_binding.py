@@ -8,7 +8,6 @@ so once and keeps working: the user loses the recording, never the work in front
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -16,16 +15,16 @@ from typing import TypeVar
 from textual.app import App
 from textual.message import Message
 
+from conch.agent_replay import AgentReplay
 from conch.agent_runner import QueuedPrompt
 from conch.agents.backend import AgentBackend
-from conch.agents.events import AgentError, AgentEvent, Decision, PermissionRequest
+from conch.agents.events import AgentEvent, Decision, PermissionRequest
 from conch.session_link import SessionLink
 from conch.session_recorder import OUTPUT_DELAY, NoticeLevel, SessionRecorder, TurnRecording
 from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
-from conch.sessions.replay import take_replay
-from conch.sessions.restore import plan_agent_restore
 from conch.tui.screen_parts import ScreenParts
+from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
 
@@ -76,8 +75,8 @@ class SessionBinding:
         self.recorder: SessionRecorder | None = None
         self.live_turn: GuardedTurn | None = None
         """The running turn's recording (its batch is committed every OUTPUT_DELAY seconds)."""
-        self._agent_checked = False
-        """Whether the agent's earlier session was looked for (once, at the first turn)."""
+        self.agent_replay = AgentReplay(None, self.tell)
+        """What the agent is told of the earlier conversation (shared with the host)."""
         self.bind(link)
 
     def bind(self, link: SessionLink) -> None:
@@ -85,9 +84,9 @@ class SessionBinding:
         self.link = link
         self.recorder = None
         self.live_turn = None
-        self._agent_checked = False
         if link.journal is not None and link.opened is not None and link.opened.is_writable:
             self.recorder = SessionRecorder(link.journal, link.opened.record.id)
+        self.agent_replay = AgentReplay(self.recorder, self.tell)
 
     def start_recording(self) -> None:
         """Once per app: journal mode changes, and commit a quiet agent's stream."""
@@ -142,7 +141,7 @@ class SessionBinding:
 
     # -- TurnJournal, for the agent runner ---------------------------------------------
 
-    def turn_started(self, queued: QueuedPrompt) -> GuardedTurn | None:
+    def turn_started(self, queued: QueuedPrompt[AgentTurn]) -> GuardedTurn | None:
         if queued.turn_index is None:
             return None
         recording = self.record(lambda recorder: recorder.turn_started(queued.turn_index or 0))
@@ -154,53 +153,18 @@ class SessionBinding:
         if self.live_turn is not None:
             self.live_turn.flush()
 
-    async def replay_for(self, queued: QueuedPrompt, backend: AgentBackend) -> str:
+    async def replay_for(self, queued: QueuedPrompt[AgentTurn], backend: AgentBackend) -> str:
         """After a restart the agent is new: resume its own session if it can (ACP
         session/load), else give it the earlier conversation as text, once."""
-        recorder = self.recorder
-        if recorder is None or queued.turn_index is None:
-            return ""
-        if not self._agent_checked:
-            self._agent_checked = True
-            if await self._resume_agent_session(recorder, backend, queued):
-                return ""
-        prompt_index = queued.turn_index
-
-        def take(recorder: SessionRecorder) -> str:
-            return take_replay(recorder.journal, recorder.session_id, recorder.agent_session,
-                               prompt_index)  # fmt: skip
-
-        return await asyncio.to_thread(self.record, take) or ""
+        return await self.agent_replay.replay_for(
+            backend, queued.turn_index, queued.context, self.record
+        )
 
     def _record_mode(self, mode: ExecutionMode) -> None:
         self.record(lambda recorder: recorder.mode_changed(mode.value))
 
-    async def _resume_agent_session(
-        self, recorder: SessionRecorder, backend: AgentBackend, queued: QueuedPrompt
-    ) -> bool:
-        load = getattr(backend, "load", None)
-        record = recorder.journal.get_session(recorder.session_id)
-        wanted = plan_agent_restore(record, queued.context.agent).load_session_id
-        if load is None or wanted is None:
-            return False
-        failed = False
-        async for event in load(wanted, queued.context):  # its history is on screen already
-            failed |= isinstance(event, AgentError)
-        if failed:
-            self.tell(f"The agent could not resume its session {wanted[:12]}; it gets "
-                               "the earlier conversation as text instead.")  # fmt: skip
-            return False
-        recorder.agent_session = wanted
-        return True
-
     def turn_finished(self, backend: AgentBackend) -> None:
-        agent_session = getattr(backend, "session_id", None)
-        recorder = self.recorder
-        if recorder is None or not isinstance(agent_session, str):
-            return
-        if agent_session != recorder.agent_session:
-            recorder.agent_session = agent_session
-            self.record(lambda r: r.journal.set_agent_session_id(r.session_id, agent_session))
+        self.agent_replay.turn_finished(backend, self.record)
 
     def record_notice(self, text: str, level: NoticeLevel = "info") -> int | None:
         return self.record(lambda recorder: recorder.notice(text, level))

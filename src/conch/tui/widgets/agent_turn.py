@@ -177,7 +177,9 @@ class AgentTurn(Vertical):
         yield Static(status + "  (Esc cancels)", classes="agent-status", markup=False)
 
     def start(self) -> None:
-        """A queued turn begins."""
+        """The turn begins; one that waited in the queue says it is thinking now."""
+        if not self.queued:
+            return
         self.queued = False
         self._started = time.monotonic()
         self._set_status("thinking…  (Esc cancels)")

@@ -185,6 +185,11 @@ class CommandBlock(OutputView):
         if self.is_mounted:
             self._show_result()
 
+    def show_status(self) -> None:
+        """Say again how the command ended (its output's file was dropped since)."""
+        if self.result is not None and self.is_mounted:
+            self._show_result()
+
     def _show_result(self) -> None:
         assert self.result is not None
         self.sync(force=True)

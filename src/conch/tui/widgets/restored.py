@@ -252,6 +252,8 @@ def _permission(permission: PermissionView) -> PermissionPrompt:
     else:
         kind = permission.option_kind
         outcome = permission.option_name or _OPTION_NAMES.get(kind) or permission.option_id
+        if permission.by:
+            outcome += f" (by {permission.by})"
     call = ToolCall(permission.tool_call_id, permission.title or permission.tool_call_id)
     return PermissionPrompt.answered(PermissionRequest(call, (), permission.reason), outcome)
 

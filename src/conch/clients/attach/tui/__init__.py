@@ -1,0 +1,1 @@
+"""The attach client's screen: the only part of ``conch.clients`` that imports Textual."""

@@ -1,0 +1,261 @@
+"""`conch attach` for real: a real host process, clients in their own tmux servers, typed at.
+
+Two clients on one session see the same conversation; a client that leaves (detach, kill -9)
+leaves the session running; a host killed with -9 is said in one line and Ctrl+R brings it
+back with the history; an observer cannot type; --new attaches to a new session. Commands
+that must stay running wait for a file the test creates, so nothing is decided by sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conch_terminal import (
+    CONCH,
+    EXITED_MARK,
+    HEIGHT,
+    TMUX,
+    WIDTH,
+    ConchTerminal,
+    _is_python,
+    find_blocks,
+    is_finished,
+    needs_tmux,
+)
+from tests.host.conch_process import has_exited
+
+pytestmark = [needs_tmux, pytest.mark.e2e]
+
+ATTACHED = "● attached to"
+HOST_LOST = "The Conch host went away"
+
+
+class Place:
+    """One user's machine for these tests: HOME, XDG dirs and a private runtime dir."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.home = root / "home"
+        self.workdir = self.home / "work"
+        self.workdir.mkdir(parents=True)
+        (self.home / ".bashrc").touch()
+        self.runtime = root / "run"
+        self.runtime.mkdir(mode=0o700)
+        self.count = 0
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "XDG_CONFIG_HOME": str(root / "xdg" / "config"),
+            "XDG_STATE_HOME": str(root / "xdg" / "state"),
+            "XDG_DATA_HOME": str(root / "xdg" / "data"),
+            "XDG_RUNTIME_DIR": str(self.runtime),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TMPDIR": str(root),
+        }
+
+    def host_pid(self) -> int | None:
+        try:
+            text = (self.runtime / "conch" / "host.lock").read_text().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+
+    def stop_host(self) -> None:
+        pid = self.host_pid()
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                return
+            if not has_exited(pid, 15):
+                os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def attach_client(place: Place, *args: str, wait: str = ATTACHED) -> Iterator[ConchTerminal]:
+    """`conch attach ARGS` in a tmux server of its own, as a person starts it in a terminal."""
+    place.count += 1
+    assignments = " ".join(shlex.quote(f"{key}={value}") for key, value in place.env.items())
+    more = "".join(f" {shlex.quote(arg)}" for arg in args)
+    command = (
+        f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} attach{more}; '
+        f"echo {EXITED_MARK} rc=$?; sleep 60"
+    )
+    socket = f"conch-attach-e2e-{os.getpid()}-{place.count}-{place.root.name[-12:]}"
+    terminal = ConchTerminal(socket, place.home, place.workdir)
+    terminal.tmux(
+        "-u", "-f", "/dev/null", "new-session", "-d", "-s", "conch",
+        "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(place.workdir), command,
+    )  # fmt: skip
+    socket_path = terminal.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
+    try:
+        terminal.wait_for(wait, timeout=20)
+        yield terminal
+    finally:
+        subprocess.run([TMUX or "tmux", "-L", socket, "kill-server"], capture_output=True,
+                       timeout=10)  # fmt: skip
+        if socket_path:
+            Path(socket_path).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def place(tmp_path: Path) -> Iterator[Place]:
+    where = Place(tmp_path / "m")
+    yield where
+    where.stop_host()
+
+
+def client_pid(terminal: ConchTerminal) -> int:
+    shell = int(terminal.tmux("display-message", "-p", "-t", "conch", "#{pane_pid}").stdout)
+    found = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True,
+                           timeout=10)  # fmt: skip
+    pids = [int(pid) for pid in found.stdout.split() if _is_python(int(pid))]
+    assert len(pids) == 1, f"no single conch client under the pane: {found.stdout!r}"
+    return pids[0]
+
+
+def wait_for_file_command(place: Place, name: str, before: str, after: str) -> str:
+    """A short command line (its block's first line must fit the screen) that prints
+    ``before``, waits until the test creates ``name`` in the work dir, then prints ``after``."""
+    script = place.workdir / "wait-for.sh"
+    script.write_text('echo "$2"; while [ ! -e "$1" ]; do sleep 0.05; done; echo "$3"\n')
+    return f"sh wait-for.sh {name} {before} {after}"
+
+
+def below_command(block: str) -> str:
+    """A block without its command line: its output and status."""
+    return "\n".join(block.splitlines()[1:])
+
+
+def finished_block(terminal: ConchTerminal, command: str, text: str, timeout: float = 15) -> str:
+    def done(screen: str) -> bool:
+        blocks = find_blocks(screen, command)
+        return bool(blocks) and is_finished(blocks[-1]) and text in below_command(blocks[-1])
+
+    done.__name__ = f"{command!r} finished with {text!r}"
+    return find_blocks(terminal.wait_for(done, timeout), command)[-1]
+
+
+def running_block(terminal: ConchTerminal, command: str, text: str) -> str:
+    def running(screen: str) -> bool:
+        blocks = find_blocks(screen, command)
+        return bool(blocks) and "running…" in blocks[-1] and text in below_command(blocks[-1])
+
+    running.__name__ = f"{command!r} running with {text!r}"
+    return find_blocks(terminal.wait_for(running), command)[-1]
+
+
+def test_a_command_typed_in_one_client_streams_its_output_in_the_other(place: Place) -> None:
+    command = wait_for_file_command(place, "go", "chunk-one", "chunk-two")
+    with attach_client(place) as first, attach_client(place) as second:
+        first.type_line(command)
+        block = running_block(second, command, "chunk-one")
+        assert "chunk-two" not in below_command(block)
+        (place.workdir / "go").touch()
+        block = finished_block(second, command, "chunk-two")
+        assert "✓ 0" in block
+        finished_block(first, command, "chunk-two")
+
+
+def test_detaching_leaves_a_running_command_and_a_reattach_sees_it_finish(place: Place) -> None:
+    command = wait_for_file_command(place, "go", "started", "slept-and-done")
+    with attach_client(place) as first:
+        first.type_line(command)
+        running_block(first, command, "started")
+        first.send("C-q")
+        screen = first.wait_for(f"{EXITED_MARK} rc=0")
+        assert "Detached from session" in screen
+    (place.workdir / "go").touch()
+    with attach_client(place) as again:
+        block = finished_block(again, command, "slept-and-done")
+        assert "started" in block and "✓ 0" in block
+
+
+def test_slash_detach_and_ctrl_d_on_an_empty_prompt_detach_too(place: Place) -> None:
+    with attach_client(place) as first:
+        first.type_line("/detach")
+        assert "Detached from session" in first.wait_for(f"{EXITED_MARK} rc=0")
+    with attach_client(place) as second:
+        second.send("C-d")
+        assert "Detached from session" in second.wait_for(f"{EXITED_MARK} rc=0")
+
+
+def test_lines_typed_while_a_command_runs_go_to_it_and_ctrl_c_interrupts(place: Place) -> None:
+    with attach_client(place) as client:
+        client.type_line("read answer; echo got-$answer")
+        running_block(client, "read answer; echo got-$answer", "")
+        client.type_line("hello there")
+        finished_block(client, "read answer; echo got-$answer", "got-hello there")
+        client.type_line("sleep 100")
+        running_block(client, "sleep 100", "")
+        client.send("C-c")
+        assert "interrupted" in finished_block(client, "sleep 100", "")
+
+
+def test_a_client_killed_with_9_leaves_the_session_running(place: Place) -> None:
+    command = wait_for_file_command(place, "go", "before-kill", "after-kill")
+    with attach_client(place) as first:
+        first.type_line(command)
+        running_block(first, command, "before-kill")
+        os.kill(client_pid(first), signal.SIGKILL)
+        first.wait_for(EXITED_MARK)
+        (place.workdir / "go").touch()
+        with attach_client(place) as again:
+            block = finished_block(again, command, "after-kill")
+            assert "before-kill" in block
+
+
+def test_a_host_killed_with_9_is_said_in_one_line_and_ctrl_r_brings_the_history_back(
+    place: Place,
+) -> None:
+    with ExitStack() as stack:
+        first = stack.enter_context(attach_client(place))
+        second = stack.enter_context(attach_client(place))
+        first.type_line("echo from-before-the-crash")
+        finished_block(second, "echo from-before-the-crash", "from-before-the-crash")
+        host = place.host_pid()
+        assert host is not None
+        os.kill(host, signal.SIGKILL)
+        for client in (first, second):
+            screen = client.wait_for(HOST_LOST)
+            assert len([line for line in screen.splitlines() if HOST_LOST in line]) == 1
+            assert "Ctrl+R" in screen
+        first.send("C-r")
+        first.wait_for(lambda screen: ATTACHED in screen and HOST_LOST not in screen)
+        assert place.host_pid() not in (None, host)
+        assert "from-before-the-crash" in first.screen()
+        second.send("C-r")
+        second.wait_for(lambda screen: ATTACHED in screen and HOST_LOST not in screen)
+        first.type_line("echo after-the-restart")
+        finished_block(second, "echo after-the-restart", "after-the-restart")
+        assert "from-before-the-crash" in second.screen()
+
+
+def test_an_observer_sees_the_session_and_cannot_type(place: Place) -> None:
+    with attach_client(place) as controller, attach_client(place, "--observe") as observer:
+        assert "observing" in observer.screen()
+        observer.type_line(f"touch {place.root}/typed-by-observer")
+        controller.type_line("echo from-the-controller")
+        finished_block(observer, "echo from-the-controller", "from-the-controller")
+        assert not (place.root / "typed-by-observer").exists()
+        assert not find_blocks(controller.screen(), f"touch {place.root}/typed-by-observer")
+
+
+def test_new_attaches_to_a_new_session(place: Place) -> None:
+    with attach_client(place) as first:
+        first.type_line("echo in-the-first-session")
+        finished_block(first, "echo in-the-first-session", "in-the-first-session")
+        first_id = first.screen().split(ATTACHED, 1)[1].split()[0]
+    with attach_client(place, "--new") as fresh:
+        screen = fresh.screen()
+        assert "in-the-first-session" not in screen
+        assert screen.split(ATTACHED, 1)[1].split()[0] != first_id
