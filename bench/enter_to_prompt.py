@@ -3,7 +3,7 @@
 App figure: from posting the Enter key to the end of the app's
 ``on_shell_command_finished`` (the block has its ✓ status, ``running_block``
 is None again). "To next frame" adds the wait for the next composed screen.
-Bare figures: ``SessionShell.execute("true")`` alone, and ``ShellSession.run``
+Bare figures: ``PersistentBash.execute("true")`` alone, and ``BashSupervisor.run``
 (execute plus the alias/function refresh query the app does after each
 command). Target (issue): app median ≤ 15 ms.
 """
@@ -28,12 +28,12 @@ WORK = ROOT / "work"
 
 
 def bench_bare() -> None:
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.shell_options import ShellOptions
-    from conch_plugins.shell_mode.shell_session import ShellSession
 
-    shell = SessionShell(WORK, ShellOptions(source_bashrc=False))
+    shell = PersistentBash(WORK, ShellOptions(source_bashrc=False))
     shell.start()
     try:
         samples: list[float] = []
@@ -42,11 +42,11 @@ def bench_bare() -> None:
             shell.execute(COMMAND, CollectingSink(), timeout=10)
             if index >= WARMUP:
                 samples.append(time.perf_counter() - started)
-        print(figures("SessionShell.execute('true')", samples))
+        print(figures("PersistentBash.execute('true')", samples))
     finally:
         shell.close()
 
-    session = ShellSession(SessionShell(WORK, ShellOptions(source_bashrc=False)))
+    session = BashSupervisor(PersistentBash(WORK, ShellOptions(source_bashrc=False)))
     session.start()
     try:
         samples = []
@@ -55,7 +55,7 @@ def bench_bare() -> None:
             session.run(COMMAND, CollectingSink(), timeout=10)
             if index >= WARMUP:
                 samples.append(time.perf_counter() - started)
-        print(figures("ShellSession.run('true') (+names refresh)", samples))
+        print(figures("BashSupervisor.run('true') (+names refresh)", samples))
     finally:
         session.close()
 

@@ -1,7 +1,7 @@
-"""`seq 1 1000000` (~7.9 MB through a pty): raw pty vs SessionShell vs the app.
+"""`seq 1 1000000` (~7.9 MB through a pty): raw pty vs PersistentBash vs the app.
 
 (a) raw pty: bash -c 'seq 1 1000000' on a fresh pty, read 64 KiB at a time to EOF.
-(b) SessionShell.execute with a sink that only counts bytes.
+(b) PersistentBash.execute with a sink that only counts bytes.
 (c) the real app headless (run_test): Enter posted → on_shell_command_finished done.
 Runs alternate a, b, c (5 each). Target: (c)/(a) ≤ 1.5.
 (e) one line of the same size with no newline (`head -c N /dev/zero | tr`), in the
@@ -75,10 +75,10 @@ async def main_async() -> None:
     from textual import events
     from textual.widgets import Input
 
-    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.shell_options import ShellOptions
 
-    bare = SessionShell(WORK, ShellOptions(source_bashrc=False))
+    bare = PersistentBash(WORK, ShellOptions(source_bashrc=False))
     bare.start()
     app = make_timed_app(WORK)
     raw: list[float] = []
@@ -157,9 +157,9 @@ async def main_async() -> None:
 
     med_a, med_b, med_c = (statistics.median(values) for values in (raw, shell, in_app))
     print(f"   output: {raw_bytes:,} bytes on the raw pty, {shell_chars:,} chars via "
-          f"SessionShell, {lines:,} lines counted by the app's block")  # fmt: skip
+          f"PersistentBash, {lines:,} lines counted by the app's block")  # fmt: skip
     print(figures("(a) raw pty", raw, "s", 1.0))
-    print(figures("(b) SessionShell.execute, counting sink", shell, "s", 1.0))
+    print(figures("(b) PersistentBash.execute, counting sink", shell, "s", 1.0))
     print(figures("(c) app headless, Enter → finished", in_app, "s", 1.0))
     print(f"   ratios of medians: (b)/(a) = {med_b / med_a:.2f}   (c)/(a) = {med_c / med_a:.2f}"
           "   target (c)/(a) ≤ 1.5")  # fmt: skip

@@ -38,7 +38,7 @@ def isolate() -> Path:
     atexit.register(shutil.rmtree, root, True)
     for name in ("config", "state", "data", "work", "tmp"):
         (root / name).mkdir()
-    # SessionShell makes a temp dir per shell and never removes it: keep those in the tree.
+    # PersistentBash makes a temp dir per shell and never removes it: keep those in the tree.
     os.environ["TMPDIR"] = str(root / "tmp")
     tempfile.tempdir = str(root / "tmp")
     os.environ["XDG_CONFIG_HOME"] = str(root / "config")

@@ -14,8 +14,8 @@ import pluggy
 if TYPE_CHECKING:
     from conch_plugins.shell_mode.command_check import CommandIndex
     from conch_plugins.shell_mode.modes import ExecutionMode
+    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.routing import Route
-    from conch_plugins.shell_mode.session_shell import SessionShell
     from conch_plugins.shell_mode.shell_options import ShellOptions
 
 PROJECT = "conch"
@@ -32,7 +32,7 @@ class ConchHookSpec:
         """Containers to wrap the prompt in, outermost first."""
 
     @hookspec(firstresult=True)
-    def conch_session_shell(self, cwd: str, options: ShellOptions) -> SessionShell:  # type: ignore[empty-body]
+    def conch_persistent_bash(self, cwd: str, options: ShellOptions) -> PersistentBash:  # type: ignore[empty-body]
         """A (not yet started) session shell for ``cwd``."""
 
     @hookspec(firstresult=True)

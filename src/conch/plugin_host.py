@@ -19,7 +19,7 @@ def load_plugins() -> pluggy.PluginManager:
     manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     missing = [
         name
-        for name in ("conch_prompt_providers", "conch_session_shell", "conch_route_line")
+        for name in ("conch_prompt_providers", "conch_persistent_bash", "conch_route_line")
         if not getattr(manager.hook, name).get_hookimpls()
     ]
     if missing:

@@ -25,11 +25,11 @@ from conch_plugins.shell_mode.routing import route_line
 def session_index(cwd: str) -> CommandIndex:
     """The command index of a real session bash started in ``cwd`` (rc files sourced)."""
     from conch_plugins.shell_mode.bash_process import ShellStartError
-    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
+    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.shell_options import ShellOptions
-    from conch_plugins.shell_mode.shell_session import ShellSession
 
-    session = ShellSession(SessionShell(cwd, ShellOptions(source_bashrc=True)))
+    session = BashSupervisor(PersistentBash(cwd, ShellOptions(source_bashrc=True)))
     try:
         session.start()
     except ShellStartError as error:

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from conch_plugins.shell_mode.bash_process import ShellStartError
+from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
 from conch_plugins.shell_mode.command_result import CollectingSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.shell_options import ShellOptions
-from conch_plugins.shell_mode.shell_session import ShellSession
 
 
 def test_a_missing_bash_is_an_outcome_of_each_command_not_an_exception(tmp_path: Path) -> None:
-    session = ShellSession(SessionShell(str(tmp_path), ShellOptions(bash="/nonexistent/bash")))
+    session = BashSupervisor(PersistentBash(str(tmp_path), ShellOptions(bash="/nonexistent/bash")))
     with pytest.raises(ShellStartError):
         session.start()
     for _ in range(2):  # and again: the next command tries again, and says so again

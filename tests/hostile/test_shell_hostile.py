@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
 from conch_plugins.shell_mode.command_result import CollectingSink, CommandResult
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.shell_options import ShellOptions
-from conch_plugins.shell_mode.shell_session import ShellSession
 
 # Only there so that a hang fails the test instead of stalling the suite.
 QUICK = 10.0
@@ -32,28 +32,28 @@ def workdir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shell(workdir: Path) -> Iterator[SessionShell]:
-    shell = SessionShell(workdir, ShellOptions())
+def shell(workdir: Path) -> Iterator[PersistentBash]:
+    shell = PersistentBash(workdir, ShellOptions())
     shell.start()
     yield shell
     shell.close()
 
 
 @pytest.fixture
-def session(workdir: Path) -> Iterator[ShellSession]:
-    session = ShellSession(SessionShell(workdir, ShellOptions()))
+def session(workdir: Path) -> Iterator[BashSupervisor]:
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions()))
     session.start()
     yield session
     session.close()
 
 
-def run(shell: SessionShell, command: str) -> tuple[CommandResult, str]:
+def run(shell: PersistentBash, command: str) -> tuple[CommandResult, str]:
     sink = CollectingSink()
     result = shell.execute(command, sink, timeout=QUICK)
     return result, sink.text.replace("\r\n", "\n")
 
 
-def run_ok(shell: SessionShell, command: str) -> tuple[CommandResult, str]:
+def run_ok(shell: PersistentBash, command: str) -> tuple[CommandResult, str]:
     """Run a command that must end by itself (not by the test's timeout), in the
     same bash (not by Conch giving up on it)."""
     result, output = run(shell, command)
@@ -62,7 +62,7 @@ def run_ok(shell: SessionShell, command: str) -> tuple[CommandResult, str]:
     return result, output
 
 
-def assert_still_works(shell: SessionShell) -> None:
+def assert_still_works(shell: PersistentBash) -> None:
     result, output = run_ok(shell, "echo still-here; (exit 3)")
     assert output.startswith("still-here\n")
     assert result.exit_status == 3
@@ -74,7 +74,7 @@ def assert_still_works(shell: SessionShell) -> None:
 # -- replacing or removing PROMPT_COMMAND -----------------------------------
 
 
-def test_setting_prompt_command_keeps_commands_ending_and_runs_it(shell: SessionShell) -> None:
+def test_setting_prompt_command_keeps_commands_ending_and_runs_it(shell: PersistentBash) -> None:
     run_ok(shell, "PROMPT_COMMAND='echo hi'")
     result, output = run_ok(shell, "echo next; false")
     assert output == "next\nhi\n"
@@ -83,28 +83,28 @@ def test_setting_prompt_command_keeps_commands_ending_and_runs_it(shell: Session
 
 
 def test_unsetting_prompt_command_completes_with_the_commands_status(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     result, _ = run_ok(shell, "unset PROMPT_COMMAND; false")
     assert result.exit_status == 1
     assert_still_works(shell)
 
 
-def test_nounset_does_not_break_the_sentinel_or_its_recovery(shell: SessionShell) -> None:
+def test_nounset_does_not_break_the_sentinel_or_its_recovery(shell: PersistentBash) -> None:
     run_ok(shell, "set -u; unset HISTCONTROL")
     result, _ = run_ok(shell, "unset PROMPT_COMMAND; (exit 5)")
     assert result.exit_status == 5
     assert_still_works(shell)
 
 
-def test_prompt_command_replaced_by_an_array_completes(shell: SessionShell) -> None:
+def test_prompt_command_replaced_by_an_array_completes(shell: PersistentBash) -> None:
     result, _ = run_ok(shell, "PROMPT_COMMAND=(true); (exit 4)")
     assert result.exit_status == 4
     assert_still_works(shell)
 
 
 def test_sourcing_an_rc_that_sets_a_title_prompt_command_completes(
-    shell: SessionShell, isolated_home: Path
+    shell: PersistentBash, isolated_home: Path
 ) -> None:
     title = "PROMPT_COMMAND='echo -ne \"\\033]0;${USER}@${HOSTNAME}: ${PWD}\\007\"'\n"
     (isolated_home / ".bashrc").write_text(title)
@@ -116,7 +116,7 @@ def test_sourcing_an_rc_that_sets_a_title_prompt_command_completes(
 
 
 def test_exec_bash_completes_and_the_new_bash_keeps_working(
-    shell: SessionShell, workdir: Path
+    shell: PersistentBash, workdir: Path
 ) -> None:
     result, _ = run_ok(shell, "export KEPT=yes; exec bash")
     assert not result.shell_exited
@@ -125,7 +125,7 @@ def test_exec_bash_completes_and_the_new_bash_keeps_working(
     assert_still_works(shell)
 
 
-def test_exec_to_dev_null_completes_and_later_commands_end(shell: SessionShell) -> None:
+def test_exec_to_dev_null_completes_and_later_commands_end(shell: PersistentBash) -> None:
     run_ok(shell, "exec >/dev/null")
     result, output = run_ok(shell, "echo hidden; echo shown >&2; false")
     assert output == "shown\n"
@@ -135,7 +135,7 @@ def test_exec_to_dev_null_completes_and_later_commands_end(shell: SessionShell) 
 
 
 def test_exec_stderr_to_dev_null_keeps_commands_ending_with_their_output(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     run_ok(shell, "exec 2>/dev/null")
     result, output = run_ok(shell, "echo shown; false")
@@ -145,7 +145,7 @@ def test_exec_stderr_to_dev_null_keeps_commands_ending_with_their_output(
     assert_still_works(shell)
 
 
-def test_ctrl_c_ends_a_command_whose_prompt_command_was_removed(shell: SessionShell) -> None:
+def test_ctrl_c_ends_a_command_whose_prompt_command_was_removed(shell: PersistentBash) -> None:
     sink = CollectingSink()
     threading.Timer(0.5, shell.interrupt).start()
     result = shell.execute("unset PROMPT_COMMAND; sleep 30", sink, timeout=QUICK)
@@ -156,7 +156,7 @@ def test_ctrl_c_ends_a_command_whose_prompt_command_was_removed(shell: SessionSh
 
 
 def test_a_bash_that_ignores_the_recovery_is_reported_as_exited_not_waited_for(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     # The alias turns Conch's recovery line into a no-op: nothing can bring
     # the sentinel back, so the command must end with bash given up on.
@@ -169,7 +169,7 @@ def test_a_bash_that_ignores_the_recovery_is_reported_as_exited_not_waited_for(
 
 
 def test_a_forged_end_marker_is_shown_as_output_and_does_not_end_the_command(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     result, output = run_ok(shell, f"{FORGED}; false")
     assert result.exit_status == 1
@@ -178,7 +178,7 @@ def test_a_forged_end_marker_is_shown_as_output_and_does_not_end_the_command(
 
 
 def test_output_after_a_forged_marker_is_kept_and_the_next_command_is_separate(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     result, output = run_ok(shell, f"{FORGED}; sleep 0.3; echo X")
     assert output.endswith("X\n")
@@ -201,7 +201,7 @@ def history_home(isolated_home: Path) -> Path:
 
 
 def test_plain_commands_leave_bash_history_untouched(workdir: Path, history_home: Path) -> None:
-    shell = SessionShell(workdir, ShellOptions())
+    shell = PersistentBash(workdir, ShellOptions())
     shell.start()
     run_ok(shell, "echo one")
     run_ok(shell, "cd /tmp")
@@ -210,7 +210,7 @@ def test_plain_commands_leave_bash_history_untouched(workdir: Path, history_home
 
 
 def test_exec_bash_then_exit_leaves_bash_history_untouched(
-    shell: SessionShell, history_home: Path
+    shell: PersistentBash, history_home: Path
 ) -> None:
     run_ok(shell, "exec bash")
     run_ok(shell, "echo in-the-new-bash")
@@ -224,7 +224,7 @@ def test_an_rc_turning_history_on_with_history_a_never_records_conch_lines(
 ) -> None:
     rc = "set -o history\nHISTFILE=~/.bash_history\nPROMPT_COMMAND='history -a'\n"
     (history_home / ".bashrc").write_text(rc)
-    shell = SessionShell(workdir, ShellOptions())
+    shell = PersistentBash(workdir, ShellOptions())
     shell.start()
     run_ok(shell, "source ~/.bashrc")
     run_ok(shell, "echo one")
@@ -234,7 +234,7 @@ def test_an_rc_turning_history_on_with_history_a_never_records_conch_lines(
 
 
 def test_turning_history_on_by_hand_never_records_conch_lines(
-    shell: SessionShell, history_home: Path
+    shell: PersistentBash, history_home: Path
 ) -> None:
     run_ok(shell, "set -o history; HISTFILE=~/.bash_history")
     run_ok(shell, "echo one")
@@ -245,7 +245,7 @@ def test_turning_history_on_by_hand_never_records_conch_lines(
 # -- exported variables survive a respawn -----------------------------------------
 
 
-def test_exports_come_back_after_bash_exits(session: ShellSession) -> None:
+def test_exports_come_back_after_bash_exits(session: BashSupervisor) -> None:
     session.run("export CONCH_KEPT=kept-value", CollectingSink(), QUICK)
     outcome = session.run("exit", CollectingSink(), QUICK)
     assert outcome.restarted
@@ -254,7 +254,7 @@ def test_exports_come_back_after_bash_exits(session: ShellSession) -> None:
     assert sink.text.replace("\r\n", "\n") == "kept-value\n"
 
 
-def test_exports_come_back_after_bash_is_killed(session: ShellSession) -> None:
+def test_exports_come_back_after_bash_is_killed(session: BashSupervisor) -> None:
     session.run("export CONCH_KEPT=kept-value", CollectingSink(), QUICK)
     session.run("kill -9 $$", CollectingSink(), QUICK)
     sink = CollectingSink()
@@ -263,7 +263,7 @@ def test_exports_come_back_after_bash_is_killed(session: ShellSession) -> None:
 
 
 def test_exports_survive_a_respawn_after_stdout_was_sent_to_dev_null(
-    session: ShellSession,
+    session: BashSupervisor,
 ) -> None:
     session.run("exec >/dev/null; export CONCH_KEPT=kept-value", CollectingSink(), QUICK)
     assert session.run("exit", CollectingSink(), QUICK).restarted
@@ -276,7 +276,7 @@ def test_an_unset_inherited_variable_stays_unset_after_a_respawn(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONCH_INHERITED_TEST", "inherited")
-    session = ShellSession(SessionShell(workdir, ShellOptions()))
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions()))
     session.start()
     session.run("unset CONCH_INHERITED_TEST", CollectingSink(), QUICK)
     session.run("exit", CollectingSink(), QUICK)

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from conch_plugins.shell_mode.command_result import CollectingSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 
 BOUND = 10.0
 
@@ -40,7 +40,7 @@ def release(fifo: Path) -> None:
 
 
 def test_a_background_jobs_late_output_is_passed_on_and_not_given_to_the_next_command(
-    shell: SessionShell, tmp_path: Path
+    shell: PersistentBash, tmp_path: Path
 ) -> None:
     heard = Heard()
     shell.watch_between_commands(heard)
@@ -58,7 +58,7 @@ def test_a_background_jobs_late_output_is_passed_on_and_not_given_to_the_next_co
 
 
 def test_commands_still_get_all_their_output_while_the_reader_watches(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     heard = Heard()
     shell.watch_between_commands(heard)

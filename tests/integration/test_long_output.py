@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conch.output_buffer import MAX_LINE_CHARS, BoundedOutput
 from conch_plugins.shell_mode.command_result import CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -24,7 +24,7 @@ class BufferSink(CommandSink):
 
 
 def test_a_ten_megabyte_line_without_a_newline_streams_into_the_block(
-    shell: SessionShell, tmp_path: Path
+    shell: PersistentBash, tmp_path: Path
 ) -> None:
     output = BoundedOutput(1000, tmp_path / "spool")
     result = shell.execute(

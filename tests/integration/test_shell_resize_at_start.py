@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from conch_plugins.shell_mode import session_shell
+from conch_plugins.shell_mode import persistent_bash
 from conch_plugins.shell_mode.command_result import CollectingSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 
-def terminal_size(shell: SessionShell) -> str:
+def terminal_size(shell: PersistentBash) -> str:
     sink = CollectingSink()
     shell.execute("stty size", sink)
     return sink.text.strip()
@@ -37,14 +37,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_resize_while_bash_is_spawned_reaches_bash(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shell = SessionShell(home, ShellOptions(source_bashrc=False))
-    real_spawn = session_shell.spawn_bash
+    shell = PersistentBash(home, ShellOptions(source_bashrc=False))
+    real_spawn = persistent_bash.spawn_bash
 
     def spawn_while_a_client_resizes(*args: Any, **kwargs: Any) -> Any:
         shell.resize(33, 101)  # the other thread's resize, inside the spawn's window
         return real_spawn(*args, **kwargs)
 
-    monkeypatch.setattr(session_shell, "spawn_bash", spawn_while_a_client_resizes)
+    monkeypatch.setattr(persistent_bash, "spawn_bash", spawn_while_a_client_resizes)
     shell.start()
     try:
         assert terminal_size(shell) == "33 101"
@@ -56,7 +56,7 @@ def test_resizes_from_another_thread_during_start_leave_bash_at_the_last_size(
     home: Path,
 ) -> None:
     for attempt in range(15):
-        shell = SessionShell(home, ShellOptions(source_bashrc=False))
+        shell = PersistentBash(home, ShellOptions(source_bashrc=False))
         starting = threading.Thread(target=shell.start)
         starting.start()
         size = (30 + attempt % 5, 90 + attempt)

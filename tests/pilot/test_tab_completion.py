@@ -97,7 +97,7 @@ async def test_typing_closes_the_menu_and_the_key_is_typed(
         assert not menu(app).is_open
 
 
-async def test_a_directory_made_in_the_session_shell_completes_with_a_slash(
+async def test_a_directory_made_in_the_persistent_bash_completes_with_a_slash(
     make_app: AppFactory,
 ) -> None:
     app = make_app()

@@ -21,7 +21,7 @@ from conch.sessions.projections import rebuild_conversation
 from conch.sessions.replay import build_replay
 from conch.sessions.views import ShellBlock
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 WITHIN = 30.0
@@ -39,14 +39,14 @@ class RecordingSink(CommandSink):
 
 
 @pytest.fixture
-def shell(isolated_home: Path) -> Iterator[SessionShell]:
-    started = SessionShell(isolated_home, ShellOptions())
+def shell(isolated_home: Path) -> Iterator[PersistentBash]:
+    started = PersistentBash(isolated_home, ShellOptions())
     started.start()
     yield started
     started.close()
 
 
-def run(shell: SessionShell, recorder: SessionRecorder, command: str) -> CommandResult:
+def run(shell: PersistentBash, recorder: SessionRecorder, command: str) -> CommandResult:
     sink = RecordingSink(recorder, command, shell.cwd)
     result = shell.execute(command, sink, timeout=WITHIN)
     sink.recording.finished(result)
@@ -59,7 +59,7 @@ def blocks(journal: Journal, session_id: str) -> list[ShellBlock]:
 
 
 def test_seq_a_progress_line_and_colours_export_as_the_terminal_showed_them(
-    journal: Journal, shell: SessionShell
+    journal: Journal, shell: PersistentBash
 ) -> None:
     sid = journal.create_session(shell.cwd, "shell", "none").id
     recorder = SessionRecorder(journal, sid)
@@ -79,7 +79,7 @@ def test_seq_a_progress_line_and_colours_export_as_the_terminal_showed_them(
 
 
 def test_a_command_stopped_with_ctrl_c_keeps_its_duration_and_says_interrupted(
-    journal: Journal, shell: SessionShell
+    journal: Journal, shell: PersistentBash
 ) -> None:
     sid = journal.create_session(shell.cwd, "shell", "none").id
     recorder = SessionRecorder(journal, sid)
@@ -104,7 +104,7 @@ def test_a_command_stopped_with_ctrl_c_keeps_its_duration_and_says_interrupted(
 
 
 def test_the_replay_gives_an_agent_the_output_without_crlf_or_colour_codes(
-    journal: Journal, shell: SessionShell
+    journal: Journal, shell: PersistentBash
 ) -> None:
     sid = journal.create_session(shell.cwd, "shell", "none").id
     recorder = SessionRecorder(journal, sid)

@@ -275,16 +275,16 @@ def test_query_output_of_a_real_bash_is_parsed(tmp_path: Path) -> None:
     assert index.functions == {"f", "mkcd"}
 
 
-def test_query_through_the_session_shell_is_parsed(
+def test_query_through_the_persistent_bash_is_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conch_plugins.shell_mode.session_shell import SessionShell
+    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.shell_options import ShellOptions
 
     home = tmp_path / "fake-home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    shell = SessionShell(tmp_path, ShellOptions(source_bashrc=False))
+    shell = PersistentBash(tmp_path, ShellOptions(source_bashrc=False))
     shell.start()
     try:
         shell.execute("alias ll='ls -l'", timeout=10)

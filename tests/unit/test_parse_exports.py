@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conch_plugins.shell_mode.shell_session import parse_exports
+from conch_plugins.shell_mode.bash_supervisor import parse_exports
 
 
 def test_values_with_quotes_dollars_backslashes_and_newlines_survive() -> None:

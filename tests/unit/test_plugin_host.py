@@ -10,11 +10,11 @@ import pytest
 from conch.plugin_host import ENTRY_POINT_GROUP, PluginLoadError, load_plugins
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.routing import Route, Target
-from conch_plugins.shell_mode.session_shell import SessionShell
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
-REQUIRED_HOOKS = ("conch_prompt_providers", "conch_session_shell", "conch_route_line")
+REQUIRED_HOOKS = ("conch_prompt_providers", "conch_persistent_bash", "conch_route_line")
 
 
 def test_entry_point_group_is_conch_plugins() -> None:
@@ -43,11 +43,11 @@ def test_route_line_hook_routes_like_route_line() -> None:
     assert route.target is Target.AGENT
 
 
-def test_session_shell_hook_gives_an_unstarted_shell(tmp_path: Path) -> None:
+def test_persistent_bash_hook_gives_an_unstarted_shell(tmp_path: Path) -> None:
     manager = load_plugins()
     options = ShellOptions(source_bashrc=False)
-    shell = manager.hook.conch_session_shell(cwd=str(tmp_path), options=options)
-    assert isinstance(shell, SessionShell)
+    shell = manager.hook.conch_persistent_bash(cwd=str(tmp_path), options=options)
+    assert isinstance(shell, PersistentBash)
     assert shell.cwd == str(tmp_path)
     assert shell.options is options
     assert not shell.is_alive

@@ -14,7 +14,15 @@ MODULES = sorted(
 
 
 def test_shell_mode_package_has_the_expected_modules() -> None:
-    for name in ("routing", "command_check", "modes", "cwd", "session_shell", "plugin"):
+    for name in (
+        "routing",
+        "command_check",
+        "modes",
+        "cwd",
+        "persistent_bash",
+        "bash_supervisor",
+        "plugin",
+    ):
         assert f"conch_plugins.shell_mode.{name}" in MODULES
 
 

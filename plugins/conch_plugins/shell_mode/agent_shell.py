@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 # What the user's bash defines that a fresh bash would not have.
@@ -39,7 +39,7 @@ class AgentShell:
         self.options = options
         self.definitions = definitions
         """Returns the user's exports/aliases/functions as bash source, or ""."""
-        self._shell: SessionShell | None = None
+        self._shell: PersistentBash | None = None
         self._lock = threading.Lock()
 
     def run(
@@ -70,10 +70,10 @@ class AgentShell:
                 self._shell.close()
                 self._shell = None
 
-    def _ensure(self, cwd: str) -> SessionShell:
+    def _ensure(self, cwd: str) -> PersistentBash:
         if self._shell is not None and self._shell.is_alive:
             return self._shell
-        shell = SessionShell(cwd, ShellOptions(**{**self.options.__dict__}))
+        shell = PersistentBash(cwd, ShellOptions(**{**self.options.__dict__}))
         shell.start()
         source = self.definitions() if self.definitions is not None else ""
         if source.strip():

@@ -1,6 +1,6 @@
 """Spawning the session's bash in a pty, and reading the pty's modes.
 
-Kept apart from SessionShell, which only talks to the process once it runs.
+Kept apart from PersistentBash, which only talks to the process once it runs.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ _ESCALATE_EVERY = 2.0
 
 
 class CommandStopper:
-    """One per SessionShell; any thread may interrupt, the reader thread drives the rest."""
+    """One per PersistentBash; any thread may interrupt, the reader thread drives the rest."""
 
     def __init__(
         self, fd: Callable[[], int | None], shell_pids: Callable[[], tuple[int, ...]]

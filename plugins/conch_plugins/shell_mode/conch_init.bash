@@ -81,7 +81,7 @@ else
     PROMPT_COMMAND=__conch_prompt
 fi
 # PS0 is printed once bash has read a whole command line: only then may Conch
-# send ^C (session_shell.ACCEPTED); an earlier one can cut the line in two.
+# send ^C (persistent_bash.ACCEPTED); an earlier one can cut the line in two.
 # Read-only, so no command can drop it (Conch would wait for it forever). Not
 # re-set from __conch_prompt: bash 5.2 then printed freed memory as PS0 after
 # an eval syntax error.

@@ -6,16 +6,16 @@ import pluggy
 
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 from conch_plugins.shell_mode.routing import Route, route_line
-from conch_plugins.shell_mode.session_shell import SessionShell
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 hookimpl = pluggy.HookimplMarker("conch")
 
 
 @hookimpl
-def conch_session_shell(cwd: str, options: ShellOptions) -> SessionShell:
-    return SessionShell(cwd, options)
+def conch_persistent_bash(cwd: str, options: ShellOptions) -> PersistentBash:
+    return PersistentBash(cwd, options)
 
 
 @hookimpl

@@ -34,10 +34,10 @@ from conch.tui.widgets.background_output import BackgroundOutput
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
 from conch_plugins.shell_mode.bash_process import ShellStartError
+from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.route_decision import error_offer
-from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession, may_change_exports
 from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 # Columns the block's border and padding take from the conversation width.
@@ -111,11 +111,13 @@ class ShellController:
         self._journal_done: threading.Event | None = None
         """Set once the last command's end is journaled: the next one's start waits for it."""
 
-    def new_bash(self, link: SessionLink) -> ShellSession:
+    def new_bash(self, link: SessionLink) -> BashSupervisor:
         """A (not yet started) bash for ``link``'s session: where its last one was, with the
         variables it exported, or in the start directory for a new session."""
         shell_cwd, options = shell_start(link.opened, self.start_cwd, self.config.shell)
-        return ShellSession(self.plugins.hook.conch_session_shell(cwd=shell_cwd, options=options))
+        return BashSupervisor(
+            self.plugins.hook.conch_persistent_bash(cwd=shell_cwd, options=options)
+        )
 
     # -- starting -----------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Command names for a word in command position, from the session's CommandIndex.
 
 The index already holds what the user's bash would run (aliases, functions, builtins,
-keywords, PATH executables; ShellSession refreshes it after every command), so no bash
+keywords, PATH executables; BashSupervisor refreshes it after every command), so no bash
 is asked here. When a name is several things, the kind shown is the one bash would run:
 alias, then keyword, function, builtin, then the PATH command.
 """

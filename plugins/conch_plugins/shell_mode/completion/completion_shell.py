@@ -83,7 +83,7 @@ class CompletionShell:
 
     def sync(self, definitions: str) -> None:
         """Match the session: ``definitions`` is bash source for the user's exports, aliases
-        and functions (``ShellSession.user_definitions()``, or with ``complete -p`` added for
+        and functions (``BashSupervisor.user_definitions()``, or with ``complete -p`` added for
         the user's own specs). Applied now if the helper runs, else when it starts; the same
         text twice costs nothing."""
         with self._lock:

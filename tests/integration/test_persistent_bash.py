@@ -1,4 +1,4 @@
-"""SessionShell against a real bash in a pty: no mocks.
+"""PersistentBash against a real bash in a pty: no mocks.
 
 Every test gets its own HOME (so the developer's ~/.bashrc and history are
 never used) and its own shell, closed afterwards. Every ``execute`` carries a
@@ -23,14 +23,14 @@ import pytest
 
 from conch_plugins.shell_mode.command_encoding import encode_command
 from conch_plugins.shell_mode.command_result import CollectingSink, CommandResult
-from conch_plugins.shell_mode.session_shell import SessionShell, ShellBusyError
+from conch_plugins.shell_mode.persistent_bash import PersistentBash, ShellBusyError
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
 # Generous bound for commands that should finish at once; only there so that a
 # bug fails the test instead of hanging it.
 QUICK = 10.0
 
-MakeShell = Callable[..., SessionShell]
+MakeShell = Callable[..., PersistentBash]
 
 
 # -- fixtures and helpers ----------------------------------------------------
@@ -54,11 +54,11 @@ def workdir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_shell(home: Path, workdir: Path) -> Iterator[MakeShell]:
-    """Start SessionShells (in ``workdir`` unless told); all are closed afterwards."""
-    shells: list[SessionShell] = []
+    """Start PersistentBashes (in ``workdir`` unless told); all are closed afterwards."""
+    shells: list[PersistentBash] = []
 
-    def make(cwd: Path | None = None, **options: Any) -> SessionShell:
-        shell = SessionShell(cwd or workdir, ShellOptions(**options))
+    def make(cwd: Path | None = None, **options: Any) -> PersistentBash:
+        shell = PersistentBash(cwd or workdir, ShellOptions(**options))
         shells.append(shell)
         shell.start()
         return shell
@@ -69,18 +69,18 @@ def make_shell(home: Path, workdir: Path) -> Iterator[MakeShell]:
 
 
 @pytest.fixture
-def shell(make_shell: MakeShell) -> SessionShell:
+def shell(make_shell: MakeShell) -> PersistentBash:
     return make_shell()
 
 
-def run(shell: SessionShell, command: str, timeout: float = QUICK) -> tuple[CommandResult, str]:
+def run(shell: PersistentBash, command: str, timeout: float = QUICK) -> tuple[CommandResult, str]:
     """Execute ``command``; return its result and output with the pty's CRLF made LF."""
     sink = CollectingSink()
     result = shell.execute(command, sink, timeout=timeout)
     return result, sink.text.replace("\r\n", "\n")
 
 
-def output_of(shell: SessionShell, command: str, timeout: float = QUICK) -> str:
+def output_of(shell: PersistentBash, command: str, timeout: float = QUICK) -> str:
     result, text = run(shell, command, timeout)
     assert not result.timed_out, f"{command!r} timed out; output so far: {text!r}"
     assert not result.shell_exited, f"bash died during {command!r}; output: {text!r}"
@@ -90,7 +90,7 @@ def output_of(shell: SessionShell, command: str, timeout: float = QUICK) -> str:
 class Background:
     """``shell.execute`` on another thread, as Conch's worker does it."""
 
-    def __init__(self, shell: SessionShell, command: str, timeout: float = QUICK) -> None:
+    def __init__(self, shell: PersistentBash, command: str, timeout: float = QUICK) -> None:
         self.shell = shell
         self.sink = CollectingSink()
         self.result: CommandResult | None = None
@@ -125,7 +125,7 @@ def wait_until(condition: Callable[[], bool], within: float = QUICK) -> None:
         time.sleep(0.001)
 
 
-def foreground_is_not_bash(shell: SessionShell) -> bool:
+def foreground_is_not_bash(shell: PersistentBash) -> bool:
     """True once the running command's process group owns the terminal."""
     try:
         return os.tcgetpgrp(shell.fd) != shell.pid
@@ -136,28 +136,28 @@ def foreground_is_not_bash(shell: SessionShell) -> bool:
 # -- state persists because it is one bash -------------------------------------
 
 
-def test_cd_persists_between_commands(shell: SessionShell, workdir: Path) -> None:
+def test_cd_persists_between_commands(shell: PersistentBash, workdir: Path) -> None:
     (workdir / "sub").mkdir()
     output_of(shell, "cd sub")
     assert output_of(shell, "pwd") == f"{workdir / 'sub'}\n"
 
 
-def test_export_persists_between_commands(shell: SessionShell) -> None:
+def test_export_persists_between_commands(shell: PersistentBash) -> None:
     output_of(shell, "export CONCH_TEST_VAR=exported-value")
     assert output_of(shell, "printenv CONCH_TEST_VAR") == "exported-value\n"
 
 
-def test_alias_persists_between_commands(shell: SessionShell) -> None:
+def test_alias_persists_between_commands(shell: PersistentBash) -> None:
     output_of(shell, "alias conchgreet='echo hello from alias'")
     assert output_of(shell, "conchgreet") == "hello from alias\n"
 
 
-def test_function_persists_between_commands(shell: SessionShell) -> None:
+def test_function_persists_between_commands(shell: PersistentBash) -> None:
     output_of(shell, 'conch_fn() { echo "fn got $1"; }')
     assert output_of(shell, "conch_fn arg") == "fn got arg\n"
 
 
-def test_shell_variable_persists_between_commands(shell: SessionShell) -> None:
+def test_shell_variable_persists_between_commands(shell: PersistentBash) -> None:
     output_of(shell, "conch_local=not-exported")
     assert output_of(shell, "echo $conch_local") == "not-exported\n"
     assert output_of(shell, "printenv conch_local || echo absent") == "absent\n"
@@ -176,20 +176,20 @@ def test_shell_variable_persists_between_commands(shell: SessionShell) -> None:
         ("(exit 42)", 42),
     ],
 )
-def test_exit_status_is_reported(shell: SessionShell, command: str, status: int) -> None:
+def test_exit_status_is_reported(shell: PersistentBash, command: str, status: int) -> None:
     result, _ = run(shell, command)
     assert result.exit_status == status
     assert result.succeeded == (status == 0)
     assert not result.shell_exited and not result.interrupted and not result.timed_out
 
 
-def test_unknown_command_says_command_not_found(shell: SessionShell) -> None:
+def test_unknown_command_says_command_not_found(shell: PersistentBash) -> None:
     result, text = run(shell, "conch-no-such-command-xyz")
     assert result.exit_status == 127
     assert "command not found" in text
 
 
-def test_cwd_is_reported_after_cd(shell: SessionShell, workdir: Path) -> None:
+def test_cwd_is_reported_after_cd(shell: PersistentBash, workdir: Path) -> None:
     (workdir / "a" / "b").mkdir(parents=True)
     result, _ = run(shell, "cd a/b")
     assert result.cwd == str(workdir / "a" / "b")
@@ -198,7 +198,7 @@ def test_cwd_is_reported_after_cd(shell: SessionShell, workdir: Path) -> None:
     assert result.cwd == str(workdir / "a")
 
 
-def test_cd_into_a_symlink_keeps_the_symlink_path(shell: SessionShell, workdir: Path) -> None:
+def test_cd_into_a_symlink_keeps_the_symlink_path(shell: PersistentBash, workdir: Path) -> None:
     (workdir / "real").mkdir()
     (workdir / "link").symlink_to(workdir / "real")
     result, _ = run(shell, "cd link")
@@ -206,31 +206,31 @@ def test_cd_into_a_symlink_keeps_the_symlink_path(shell: SessionShell, workdir: 
     assert output_of(shell, "pwd") == f"{workdir / 'link'}\n"
 
 
-def test_start_directory_is_the_initial_cwd(shell: SessionShell, workdir: Path) -> None:
+def test_start_directory_is_the_initial_cwd(shell: PersistentBash, workdir: Path) -> None:
     assert shell.cwd == str(workdir)
     assert output_of(shell, "pwd") == f"{workdir}\n"
 
 
-def test_stdout_and_stderr_are_both_captured(shell: SessionShell) -> None:
+def test_stdout_and_stderr_are_both_captured(shell: PersistentBash) -> None:
     text = output_of(shell, "echo to-stdout; echo to-stderr >&2")
     assert "to-stdout\n" in text
     assert "to-stderr\n" in text
 
 
-def test_output_without_trailing_newline_is_kept(shell: SessionShell) -> None:
+def test_output_without_trailing_newline_is_kept(shell: PersistentBash) -> None:
     assert output_of(shell, "printf 'no newline'") == "no newline"
     assert output_of(shell, "echo next") == "next\n"
 
 
-def test_ansi_colours_are_kept(shell: SessionShell) -> None:
+def test_ansi_colours_are_kept(shell: PersistentBash) -> None:
     assert output_of(shell, r"printf '\e[31mred\e[0m'") == "\x1b[31mred\x1b[0m"
 
 
-def test_query_returns_the_output_of_a_helper_command(shell: SessionShell) -> None:
+def test_query_returns_the_output_of_a_helper_command(shell: PersistentBash) -> None:
     assert shell.query("echo queried").replace("\r\n", "\n") == "queried\n"
 
 
-def test_background_job_persists_between_commands(shell: SessionShell) -> None:
+def test_background_job_persists_between_commands(shell: PersistentBash) -> None:
     result, _ = run(shell, "sleep 30 &")
     assert result.exit_status == 0
     jobs = output_of(shell, "jobs")
@@ -239,7 +239,7 @@ def test_background_job_persists_between_commands(shell: SessionShell) -> None:
     output_of(shell, "kill %1; wait")
 
 
-def test_a_second_command_while_one_runs_is_refused(shell: SessionShell) -> None:
+def test_a_second_command_while_one_runs_is_refused(shell: PersistentBash) -> None:
     running = Background(shell, "sleep 30", timeout=QUICK)
     with pytest.raises(ShellBusyError):
         shell.execute("echo no")
@@ -250,7 +250,7 @@ def test_a_second_command_while_one_runs_is_refused(shell: SessionShell) -> None
 # -- interrupts and timeouts -------------------------------------------------
 
 
-def test_interrupt_from_another_thread_ends_sleep_quickly(shell: SessionShell) -> None:
+def test_interrupt_from_another_thread_ends_sleep_quickly(shell: PersistentBash) -> None:
     running = Background(shell, "sleep 100", timeout=30)
     wait_until(lambda: foreground_is_not_bash(shell))
     sent = time.monotonic()
@@ -263,7 +263,7 @@ def test_interrupt_from_another_thread_ends_sleep_quickly(shell: SessionShell) -
     assert output_of(shell, "echo still-alive") == "still-alive\n"
 
 
-def test_interrupt_right_after_the_line_is_sent_is_never_lost(shell: SessionShell) -> None:
+def test_interrupt_right_after_the_line_is_sent_is_never_lost(shell: PersistentBash) -> None:
     """Ctrl+C as soon as execute() holds the shell: before bash has read the line,
     or before ``sleep`` owns the terminal. It must still end the command, and each
     round must get its own result (no stray prompt left for the next one)."""
@@ -279,7 +279,7 @@ def test_interrupt_right_after_the_line_is_sent_is_never_lost(shell: SessionShel
 
 
 def test_interrupt_while_idle_does_not_put_the_next_results_out_of_step(
-    shell: SessionShell,
+    shell: PersistentBash,
 ) -> None:
     """A late Ctrl+C (the command just finished) must not make bash print a stray prompt."""
     output_of(shell, "true")
@@ -290,7 +290,7 @@ def test_interrupt_while_idle_does_not_put_the_next_results_out_of_step(
         assert (result.exit_status, text) == (0, f"{word}\n")
 
 
-def test_stty_minus_echo_loses_no_output_and_does_not_hang(shell: SessionShell) -> None:
+def test_stty_minus_echo_loses_no_output_and_does_not_hang(shell: PersistentBash) -> None:
     """With tty echo off the command line is not echoed back, so there is nothing to skip."""
     output_of(shell, "stty -echo")
     assert output_of(shell, "echo a; echo b") == "a\nb\n"
@@ -300,19 +300,19 @@ def test_stty_minus_echo_loses_no_output_and_does_not_hang(shell: SessionShell) 
 
 
 @pytest.mark.parametrize("command", ["PS0=''", "unset PS0", "PS0=x; echo set"])
-def test_changing_ps0_does_not_stop_the_next_command(shell: SessionShell, command: str) -> None:
+def test_changing_ps0_does_not_stop_the_next_command(shell: PersistentBash, command: str) -> None:
     """PS0 tells Conch that bash has read the line; without it the next command would hang."""
     run(shell, command)
     assert output_of(shell, "echo still-works") == "still-works\n"
 
 
-def test_a_syntax_error_does_not_disturb_the_next_command(shell: SessionShell) -> None:
+def test_a_syntax_error_does_not_disturb_the_next_command(shell: PersistentBash) -> None:
     for _ in range(20):
         assert run(shell, "echo 'abc")[0].exit_status == 2
         assert output_of(shell, "echo next") == "next\n"
 
 
-def test_timeout_interrupts_a_long_command(shell: SessionShell) -> None:
+def test_timeout_interrupts_a_long_command(shell: PersistentBash) -> None:
     started = time.monotonic()
     result, _ = run(shell, "sleep 30", timeout=0.5)
     assert time.monotonic() - started < 5.0
@@ -323,7 +323,7 @@ def test_timeout_interrupts_a_long_command(shell: SessionShell) -> None:
     assert output_of(shell, "echo after-timeout") == "after-timeout\n"
 
 
-def test_timeout_escalates_when_the_command_ignores_sigint(shell: SessionShell) -> None:
+def test_timeout_escalates_when_the_command_ignores_sigint(shell: PersistentBash) -> None:
     started = time.monotonic()
     result, _ = run(shell, "bash -c \"trap '' INT; sleep 30\"", timeout=0.5)
     assert time.monotonic() - started < 15.0
@@ -338,7 +338,7 @@ def test_timeout_escalates_when_the_command_ignores_sigint(shell: SessionShell) 
 
 
 def test_kill_9_of_the_shell_reports_shell_exited_and_restart_resumes_in_last_cwd(
-    shell: SessionShell, workdir: Path
+    shell: PersistentBash, workdir: Path
 ) -> None:
     (workdir / "sub").mkdir()
     output_of(shell, "cd sub")
@@ -352,7 +352,7 @@ def test_kill_9_of_the_shell_reports_shell_exited_and_restart_resumes_in_last_cw
 
 
 def test_exit_reports_shell_exited_and_restart_resumes_in_last_cwd(
-    shell: SessionShell, workdir: Path
+    shell: PersistentBash, workdir: Path
 ) -> None:
     (workdir / "sub").mkdir()
     output_of(shell, "cd sub")
@@ -365,7 +365,7 @@ def test_exit_reports_shell_exited_and_restart_resumes_in_last_cwd(
     assert output_of(shell, "echo works") == "works\n"
 
 
-def test_execute_after_exit_starts_a_fresh_bash(shell: SessionShell, workdir: Path) -> None:
+def test_execute_after_exit_starts_a_fresh_bash(shell: PersistentBash, workdir: Path) -> None:
     old_pid = shell.pid
     assert run(shell, "exit 3")[0].shell_exited
     assert output_of(shell, "echo $$") != f"{old_pid}\n"
@@ -375,7 +375,7 @@ def test_execute_after_exit_starts_a_fresh_bash(shell: SessionShell, workdir: Pa
 # -- stdin of the running program --------------------------------------------
 
 
-def test_read_gets_a_line_sent_with_send_input(shell: SessionShell) -> None:
+def test_read_gets_a_line_sent_with_send_input(shell: PersistentBash) -> None:
     running = Background(shell, "read x; echo got:$x")
     time.sleep(0.2)
     shell.send_input("hello")
@@ -384,7 +384,7 @@ def test_read_gets_a_line_sent_with_send_input(shell: SessionShell) -> None:
     assert "got:hello" in running.text
 
 
-def test_cat_ends_after_send_input_and_send_eof(shell: SessionShell) -> None:
+def test_cat_ends_after_send_input_and_send_eof(shell: PersistentBash) -> None:
     running = Background(shell, "cat")
     time.sleep(0.2)
     shell.send_input("line one")
@@ -397,7 +397,7 @@ def test_cat_ends_after_send_input_and_send_eof(shell: SessionShell) -> None:
     assert "line two" in running.text
 
 
-def test_wants_secret_is_true_while_a_password_is_read(shell: SessionShell) -> None:
+def test_wants_secret_is_true_while_a_password_is_read(shell: PersistentBash) -> None:
     assert not shell.wants_secret()
     script = "import getpass; print('secret:' + getpass.getpass('pw:'))"
     command = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
@@ -411,7 +411,7 @@ def test_wants_secret_is_true_while_a_password_is_read(shell: SessionShell) -> N
     assert not shell.wants_secret()
 
 
-def test_wants_secret_is_false_while_an_ordinary_line_is_read(shell: SessionShell) -> None:
+def test_wants_secret_is_false_while_an_ordinary_line_is_read(shell: PersistentBash) -> None:
     running = Background(shell, "head -n 1 | sed 's/^/got:/'")
     wait_until(lambda: foreground_is_not_bash(shell) or running.result is not None)
     time.sleep(0.2)
@@ -424,7 +424,7 @@ def test_wants_secret_is_false_while_an_ordinary_line_is_read(shell: SessionShel
 # -- what bash is sent -------------------------------------------------------
 
 
-def test_unterminated_quote_is_a_syntax_error_not_a_hang(shell: SessionShell) -> None:
+def test_unterminated_quote_is_a_syntax_error_not_a_hang(shell: PersistentBash) -> None:
     result, text = run(shell, "echo 'abc", timeout=5)
     assert not result.timed_out
     assert result.exit_status == 2
@@ -432,7 +432,7 @@ def test_unterminated_quote_is_a_syntax_error_not_a_hang(shell: SessionShell) ->
     assert output_of(shell, "echo next") == "next\n"
 
 
-def test_unfinished_if_is_a_syntax_error_not_a_hang(shell: SessionShell) -> None:
+def test_unfinished_if_is_a_syntax_error_not_a_hang(shell: PersistentBash) -> None:
     result, text = run(shell, "if true; then echo x", timeout=5)
     assert not result.timed_out
     assert result.exit_status == 2
@@ -440,18 +440,18 @@ def test_unfinished_if_is_a_syntax_error_not_a_hang(shell: SessionShell) -> None
     assert output_of(shell, "echo next") == "next\n"
 
 
-def test_multi_line_for_loop_runs_as_one_command(shell: SessionShell) -> None:
+def test_multi_line_for_loop_runs_as_one_command(shell: PersistentBash) -> None:
     command = "for i in 1 2 3\ndo\n  echo item-$i\ndone\necho done-$i"
     result, text = run(shell, command)
     assert result.exit_status == 0
     assert text == "item-1\nitem-2\nitem-3\ndone-3\n"
 
 
-def test_pasted_crlf_lines_run_like_lf_lines(shell: SessionShell) -> None:
+def test_pasted_crlf_lines_run_like_lf_lines(shell: PersistentBash) -> None:
     assert output_of(shell, "echo one\r\necho two\r\n") == "one\ntwo\n"
 
 
-def test_brief_quoting_example_round_trips(shell: SessionShell) -> None:
+def test_brief_quoting_example_round_trips(shell: PersistentBash) -> None:
     assert output_of(shell, "printf '%s' 'a'\"'\"'b\\\\c'") == "a'b\\\\c"
 
 
@@ -471,14 +471,14 @@ def test_brief_quoting_example_round_trips(shell: SessionShell) -> None:
         "semi; colon && and || or | pipe > redirect",
     ],
 )
-def test_special_characters_round_trip_exactly(shell: SessionShell, text: str) -> None:
+def test_special_characters_round_trip_exactly(shell: PersistentBash, text: str) -> None:
     sink = CollectingSink()
     result = shell.execute(f"printf '%s' {shlex.quote(text)}", sink, timeout=QUICK)
     assert result.exit_status == 0
     assert sink.text == text.replace("\n", "\r\n")
 
 
-def test_command_longer_than_a_tty_line_runs_from_the_spool_file(shell: SessionShell) -> None:
+def test_command_longer_than_a_tty_line_runs_from_the_spool_file(shell: PersistentBash) -> None:
     payload = "x" * 6000
     command = f"conch_long={payload}\nprintf '%s' \"$conch_long\" | wc -c\necho end-of-long"
     assert encode_command(command) is None, "this test must exercise the spool file"
@@ -502,7 +502,7 @@ def test_close_leaves_no_temporary_files(
     assert list(temp.iterdir()) == []
 
 
-def test_huge_output_arrives_complete(shell: SessionShell) -> None:
+def test_huge_output_arrives_complete(shell: PersistentBash) -> None:
     result, text = run(shell, "seq 1 1000000", timeout=60)
     assert not result.timed_out
     assert result.exit_status == 0
@@ -570,11 +570,11 @@ def test_extra_env_reaches_the_shell(make_shell: MakeShell) -> None:
     assert output_of(shell, "echo $CONCH_EXTRA") == "extra-value\n"
 
 
-def test_pager_and_git_pager_are_cat(shell: SessionShell) -> None:
+def test_pager_and_git_pager_are_cat(shell: PersistentBash) -> None:
     assert output_of(shell, 'echo "$PAGER|$GIT_PAGER"') == "cat|cat\n"
 
 
-def test_git_log_does_not_hang(shell: SessionShell, workdir: Path, home: Path) -> None:
+def test_git_log_does_not_hang(shell: PersistentBash, workdir: Path, home: Path) -> None:
     git = shutil.which("git")
     if git is None:
         pytest.skip("git not installed")
@@ -612,13 +612,13 @@ def test_a_line_the_program_never_read_is_returned_not_run(make_shell: MakeShell
 def test_a_tool_installed_mid_session_on_the_rc_files_path_becomes_a_command(
     home: Path, workdir: Path
 ) -> None:
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.shell_session import ShellSession
 
     bin_dir = home / "tools" / "bin"
     bin_dir.mkdir(parents=True)
     (home / ".bashrc").write_text('export PATH="$HOME/tools/bin:$PATH"\n')
-    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=True)))
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions(source_bashrc=True)))
     session.start()
     try:
         assert not session.index.is_command("freshtool")
@@ -642,7 +642,7 @@ def test_make_state_of_the_launcher_does_not_leak_into_the_session(
 
 
 def _tool_on_path(home: Path, name: str) -> Path:
-    """A ~/bin on PATH for a ShellSession started after this call."""
+    """A ~/bin on PATH for a BashSupervisor started after this call."""
     bin_dir = home / "bin"
     bin_dir.mkdir(exist_ok=True)
     (home / ".bashrc").write_text('export PATH="$HOME/bin:$PATH"\n')
@@ -652,11 +652,11 @@ def _tool_on_path(home: Path, name: str) -> Path:
 def test_a_command_end_is_reported_before_the_names_are_looked_up_again(
     home: Path, workdir: Path
 ) -> None:
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
 
     tool = _tool_on_path(home, "latetool")
-    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=True)))
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions(source_bashrc=True)))
     session.start()
     try:
         tool.write_text("#!/bin/sh\necho late\n")
@@ -689,10 +689,10 @@ def test_a_command_end_is_reported_before_the_names_are_looked_up_again(
 def test_a_name_the_line_defines_is_known_when_its_end_is_reported(
     home: Path, workdir: Path, line: str, name: str
 ) -> None:
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
 
-    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=False)))
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions(source_bashrc=False)))
     session.start()
     try:
         known_at_end: list[bool] = []
@@ -709,14 +709,14 @@ def test_a_name_the_line_defines_is_known_when_its_end_is_reported(
 def test_a_tool_put_on_path_by_the_line_is_known_when_its_end_is_reported(
     home: Path, workdir: Path
 ) -> None:
+    from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome
     from conch_plugins.shell_mode.command_result import CollectingSink
-    from conch_plugins.shell_mode.shell_session import RunOutcome, ShellSession
 
     tools = workdir / "tools"
     tools.mkdir()
     (tools / "pathtool").write_text("#!/bin/sh\necho hi\n")
     (tools / "pathtool").chmod(0o755)
-    session = ShellSession(SessionShell(workdir, ShellOptions(source_bashrc=False)))
+    session = BashSupervisor(PersistentBash(workdir, ShellOptions(source_bashrc=False)))
     session.start()
     try:
         known_at_end: list[bool] = []

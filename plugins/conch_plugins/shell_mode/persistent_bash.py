@@ -1,4 +1,5 @@
-"""One long-lived bash per Conch session, driven through a pty with pexpect.
+"""The persistent bash: one long-lived bash per Conch session, driven through a pty with
+pexpect (PersistentBash; "session" in Conch means only the journaled session).
 
 cd, exports, aliases, functions and jobs persist because every command runs in
 the same bash. After each command bash prints a sentinel (conch_init.bash)
@@ -55,7 +56,7 @@ class ShellBusyError(RuntimeError):
     """A command was sent while another one is still running."""
 
 
-class SessionShell:
+class PersistentBash:
     """A persistent interactive bash; one command at a time, any thread."""
 
     def __init__(self, cwd: str | os.PathLike[str], options: ShellOptions | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The session shell together with the command names it knows.
+"""The persistent bash under supervision (BashSupervisor), with the command names it knows.
 
 Serialises everything sent to the one bash (user commands and the helper
 queries that refresh aliases and functions), restarts bash when it dies, and
@@ -17,7 +17,7 @@ from conch_plugins.shell_mode.agent_shell import USER_DEFINITIONS_QUERY
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.command_check import ALIASES_AND_FUNCTIONS_QUERY, CommandIndex
 from conch_plugins.shell_mode.command_result import CommandResult, CommandSink
-from conch_plugins.shell_mode.session_shell import SessionShell
+from conch_plugins.shell_mode.persistent_bash import PersistentBash
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def may_change_names(command: str) -> bool:
     return may_change_exports(command) or _MAY_CHANGE_NAMES.search(command) is not None
 
 
-class ShellSession:
-    def __init__(self, shell: SessionShell) -> None:
+class BashSupervisor:
+    def __init__(self, shell: PersistentBash) -> None:
         self.shell = shell
         self.index = CommandIndex()
         self.commands_run = 0
