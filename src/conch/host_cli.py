@@ -85,9 +85,12 @@ def ps_main(argv: list[str]) -> int:
         print("The Conch host runs no session right now.")
     else:
         for row in sessions:
+            agent = row["agent"] or "-"
+            if row.get("model"):
+                agent += f"/{row['model']}"
             print(
                 f"{row['id'][:8]}  {row['state']:<11} {row['clients']} client(s)  "
-                f"{row['agent'] or '-':<10} {row['title'] or '(untitled)'}  {row['cwd']}"
+                f"{agent:<10} {row['title'] or '(untitled)'}  {row['cwd']}"
             )
     return 0
 

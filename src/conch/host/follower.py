@@ -44,6 +44,8 @@ class Follower:
         self.role = role
         self.send_sync = send_sync
         """Where the shared state's Yjs messages for this client go."""
+        self.client = ""
+        """The name the client gave in its hello (``user@machine pts/3``)."""
         self.state_key = ""
         """This client's entry in the shared state's ``clients`` map."""
         self.last_sent = after_index

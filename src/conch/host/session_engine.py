@@ -96,6 +96,8 @@ class SessionEngine:
         self._recording: ShellRecording | None = None
         self._abandoned = False
         self._stopping = False
+        self._unfinished = 0
+        """Lines submitted whose command has not ended yet (queued or running)."""
         self._idle = threading.Event()
         self._idle.set()
         self._thread = threading.Thread(target=self._work, name=f"session-{self.id[:8]}")
@@ -159,8 +161,17 @@ class SessionEngine:
     def submit(self, line: str, mode: str = "shell") -> int | None:
         """Journal the line as the user's input and queue it for bash; its input's index."""
         index = self.record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
+        with self._lock:
+            self._unfinished += 1
         self._lines.put(line)
         return index
+
+    @property
+    def has_work(self) -> bool:
+        """A command runs or a line waits for bash: counted from ``submit`` to the command's
+        end, so there is no instant between queue and run when the session looks idle."""
+        with self._lock:
+            return self._unfinished > 0
 
     def interrupt(self) -> bool:
         """Ctrl+C to the running command; False when nothing runs."""
@@ -212,11 +223,14 @@ class SessionEngine:
                 abandoned = self._abandoned
                 self._input = self._recording = None
         if recording is not None and not abandoned:
-            self.record(lambda _: recording.finished(outcome.result))
+            # Ended by a host stop, not by the user: journaled as interrupted.
+            stopped = self._stopping
+            self.record(lambda _: recording.finished(outcome.result, interrupted=stopped))
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:
             self.running_command = ""
+            self._unfinished -= 1
             self._set_state("idle")
             self._idle.set()
 

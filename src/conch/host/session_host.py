@@ -18,7 +18,7 @@ from conch.config import LoadedConfig, load_config
 from conch.host.follower import Follower, Send, SendSync
 from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
-from conch.host.live_sessions import SessionState, SessionSummary
+from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
 from conch.host.session_engine import SessionEngine
@@ -30,6 +30,10 @@ from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
 
 log = logging.getLogger("conch.host")
+STOPPED_NOTE = (
+    "Session stopped: its last client quit with nothing running. `conch attach {short}` "
+    "starts it again from the journal."
+)
 
 
 class SessionHost:
@@ -83,6 +87,42 @@ class SessionHost:
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
 
+    async def stop_if_idle(self, session_id: str) -> str:
+        """Ctrl+Q's end of a session: stop it unless a client follows it, a command runs or
+        waits, or the agent works or asks. Decided and done under the lock ``attach`` opens
+        sessions with, so no client attaches in between. Returns why it was kept ("" when
+        it was stopped)."""
+        async with self._opening:
+            engine = self.engines.get(session_id)
+            if engine is None:
+                return "it is not running in this host"
+            kept = self._why_kept(engine)
+            if kept:
+                return kept
+            engine.notice(STOPPED_NOTE.format(short=session_id[:8]))
+            agent = self.agents.pop(session_id, None)
+            if agent is not None:
+                await agent.stop()
+            await asyncio.to_thread(engine.stop)
+            self.engines.pop(session_id, None)
+            self.shared.pop(session_id, None)
+            self.followers.pop(session_id, None)
+            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+            log.info("session %s stopped (Ctrl+Q, idle)", session_id)
+            return ""
+
+    def _why_kept(self, engine: SessionEngine) -> str:
+        if self.followers.get(engine.id):
+            return "another client is attached"
+        if engine.has_work:
+            return "a command is running"
+        agent = self.agents.get(engine.id)
+        if agent is not None and agent.questions.pending():
+            return "the agent waits for an answer"
+        if agent is not None and agent.is_working:
+            return "the agent is working"
+        return ""
+
     # -- live events ---------------------------------------------------------------------
 
     def _committed(self, event: Event) -> None:
@@ -110,6 +150,7 @@ class SessionHost:
         """Register a follower (buffering), then read what it missed; the caller sends
         its reply, then ``follower.catch_up(history)``."""
         follower = Follower(engine.id, after_index, role, send, send_sync)
+        follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
         journal = self._journal()
@@ -239,10 +280,11 @@ class SessionHost:
         return [self._summary(engine, named.get(engine.id, "")) for engine in self.engines.values()]
 
     def _summary(self, engine: SessionEngine, title: str) -> SessionSummary:
-        clients = len(self.followers.get(engine.id, ()))
+        followers = sorted(self.followers.get(engine.id, ()), key=lambda f: f.client)
         agent = self.agents.get(engine.id)
         name = agent.name if agent is not None else engine.agent
-        state = self.state_of(engine)
-        return SessionSummary(
-            engine.id, title, engine.cwd, name, state, clients, engine.last_activity
-        )
+        model = agent.spec.model if agent is not None and agent.spec is not None else ""
+        attached = [AttachedClient(f.client, f.role) for f in followers]
+        return SessionSummary(engine.id, title, engine.cwd, name, self.state_of(engine),
+                              len(attached), engine.last_activity, model or "",
+                              attached)  # fmt: skip

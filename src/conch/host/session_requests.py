@@ -92,9 +92,16 @@ class SessionRequests:
     async def detach(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """Stop following; the session goes on running."""
+        """Stop following; the session goes on running. With ``stop_if_idle`` (Ctrl+Q) a
+        controller's detach also stops the session when nothing keeps it (``stopped``;
+        ``kept`` says why not)."""
         left = self._leave(connection)
-        return {"detached": left}, None
+        if not params.get("stop_if_idle") or left is None:
+            return {"detached": left, "stopped": False, "kept": ""}, None
+        if connection.role != "controller":
+            return {"detached": left, "stopped": False, "kept": "an observer stops nothing"}, None
+        kept = await self.sessions.stop_if_idle(left)
+        return {"detached": left, "stopped": not kept, "kept": kept}, None
 
     def _leave(self, connection: Connection) -> str | None:
         follower, connection.following = connection.following, None

@@ -19,11 +19,15 @@ from typing import Any
 
 from conch.clients.attach.session_feed import event_from_wire
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
+from conch.host.client_name import client_name
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
 from conch.sessions.records import Event
 
-__all__ = ["Attached", "HostGone", "HostLink", "HostRequestFailed"]
+__all__ = ["Attached", "Detached", "HostGone", "HostLink", "HostRequestFailed"]
+STOP_TIMEOUT = 10.0
+"""Seconds a detach may take: stopping a session ends its bash and agent (a few seconds at
+most, bounded in the host)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,15 @@ class Attached:
     history: list[Event]
     started_host: bool
     """This client had to start the host (none was running)."""
+
+
+@dataclass(frozen=True)
+class Detached:
+    """How leaving went: the session was stopped (Ctrl+Q on an idle session), or kept."""
+
+    stopped: bool
+    kept: str
+    """Why the session goes on ("" when stopped, or when only a detach was asked)."""
 
 
 class HostLink:
@@ -54,6 +67,8 @@ class HostLink:
         self.new = new
         self.role: Role = role
         self.places = places or host_places()
+        self.name = client_name()
+        """How other clients see this one (who answered, who is attached)."""
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -61,11 +76,11 @@ class HostLink:
         host cannot give that session, HandshakeRefused for another Conch version."""
         started = False
         try:
-            connection = await HostConnection.open(self.places.socket, self.role, "attach")
+            connection = await HostConnection.open(self.places.socket, self.role, self.name)
         except HostNotRunning:
             await asyncio.to_thread(_start_host, self.places)
             started = True
-            connection = await HostConnection.open(self.places.socket, self.role, "attach")
+            connection = await HostConnection.open(self.places.socket, self.role, self.name)
         self._connection = connection
         params: dict[str, Any] = {"role": self.role, "after_index": after_index, "cwd": self.cwd}
         if self.session:
@@ -118,13 +133,20 @@ class HostLink:
     async def resize(self, rows: int, cols: int) -> None:
         await self._live().request("resize", rows=rows, cols=cols)
 
-    async def detach(self) -> None:
-        """Stop following; the session goes on in the host."""
+    async def detach(self, *, stop_if_idle: bool = False) -> Detached:
+        """Stop following; the session goes on in the host, unless ``stop_if_idle`` (Ctrl+Q)
+        and the host found nothing to keep it for (it decides: it knows the other clients)."""
         connection = self._connection
+        answer: Any = None
         if connection is not None:
-            with contextlib.suppress(HostGone, HostRequestFailed):
-                await asyncio.wait_for(connection.request("detach"), 2.0)
+            with contextlib.suppress(HostGone, HostRequestFailed, TimeoutError):
+                answer = await asyncio.wait_for(
+                    connection.request("detach", stop_if_idle=stop_if_idle), STOP_TIMEOUT
+                )
         await self.close()
+        if not isinstance(answer, dict):
+            return Detached(stopped=False, kept="the host did not answer")
+        return Detached(bool(answer.get("stopped")), str(answer.get("kept") or ""))
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None

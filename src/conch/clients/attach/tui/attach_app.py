@@ -3,9 +3,10 @@
 The app holds no session: the host runs the bash and keeps the journal; this window follows
 the journal's events (session_view.py) and sends what is typed (host_link.py). A line typed
 while a command runs goes to that command's stdin, whole. Leaving detaches, and the session
-goes on in the host. When the host goes away the status line says so, in one line, and
-Ctrl+R starts a new host, which restores the session from the journal; the window then gets
-the events it missed.
+goes on in the host; Ctrl+Q quits, and the host stops the session too when no other client
+is attached and nothing runs or waits (it decides: only it sees every client). When the host
+goes away the status line says so, in one line, and Ctrl+R starts a new host, which restores
+the session from the journal; the window then gets the events it missed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,25 @@ from conch_plugins.shell_mode.cwd import shorten_home
 
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q detach · ^c interrupt · ^d EOF/detach"
+KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt"
+
+
+def detached_line(session: str, kept: str) -> str:
+    """What ``conch attach`` prints after leaving a session that goes on."""
+    if not session:
+        return ""
+    why = f" ({kept})" if kept else ""
+    return (
+        f"Detached from session {session}; it goes on in the Conch host{why} "
+        f"(`conch attach {session}` comes back)."
+    )
+
+
+def stopped_line(session: str) -> str:
+    return (
+        f"Stopped session {session}: nothing was running and no other client was attached "
+        f"(`conch attach {session}` starts it again from the journal)."
+    )
 
 
 def host_lost_line(reason: str) -> str:
@@ -46,7 +65,7 @@ class AttachApp(App[None]):
     Input#prompt { dock: bottom; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "detach", "Detach", priority=True),
+        Binding("ctrl+q", "quit_session", "Quit", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
         Binding("ctrl+r", "restart_host", "Restart host", priority=True),
@@ -154,13 +173,16 @@ class AttachApp(App[None]):
 
     async def action_detach(self) -> None:
         await self.link.detach()
+        self._leave(detached_line((self.link.session or "")[:8], ""))
+
+    async def action_quit_session(self) -> None:
+        """Ctrl+Q: leave, and stop the session unless something keeps it."""
+        if self.host_lost:
+            self._leave(detached_line((self.link.session or "")[:8], "the host went away"))
+            return
+        left = await self.link.detach(stop_if_idle=not self.is_observer)
         session = (self.link.session or "")[:8]
-        self._leave(
-            f"Detached from session {session}; it goes on in the Conch host "
-            f"(`conch attach {session}` comes back)."
-            if session
-            else ""
-        )
+        self._leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:
