@@ -203,6 +203,11 @@ class SessionAgent:
         self.replay.new_agent_instance()
         self._changed()
 
+    async def settle(self) -> None:
+        """Let the agent's loop finish what it is doing now: a turn's end is journaled (and
+        seen by clients) just before the snapshot ``is_working`` reads is updated."""
+        await self._call(asyncio.sleep(0))
+
     # -- what the host shows ---------------------------------------------------------------
 
     @property

@@ -97,6 +97,8 @@ class SessionEngine:
         self._abandoned = False
         self._stopping = False
         self._unfinished = 0
+        self._ending = False
+        """The command has ended; its end, exports and notes are being journaled."""
         """Lines submitted whose command has not ended yet (queued or running)."""
         self._idle = threading.Event()
         self._idle.set()
@@ -220,6 +222,7 @@ class SessionEngine:
             outcome = self.shell.run(command, sink, self.command_timeout)
         finally:
             with self._lock:
+                self._ending = True
                 abandoned = self._abandoned
                 self._input = self._recording = None
         if recording is not None and not abandoned:
@@ -230,6 +233,7 @@ class SessionEngine:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:
             self.running_command = ""
+            self._ending = False
             self._unfinished -= 1
             self._set_state("idle")
             self._idle.set()
@@ -276,6 +280,15 @@ class SessionEngine:
         self.state = state
         if self.on_state is not None:
             self.on_state(state)
+
+    def settle(self, timeout: float) -> None:
+        """Wait for a command that has ended to finish its bookkeeping. A client sees the
+        end (it is journaled first) and may ask at once whether the session is idle; the
+        answer must not depend on which thread ran first."""
+        with self._lock:
+            ending = self._ending
+        if ending:
+            self._idle.wait(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
         """Whether no command runs within ``timeout`` seconds (queued lines not counted)."""

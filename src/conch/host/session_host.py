@@ -30,6 +30,9 @@ from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
 
 log = logging.getLogger("conch.host")
+SETTLE_TIMEOUT = 2.0
+"""Seconds Ctrl+Q waits for a command that has just ended to finish its bookkeeping (its
+exports are read from bash: milliseconds, unless bash hangs)."""
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -96,11 +99,15 @@ class SessionHost:
             engine = self.engines.get(session_id)
             if engine is None:
                 return "it is not running in this host"
+            await asyncio.to_thread(engine.settle, SETTLE_TIMEOUT)
+            agent = self.agents.get(session_id)
+            if agent is not None:
+                await agent.settle()
             kept = self._why_kept(engine)
             if kept:
                 return kept
             engine.notice(STOPPED_NOTE.format(short=session_id[:8]))
-            agent = self.agents.pop(session_id, None)
+            self.agents.pop(session_id, None)
             if agent is not None:
                 await agent.stop()
             await asyncio.to_thread(engine.stop)
