@@ -9,6 +9,7 @@ by sleeping. Clients name themselves as a person's terminal would.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,3 +214,32 @@ async def test_ps_names_the_attached_clients_and_their_roles(
         {"name": "alice@phone pid 42", "role": "observer"},
     ]
     assert "2 client(s)" in conch("ps").stdout
+
+
+# -- the states ps shows when a session cannot go on -----------------------------------
+
+
+async def test_a_session_whose_journal_refuses_its_events_is_failed_in_ps(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, "laptop", cwd=str(project))
+    state = await mirrored(client)
+    # A write the database refuses, as a full disk would: reads go on, every insert fails.
+    with sqlite3.connect(journal_path()) as database:
+        database.execute("CREATE TRIGGER refuse BEFORE INSERT ON events "
+                         "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")  # fmt: skip
+    await client.request("submit", line="echo never-journaled")
+    await state.wait_until(lambda m: m.session["state"] == "failed", timeout=20)
+    [row] = ps_rows()
+    assert row["state"] == "failed"
+    assert "failed" in conch("ps").stdout
+
+
+async def test_clients_see_their_session_stopped_when_the_host_stops(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, "laptop", cwd=str(project))
+    state = await mirrored(client)
+    assert state.session["state"] == "idle"
+    assert conch("host", "stop").returncode == 0
+    await state.wait_until(lambda m: m.session["state"] == "stopped", timeout=20)

@@ -277,6 +277,8 @@ class SessionEngine:
             return None
 
     def _set_state(self, state: SessionState) -> None:
+        if self.state == "failed" and state != "stopped":
+            return  # it goes on unrecorded, and says so until it is stopped
         self.state = state
         if self.on_state is not None:
             self.on_state(state)
