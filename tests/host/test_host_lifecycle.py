@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 
 from conch import paths
+from conch.clients.attach.host_link import HostLink
 from conch.host.client import HostConnection
 from conch.host.client_name import client_name
+from conch.host.runtime import host_places
 from conch.host.session_host import STOPPED_NOTE
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -243,3 +245,14 @@ async def test_clients_see_their_session_stopped_when_the_host_stops(
     assert state.session["state"] == "idle"
     assert conch("host", "stop").returncode == 0
     await state.wait_until(lambda m: m.session["state"] == "stopped", timeout=20)
+
+
+async def test_the_attach_client_names_itself_to_the_host(host: int, project: Path) -> None:
+    link = HostLink(str(project), places=host_places())
+    await link.open()
+    try:
+        [row] = ps_rows()
+        assert row["attached"] == [{"name": client_name(), "role": "controller"}]
+    finally:
+        left = await link.detach(stop_if_idle=True)
+    assert left.stopped and ps_rows() == []

@@ -78,15 +78,17 @@ class SessionHost:
         log.info("restored %d session(s)", len(self.engines))
 
     async def stop(self) -> None:
-        """Stop every session cleanly; the next host starts with none."""
-        agents = list(self.agents.values())
-        await asyncio.gather(*(agent.stop() for agent in agents))
-        engines = list(self.engines.values())
-        await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
-        self.engines.clear()
-        self.agents.clear()
-        self.shared.clear()
-        await asyncio.to_thread(save_live_list, self._live_list, [])
+        """Stop every session cleanly; the next host starts with none. Under the opening
+        lock, so a session Ctrl+Q is stopping is stopped once."""
+        async with self._opening:
+            agents = list(self.agents.values())
+            await asyncio.gather(*(agent.stop() for agent in agents))
+            engines = list(self.engines.values())
+            await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
+            self.engines.clear()
+            self.agents.clear()
+            self.shared.clear()
+            await asyncio.to_thread(save_live_list, self._live_list, [])
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
 
