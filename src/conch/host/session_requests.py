@@ -25,9 +25,10 @@ from conch.host.session_agent import SessionAgent
 from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_host import SessionHost
+from conch.plugin_host import shell_feature
 from conch.sessions.records import Event
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.shell_mode.routing import Target, route_line
+from conch_plugins.shell_mode.routing import Target
 
 SUBMIT_MODES = ("shell", "agent", "auto")
 INTERRUPT_TARGETS = ("any", "shell", "agent")
@@ -119,6 +120,7 @@ class SessionRequests:
         to, text, reason = mode, line, f"{mode} mode"
         if mode == "auto":
             commands = engine.shell.index
+            route_line = shell_feature().route
             route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
             to, text, reason = route.target.value, route.text, route.reason
             if route.target is Target.ASK:
