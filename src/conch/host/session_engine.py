@@ -21,6 +21,7 @@ from typing import TypeVar
 from conch.config import ShellConfig
 from conch.host.live_sessions import SessionState
 from conch.plugin_host import shell_feature
+from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
 from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
@@ -88,6 +89,8 @@ class SessionEngine:
         )
         shell_cwd, options = shell_start(opened, start_cwd, config)
         self.shell = BashSupervisor(shell_feature().new_bash(shell_cwd, options))
+        self.completion = SessionCompletion(lambda: self.shell)
+        """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self._lines: queue.Queue[str | None] = queue.Queue()
@@ -124,6 +127,7 @@ class SessionEngine:
             self.notice(f"{unstarted} queued line(s) were not run: the Conch host was "
                         "stopped first.", "warning")  # fmt: skip
         self.shell.close()
+        self.completion.close()
         self._thread.join(timeout=5)
         self.record(lambda recorder: self.journal.set_status(self.id, "idle"))
         with contextlib.suppress(Exception):
