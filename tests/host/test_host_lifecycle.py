@@ -26,17 +26,9 @@ from conch.host.session_host import STOPPED_NOTE
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from tests.host.conch_process import conch
-from tests.host.test_host_agent import FAKE_ACP_AGENT, asked, attach, clients, mirrored
-from tests.host.test_host_sessions import events_until, host_pid, is_kind, output_of
-
-__all__ = ["clients"]  # the fixture, shared with test_host_agent.py
-
-
-@pytest.fixture
-def project(tmp_path: Path, runtime: Path) -> Path:
-    where = tmp_path / "project"
-    where.mkdir()
-    return where
+from tests.host.conftest import host_pid
+from tests.host.test_host_agent import FAKE_ACP_AGENT, asked, attach, mirrored
+from tests.host.test_host_sessions import events_until, is_kind, output_of
 
 
 @pytest.fixture
