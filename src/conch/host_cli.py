@@ -42,7 +42,14 @@ def ps_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conch ps", description="List the sessions the Conch host is running."
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON array of sessions")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array of sessions: id, title, cwd, agent, model, state (idle, "
+        "running, working, needs-input, stopped, failed), clients (a count), attached "
+        "([{name, role}]: who, e.g. user@machine pts/3, as controller or observer), "
+        "last_activity (Unix time)",
+    )
     return parser
 
 

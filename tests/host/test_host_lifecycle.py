@@ -248,3 +248,9 @@ async def test_the_attach_client_names_itself_to_the_host(host: int, project: Pa
     finally:
         left = await link.detach(stop_if_idle=True)
     assert left.stopped and ps_rows() == []
+
+
+def test_ps_help_documents_the_json_keys() -> None:
+    shown = conch("ps", "--help").stdout
+    for key in ("model", "clients (a count)", "attached", "needs-input", "failed"):
+        assert key in shown, key
