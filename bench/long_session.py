@@ -31,7 +31,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PYTHON, export_revision, header, isolate, isolated_env, revision_path
+from benchlib import (
+    PYTHON,
+    export_revision,
+    header,
+    isolate,
+    isolate_with_runtime,
+    isolated_env,
+    revision_path,
+    running_host,
+)
 from benchlib.timed_app import make_timed_app, make_timed_attach_app
 
 WINDOW = 100
@@ -103,16 +112,6 @@ def attach_in_child(root: Path, commands: int, command: str) -> list[float]:
     return times
 
 
-def with_host(root: Path) -> tuple[dict[str, str], Path]:
-    """Start a detached host whose runtime and state dirs are under ``root``."""
-    run = root / "run"
-    run.mkdir(mode=0o700, exist_ok=True)
-    env = {**os.environ, **isolated_env(root), "XDG_RUNTIME_DIR": str(run)}
-    subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    return env, run
-
-
 def windows(times: list[float]) -> str:
     parts = []
     for start in range(0, len(times), WINDOW):
@@ -160,17 +159,13 @@ def main() -> None:
     header(f"Enter → frame showing the finished block, {args.commands}× `{args.command}` "
            "(headless app, Shell mode)")  # fmt: skip
     if args.attach:
-        root = isolate()
-        env, _ = with_host(root)
-        try:
+        root = isolate_with_runtime()
+        with running_host(root):
             for _ in range(2):
                 times = in_child(None, args.commands, args.command)
                 print(f"{'the app':<22} {windows(times)}", flush=True)
                 times = attach_in_child(root, args.commands, args.command)
                 print(f"{'attached (host)':<22} {windows(times)}", flush=True)
-        finally:
-            subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
-                           stdout=subprocess.DEVNULL)  # fmt: skip
         return
     if args.against:
         other = revision_path(export_revision(args.against))
