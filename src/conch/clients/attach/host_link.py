@@ -6,6 +6,8 @@ returns the history the host sent after its reply (every event up to ``last_inde
 costs one redraw per batch, not per event. A link that lost its host (HostGone) can
 ``reopen``: it starts a host (which restores the session from the journal) and attaches
 again to the same session, asking only for the events after the last one seen.
+A full-screen program (vim) that runs in the session is told through ``on_full_screen``; when
+it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it.
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
 runs in a thread; its module is imported only then (it pulls in the whole host, ~0.2 s).
 """
@@ -13,7 +15,9 @@ runs in a thread; its module is imported only then (it pulls in the whole host, 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +27,16 @@ from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
 from conch.sessions.records import Event
 
-__all__ = ["Attached", "HostGone", "HostLink", "HostRequestFailed"]
+__all__ = ["Attached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
+
+
+@dataclass(frozen=True)
+class FullScreen:
+    """A full-screen program runs in the session."""
+
+    program: str
+    yours: bool
+    """This client started it: it gets the program's screen and its keys go to it."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,10 @@ class HostLink:
         self.new = new
         self.role: Role = role
         self.places = places or host_places()
+        self.on_full_screen: Callable[[FullScreen | None], None] | None = None
+        """Told when a full-screen program starts (and whose it is) and when it ends."""
+        self.screen: asyncio.Queue[bytes | None] = asyncio.Queue()
+        """The screen of this client's full-screen program; None once it ended."""
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -67,6 +84,8 @@ class HostLink:
             started = True
             connection = await HostConnection.open(self.places.socket, self.role, "attach")
         self._connection = connection
+        connection.on_raw = self.screen.put_nowait
+        connection.on_notice = self._notice
         params: dict[str, Any] = {"role": self.role, "after_index": after_index, "cwd": self.cwd}
         if self.session:
             params["session"] = self.session
@@ -117,6 +136,33 @@ class HostLink:
 
     async def resize(self, rows: int, cols: int) -> None:
         await self._live().request("resize", rows=rows, cols=cols)
+
+    async def send_keys(self, keys: bytes) -> bool:
+        """Keys as they were pressed, for this client's full-screen program."""
+        data = base64.b64encode(keys).decode()
+        answer = await self._live().request("send_input", data=data)
+        return bool(answer.get("sent")) if isinstance(answer, dict) else False
+
+    def end_screen(self) -> None:
+        """No more screen will come (the host went away): whoever draws it stops."""
+        self.screen.put_nowait(None)
+
+    def _notice(self, message: dict[str, Any]) -> None:
+        if message.get("type") != "full_screen":
+            return
+        program = str(message.get("program") or "")
+        if not program:
+            self.end_screen()
+            if self.on_full_screen is not None:
+                self.on_full_screen(None)
+            return
+        yours = bool(message.get("yours"))
+        if yours:
+            self.screen = asyncio.Queue()
+            if self._connection is not None:
+                self._connection.on_raw = self.screen.put_nowait
+        if self.on_full_screen is not None:
+            self.on_full_screen(FullScreen(program, yours))
 
     async def detach(self) -> None:
         """Stop following; the session goes on in the host."""
