@@ -42,8 +42,10 @@ def ruler_column(screen: str) -> int:
 
 def shows_vim(rows: int, cols: int) -> object:
     def check(screen: str) -> bool:
-        return tilde_rows(screen) == rows - 2 and "0,0-1" in screen and (
-            ruler_column(screen) == cols - 18
+        return (
+            tilde_rows(screen) == rows - 2
+            and "0,0-1" in screen
+            and (ruler_column(screen) == cols - 18)
         )
 
     check.__name__ = f"vim drawn at {cols}x{rows}"
