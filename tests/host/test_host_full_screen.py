@@ -15,17 +15,7 @@ import pytest
 
 from conch.host.client import HostConnection, HostRequestFailed
 from conch.host.runtime import host_places
-from tests.host.test_host_sessions import (
-    attach,
-    clients,
-    events_until,
-    host,
-    is_kind,
-    output_of,
-    project,
-)
-
-__all__ = ["clients", "host", "project"]  # fixtures shared with the session tests
+from tests.host.test_host_sessions import attach, events_until, is_kind, output_of
 
 pytestmark = pytest.mark.skipif(
     shutil.which("less") is None, reason="less is not installed (Debian package less)"
