@@ -3,17 +3,34 @@ client's terminal, raw and at its size; another client on the session is told wh
 
 A real host, two clients in their own tmux servers on one session. Text typed in the first
 client's vim is written to the file; resizing that client's window while vim runs makes vim
-redraw at the new size; when vim exits both clients are back at their prompts.
+redraw at the new size; when vim exits both clients are back at their prompts. A client
+killed while its vim runs leaves vim running, and the next client attached gets it back.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 
 import pytest
 
-from tests.e2e.conch_terminal import HEIGHT, WIDTH, ConchTerminal, find_blocks, is_finished
-from tests.e2e.test_tmux_attach import ATTACHED, Place, attach_client, finished_block, place
+from tests.e2e.conch_terminal import (
+    EXITED_MARK,
+    HEIGHT,
+    WIDTH,
+    ConchTerminal,
+    find_blocks,
+    is_finished,
+)
+from tests.e2e.test_tmux_attach import (
+    ATTACHED,
+    Place,
+    attach_client,
+    client_pid,
+    finished_block,
+    place,
+)
 
 __all__ = ["place"]  # the fixture, shared with the attach tests
 
@@ -91,3 +108,18 @@ def test_vim_runs_in_the_client_that_started_it_and_the_other_is_told(place: Pla
         assert "first-is-back" in finished_block(second, "echo first-is-back", "first-is-back")
         second.run("echo second-is-back")
         assert "second-is-back" in finished_block(first, "echo second-is-back", "second-is-back")
+
+
+def test_vim_left_by_a_killed_client_goes_to_the_next_client_attached(place: Place) -> None:
+    with attach_client(place) as first, attach_client(place) as second:
+        first.type_line(EDIT)
+        first.wait_for(lambda screen: tilde_rows(screen) == HEIGHT - 2, timeout=15)
+        second.wait_for(ELSEWHERE)
+        os.kill(client_pid(first), signal.SIGKILL)
+        first.wait_for(EXITED_MARK)
+        with attach_client(place, wait="~") as again:
+            again.wait_for(lambda screen: tilde_rows(screen) == HEIGHT - 2)  # redrawn for it
+            again.type(":q")
+            again.send("Enter")
+            assert "✓ 0" in find_blocks(back_at_prompt(again), EDIT)[-1]
+        assert "✓ 0" in finished_block(second, EDIT, "")

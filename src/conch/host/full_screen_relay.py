@@ -6,8 +6,11 @@ a pair of file descriptors until the prompt is back). The host has no terminal: 
 copy a pipe for its output, whose bytes go to the owning client as ``R`` frames, and an idle
 pipe for keys, because the owner's keys reach the program through ``send_input`` like any
 input. Only the owner may type or resize while the program runs; the other clients are told
-which program runs in another client. The program's screen is not journaled (the app does
-not journal it either): the conversation keeps the command and how it ended.
+which program runs in another client. When the owner leaves (its window closed, or killed),
+the program keeps running for nobody, and the next controller that attaches adopts it (a
+person who closed the window gets vim back by attaching again). The program's screen is not
+journaled (the app does not journal it either): the conversation keeps the command and how
+it ended.
 Runs on the session's thread; its callbacks are called from there and from its pump thread.
 """
 
@@ -31,7 +34,8 @@ class FullScreenProgram:
     program: str
     """Its name as a person says it: ``vim`` for ``sudo vim /etc/hosts``."""
     owner: object
-    """Who started it (the host's follower of the client whose submit ran it)."""
+    """Whose terminal it draws on: the host's follower of the client whose submit ran it, or
+    of the client that adopted it; None while nobody's (its owner left)."""
 
 
 def program_name(command: str) -> str:
@@ -50,16 +54,40 @@ class FullScreenRelay:
 
     def __init__(self) -> None:
         self.current: FullScreenProgram | None = None
+        self._lock = threading.Lock()
+        """Held to change ``current``: the loop (leave, adopt) and the session's thread (the
+        program's start and end) both do; an owner leaving just as the program ended must
+        not bring back a program that is gone."""
         self.on_change: Callable[[FullScreenProgram | None], None] | None = None
         """Told when a program takes the screen and when it gives it back (session thread)."""
         self.on_output: Callable[[object, bytes], None] | None = None
         """Gets the owner and each piece of the program's screen (pump thread), all before
-        ``on_change(None)``."""
+        ``on_change(None)``; a piece drawn while nobody owns it is dropped."""
+        self.on_adopted: Callable[[], None] | None = None
+        """Asks the program to draw its whole screen again, for the client that adopted it."""
 
     def is_held_by_another(self, client: object) -> bool:
         """Whether a full-screen program runs and ``client`` is not the one it belongs to."""
         current = self.current
         return current is not None and current.owner is not client
+
+    def leave(self, client: object) -> None:
+        """``client`` is gone: if the program was its, it is nobody's until adopted."""
+        with self._lock:
+            current = self.current
+            if current is not None and current.owner is client:
+                self.current = FullScreenProgram(current.program, None)
+
+    def adopt(self, client: object) -> bool:
+        """Give a program nobody owns to ``client``; whether it took it."""
+        with self._lock:
+            current = self.current
+            if current is None or current.owner is not None:
+                return False
+            self.current = FullScreenProgram(current.program, client)
+        if self.on_adopted is not None:
+            self.on_adopted()
+        return True
 
     def lend(self, passthrough: Passthrough, command: str, owner: object) -> HandoverResult:
         """Run the copy until bash's prompt is back; what it returned."""
@@ -67,9 +95,10 @@ class FullScreenRelay:
         screen_read, screen_write = os.pipe()
         program = FullScreenProgram(program_name(command), owner)
         pump = threading.Thread(
-            target=self._pump, args=(screen_read, owner), name="full-screen", daemon=True
+            target=self._pump, args=(screen_read,), name="full-screen", daemon=True
         )
-        self.current = program
+        with self._lock:
+            self.current = program
         self._tell(program)
         pump.start()
         try:
@@ -80,10 +109,11 @@ class FullScreenRelay:
             for fd in (screen_read, keys_read, keys_write):
                 with contextlib.suppress(OSError):
                     os.close(fd)
-            self.current = None
+            with self._lock:
+                self.current = None
             self._tell(None)
 
-    def _pump(self, screen: int, owner: object) -> None:
+    def _pump(self, screen: int) -> None:
         while True:
             try:
                 data = os.read(screen, READ_SIZE)
@@ -91,8 +121,9 @@ class FullScreenRelay:
                 return
             if not data:
                 return
-            if self.on_output is not None:
-                self.on_output(owner, data)
+            current = self.current
+            if self.on_output is not None and current is not None and current.owner is not None:
+                self.on_output(current.owner, data)
 
     def _tell(self, program: FullScreenProgram | None) -> None:
         if self.on_change is not None:

@@ -112,6 +112,7 @@ class SessionEngine:
         self.command_timeout = config.command_timeout or None
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
+        self.full_screen.on_adopted = self._redraw_program
         self._lines: queue.Queue[tuple[str, object] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._input: HeldInput | None = None
@@ -209,6 +210,12 @@ class SessionEngine:
             return False
         self.shell.shell.resize(max(5, rows), max(20, cols))
         return True
+
+    def _redraw_program(self) -> None:
+        """SIGWINCH to the program in front: vim and less draw their whole screen again (the
+        adopting client saw none of it, and its terminal may be just as big)."""
+        with contextlib.suppress(OSError, ShellStartError):
+            os.killpg(os.tcgetpgrp(self.shell.shell.fd), signal.SIGWINCH)
 
     def notice(self, text: str, level: NoticeLevel = "info") -> None:
         self.record(lambda recorder: recorder.notice(text, level))

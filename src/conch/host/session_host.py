@@ -120,6 +120,9 @@ class SessionHost:
 
     def unfollow(self, follower: Follower) -> None:
         self.followers.get(follower.session_id, set()).discard(follower)
+        engine = self.engines.get(follower.session_id)
+        if engine is not None:
+            engine.full_screen.leave(follower)  # nobody's until a controller attaches
         shared = self.shared.get(follower.session_id)
         if shared is not None:
             shared.remove_client(follower.state_key)
@@ -168,9 +171,14 @@ class SessionHost:
             owner.send_raw(data)
 
     def tell_full_screen(self, follower: Follower) -> None:
-        """A client that attaches while a full-screen program runs is told so."""
+        """A client that attaches while a full-screen program runs is told so; a controller
+        adopts one whose owner left."""
         engine = self.engines.get(follower.session_id)
-        if engine is not None and engine.full_screen.current is not None:
+        if engine is None or engine.full_screen.current is None:
+            return
+        if follower.role == "controller":
+            engine.full_screen.adopt(follower)
+        if engine.full_screen.current is not None:
             self._tell_full_screen(engine.id, engine.full_screen.current, follower)
 
     def _tell_full_screen(

@@ -67,6 +67,8 @@ class HostLink:
         self.new = new
         self.role: Role = role
         self.places = places or host_places()
+        self.full_screen: FullScreen | None = None
+        """The full-screen program that runs in the session now, if any."""
         self.on_full_screen: Callable[[FullScreen | None], None] | None = None
         """Told when a full-screen program starts (and whose it is) and when it ends."""
         self.screen: asyncio.Queue[bytes | None] = asyncio.Queue()
@@ -152,6 +154,7 @@ class HostLink:
             return
         program = str(message.get("program") or "")
         if not program:
+            self.full_screen = None
             self.end_screen()
             if self.on_full_screen is not None:
                 self.on_full_screen(None)
@@ -161,8 +164,9 @@ class HostLink:
             self.screen = asyncio.Queue()
             if self._connection is not None:
                 self._connection.on_raw = self.screen.put_nowait
+        self.full_screen = FullScreen(program, yours)
         if self.on_full_screen is not None:
-            self.on_full_screen(FullScreen(program, yours))
+            self.on_full_screen(self.full_screen)
 
     async def detach(self) -> None:
         """Stop following; the session goes on in the host."""

@@ -223,8 +223,10 @@ class AttachApp(App[None]):
 
     @work(exclusive=True, group="resize")
     async def _send_size(self) -> None:
-        """The session's terminal gets the size its output is drawn in here."""
-        if self.is_observer or self.host_lost:
+        """The session's terminal gets the size its output is drawn in here (not while this
+        client's full-screen program has the whole terminal: it sends that size itself)."""
+        lent = self.link.full_screen is not None and self.link.full_screen.yours
+        if self.is_observer or self.host_lost or lent:
             return
         width, height = self.view.conversation.scrollable_content_region.size
         with contextlib.suppress(HostGone, HostRequestFailed):
