@@ -91,7 +91,8 @@ def test_vim_runs_in_the_client_that_started_it_and_the_other_is_told(place: Pla
         first.tmux("resize-window", "-t", "conch", "-x", "100", "-y", "30")
         first.wait_for(shows_vim(30, 100))
 
-        second.type_line("typed-in-the-other-client")  # refused: vim is not theirs
+        second.type_line("typed-in-the-other-client")
+        second.wait_for("Not sent: vim is running in another client")
         first.send("i")
         first.type("hello through the host")
         first.send("Escape")

@@ -175,6 +175,11 @@ class AttachApp(App[None]):
         if line.strip() == DETACH_COMMAND:
             await self.action_detach()
         elif self.view.is_running:
+            program = self.link.full_screen
+            if program is not None and not program.yours:  # the host would refuse it
+                self.notify(f"Not sent: {program.program} is running in another client.",
+                            severity="warning")  # fmt: skip
+                return
             await self._ask(self.link.send_input(line + "\n"))
         elif line.strip():
             await self._ask(self.link.submit(line))
