@@ -15,6 +15,10 @@ import pytest
 
 from conch.host.client import HostConnection, HostRequestFailed
 from conch.host.runtime import host_places
+from conch.host.session_engine import STOP_NOTE
+from conch.sessions.journal import Journal
+from conch.sessions.locations import journal_path
+from tests.host.conch_process import conch, has_exited
 from tests.host.test_host_sessions import attach, events_until, is_kind, output_of
 
 pytestmark = pytest.mark.skipif(
@@ -108,3 +112,22 @@ async def test_send_input_refuses_data_that_is_not_base64(
     client, _ = await attach(clients, cwd=str(project))
     with pytest.raises(HostRequestFailed, match="base64"):
         await client.request("send_input", data="not base64!")
+
+
+async def test_host_stop_ends_a_full_screen_program_and_journals_it_interrupted(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    (project / "notes.txt").write_text("some notes\n")
+    client, attached = await attach(clients, cwd=str(project))
+    owner = Watcher(client)
+    await client.request("submit", line="less notes.txt")
+    assert (await owner.notice())["yours"] is True
+    await owner.screen_with(b"some notes")
+    assert conch("host", "stop").returncode == 0  # less shrugs off Ctrl+C: it is killed
+    assert has_exited(host, 20)
+    with Journal.open(journal_path()) as journal:
+        events = list(journal.events(attached["session"]))
+        ends = [e for e in events if e.kind == "shell_end"]
+        assert len(ends) == 1 and ends[0].payload["interrupted_by_user"] is True
+        notices = [e.payload["text"] for e in events if e.kind == "notice"]
+        assert any("`less notes.txt`" in text and STOP_NOTE in text for text in notices)
