@@ -12,6 +12,7 @@ another client started is said in its running block's status line.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -29,12 +30,22 @@ from conch.sessions.records import Event
 from conch.sessions.views import ConversationItem, ShellBlock
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.earlier_items import EarlierItems
 from conch.tui.widgets.restored import (
     DEFAULT_SCROLLBACK_LINES,
+    EARLIER_STEP,
     RECENT_ITEMS,
+    finish_live_command,
     restored_widget,
     restored_widgets,
 )
+
+LIVE_LIMIT = 40
+"""Items mounted before the oldest fold into the EarlierItems line, as the app does
+(conversation_trim.py): Textual lays out every mounted widget on each change, so without
+it Enter → frame grew from 37 to 63 ms over 300 commands in an attached client."""
+TRIM_COUNT = 15
+"""How far under LIVE_LIMIT a fold goes."""
 
 
 class SessionView(Vertical):
@@ -51,6 +62,7 @@ class SessionView(Vertical):
         self._program_elsewhere: str | None = None
         """The full-screen program another client runs (the host may say so before this
         view has the command's block: the block says it once built)."""
+        self._folding = False
 
     def compose(self) -> ComposeResult:
         yield Conversation()
@@ -103,6 +115,8 @@ class SessionView(Vertical):
         for event in events:
             for change in self.feed.apply(event):
                 self._show(change)
+        if len(self._widgets) > LIVE_LIMIT and not self._folding:
+            self._fold_oldest()
 
     def _show(self, change: FeedChange) -> None:
         if isinstance(change, OutputAdded):
@@ -111,18 +125,60 @@ class SessionView(Vertical):
                 block.output.append(change.text)
                 block.output_arrived()
             return
-        widget = self._widget_for(change.position, change.item)
         if isinstance(change, ItemAdded):
+            widget = self._widget_for(change.position, change.item)
             self._widgets[change.position] = widget
             self.conversation.add_block(widget)
             return
         assert isinstance(change, ItemChanged)
         old = self._widgets.get(change.position)
         if old is None:
-            return  # not mounted yet (behind EarlierItems): built from the feed when shown
+            return  # not mounted (behind EarlierItems): built from the feed when shown
+        if (isinstance(old, CommandBlock) and isinstance(change.item, ShellBlock)
+                and finish_live_command(old, change.item)):  # fmt: skip
+            return
+        widget = self._widget_for(change.position, change.item)
         self._widgets[change.position] = widget
         self.conversation.mount(widget, after=old)
         old.remove()
+
+    def _fold_oldest(self) -> None:
+        """Fold the oldest mounted items into one EarlierItems line that rebuilds each from
+        the feed when scrolled to (so it shows the item as it is then, not as it was)."""
+        conversation = self.conversation
+        if not conversation.is_following:
+            return  # never move what the user scrolled up to read
+        mounted = sorted(self._widgets)
+        keep_from = mounted[len(mounted) - (LIVE_LIMIT - TRIM_COUNT)]
+        running = self.feed.running_position
+        if running is not None:
+            keep_from = min(keep_from, running)
+        if keep_from not in self._widgets or keep_from == mounted[0]:
+            return
+        first_kept = self._widgets[keep_from]
+        for position in [p for p in mounted if p < keep_from]:
+            del self._widgets[position]
+        # Everything before the first kept item goes: the folded items, the old EarlierItems
+        # line and any items it had brought back while the user scrolled up.
+        children = list(conversation.children)
+        gone = children[: children.index(first_kept)]
+        lines = self.scrollback_lines
+        factories = [partial(self._rebuilt, position, lines) for position in range(keep_from)]
+        self._folding = True
+        self.run_worker(self._replace(gone, EarlierItems(factories, EARLIER_STEP)))
+
+    async def _replace(self, gone: list[Widget], earlier: EarlierItems) -> None:
+        try:
+            conversation = self.conversation
+            await conversation.remove_children(gone)
+            first = next(iter(conversation.children), None)
+            await conversation.mount(earlier, before=first)
+            conversation.follow()
+        finally:
+            self._folding = False
+
+    def _rebuilt(self, position: int, lines: int) -> Widget:
+        return restored_widget(self.feed.item(position), None, scrollback_lines=lines)
 
     def _widget_for(self, position: int, item: ConversationItem) -> Widget:
         if position == self.feed.running_position:
