@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conch.config import LoadedConfig, load_config
-from conch.host.follower import Follower, Send, SendSync
+from conch.host.follower import Follower, Send, SendRaw, SendSync
+from conch.host.full_screen_relay import FullScreenProgram
 from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
@@ -155,10 +156,11 @@ class SessionHost:
         client: str,
         send: Send,
         send_sync: SendSync,
+        send_raw: SendRaw,
     ) -> tuple[Follower, list[Event]]:
         """Register a follower (buffering), then read what it missed; the caller sends
         its reply, then ``follower.catch_up(history)``."""
-        follower = Follower(engine.id, after_index, role, send, send_sync)
+        follower = Follower(engine.id, after_index, role, send, send_sync, send_raw)
         follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
@@ -168,6 +170,9 @@ class SessionHost:
 
     def unfollow(self, follower: Follower) -> None:
         self.followers.get(follower.session_id, set()).discard(follower)
+        engine = self.engines.get(follower.session_id)
+        if engine is not None:
+            engine.full_screen.leave(follower)  # nobody's until a controller attaches
         shared = self.shared.get(follower.session_id)
         if shared is not None:
             shared.remove_client(follower.state_key)
@@ -190,7 +195,53 @@ class SessionHost:
                     loop.call_soon_threadsafe(self._refresh, engine.id)
 
         engine.on_state = changed
+        self._relay_full_screen(engine)
         return changed
+
+    def _relay_full_screen(self, engine: SessionEngine) -> None:
+        """A full-screen program's screen to its owner, and its start and end to every
+        follower, in the order the session's threads said them (hops to the loop)."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def changed(program: FullScreenProgram | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                loop.call_soon_threadsafe(self._tell_full_screen, engine.id, program, None)
+
+        def output(owner: object, data: bytes) -> None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._send_screen, engine.id, owner, data)
+
+        engine.full_screen.on_change = changed
+        engine.full_screen.on_output = output
+
+    def _send_screen(self, session_id: str, owner: object, data: bytes) -> None:
+        if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
+            owner.send_raw(data)
+
+    def tell_full_screen(self, follower: Follower) -> None:
+        """A client that attaches while a full-screen program runs is told so; a controller
+        adopts one whose owner left."""
+        engine = self.engines.get(follower.session_id)
+        if engine is None or engine.full_screen.current is None:
+            return
+        if follower.role == "controller":
+            engine.full_screen.adopt(follower)
+        if engine.full_screen.current is not None:
+            self._tell_full_screen(engine.id, engine.full_screen.current, follower)
+
+    def _tell_full_screen(
+        self, session_id: str, program: FullScreenProgram | None, only: Follower | None
+    ) -> None:
+        followers = [only] if only is not None else list(self.followers.get(session_id, ()))
+        for follower in followers:
+            follower.send({
+                "type": "full_screen",
+                "session": session_id,
+                "program": program.program if program else "",
+                "yours": program is not None and program.owner is follower,
+            })  # fmt: skip
 
     def _refresh(self, session_id: str) -> None:
         """Bring the session's shared state up to date with its engine and agent."""

@@ -6,6 +6,8 @@ returns the history the host sent after its reply (every event up to ``last_inde
 costs one redraw per batch, not per event. A link that lost its host (HostGone) can
 ``reopen``: it starts a host (which restores the session from the journal) and attaches
 again to the same session, asking only for the events after the last one seen.
+A full-screen program (vim) that runs in the session is told through ``on_full_screen``; when
+it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it.
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
 runs in a thread; its module is imported only then (it pulls in the whole host, ~0.2 s).
 """
@@ -13,7 +15,9 @@ runs in a thread; its module is imported only then (it pulls in the whole host, 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +28,19 @@ from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
 from conch.sessions.records import Event
 
-__all__ = ["Attached", "Detached", "HostGone", "HostLink", "HostRequestFailed"]
+__all__ = ["Attached", "Detached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
 STOP_TIMEOUT = 10.0
 """Seconds a detach may take: stopping a session ends its bash and agent (a few seconds at
 most, bounded in the host)."""
+
+
+@dataclass(frozen=True)
+class FullScreen:
+    """A full-screen program runs in the session."""
+
+    program: str
+    yours: bool
+    """This client started it: it gets the program's screen and its keys go to it."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,12 @@ class HostLink:
         self.places = places or host_places()
         self.name = client_name()
         """How other clients see this one (who answered, who is attached)."""
+        self.full_screen: FullScreen | None = None
+        """The full-screen program that runs in the session now, if any."""
+        self.on_full_screen: Callable[[FullScreen | None], None] | None = None
+        """Told when a full-screen program starts (and whose it is) and when it ends."""
+        self.screen: asyncio.Queue[bytes | None] = asyncio.Queue()
+        """The screen of this client's full-screen program; None once it ended."""
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -82,6 +101,8 @@ class HostLink:
             started = True
             connection = await HostConnection.open(self.places.socket, self.role, self.name)
         self._connection = connection
+        connection.on_raw = self.screen.put_nowait
+        connection.on_notice = self._notice
         params: dict[str, Any] = {"role": self.role, "after_index": after_index, "cwd": self.cwd}
         if self.session:
             params["session"] = self.session
@@ -132,6 +153,35 @@ class HostLink:
 
     async def resize(self, rows: int, cols: int) -> None:
         await self._live().request("resize", rows=rows, cols=cols)
+
+    async def send_keys(self, keys: bytes) -> bool:
+        """Keys as they were pressed, for this client's full-screen program."""
+        data = base64.b64encode(keys).decode()
+        answer = await self._live().request("send_input", data=data)
+        return bool(answer.get("sent")) if isinstance(answer, dict) else False
+
+    def end_screen(self) -> None:
+        """No more screen will come (the host went away): whoever draws it stops."""
+        self.screen.put_nowait(None)
+
+    def _notice(self, message: dict[str, Any]) -> None:
+        if message.get("type") != "full_screen":
+            return
+        program = str(message.get("program") or "")
+        if not program:
+            self.full_screen = None
+            self.end_screen()
+            if self.on_full_screen is not None:
+                self.on_full_screen(None)
+            return
+        yours = bool(message.get("yours"))
+        if yours:
+            self.screen = asyncio.Queue()
+            if self._connection is not None:
+                self._connection.on_raw = self.screen.put_nowait
+        self.full_screen = FullScreen(program, yours)
+        if self.on_full_screen is not None:
+            self.on_full_screen(self.full_screen)
 
     async def detach(self, *, stop_if_idle: bool = False) -> Detached:
         """Stop following; the session goes on in the host, unless ``stop_if_idle`` (Ctrl+Q)

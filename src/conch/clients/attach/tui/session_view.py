@@ -5,7 +5,8 @@ one widget touched per change, with the widgets the app itself uses (widgets/res
 a finished command is the CommandBlock a restart shows, a running one a live CommandBlock
 whose output grows as the host streams it (the same coalesced redraw as the app's), a notice
 a Notice. The history shown on attach mounts its recent items only, as a restored session
-does (the older ones wait behind EarlierItems until scrolled to).
+does (the older ones wait behind EarlierItems until scrolled to). A full-screen program that
+another client started is said in its running block's status line.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class SessionView(Vertical):
         self.scrollback_lines = scrollback_lines
         self._widgets: dict[int, Widget] = {}
         """Mounted widgets by item position (items behind EarlierItems are not here)."""
+        self._program_elsewhere: str | None = None
+        """The full-screen program another client runs (the host may say so before this
+        view has the command's block: the block says it once built)."""
         self._folding = False
 
     def compose(self) -> ComposeResult:
@@ -66,6 +70,23 @@ class SessionView(Vertical):
     @property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
+
+    def show_full_screen(self, program: str | None) -> None:
+        """Say in the running block that ``program`` runs in another client (None: no more)."""
+        self._program_elsewhere = program
+        position = self.feed.running_position
+        block = self._widgets.get(position) if position is not None else None
+        if isinstance(block, CommandBlock) and block.result is None:
+            self._say_elsewhere(block)
+            block.refresh_frame()
+
+    def _say_elsewhere(self, block: CommandBlock) -> None:
+        program = self._program_elsewhere
+        block.status_text = (
+            f"running… · {program} is running in another client"
+            if program
+            else "running… (Ctrl+C interrupts)"
+        )
 
     @property
     def is_running(self) -> bool:
@@ -171,4 +192,5 @@ class SessionView(Vertical):
         output.append(item.output_text())
         block = CommandBlock(item.command, item.cwd, output)
         block.journal_index = item.index
+        self._say_elsewhere(block)
         return block
