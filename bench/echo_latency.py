@@ -136,6 +136,8 @@ class Launch:
     whether Ctrl+Space must switch it to Shell mode (the attach client sends lines to bash)."""
 
     command: list[str]
+    subcommand: tuple[str, ...] = ()
+    """After ``--cwd DIR`` (a global option)."""
     ready: str = APP_READY
     shell: bool = True
 
@@ -179,7 +181,7 @@ def main() -> None:
     tmux = Tmux(env)
     launch = {"this tree": Launch([str(CONCH)])}
     if args.attach:
-        launch["this tree, attached"] = Launch([str(CONCH), "attach"], ATTACH_READY, shell=False)
+        launch["this tree, attached"] = Launch([str(CONCH)], ("attach",), ATTACH_READY, shell=False)
     if args.against:
         tree = export_revision(args.against)
         path = revision_path(tree)
@@ -191,7 +193,7 @@ def main() -> None:
             work = root / "work" / str(index)
             work.mkdir(parents=True)
             session = f"conch{index}"
-            tmux.launch(session, [*how.command[:1], "--cwd", str(work), *how.command[1:]])
+            tmux.launch(session, [*how.command, "--cwd", str(work), *how.subcommand])
             if tmux.wait_for(session, how.ready, 20.0) is None:
                 raise SystemExit(f"{name} did not start:\n{tmux.capture(session)}")
             if how.shell:
