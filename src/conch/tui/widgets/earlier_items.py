@@ -18,7 +18,7 @@ from textual.dom import NoScreen
 from textual.errors import NoWidget
 from textual.events import Click
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 BlockFactory = Callable[[], Widget]
@@ -47,6 +47,9 @@ class EarlierItems(Vertical):
         self.step = max(1, step)
         self._line = Static(self._label(), classes="earlier-items--more", markup=False)
         self._timer: Timer | None = None
+        self._settling = False
+        """A batch is mounting or the view is moving back onto the reader's block: until both
+        are done, the line may still look in view, and a look then would load a batch more."""
 
     @property
     def hidden_count(self) -> int:
@@ -64,7 +67,7 @@ class EarlierItems(Vertical):
         self.show_more()
 
     def _show_more_if_seen(self) -> None:
-        if self.is_line_in_view:
+        if not self._settling and self.is_line_in_view:
             self.show_more()
 
     @property
@@ -84,17 +87,27 @@ class EarlierItems(Vertical):
         batch = self._hidden[-self.step :]
         del self._hidden[-self.step :]
         reading = self._first_block_below()
-        self.mount_all([make() for make in batch], after=self._line)
+        mounting = self.mount_all([make() for make in batch], after=self._line)
         if self._hidden:
             self._line.update(self._label())
         else:
             self._line.display = False
             if self._timer is not None:
                 self._timer.stop()
-        if reading is not None:
-            # Keep the block the user was reading where it was: the new ones go above the view
-            # (unless it is not full yet), and the line leaves it until they scroll up again.
-            self.call_after_refresh(reading.scroll_visible, top=True, animate=False)
+        self._settling = True
+        self.call_later(self._settle, mounting, reading)
+
+    async def _settle(self, mounting: AwaitMount, reading: Widget | None) -> None:
+        """Once the batch is mounted and laid out, put the reader's block back at the top."""
+        await mounting
+        self.call_after_refresh(self._keep_reading, reading)
+
+    def _keep_reading(self, reading: Widget | None) -> None:
+        # Keep the block the user was reading where it was: the new ones go above the view
+        # (unless it is not full yet), and the line leaves it until they scroll up again.
+        if reading is not None and reading.is_attached:
+            reading.scroll_visible(top=True, animate=False, immediate=True)
+        self._settling = False
 
     def _first_block_below(self) -> Widget | None:
         """The block right under the line: one shown earlier, or the first recent block."""
