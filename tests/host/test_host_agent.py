@@ -159,13 +159,14 @@ async def test_a_permission_goes_to_both_controllers_and_the_first_answer_wins(
     phone, _ = await attach(clients, "phone", session=attached["session"])
     phone_state = await mirrored(phone)
     laptop_state = await mirrored(laptop)
-    await laptop.request("submit", line="gate", mode="agent")
+    asking = await laptop.request("submit", line="gate", mode="agent")
     for mirror in (laptop_state, phone_state):
         await mirror.wait_until(lambda m: len(m.questions) == 1, timeout=20)
         assert mirror.session["state"] == "needs-input"
     assert ps_state() == "needs-input"
     [(question_id, question)] = phone_state.questions.items()
     assert question["tool"] == "Edit notes.txt"
+    assert (question["turn"], question["tool_call_id"]) == (asking["turn_index"], "edit-1")
     assert [option["id"] for option in question["options"]] == ["allow", "reject"]
 
     won = await phone.request("answer", question=question_id, option="reject")

@@ -119,6 +119,8 @@ def _question(question: PendingQuestion) -> dict[str, Any]:
     ]
     return {
         "prompt": question.owner,
+        "turn": question.turn if question.turn is not None else -1,
+        "tool_call_id": request.tool_call.tool_call_id,
         "tool": request.tool_call.title,
         "tool_kind": request.tool_call.tool_kind,
         "reason": request.reason,

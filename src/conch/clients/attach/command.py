@@ -17,9 +17,12 @@ def attach_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conch attach",
         description="Show a session the Conch host runs; it goes on when you detach.",
-        epilog="Keys: Ctrl+Q or /detach detach · Ctrl+C interrupts the running command · "
-        "Ctrl+D on an empty prompt detaches (or ends a running command's input) · "
-        "Ctrl+R restarts a host that went away.",
+        epilog="Lines go where the app sends them: Auto mode by default, !LINE to the shell, "
+        "?LINE to the agent, Ctrl+Space cycles the mode. Keys: Ctrl+Q or /detach detach · "
+        "Ctrl+C interrupts the running command · Esc stops the agent's turn · Tab gives a "
+        "waiting question (a permission, shell-or-agent) the keys · /cancel N withdraws a "
+        "queued prompt · Ctrl+D on an empty prompt detaches (or ends a running command's "
+        "input) · Ctrl+R restarts a host that went away.",
     )
     parser.add_argument(
         "session", nargs="?", metavar="ID", help="the session (default: this directory's last)"
@@ -28,7 +31,22 @@ def attach_parser() -> argparse.ArgumentParser:
         "--observe", action="store_true", help="watch only: this client cannot type"
     )
     parser.add_argument("--new", action="store_true", help="attach to a new session")
+    parser.add_argument(
+        "--name",
+        help='how other clients see this one, e.g. in a permission\'s "by" (default: the '
+        "terminal's name)",
+    )
     return parser
+
+
+def client_name(given: str | None) -> str:
+    """The name the host gives this client: ``--name``, else the terminal (``pts/3``)."""
+    if given and given.strip():
+        return given.strip()
+    try:
+        return os.ttyname(sys.stdin.fileno()).removeprefix("/dev/")
+    except OSError:
+        return f"attach-{os.getpid()}"
 
 
 def attach_main(argv: list[str], cwd: str | None = None) -> int:
@@ -51,7 +69,9 @@ def attach_main(argv: list[str], cwd: str | None = None) -> int:
     from conch.host.handshake import Role
 
     role: Role = "observer" if args.observe else "controller"
-    app = AttachApp(HostLink(where, session=args.session, new=args.new, role=role))
+    link = HostLink(where, session=args.session, new=args.new, role=role,
+                    name=client_name(args.name))  # fmt: skip
+    app = AttachApp(link)
     app.run()
     if app.farewell:
         print(app.farewell, file=sys.stderr if app.return_code else sys.stdout)

@@ -5,7 +5,9 @@ returns the history the host sent after its reply (every event up to ``last_inde
 ``next_events`` hands over live events in batches, as many as have come, so a flood of output
 costs one redraw per batch, not per event. A link that lost its host (HostGone) can
 ``reopen``: it starts a host (which restores the session from the journal) and attaches
-again to the same session, asking only for the events after the last one seen.
+again to the same session, asking only for the events after the last one seen. The session's
+shared state (queue, questions, agent) is mirrored in ``state`` once attached; ``name`` is
+how the host names this client to the others (a permission's "by").
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
 runs in a thread; its module is imported only then (it pulls in the whole host, ~0.2 s).
 """
@@ -14,13 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.session_feed import event_from_wire
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
+from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
 
 __all__ = ["Attached", "HostGone", "HostLink", "HostRequestFailed"]
@@ -47,6 +52,7 @@ class HostLink:
         new: bool = False,
         role: Role = "controller",
         places: HostPlaces | None = None,
+        name: str = "attach",
     ) -> None:
         self.cwd = cwd
         self.session = session
@@ -54,6 +60,11 @@ class HostLink:
         self.new = new
         self.role: Role = role
         self.places = places or host_places()
+        self.name = name
+        self.state: StateMirror | None = None
+        """The session's shared state, mirrored (None until attached)."""
+        self.on_state_change: Callable[[], None] | None = None
+        """Told whenever the mirrored shared state changed."""
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -61,11 +72,11 @@ class HostLink:
         host cannot give that session, HandshakeRefused for another Conch version."""
         started = False
         try:
-            connection = await HostConnection.open(self.places.socket, self.role, "attach")
+            connection = await HostConnection.open(self.places.socket, self.role, self.name)
         except HostNotRunning:
             await asyncio.to_thread(_start_host, self.places)
             started = True
-            connection = await HostConnection.open(self.places.socket, self.role, "attach")
+            connection = await HostConnection.open(self.places.socket, self.role, self.name)
         self._connection = connection
         params: dict[str, Any] = {"role": self.role, "after_index": after_index, "cwd": self.cwd}
         if self.session:
@@ -75,6 +86,9 @@ class HostLink:
         reply = await connection.request("attach", **params)
         self.session = str(reply["session"])
         self.new = False  # a reopen attaches to this session, not to another new one
+        self.state = StateMirror(connection)
+        self.state.on_change = self._state_changed
+        self.state.start()
         history = await self._history(int(reply["last_index"]), after_index)
         return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
 
@@ -104,11 +118,30 @@ class HostLink:
             if message.get("session") == self.session
         ] or await self.next_events()
 
-    async def submit(self, line: str) -> None:
-        await self._live().request("submit", line=line)
+    def _state_changed(self) -> None:
+        if self.on_state_change is not None:
+            self.on_state_change()
 
-    async def interrupt(self) -> bool:
-        return bool(await self._live().request("interrupt"))
+    async def submit(self, submission: Submission) -> dict[str, Any]:
+        """Send a line where ``submission`` says; the host's reply (``to``: shell, agent, or
+        ask with a ``reason`` and maybe a ``suggestion``)."""
+        reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
+        return reply if isinstance(reply, dict) else {}
+
+    async def answer(self, question: str, option: str) -> None:
+        """Answer a permission question; HostRequestFailed ``already-answered`` when another
+        client was first (its message names who and what)."""
+        await self._live().request("answer", question=question, option=option)
+
+    async def cancel(self, prompt: str) -> None:
+        """Withdraw a queued prompt (HostRequestFailed ``not-queued`` when it started)."""
+        await self._live().request("cancel", prompt=prompt)
+
+    async def interrupt(self, target: str = "any") -> bool:
+        """Ctrl+C for the command, cancel for the agent's turn (``target``: any, shell,
+        agent); whether something was running."""
+        answer = await self._live().request("interrupt", target=target)
+        return bool(answer.get("interrupted")) if isinstance(answer, dict) else False
 
     async def send_input(self, text: str, *, eof: bool = False) -> bool:
         """Text for the running command's stdin; ``eof`` adds Ctrl+D after it."""

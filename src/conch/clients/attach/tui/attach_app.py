@@ -1,33 +1,60 @@
 """``conch attach``'s window: one host session's conversation, a prompt and one status line.
 
-The app holds no session: the host runs the bash and keeps the journal; this window follows
-the journal's events (session_view.py) and sends what is typed (host_link.py). A line typed
-while a command runs goes to that command's stdin, whole. Leaving detaches, and the session
-goes on in the host. When the host goes away the status line says so, in one line, and
-Ctrl+R starts a new host, which restores the session from the journal; the window then gets
-the events it missed.
+The app holds no session: the host runs the bash, the agent and the journal; this window
+follows the journal's events (session_view.py) and sends what is typed (host_link.py). Lines
+go where the app sends them: Auto mode by default (the host routes; when unsure it says
+``ask`` and the window asks, route_question.py), ``!`` / ``?`` for one line, Ctrl+Space
+cycles the mode (the mode is this window's own, never shared). A line typed while a command
+runs goes to that command's stdin, whole. A permission request shows in every controller and
+is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
+agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
+Leaving detaches, and the session goes on in the host. When the host goes away the status
+line says so, in one line, and Ctrl+R starts a new host, which restores the session from the
+journal; the window then gets the events it missed.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
+from conch.clients.attach.line_submission import Submission, submission_for
+from conch.clients.attach.queue_cancel import (
+    NothingToCancel,
+    is_cancel_command,
+    prompt_to_cancel,
+    queue_lines,
+)
+from conch.clients.attach.shared_questions import SharedQuestions
+from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
+from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.tui.widgets.ask_choice import AskChoice
+from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.modes import ExecutionMode
+from conch_plugins.tui_integration.providers import ExecutionModeProvider
 
+T = TypeVar("T")
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q detach · ^c interrupt · ^d EOF/detach"
+KEYS = "^q detach · ^c interrupt · esc stops the agent · ^space mode · tab question"
+PLACEHOLDERS = {
+    ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
+    ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
+    ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
+}
 
 
 def host_lost_line(reason: str) -> str:
@@ -41,15 +68,35 @@ class StatusLine(Static):
     """
 
 
+class QueueLine(Static):
+    """The prompts waiting for the agent, numbered alike in every client."""
+
+    DEFAULT_CSS = """
+    QueueLine { height: auto; padding: 0 1; color: $warning; display: none; }
+    QueueLine.-waiting { display: block; }
+    """
+
+
+class ModeBadge(Static):
+    DEFAULT_CSS = """
+    ModeBadge { width: auto; padding: 0 1; text-style: bold; background: $primary; }
+    """
+
+
 class AttachApp(App[None]):
     CSS = """
-    Input#prompt { dock: bottom; }
+    #prompt-row { dock: bottom; height: auto; }
+    #prompt-row Horizontal { height: auto; }
+    #prompt-row ModeBadge { margin: 1 0 0 0; }
+    Input#prompt { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "detach", "Detach", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
         Binding("ctrl+r", "restart_host", "Restart host", priority=True),
+        Binding("tab", "question", "Question", priority=True),
+        Binding("escape", "stop_agent", "Stop the agent"),
     ]
 
     def __init__(self, link: HostLink) -> None:
@@ -59,17 +106,21 @@ class AttachApp(App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.host_lost = False
         self._attached_once = False
+        self.shared_questions = SharedQuestions()
+        self.route_question: RouteQuestion | None = None
+        link.on_state_change = self._state_changed
 
     @property
     def is_observer(self) -> bool:
         return self.link.role == "observer"
 
     def compose(self) -> ComposeResult:
-        yield SessionView()
+        yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
+        yield QueueLine("")
         yield StatusLine("attaching…")
-        prompt = Input(placeholder=OBSERVING if self.is_observer else "a shell command",
-                       id="prompt", disabled=self.is_observer)  # fmt: skip
-        yield prompt
+        with ExecutionModeProvider(id="prompt-row"), Horizontal():
+            yield ModeBadge("")
+            yield Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer)
 
     @property
     def view(self) -> SessionView:
@@ -79,10 +130,33 @@ class AttachApp(App[None]):
     def prompt(self) -> Input:
         return self.query_one("#prompt", Input)
 
+    @property
+    def mode_provider(self) -> ExecutionModeProvider:
+        return self.query_one(ExecutionModeProvider)
+
     def on_mount(self) -> None:
+        self.route_question = RouteQuestion(self.prompt, self.view)
+        self.watch(self.mode_provider, "mode", self._show_mode)
         if not self.is_observer:
             self.prompt.focus()
         self.follow()
+
+    def _show_mode(self, mode: ExecutionMode) -> None:
+        """The badge and placeholder say where a line goes (this window's mode only)."""
+        self.query_one(ModeBadge).update(f"{mode.icon} {mode.label}")
+        if not self.is_observer:
+            self.prompt.placeholder = PLACEHOLDERS[mode]
+
+    def _state_changed(self) -> None:
+        """The session's shared state changed: the queue line, the questions' ids."""
+        state = self.link.state
+        if state is None:
+            return
+        self.shared_questions.update(state.questions)
+        queued = queue_lines(state.queue)
+        line = self.query_one(QueueLine)
+        line.update(queued)
+        line.set_class(bool(queued), "-waiting")
 
     # -- following the session ---------------------------------------------------------
 
@@ -99,16 +173,18 @@ class AttachApp(App[None]):
             self._lost(str(gone))
             return
         if self._attached_once:
-            self.view.add_events(attached.history)
+            await self.view.add_events(attached.history)
         else:
-            self.view.show_history(attached.history)
+            await self.view.show_history(attached.history)
         self._attached_once = True
         self.host_lost = False
         self._show_status()
         self._send_size()
         try:
             while True:
-                self.view.add_events(await self.link.next_events())
+                await self.view.add_events(await self.link.next_events())
+                if self.focused is None and not self.is_observer:
+                    self.prompt.focus()  # the focused box went with its ended turn
         except HostGone as gone:
             self._lost(str(gone))
 
@@ -134,23 +210,100 @@ class AttachApp(App[None]):
     @on(Input.Submitted, "#prompt")
     async def submitted(self, event: Input.Submitted) -> None:
         line = event.value
+        asking = self.route_question
+        if asking is not None and asking.answer_by_enter(line):
+            return  # Enter again on the unchanged line: the recommended route
         self.prompt.value = ""
         self.view.conversation.follow()
         if line.strip() == DETACH_COMMAND:
             await self.action_detach()
+        elif is_cancel_command(line.strip()):
+            await self._cancel(line.strip())
         elif self.view.is_running:
             await self._ask(self.link.send_input(line + "\n"))
-        elif line.strip():
-            await self._ask(self.link.submit(line))
+        else:
+            submission = submission_for(line, self.mode_provider.mode)
+            if submission is not None:
+                await self._submit(line, submission)
 
-    async def _ask(self, request: Awaitable[object]) -> None:
+    async def _submit(self, typed: str, submission: Submission) -> None:
+        if self.route_question is not None:
+            self.route_question.lapse()
+        reply = await self._ask(self.link.submit(submission))
+        if reply is not None and reply.get("to") == "ask" and self.route_question is not None:
+            suggestion = reply.get("suggestion")
+            self.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
+                                    str(suggestion) if suggestion else None)  # fmt: skip
+
+    @on(Input.Changed, "#prompt")
+    def prompt_changed(self) -> None:
+        if self.route_question is not None:
+            self.route_question.prompt_changed()
+
+    @on(AskChoice.Chosen)
+    async def route_chosen(self, event: AskChoice.Chosen) -> None:
+        if self.route_question is not None:
+            self.route_question.answered()
+        await self._ask(self.link.submit(Submission(event.text, event.choice)))
+
+    async def _cancel(self, line: str) -> None:
+        """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""
+        queue = self.link.state.queue if self.link.state is not None else []
+        try:
+            prompt = prompt_to_cancel(line, queue)
+        except NothingToCancel as nothing:
+            self.notify(f"/cancel: {nothing}", severity="warning")
+            return
+        await self._ask(self.link.cancel(prompt))
+
+    # -- questions ---------------------------------------------------------------------
+
+    def action_question(self) -> None:
+        """Tab: to the waiting question (a permission first: the agent waits on it), or
+        from it back to the prompt. Never by itself: only this key gives a box the keys."""
+        question: Question | None = None
+        if not self.is_observer:
+            question = self.view.waiting_permission()
+            if question is None and self.route_question is not None:
+                question = self.route_question.waiting()
+        if question is None:
+            raise SkipAction()
+        question.hand_back_to = self.prompt  # now: the answer key may follow in one burst
+        self.screen.set_focus(self.prompt if self.focused is question else question)
+
+    @on(Question.Settled)
+    @on(Question.Left)
+    def question_done(self, event: Question.Settled | Question.Left) -> None:
+        if not self.is_observer and self.focused in (None, event.question):
+            self.screen.set_focus(self.prompt)
+
+    @on(SharedPermission.Chosen)
+    async def permission_chosen(self, event: SharedPermission.Chosen) -> None:
+        """A key on a focused box: ask the host; the journal's decision settles every
+        client's box. Another client's earlier answer is said on this box."""
+        box = event.box
+        question = self.shared_questions.id_for(box.turn, box.tool_call_id)
+        if question is None:
+            box.refused("this question is no longer waiting for an answer")
+            return
+        try:
+            await self.link.answer(question, event.option_id)
+        except HostRequestFailed as failure:
+            box.refused(str(failure))
+            self.notify(str(failure), severity="warning")
+        except HostGone as gone:
+            box.refused("the Conch host went away")
+            self._lost(str(gone))
+
+    async def _ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
         try:
-            await request
+            return await request
         except HostGone as gone:
             self._lost(str(gone))
         except HostRequestFailed as failure:
             self.notify(str(failure), severity="error")
+        return None
 
     async def action_detach(self) -> None:
         await self.link.detach()
@@ -161,6 +314,11 @@ class AttachApp(App[None]):
             if session
             else ""
         )
+
+    async def action_stop_agent(self) -> None:
+        """Esc: cancel the agent's running turn (the queue goes on)."""
+        if not self.is_observer and not self.host_lost:
+            await self._ask(self.link.interrupt("agent"))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:
