@@ -166,7 +166,7 @@ async def test_a_permission_goes_to_both_controllers_and_the_first_answer_wins(
     assert ps_state() == "needs-input"
     [(question_id, question)] = phone_state.questions.items()
     assert question["tool"] == "Edit notes.txt"
-    assert (question["turn"], question["tool_call_id"]) == (asking["turn_index"], "edit-1")
+    assert question["turn"] == asking["turn_index"] and question["tool_call_id"] == "edit-1"
     assert [option["id"] for option in question["options"]] == ["allow", "reject"]
 
     won = await phone.request("answer", question=question_id, option="reject")

@@ -23,8 +23,9 @@ class SharedQuestions:
         """Take the shared state's ``questions`` (by id) as they are now."""
         for question_id, question in questions.items():
             turn, tool_call_id = question.get("turn"), question.get("tool_call_id")
-            if isinstance(turn, int) and isinstance(tool_call_id, str):
-                self._ids[(turn, tool_call_id)] = question_id
+            # Yjs keeps every number as a float: the turn comes back as 12.0.
+            if isinstance(turn, int | float) and isinstance(tool_call_id, str):
+                self._ids[(int(turn), tool_call_id)] = question_id
         self.waiting = set(questions)
 
     def id_for(self, turn: int, tool_call_id: str) -> str | None:

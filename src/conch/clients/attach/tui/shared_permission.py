@@ -73,6 +73,7 @@ class SharedPermission(PermissionPrompt):
             self.late_note = (
                 f"✗ already answered by {by or 'another client'}: your key was not taken"
             )
+        self.query(".permission-late").remove()
         self.show_outcome(outcome)
         if self.late_note:
             self.mount(Static(self.late_note, classes="permission-late", markup=False))
@@ -82,5 +83,5 @@ class SharedPermission(PermissionPrompt):
         if note == self.late_note:
             return
         self.late_note = note
-        if self.settled:
-            self.mount(Static(note, classes="permission-late", markup=False))
+        self.query(".permission-late").remove()
+        self.mount(Static(note, classes="permission-late", markup=False))
