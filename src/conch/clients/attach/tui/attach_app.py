@@ -120,7 +120,10 @@ class AttachApp(App[None]):
         yield StatusLine("attaching…")
         with ExecutionModeProvider(id="prompt-row"), Horizontal():
             yield ModeBadge("")
-            yield Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer)
+            # Not selected on focus: the focus comes back from a question while the user
+            # types, and a selected line would be replaced by the next key.
+            yield Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
+                        select_on_focus=False)  # fmt: skip
 
     @property
     def view(self) -> SessionView:
