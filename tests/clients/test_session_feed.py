@@ -155,7 +155,7 @@ GATE = PermissionRequest(
 )  # fmt: skip
 
 
-def test_an_open_turn_gets_its_agent_events_one_by_one_and_is_changed_whole_when_it_ends() -> None:
+def test_an_open_turn_gets_agent_events_one_by_one_and_changes_whole_when_it_ends() -> None:
     session, feed = Session(), SessionFeed()
     prompt = session.add(ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("hello", CONTEXT))
     [added] = feed.apply(prompt)
