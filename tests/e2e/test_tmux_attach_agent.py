@@ -144,3 +144,25 @@ def test_a_queued_prompt_shows_in_both_and_is_cancelled_from_the_other_client(
         for client in (laptop, phone):
             client.wait_for(lambda s: s.count("⊘ cancelled") >= 2, timeout=20)
         assert "received: run me later" not in laptop.screen()
+
+
+def test_clients_attaching_while_a_question_waits_show_it_and_an_observer_cannot_answer(
+    place: Place,
+) -> None:
+    with ExitStack() as stack:
+        laptop = stack.enter_context(attach_client(place, "--name", "laptop"))
+        laptop.type_line("?gate")
+        laptop.wait_for(WAITING, timeout=30)
+        watcher = stack.enter_context(attach_client(place, "--observe", "--name", "watcher"))
+        phone = stack.enter_context(attach_client(place, "--name", "phone"))
+        screen = watcher.wait_for(WAITING)
+        assert "observing: a controller answers this" in screen and BOX_KEYS not in screen
+        watcher.send("Tab")
+        watcher.type("y")
+        assert BOX_KEYS in phone.wait_for(WAITING), "a late controller gets the open box"
+        assert WAITING in laptop.screen() and "(by watcher)" not in laptop.screen()
+        phone.send("Tab")
+        phone.type("1")
+        for client in (laptop, phone, watcher):
+            client.wait_for("Allow (by phone): Edit notes.txt", timeout=20)
+            client.wait_for("outcome=allow", timeout=20)

@@ -142,6 +142,8 @@ async def test_auto_mode_sends_commands_to_bash_and_requests_to_the_agent(
     shell = await client.request("submit", line="echo routed-$((6 * 7))", mode="auto")
     assert shell["to"] == "shell"
     assert "routed-42" in output_of(await events_until(client, is_kind("shell_end")))
+    both = await client.request("submit", line="true", mode="auto")
+    assert both["to"] == "ask" and "true" in both["reason"], "a command and a reply: asked"
     agent = await client.request("submit", line="what does this project do?", mode="auto")
     assert agent["to"] == "agent"
     assert answer_of(await events_until(client, turn_ended)) == (

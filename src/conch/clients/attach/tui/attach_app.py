@@ -20,7 +20,6 @@ from collections.abc import Awaitable
 from typing import ClassVar, TypeVar
 
 from textual import events, on, work
-from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -49,7 +48,7 @@ from conch_plugins.tui_integration.providers import ExecutionModeProvider
 T = TypeVar("T")
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q detach · ^c interrupt · esc stops the agent · ^space mode · tab question"
+KEYS = "^q detach · ^c interrupt · esc stop agent · ^space mode · tab question"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
@@ -107,6 +106,8 @@ class AttachApp(App[None]):
         self.host_lost = False
         self._attached_once = False
         self.shared_questions = SharedQuestions()
+        self.agent_name = ""
+        """The session's agent, as the shared state says ("none": no agent configured)."""
         self.route_question: RouteQuestion | None = None
         link.on_state_change = self._state_changed
 
@@ -156,6 +157,11 @@ class AttachApp(App[None]):
         if state is None:
             return
         self.shared_questions.update(state.questions)
+        agent = str(state.session.get("agent") or "")
+        if agent != self.agent_name:
+            self.agent_name = agent
+            if not self.host_lost:
+                self._show_status()
         queued = queue_lines(state.queue)
         line = self.query_one(QueueLine)
         line.update(queued)
@@ -196,7 +202,8 @@ class AttachApp(App[None]):
         status.remove_class("-lost")
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
         role = OBSERVING if self.is_observer else KEYS
-        status.update(f"● attached to {(self.link.session or '')[:8]} · {where} · {role}")
+        agent = f" · agent {self.agent_name}" if self.agent_name else ""
+        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent} · {role}")
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
@@ -270,7 +277,7 @@ class AttachApp(App[None]):
             if question is None and self.route_question is not None:
                 question = self.route_question.waiting()
         if question is None:
-            raise SkipAction()
+            return  # the keys stay at the prompt: nothing else here takes them
         question.hand_back_to = self.prompt  # now: the answer key may follow in one burst
         self.screen.set_focus(self.prompt if self.focused is question else question)
 
