@@ -28,6 +28,7 @@ pytestmark = [needs_tmux, pytest.mark.e2e]
 FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 BOX_KEYS = "Tab, then: [1/y] Allow   [2/n] Reject"
 WAITING = "Allow the agent to run: Edit notes.txt?"
+FOCUSED = "▶ keys go to this box: [1/y] Allow   [2/n] Reject"
 
 
 @pytest.fixture
@@ -78,15 +79,18 @@ def test_a_permission_shows_in_both_typing_answers_nothing_and_the_first_answer_
         for client in (laptop, phone):
             screen = client.wait_for(WAITING, timeout=30)
             assert BOX_KEYS in screen
-        laptop.type_slowly("cat notes.txt")  # `a`, `n` and `y`-free, typed at the prompt
-        laptop.wait_for(lambda s: "cat notes.txt" in prompt_line(s))
+        laptop.type_slowly("cat notes.txt")  # `a` and `n` among them, typed at the prompt
+        laptop.paste(" yan12")  # and a paste at once: `y`, `1` and `2` answer nothing either
+        laptop.wait_for(lambda s: "cat notes.txt yan12" in prompt_line(s))
         assert WAITING in laptop.screen() and WAITING in phone.screen()
         laptop.send("Tab")  # the laptop's user goes to answer, and stops to think
-        laptop.wait_for(lambda s: "cat notes.txt" in prompt_line(s))
+        screen = laptop.wait_for(FOCUSED)
+        assert "cat notes.txt yan12" in prompt_line(screen)
         pid = client_pid(laptop)
         os.kill(pid, signal.SIGSTOP)
         try:
             phone.send("Tab")
+            phone.wait_for(FOCUSED)
             phone.send("n")
             phone.wait_for("Reject (by phone): Edit notes.txt", timeout=20)
             phone.wait_for("outcome=reject", timeout=20)
@@ -97,7 +101,7 @@ def test_a_permission_shows_in_both_typing_answers_nothing_and_the_first_answer_
         laptop.wait_for("outcome=reject", timeout=20)
         screen = laptop.wait_for("Reject (by phone): Edit notes.txt")
         assert "Allow (by laptop)" not in screen and "Allow (by laptop)" not in phone.screen()
-        assert "cat notes.txt" in prompt_line(screen), "the typed text is intact"
+        assert "cat notes.txt yan12" in prompt_line(screen), "the typed text is intact"
 
 
 def test_auto_mode_asks_shell_or_agent_and_enter_again_takes_the_recommendation(
@@ -162,6 +166,7 @@ def test_clients_attaching_while_a_question_waits_show_it_and_an_observer_cannot
         assert BOX_KEYS in phone.wait_for(WAITING), "a late controller gets the open box"
         assert WAITING in laptop.screen() and "(by watcher)" not in laptop.screen()
         phone.send("Tab")
+        phone.wait_for(FOCUSED)
         phone.type("1")
         for client in (laptop, phone, watcher):
             client.wait_for("Allow (by phone): Edit notes.txt", timeout=20)

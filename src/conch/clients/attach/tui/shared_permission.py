@@ -17,6 +17,7 @@ from conch.agents.events import PermissionOption, PermissionRequest
 from conch.tui.widgets.permission_prompt import PermissionPrompt
 
 OBSERVER_KEYS = "observing: a controller answers this"
+FOCUSED_KEYS = "▶ keys go to this box: "
 
 
 class SharedPermission(PermissionPrompt):
@@ -54,6 +55,16 @@ class SharedPermission(PermissionPrompt):
 
     def _keys_text(self) -> str:
         return super()._keys_text() if self.can_answer else OBSERVER_KEYS
+
+    def on_focus(self) -> None:
+        """Say that the keys are the box's now (a border colour alone is easy to miss)."""
+        if not self.settled:
+            keys = super()._keys_text().replace("Tab, then: ", FOCUSED_KEYS, 1)
+            self.query_one(".permission-keys", Static).update(keys)
+
+    def on_blur(self) -> None:
+        if not self.settled:
+            self.query_one(".permission-keys", Static).update(self._keys_text())
 
     def _decide(self, option: PermissionOption) -> None:
         if self.settled or self.sent or not self.can_answer:
