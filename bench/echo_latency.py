@@ -14,7 +14,10 @@ the same machine load. Medians over commands 1–50 and over 201–250 (blocks f
 after 40 mounted, so the late window shows whether the cost grows). Prints
 figures; asserts nothing.
 
-    .venv/bin/python bench/echo_latency.py [--against REV] [--commands N]
+With --attach, this tree's `conch attach` runs too: its session lives in the Conch host
+(started by attach, stopped at the end), so its figure is Enter → output through the host.
+
+    .venv/bin/python bench/echo_latency.py [--against REV] [--commands N] [--attach]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,6 +46,8 @@ from benchlib import (
 )
 
 WINDOW = 50
+APP_READY = "Type a command"
+ATTACH_READY = "● attached to"
 LATE_START = 200
 TIMEOUT = 10.0
 
@@ -124,6 +130,16 @@ def _unescape(data: bytes) -> bytes:
     return bytes(out)
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How one Conch under test starts: its command, the text that says it is ready, and
+    whether Ctrl+Space must switch it to Shell mode (the attach client sends lines to bash)."""
+
+    command: list[str]
+    ready: str = APP_READY
+    shell: bool = True
+
+
 def measure(clients: dict[str, ControlClient], commands: int, tmux: Tmux) -> dict[str, list[float]]:
     """Enter → output seconds per command, per Conch, commands interleaved."""
     times: dict[str, list[float]] = {name: [] for name in clients}
@@ -154,31 +170,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="main", help="git revision to compare (or '')")
     parser.add_argument("--commands", type=int, default=LATE_START + WINDOW)
+    attach_help = "also `conch attach` (this tree): the session runs in the host"
+    parser.add_argument("--attach", action="store_true", help=attach_help)
     args = parser.parse_args()
     header(f"Enter → echo output on screen, tmux 120x40, {args.commands} commands each")
     root = isolate()
     env = isolated_env(root) | {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     tmux = Tmux(env)
-    launch = {"this tree": [str(CONCH)]}
+    launch = {"this tree": Launch([str(CONCH)])}
+    if args.attach:
+        launch["this tree, attached"] = Launch([str(CONCH), "attach"], ATTACH_READY, shell=False)
     if args.against:
         tree = export_revision(args.against)
         path = revision_path(tree)
-        launch[args.against] = ["env", f"PYTHONPATH={path}", str(PYTHON), "-m", "conch"]
+        command = ["env", f"PYTHONPATH={path}", str(PYTHON), "-m", "conch"]
+        launch[args.against] = Launch(command)
     clients: dict[str, ControlClient] = {}
     try:
-        for index, (name, command) in enumerate(launch.items()):
+        for index, (name, how) in enumerate(launch.items()):
             work = root / "work" / str(index)
             work.mkdir(parents=True)
             session = f"conch{index}"
-            tmux.launch(session, [*command, "--cwd", str(work)])
-            if tmux.wait_for(session, "Type a command", 20.0) is None:
+            tmux.launch(session, [*how.command[:1], "--cwd", str(work), *how.command[1:]])
+            if tmux.wait_for(session, how.ready, 20.0) is None:
                 raise SystemExit(f"{name} did not start:\n{tmux.capture(session)}")
-            tmux.send_keys(session, "C-space")  # Auto → Shell: nothing routes to an agent
+            if how.shell:
+                tmux.send_keys(session, "C-space")  # Auto → Shell: nothing routes to an agent
             clients[name] = ControlClient(tmux.socket, session)
         times = measure(clients, args.commands, tmux)
     finally:
         for client in clients.values():
             client.close()
+        if args.attach:
+            stop = [str(CONCH), "host", "stop"]
+            subprocess.run(stop, env={**os.environ, **env}, capture_output=True, timeout=30)
         tmux.close()
     for name, values in times.items():
         print(figures(f"{name}: commands 1–{WINDOW}", values[:WINDOW]))

@@ -1,7 +1,12 @@
-"""The hooks through which plugins give the core app its features (pluggy).
+"""The hooks through which plugins give the core its replaceable parts (pluggy).
 
-The core only wires things in: it asks the plugins for the containers to wrap
-its prompt in, for the session shell, and for the routing decision.
+The seam, as it is: ``conch_plugins.shell_mode`` is the shell library the core is built on
+(the persistent bash, routing, completion, the vocabulary of modes and results) and imports
+nothing of the core. What a plugin may replace comes only through these hooks — the
+containers the prompt is wrapped in (built on conch.tui.prompt_providers, the contract the
+TUI plugin imports), a session's bash and a line's route — and the core never imports those
+implementations (tests/unit/test_plugin_seam.py). The app asks its plugin manager; the host
+and the CLI ask ``plugin_host.shell_feature()``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """``conch route [--explain]``: print what Auto mode would decide for each line on stdin.
 
 One decision a line (``shell``, ``agent`` or ``ask``), in input order, exactly as Auto mode
-decides it (``routing.route_line``, the ``!``/``?`` prefixes included), with this PATH, bash's
-builtins and keywords, and the user's aliases and functions: the user's session bash is
-started once (with ~/.bashrc) to learn them, then closed. Nothing read from stdin is run.
+decides it (the plugins' ``conch_route_line``, the ``!``/``?`` prefixes included), with
+this PATH, bash's builtins and keywords, and the user's aliases and functions: the user's
+session bash is started once (with ~/.bashrc) to learn them, then closed. Nothing read
+from stdin is run.
 
 Each input line is one item: a multi-line paste cannot be given as is. The routing corpus
 stores a newline as the two characters ``\\n``; such a line is routed as typed, backslash and
@@ -17,19 +18,18 @@ import os
 import sys
 from typing import TextIO
 
+from conch.plugin_host import PluginLoadError, shell_feature
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.shell_mode.routing import route_line
 
 
 def session_index(cwd: str) -> CommandIndex:
     """The command index of a real session bash started in ``cwd`` (rc files sourced)."""
     from conch_plugins.shell_mode.bash_process import ShellStartError
     from conch_plugins.shell_mode.bash_supervisor import BashSupervisor
-    from conch_plugins.shell_mode.persistent_bash import PersistentBash
     from conch_plugins.shell_mode.shell_options import ShellOptions
 
-    session = BashSupervisor(PersistentBash(cwd, ShellOptions(source_bashrc=True)))
+    session = BashSupervisor(shell_feature().new_bash(cwd, ShellOptions(source_bashrc=True)))
     try:
         session.start()
     except ShellStartError as error:
@@ -46,7 +46,7 @@ def route_lines(lines: TextIO, out: TextIO, index: CommandIndex, explain: bool) 
     """Write one decision per line of ``lines`` to ``out``."""
     for raw in lines:
         line = raw.rstrip("\r\n")
-        route = route_line(line, ExecutionMode.AUTO, index)
+        route = shell_feature().route(line, ExecutionMode.AUTO, index)
         reason = route.reason
         if route.suggestion is not None:
             reason += f"; did you mean `{route.suggestion}`?"
@@ -79,6 +79,11 @@ def main(argv: list[str], explain: bool = False, cwd: str | None = None) -> int:
 
 
 def run(explain: bool, cwd: str | None = None) -> int:
+    try:
+        shell_feature()
+    except PluginLoadError as error:
+        print(f"conch route: {error}", file=sys.stderr)
+        return 1
     index = session_index(cwd or os.getcwd())
     route_lines(sys.stdin, sys.stdout, index, explain)
     return 0

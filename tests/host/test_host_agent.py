@@ -28,10 +28,10 @@ from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from conch.sessions.replay import HEADER
 from tests.host.conch_process import conch
+from tests.host.conftest import host_pid
 from tests.host.test_host_sessions import (
     Event,
     events_until,
-    host_pid,
     is_kind,
     output_of,
     wait_for_exit,

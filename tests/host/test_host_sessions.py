@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,35 +37,6 @@ Event = dict[str, Any]
 
 def wait_for_exit(pid: int, timeout: float = 20) -> None:
     assert has_exited(pid, timeout), f"process {pid} is still running"
-
-
-def host_pid() -> int:
-    status = asyncio.run(ask_host(host_places().socket, "status"))
-    return int(status["pid"])
-
-
-@pytest.fixture
-def project(tmp_path: Path, runtime: Path) -> Path:
-    where = tmp_path / "project"
-    where.mkdir()
-    return where
-
-
-@pytest.fixture
-def host(project: Path) -> Iterator[int]:
-    """A host started as `conch` starts it; stopped (or, if killed, its successor) after."""
-    started = conch("host")
-    assert started.returncode == 0, started.stderr
-    yield host_pid()
-    conch("host", "stop")
-
-
-@pytest.fixture
-async def clients() -> AsyncIterator[list[HostConnection]]:
-    opened: list[HostConnection] = []
-    yield opened
-    for connection in opened:
-        await connection.close()
 
 
 async def attach(

@@ -143,7 +143,8 @@ def test_a_big_output_is_stored_once_in_the_journal_not_twice(tmp_path: Path) ->
     with launch_conch(tmp_path) as conch:
         conch.type_line("yes | head -c 8000000; echo flood-done")
         conch.wait_for(on_screen("4,000,002 lines"), timeout=90)
-        assert flat("conch sessions export") in flat(conch.screen())  # where the rest is
+        # Once the end is journaled the spooled copy goes and the note says where the rest is.
+        conch.wait_for(lambda screen: flat("conch sessions export") in flat(screen), timeout=20)
         conch.send("C-q")
         conch.wait_for(EXITED_MARK, timeout=20)
     spool = xdg(tmp_path, "state") / "conch" / "output"

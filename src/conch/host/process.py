@@ -23,6 +23,7 @@ from conch.host.handshake import HandshakeRefused
 from conch.host.lock import HostAlreadyRunning
 from conch.host.runtime import HostPlaces, host_places
 from conch.host.server import HostServer
+from conch.plugin_host import PluginLoadError, shell_feature
 
 START_TIMEOUT = 10.0
 """Seconds a new host has to listen before the client gives up on it."""
@@ -32,6 +33,11 @@ def run_host(places: HostPlaces | None = None, *, to_terminal: bool = False) -> 
     """The host's main loop; returns the process's exit status."""
     where = places or host_places()
     _set_up_logging(where.log, to_terminal)
+    try:
+        shell_feature()  # every session needs the plugins' bash: fail now, not per attach
+    except PluginLoadError as error:
+        print(f"conch host: {error}", file=sys.stderr)
+        return 1
     server = HostServer(where)
 
     async def main() -> None:

@@ -20,6 +20,8 @@ from typing import TypeVar
 
 from conch.config import ShellConfig
 from conch.host.live_sessions import SessionState
+from conch.plugin_host import shell_feature
+from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
 from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
@@ -29,7 +31,6 @@ from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import CommandSink, ProgramWriter
 from conch_plugins.shell_mode.held_input import HeldInput
-from conch_plugins.shell_mode.persistent_bash import PersistentBash
 
 log = logging.getLogger("conch.host")
 T = TypeVar("T")
@@ -87,7 +88,9 @@ class SessionEngine:
             journal, self.id, output_delay, quiet_output_at_once=True
         )
         shell_cwd, options = shell_start(opened, start_cwd, config)
-        self.shell = BashSupervisor(PersistentBash(shell_cwd, options))
+        self.shell = BashSupervisor(shell_feature().new_bash(shell_cwd, options))
+        self.completion = SessionCompletion(lambda: self.shell)
+        """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self._lines: queue.Queue[str | None] = queue.Queue()
@@ -124,6 +127,7 @@ class SessionEngine:
             self.notice(f"{unstarted} queued line(s) were not run: the Conch host was "
                         "stopped first.", "warning")  # fmt: skip
         self.shell.close()
+        self.completion.close()
         self._thread.join(timeout=5)
         self.record(lambda recorder: self.journal.set_status(self.id, "idle"))
         with contextlib.suppress(Exception):

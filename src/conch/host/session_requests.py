@@ -1,5 +1,5 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-and the agent's: answer, cancel, set_agent.
+the agent's: answer, cancel, set_agent; and Tab's: complete.
 
 A connection follows one session at a time. Requests that change a session need the
 ``controller`` role; an observer gets the ``observer`` error and the session is untouched.
@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from conch.host.completion_wire import completion_to_wire
 from conch.host.connection import Connection
 from conch.host.follower import Follower
 from conch.host.handshake import ROLES, Role
@@ -26,9 +27,10 @@ from conch.host.session_agent import SessionAgent
 from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_host import SessionHost
+from conch.plugin_host import shell_feature
 from conch.sessions.records import Event
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.shell_mode.routing import Target, route_line
+from conch_plugins.shell_mode.routing import Target
 
 SUBMIT_MODES = ("shell", "agent", "auto")
 INTERRUPT_TARGETS = ("any", "shell", "agent")
@@ -53,6 +55,7 @@ class SessionRequests:
             "answer": self.answer,
             "cancel": self.cancel,
             "set_agent": self.set_agent,
+            "complete": self.complete,
         }
 
     async def attach(
@@ -120,6 +123,7 @@ class SessionRequests:
         to, text, reason = mode, line, f"{mode} mode"
         if mode == "auto":
             commands = engine.shell.index
+            route_line = shell_feature().route
             route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
             to, text, reason = route.target.value, route.text, route.reason
             if route.target is Target.ASK and not self._has_agent(engine):
@@ -198,6 +202,29 @@ class SessionRequests:
         except UnknownAgent as error:
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
+
+    async def complete(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Tab: what the session's own helper bash offers for ``line`` at ``cursor``."""
+        engine = self._controlled(connection)
+        line, cursor, mode = params.get("line"), params.get("cursor"), params.get("mode", "auto")
+        if not isinstance(line, str) or not isinstance(cursor, int):
+            raise RequestFailed("complete needs a line and a cursor offset", "bad-params")
+        if not 0 <= cursor <= len(line):
+            raise RequestFailed(f"cursor {cursor} is outside the line", "bad-params")
+        if mode not in SUBMIT_MODES:
+            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
+        cwd = engine.shell.shell.cwd
+        try:
+            completion = await asyncio.to_thread(
+                engine.completion.complete, line, cursor, ExecutionMode(mode), cwd
+            )
+        except Exception as error:  # a broken helper bash must not take the session down
+            engine.completion.restart()
+            raise RequestFailed(f"Tab completion failed: {error}; the next Tab restarts it",
+                                "completion-failed") from None  # fmt: skip
+        return completion_to_wire(completion), None
 
     async def send_input(
         self, connection: Connection, params: dict[str, Any]

@@ -33,6 +33,7 @@ from conch.tui.conversation_trim import ConversationTrim
 from conch.tui.crash_note import CrashNote
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
+from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.question_controller import QuestionController
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.session_binding import RecordingFailed, SessionBinding
@@ -56,7 +57,6 @@ from conch.tui.widgets.prompt_bar import PromptBar
 from conch.tui.widgets.prompt_input import PromptInput
 from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.modes import ExecutionMode, next_mode, parse_mode
-from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 
 _MODE_HELP = {
     ExecutionMode.AUTO: "Send each line where it belongs",
@@ -166,11 +166,11 @@ class ConchApp(App[None]):
         return self.parts.prompt_bar
 
     @property
-    def mode_provider(self) -> ExecutionModeProvider:
+    def mode_provider(self) -> ModeProvider:
         return self.parts.mode_provider
 
     @property
-    def cwd_provider(self) -> WorkingDirProvider:
+    def cwd_provider(self) -> CwdProvider:
         return self.parts.cwd_provider
 
     def get_driver_class(self) -> type[Driver]:

@@ -10,9 +10,9 @@ from functools import cached_property
 
 from textual.app import App
 
+from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.prompt_bar import PromptBar
-from conch_plugins.tui_integration.providers import ExecutionModeProvider, WorkingDirProvider
 
 
 class ScreenParts:
@@ -30,11 +30,11 @@ class ScreenParts:
         return self._app.query_one(PromptBar)
 
     @cached_property
-    def mode_provider(self) -> ExecutionModeProvider:
+    def mode_provider(self) -> ModeProvider:
         """Owns the execution mode (Auto, Shell, Agent)."""
-        return self._app.query_one(ExecutionModeProvider)
+        return self._app.query_one(ModeProvider)
 
     @cached_property
-    def cwd_provider(self) -> WorkingDirProvider:
+    def cwd_provider(self) -> CwdProvider:
         """Owns the directory the prompt shows (the session bash's, after each command)."""
-        return self._app.query_one(WorkingDirProvider)
+        return self._app.query_one(CwdProvider)

@@ -1,6 +1,6 @@
 """The prompt: mode badge, input line and status, reading mode and cwd from providers.
 
-Mode and cwd belong to the ExecutionModeProvider and WorkingDirProvider this
+Mode and cwd belong to the ModeProvider and CwdProvider this
 widget sits under; it watches them and never stores its own copy. While a
 command runs, the input feeds the command's stdin (masked for passwords).
 """
@@ -16,15 +16,15 @@ from textual.widgets import Static
 
 from conch.history import HistoryCursor, HistoryEntry, HistoryStore
 from conch.tui.history_suggester import HistorySuggester
+from conch.tui.prompt_providers import (
+    CwdProvider,
+    ModeProvider,
+    ModeRequested,
+)
 from conch.tui.widgets.completion_menu import CompletionMenu
 from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
-from conch_plugins.tui_integration.providers import (
-    ExecutionModeProvider,
-    ModeRequested,
-    WorkingDirProvider,
-)
 
 _PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
@@ -92,12 +92,12 @@ class PromptBar(Vertical):
         self.input.focus()
 
     @property
-    def mode_provider(self) -> ExecutionModeProvider:
-        return self.query_ancestor(ExecutionModeProvider)
+    def mode_provider(self) -> ModeProvider:
+        return self.query_ancestor(ModeProvider)
 
     @property
-    def cwd_provider(self) -> WorkingDirProvider:
-        return self.query_ancestor(WorkingDirProvider)
+    def cwd_provider(self) -> CwdProvider:
+        return self.query_ancestor(CwdProvider)
 
     @property
     def input(self) -> PromptInput:
