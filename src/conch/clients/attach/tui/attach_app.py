@@ -23,6 +23,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
@@ -39,11 +40,12 @@ from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.plugin_host import load_plugins
+from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.tui_integration.providers import ExecutionModeProvider
 
 T = TypeVar("T")
 DETACH_COMMAND = "/detach"
@@ -82,10 +84,23 @@ class ModeBadge(Static):
     """
 
 
+def wrapped_in_providers(prompt_row: Widget) -> Widget:
+    """The prompt in the containers the plugins supply, as the app wraps its own (the mode
+    provider's Ctrl+Space among them); the contract's bare ModeProvider when none does."""
+    wrapped = prompt_row
+    for batch in reversed(load_plugins().hook.conch_prompt_providers()):
+        for factory in reversed(batch):
+            wrapped = factory(wrapped)
+    if wrapped is prompt_row:
+        wrapped = ModeProvider(prompt_row)
+    wrapped.add_class("-prompt-area")
+    return wrapped
+
+
 class AttachApp(App[None]):
     CSS = """
-    #prompt-row { dock: bottom; height: auto; }
-    #prompt-row Horizontal { height: auto; }
+    .-prompt-area { dock: bottom; }
+    #prompt-row { height: auto; }
     #prompt-row ModeBadge { margin: 1 0 0 0; }
     Input#prompt { width: 1fr; }
     """
@@ -119,12 +134,11 @@ class AttachApp(App[None]):
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
         yield QueueLine("")
         yield StatusLine("attaching…")
-        with ExecutionModeProvider(id="prompt-row"), Horizontal():
-            yield ModeBadge("")
-            # Not selected on focus: the focus comes back from a question while the user
-            # types, and a selected line would be replaced by the next key.
-            yield Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
-                        select_on_focus=False)  # fmt: skip
+        # Not selected on focus: the focus comes back from a question while the user types,
+        # and a selected line would be replaced by the next key.
+        prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
+                       select_on_focus=False)  # fmt: skip
+        yield wrapped_in_providers(Horizontal(ModeBadge(""), prompt, id="prompt-row"))
 
     @property
     def view(self) -> SessionView:
@@ -135,8 +149,8 @@ class AttachApp(App[None]):
         return self.query_one("#prompt", Input)
 
     @property
-    def mode_provider(self) -> ExecutionModeProvider:
-        return self.query_one(ExecutionModeProvider)
+    def mode_provider(self) -> ModeProvider:
+        return self.query_one(ModeProvider)
 
     def on_mount(self) -> None:
         self.route_question = RouteQuestion(self.prompt, self.view)
