@@ -168,8 +168,8 @@ class AttachApp(App[None]):
     def _state_changed(self) -> None:
         """The session's shared state changed: the queue line, the questions' ids."""
         state = self.link.state
-        if state is None:
-            return
+        if state is None or not self.query(QueueLine):
+            return  # not composed yet, or the window is closing
         self.shared_questions.update(state.questions)
         agent = str(state.session.get("agent") or "")
         if agent != self.agent_name:
