@@ -48,6 +48,8 @@ from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
+QUESTION_ID_WAIT = 5.0
+"""Seconds a key on a fresh box waits for the host's id of its question."""
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
 KEYS = "^q detach · ^c interrupt · esc stop agent · ^space mode · tab question"
@@ -306,9 +308,9 @@ class AttachApp(App[None]):
         """A key on a focused box: ask the host; the journal's decision settles every
         client's box. Another client's earlier answer is said on this box."""
         box = event.box
-        question = self.shared_questions.id_for(box.turn, box.tool_call_id)
+        question = await self._question_id(box)
         if question is None:
-            box.refused("this question is no longer waiting for an answer")
+            box.refused("the host does not list this question (is the host still there?)")
             return
         try:
             await self.link.answer(question, event.option_id)
@@ -318,6 +320,22 @@ class AttachApp(App[None]):
         except HostGone as gone:
             box.refused("the Conch host went away")
             self._lost(str(gone))
+
+    async def _question_id(self, box: SharedPermission) -> str | None:
+        """The host's id for the box's question. The journal's event and the shared state's
+        entry travel separately: a key pressed the instant the box shows may beat the
+        entry, so it is waited for (a few ms, or QUESTION_ID_WAIT at most)."""
+        state = self.link.state
+
+        def known() -> str | None:
+            if state is not None:
+                self.shared_questions.update(state.questions)
+            return self.shared_questions.id_for(box.turn, box.tool_call_id)
+
+        if known() is None and state is not None:
+            with contextlib.suppress(TimeoutError):
+                await state.wait_until(lambda mirror: known() is not None, QUESTION_ID_WAIT)
+        return known()
 
     async def _ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
