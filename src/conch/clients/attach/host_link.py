@@ -22,6 +22,7 @@ from typing import Any
 
 from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.session_feed import event_from_wire
+from conch.clients.attach.shared_questions import SharedQuestions
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
@@ -29,6 +30,9 @@ from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
 
 __all__ = ["Attached", "HostGone", "HostLink", "HostRequestFailed"]
+
+QUESTION_ID_WAIT = 5.0
+"""Seconds an answer to a just-shown question waits for the host's id of it."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class HostLink:
         """The session's shared state, mirrored (None until attached)."""
         self.on_state_change: Callable[[], None] | None = None
         """Told whenever the mirrored shared state changed."""
+        self.questions = SharedQuestions()
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -119,8 +124,26 @@ class HostLink:
         ] or await self.next_events()
 
     def _state_changed(self) -> None:
+        if self.state is not None:
+            self.questions.update(self.state.questions)
         if self.on_state_change is not None:
             self.on_state_change()
+
+    async def question_id(self, turn: int, tool_call_id: str) -> str | None:
+        """The host's id for the question turn ``turn`` asked about that tool call. The
+        journal's event and the shared state's entry travel separately: an answer given the
+        instant the question shows may beat the entry, so it is waited for (a few ms;
+        QUESTION_ID_WAIT at most, then None)."""
+        found = self.questions.id_for(turn, tool_call_id)
+        state = self.state
+        if found is None and state is not None:
+            with contextlib.suppress(TimeoutError):
+                await state.wait_until(
+                    lambda mirror: self.questions.id_for(turn, tool_call_id) is not None,
+                    QUESTION_ID_WAIT,
+                )
+            found = self.questions.id_for(turn, tool_call_id)
+        return found
 
     async def submit(self, submission: Submission) -> dict[str, Any]:
         """Send a line where ``submission`` says; the host's reply (``to``: shell, agent, or

@@ -23,7 +23,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
@@ -34,13 +33,12 @@ from conch.clients.attach.queue_cancel import (
     prompt_to_cancel,
     queue_lines,
 )
-from conch.clients.attach.shared_questions import SharedQuestions
+from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
-from conch.plugin_host import load_plugins
 from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.question import Question
@@ -48,8 +46,6 @@ from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
-QUESTION_ID_WAIT = 5.0
-"""Seconds a key on a fresh box waits for the host's id of its question."""
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
 KEYS = "^q detach · ^c interrupt · esc stop agent · ^space mode · tab question"
@@ -69,34 +65,6 @@ class StatusLine(Static):
     StatusLine { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
     StatusLine.-lost { color: $error; text-style: bold; }
     """
-
-
-class QueueLine(Static):
-    """The prompts waiting for the agent, numbered alike in every client."""
-
-    DEFAULT_CSS = """
-    QueueLine { height: auto; padding: 0 1; color: $warning; display: none; }
-    QueueLine.-waiting { display: block; }
-    """
-
-
-class ModeBadge(Static):
-    DEFAULT_CSS = """
-    ModeBadge { width: auto; padding: 0 1; text-style: bold; background: $primary; }
-    """
-
-
-def wrapped_in_providers(prompt_row: Widget) -> Widget:
-    """The prompt in the containers the plugins supply, as the app wraps its own (the mode
-    provider's Ctrl+Space among them); the contract's bare ModeProvider when none does."""
-    wrapped = prompt_row
-    for batch in reversed(load_plugins().hook.conch_prompt_providers()):
-        for factory in reversed(batch):
-            wrapped = factory(wrapped)
-    if wrapped is prompt_row:
-        wrapped = ModeProvider(prompt_row)
-    wrapped.add_class("-prompt-area")
-    return wrapped
 
 
 class AttachApp(App[None]):
@@ -122,7 +90,6 @@ class AttachApp(App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.host_lost = False
         self._attached_once = False
-        self.shared_questions = SharedQuestions()
         self.agent_name = ""
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.route_question: RouteQuestion | None = None
@@ -172,7 +139,6 @@ class AttachApp(App[None]):
         state = self.link.state
         if state is None or not self.query(QueueLine):
             return  # not composed yet, or the window is closing
-        self.shared_questions.update(state.questions)
         agent = str(state.session.get("agent") or "")
         if agent != self.agent_name:
             self.agent_name = agent
@@ -308,7 +274,7 @@ class AttachApp(App[None]):
         """A key on a focused box: ask the host; the journal's decision settles every
         client's box. Another client's earlier answer is said on this box."""
         box = event.box
-        question = await self._question_id(box)
+        question = await self.link.question_id(box.turn, box.tool_call_id)
         if question is None:
             box.refused("the host does not list this question (is the host still there?)")
             return
@@ -320,22 +286,6 @@ class AttachApp(App[None]):
         except HostGone as gone:
             box.refused("the Conch host went away")
             self._lost(str(gone))
-
-    async def _question_id(self, box: SharedPermission) -> str | None:
-        """The host's id for the box's question. The journal's event and the shared state's
-        entry travel separately: a key pressed the instant the box shows may beat the
-        entry, so it is waited for (a few ms, or QUESTION_ID_WAIT at most)."""
-        state = self.link.state
-
-        def known() -> str | None:
-            if state is not None:
-                self.shared_questions.update(state.questions)
-            return self.shared_questions.id_for(box.turn, box.tool_call_id)
-
-        if known() is None and state is not None:
-            with contextlib.suppress(TimeoutError):
-                await state.wait_until(lambda mirror: known() is not None, QUESTION_ID_WAIT)
-        return known()
 
     async def _ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
