@@ -123,3 +123,17 @@ async def test_an_observer_sees_the_question_and_no_key_of_its_answers_it(
             )
     finally:
         await laptop.close()
+
+
+async def test_tab_then_a_sends_the_asked_line_to_the_agent(project: Path) -> None:
+    app = AttachApp(HostLink(str(project), name="pilot"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        app.prompt.value = "test"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.query(AskChoice)) == 1)
+        await pilot.press("tab", "a")
+        await wait_for(pilot, lambda: "received: test" in shown_text(app.view), timeout=30)
+        assert "test  → sent to the agent" in shown_text(app.query_one(AskChoice))
+        assert not app.query(CommandBlock), "nothing ran in the shell"
+        assert app.focused is app.prompt and app.prompt.value == ""
