@@ -14,19 +14,15 @@ Target: Tab menu ≤ 30 ms.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PYTHON, figures, header, isolate, isolated_env
+from benchlib import figures, header, isolate_with_runtime, running_host
 
-ROOT = isolate()
-RUN = ROOT / "run"
-RUN.mkdir(mode=0o700)
-os.environ["XDG_RUNTIME_DIR"] = str(RUN)
+ROOT = isolate_with_runtime()
 
 from conch.host.client import HostConnection  # noqa: E402
 from conch.host.completion_wire import request_completion  # noqa: E402
@@ -90,14 +86,8 @@ def in_process(work: Path) -> None:
 def main() -> None:
     header("host_tab: Tab through the host vs in-process")
     work = make_project()
-    env = {**os.environ, **isolated_env(ROOT), "XDG_RUNTIME_DIR": str(RUN)}
-    subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
+    with running_host(ROOT):
         asyncio.run(through_host(work))
-    finally:
-        subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
     in_process(work)
     print("   target: Tab menu ≤ 30 ms (this is the reply; the frame follows it)")
 

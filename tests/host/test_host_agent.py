@@ -42,13 +42,6 @@ REPLAY_START = HEADER.split("{")[0]
 
 
 @pytest.fixture
-def project(tmp_path: Path, runtime: Path) -> Path:
-    where = tmp_path / "project"
-    where.mkdir()
-    return where
-
-
-@pytest.fixture
 def host(project: Path) -> Iterator[int]:
     """A host whose sessions use the fake ACP agent (config written as a user writes it)."""
     config = paths.config_file()
@@ -61,14 +54,6 @@ def host(project: Path) -> Iterator[int]:
     assert started.returncode == 0, started.stderr
     yield host_pid()
     conch("host", "stop")
-
-
-@pytest.fixture
-async def clients() -> Any:
-    opened: list[HostConnection] = []
-    yield opened
-    for connection in opened:
-        await connection.close()
 
 
 async def attach(

@@ -209,14 +209,22 @@ class SessionEngine:
         recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
         with self._lock:
             self._recording = recording
+
+        def journal_end(ended: RunOutcome) -> None:
+            # As soon as the command ended (BashSupervisor.run calls this on every path):
+            # clients see the end before bash's names are refreshed (1-2 ms, more under
+            # load), as the app's block does.
+            with self._lock:
+                if self._abandoned or recording is None:
+                    return  # a stop already closed it in the journal
+            self.record(lambda _: recording.finished(ended.result))
+
         try:
-            outcome = self.shell.run(command, sink, self.command_timeout)
+            outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)
         finally:
             with self._lock:
                 abandoned = self._abandoned
                 self._input = self._recording = None
-        if recording is not None and not abandoned:
-            self.record(lambda _: recording.finished(outcome.result))
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:

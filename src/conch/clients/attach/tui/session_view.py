@@ -8,12 +8,14 @@ agent turn the app's live AgentTurn, fed the agent's events one by one (text str
 it, tool calls and plans show as they come), a notice a Notice. A permission request is a
 SharedPermission in its turn: every client shows it, the journal's decision settles it.
 The history shown on attach mounts its recent items only, as a restored session does (the
-older ones wait behind EarlierItems until scrolled to).
+older ones wait behind EarlierItems until scrolled to), and a long session folds its oldest
+items there too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -37,13 +39,23 @@ from conch.sessions.views import AgentTurnView, ConversationItem, ShellBlock
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.earlier_items import EarlierItems
 from conch.tui.widgets.restored import (
     DEFAULT_SCROLLBACK_LINES,
+    EARLIER_STEP,
     RECENT_ITEMS,
+    finish_live_command,
     permission_outcome,
     restored_widget,
     restored_widgets,
 )
+
+LIVE_LIMIT = 40
+"""Items mounted before the oldest fold into the EarlierItems line, as the app does
+(conversation_trim.py): Textual lays out every mounted widget on each change, so without
+it Enter → frame grew from 37 to 63 ms over 300 commands in an attached client."""
+TRIM_COUNT = 15
+"""How far under LIVE_LIMIT a fold goes."""
 
 
 class SessionView(Vertical):
@@ -68,6 +80,7 @@ class SessionView(Vertical):
         """Mounted widgets by item position (items behind EarlierItems are not here)."""
         self._questions: dict[int, list[SharedPermission]] = {}
         """Permission boxes of the open turns, by the turn's position, oldest first."""
+        self._folding = False
 
     def compose(self) -> ComposeResult:
         yield Conversation()
@@ -114,6 +127,8 @@ class SessionView(Vertical):
         for event in events:
             for change in self.feed.apply(event):
                 await self._show(change)
+        if len(self._widgets) > LIVE_LIMIT and not self._folding:
+            self._fold_oldest()
 
     async def _show(self, change: FeedChange) -> None:
         if isinstance(change, OutputAdded):
@@ -127,19 +142,62 @@ class SessionView(Vertical):
             if isinstance(turn, AgentTurn):
                 await self._apply_to_turn(turn, change)
             return
-        widget = self._widget_for(change.position, change.item)
         if isinstance(change, ItemAdded):
+            widget = self._widget_for(change.position, change.item)
             self._widgets[change.position] = widget
             await self.conversation.add_block(widget)
             return
         old = self._widgets.get(change.position)
         if old is None:
-            return  # not mounted yet (behind EarlierItems): built from the feed when shown
+            return  # not mounted (behind EarlierItems): built from the feed when shown
+        if (isinstance(old, CommandBlock) and isinstance(change.item, ShellBlock)
+                and finish_live_command(old, change.item)):  # fmt: skip
+            return
+        widget = self._widget_for(change.position, change.item)
         self._widgets[change.position] = widget
         self._questions.pop(change.position, None)
         await self.conversation.mount(widget, after=old)
         await old.remove()
         await self._catch_up(change.position)
+
+    def _fold_oldest(self) -> None:
+        """Fold the oldest mounted items into one EarlierItems line that rebuilds each from
+        the feed when scrolled to (so it shows the item as it is then, not as it was). A
+        running command and open turns stay mounted: they are live."""
+        conversation = self.conversation
+        if not conversation.is_following:
+            return  # never move what the user scrolled up to read
+        mounted = sorted(self._widgets)
+        keep_from = mounted[len(mounted) - (LIVE_LIMIT - TRIM_COUNT)]
+        live = [p for p in mounted if self._is_live(p)]
+        if live:
+            keep_from = min(keep_from, *live)
+        if keep_from not in self._widgets or keep_from == mounted[0]:
+            return
+        first_kept = self._widgets[keep_from]
+        for position in [p for p in mounted if p < keep_from]:
+            del self._widgets[position]
+        # Everything before the first kept item goes: the folded items, the old EarlierItems
+        # line and any items it had brought back while the user scrolled up.
+        children = list(conversation.children)
+        gone = children[: children.index(first_kept)]
+        lines = self.scrollback_lines
+        factories = [partial(self._rebuilt, position, lines) for position in range(keep_from)]
+        self._folding = True
+        self.run_worker(self._replace(gone, EarlierItems(factories, EARLIER_STEP)))
+
+    async def _replace(self, gone: list[Widget], earlier: EarlierItems) -> None:
+        try:
+            conversation = self.conversation
+            await conversation.remove_children(gone)
+            first = next(iter(conversation.children), None)
+            await conversation.mount(earlier, before=first)
+            conversation.follow()
+        finally:
+            self._folding = False
+
+    def _rebuilt(self, position: int, lines: int) -> Widget:
+        return restored_widget(self.feed.item(position), None, scrollback_lines=lines)
 
     def _is_live(self, position: int) -> bool:
         return position == self.feed.running_position or self.feed.is_open_turn(position)
