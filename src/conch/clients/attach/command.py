@@ -1,8 +1,9 @@
 """``conch attach [ID] [--observe] [--new]``: show a host session in this terminal.
 
 Attaches to session ID (an id or a unique prefix), or to this directory's last session, or to
-a new one (``--new``); starts the host first when none runs. Leaving (Ctrl+Q, ``/detach``,
-Ctrl+D on an empty prompt, closing the window) detaches: the session goes on in the host.
+a new one (``--new``); starts the host first when none runs. Leaving (``/detach``, Ctrl+D on
+an empty prompt, closing the window) detaches: the session goes on in the host. Ctrl+Q quits,
+and stops the session too when no other client is attached and nothing runs or waits.
 Textual is imported only once the arguments are good and there is a terminal.
 """
 
@@ -17,12 +18,14 @@ def attach_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conch attach",
         description="Show a session the Conch host runs; it goes on when you detach.",
-        epilog="Lines go where the app sends them: Auto mode by default, !LINE to the shell, "
-        "?LINE to the agent, Ctrl+Space cycles the mode. Keys: Ctrl+Q or /detach detach · "
-        "Ctrl+C interrupts the running command · Esc stops the agent's turn · Tab gives a "
-        "waiting question (a permission, shell-or-agent) the keys · /cancel N withdraws a "
-        "queued prompt · Ctrl+D on an empty prompt detaches (or ends a running command's "
-        "input) · Ctrl+R restarts a host that went away.",
+        epilog="Keys: Ctrl+Q quits, and stops the session if it is idle and no other client "
+        "is attached · /detach, or Ctrl+D on an empty prompt, detaches (the session goes on; "
+        "Ctrl+D ends a running command's input) · Ctrl+C interrupts the running command · "
+        "Ctrl+R restarts a host that went away. Closing the window detaches. Lines go where "
+        "the app sends them: Auto mode by default, !LINE to the shell, ?LINE to the agent, "
+        "Ctrl+Space cycles the mode · Esc stops the agent's turn · Tab gives a waiting "
+        "question (a permission, shell-or-agent) the keys · /cancel N withdraws a queued "
+        "prompt.",
     )
     parser.add_argument(
         "session", nargs="?", metavar="ID", help="the session (default: this directory's last)"
@@ -33,20 +36,10 @@ def attach_parser() -> argparse.ArgumentParser:
     parser.add_argument("--new", action="store_true", help="attach to a new session")
     parser.add_argument(
         "--name",
-        help='how other clients see this one, e.g. in a permission\'s "by" (default: the '
-        "terminal's name)",
+        help='how other clients see this one, e.g. in a permission\'s "by" (default: '
+        "user@machine and the terminal, e.g. pts/3)",
     )
     return parser
-
-
-def client_name(given: str | None) -> str:
-    """The name the host gives this client: ``--name``, else the terminal (``pts/3``)."""
-    if given and given.strip():
-        return given.strip()
-    try:
-        return os.ttyname(sys.stdin.fileno()).removeprefix("/dev/")
-    except OSError:
-        return f"attach-{os.getpid()}"
 
 
 def attach_main(argv: list[str], cwd: str | None = None) -> int:
@@ -69,8 +62,8 @@ def attach_main(argv: list[str], cwd: str | None = None) -> int:
     from conch.host.handshake import Role
 
     role: Role = "observer" if args.observe else "controller"
-    link = HostLink(where, session=args.session, new=args.new, role=role,
-                    name=client_name(args.name))  # fmt: skip
+    name = args.name.strip() if args.name and args.name.strip() else None
+    link = HostLink(where, session=args.session, new=args.new, role=role, name=name)
     app = AttachApp(link)
     app.run()
     if app.farewell:

@@ -8,24 +8,30 @@ cycles the mode (the mode is this window's own, never shared). A line typed whil
 runs goes to that command's stdin, whole. A permission request shows in every controller and
 is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
 agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
-Leaving detaches, and the session goes on in the host. When the host goes away the status
-line says so, in one line, and Ctrl+R starts a new host, which restores the session from the
-journal; the window then gets the events it missed.
+Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
+session too when no other client is attached and nothing runs or waits (it decides: only it
+sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
+starts a new host, which restores the session from the journal; the window then gets the
+events it missed. A full-screen program started here gets this terminal while it runs (the
+window is suspended, raw_passthrough.py copies); one started in another client is said in
+its command's block.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import sys
 from collections.abc import Awaitable
 from typing import ClassVar, TypeVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
+from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission, submission_for
 from conch.clients.attach.queue_cancel import (
     NothingToCancel,
@@ -33,6 +39,7 @@ from conch.clients.attach.queue_cancel import (
     prompt_to_cancel,
     queue_lines,
 )
+from conch.clients.attach.raw_passthrough import lend_terminal
 from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
@@ -48,12 +55,30 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 T = TypeVar("T")
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q detach · ^c interrupt · esc stop agent · ^space mode · tab question"
+KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt · esc stop agent"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
     ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
 }
+
+
+def detached_line(session: str, kept: str) -> str:
+    """What ``conch attach`` prints after leaving a session that goes on."""
+    if not session:
+        return ""
+    why = f" ({kept})" if kept else ""
+    return (
+        f"Detached from session {session}; it goes on in the Conch host{why} "
+        f"(`conch attach {session}` comes back)."
+    )
+
+
+def stopped_line(session: str) -> str:
+    return (
+        f"Stopped session {session}: nothing was running and no other client was attached "
+        f"(`conch attach {session}` starts it again from the journal)."
+    )
 
 
 def host_lost_line(reason: str) -> str:
@@ -75,7 +100,7 @@ class AttachApp(App[None]):
     Input#prompt { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "detach", "Detach", priority=True),
+        Binding("ctrl+q", "quit_session", "Quit", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
         Binding("ctrl+r", "restart_host", "Restart host", priority=True),
@@ -94,6 +119,7 @@ class AttachApp(App[None]):
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.route_question: RouteQuestion | None = None
         link.on_state_change = self._state_changed
+        link.on_full_screen = self._full_screen_changed
 
     @property
     def is_observer(self) -> bool:
@@ -189,6 +215,8 @@ class AttachApp(App[None]):
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
+        self.link.end_screen()
+        self.view.show_full_screen(None)
         status = self.query_one(StatusLine)
         status.add_class("-lost")
         status.update(host_lost_line(reason))
@@ -196,6 +224,34 @@ class AttachApp(App[None]):
     def _leave(self, farewell: str, code: int = 0) -> None:
         self.farewell = farewell
         self.exit(return_code=code)
+
+    # -- full-screen programs -----------------------------------------------------------
+
+    def _full_screen_changed(self, program: FullScreen | None) -> None:
+        if program is not None and program.yours:
+            self._lend_terminal(self.link.screen)
+        else:
+            self.view.show_full_screen(program.program if program else None)
+
+    @work(exclusive=True, group="full-screen")
+    async def _lend_terminal(self, screen: asyncio.Queue[bytes | None]) -> None:
+        """This client's program gets the terminal until it ends. Nothing is drawn while
+        suspended: the loop still runs (the host's frames come through it), and a frame
+        drawn then would go to a stopped writer thread whose queue blocks when full."""
+        stdin, stdout = sys.__stdin__, sys.__stdout__
+        try:
+            if stdin is None or stdout is None:
+                raise SuspendNotSupported("no terminal")
+            with self.batch_update(), self.suspend():
+                await lend_terminal(
+                    stdin.fileno(), stdout.fileno(), screen, self.link.send_keys, self._resize
+                )
+        except SuspendNotSupported:
+            self.notify("A full-screen program started, but this window cannot give it the "
+                        "terminal.", severity="warning")  # fmt: skip
+
+    async def _resize(self, rows: int, cols: int) -> None:
+        await self.link.resize(rows, cols)
 
     # -- what the user does ------------------------------------------------------------
 
@@ -212,6 +268,11 @@ class AttachApp(App[None]):
         elif is_cancel_command(line.strip()):
             await self._cancel(line.strip())
         elif self.view.is_running:
+            program = self.link.full_screen
+            if program is not None and not program.yours:  # the host would refuse it
+                self.notify(f"Not sent: {program.program} is running in another client.",
+                            severity="warning")  # fmt: skip
+                return
             await self._ask(self.link.send_input(line + "\n"))
         else:
             submission = submission_for(line, self.mode_provider.mode)
@@ -299,13 +360,16 @@ class AttachApp(App[None]):
 
     async def action_detach(self) -> None:
         await self.link.detach()
+        self._leave(detached_line((self.link.session or "")[:8], ""))
+
+    async def action_quit_session(self) -> None:
+        """Ctrl+Q: leave, and stop the session unless something keeps it."""
+        if self.host_lost:
+            self._leave(detached_line((self.link.session or "")[:8], "the host went away"))
+            return
+        left = await self.link.detach(stop_if_idle=not self.is_observer)
         session = (self.link.session or "")[:8]
-        self._leave(
-            f"Detached from session {session}; it goes on in the Conch host "
-            f"(`conch attach {session}` comes back)."
-            if session
-            else ""
-        )
+        self._leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
 
     async def action_stop_agent(self) -> None:
         """Esc: cancel the agent's running turn (the queue goes on)."""
@@ -337,8 +401,10 @@ class AttachApp(App[None]):
 
     @work(exclusive=True, group="resize")
     async def _send_size(self) -> None:
-        """The session's terminal gets the size its output is drawn in here."""
-        if self.is_observer or self.host_lost:
+        """The session's terminal gets the size its output is drawn in here (not while this
+        client's full-screen program has the whole terminal: it sends that size itself)."""
+        lent = self.link.full_screen is not None and self.link.full_screen.yours
+        if self.is_observer or self.host_lost or lent:
             return
         width, height = self.view.conversation.scrollable_content_region.size
         with contextlib.suppress(HostGone, HostRequestFailed):

@@ -9,7 +9,8 @@ it, tool calls and plans show as they come), a notice a Notice. A permission req
 SharedPermission in its turn: every client shows it, the journal's decision settles it.
 The history shown on attach mounts its recent items only, as a restored session does (the
 older ones wait behind EarlierItems until scrolled to), and a long session folds its oldest
-items there too.
+items there too. A full-screen program that another client started is said in its running
+block's status line.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class SessionView(Vertical):
         """Mounted widgets by item position (items behind EarlierItems are not here)."""
         self._questions: dict[int, list[SharedPermission]] = {}
         """Permission boxes of the open turns, by the turn's position, oldest first."""
+        self._program_elsewhere: str | None = None
+        """The full-screen program another client runs (the host may say so before this
+        view has the command's block: the block says it once built)."""
         self._folding = False
 
     def compose(self) -> ComposeResult:
@@ -88,6 +92,23 @@ class SessionView(Vertical):
     @property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
+
+    def show_full_screen(self, program: str | None) -> None:
+        """Say in the running block that ``program`` runs in another client (None: no more)."""
+        self._program_elsewhere = program
+        position = self.feed.running_position
+        block = self._widgets.get(position) if position is not None else None
+        if isinstance(block, CommandBlock) and block.result is None:
+            self._say_elsewhere(block)
+            block.refresh_frame()
+
+    def _say_elsewhere(self, block: CommandBlock) -> None:
+        program = self._program_elsewhere
+        block.status_text = (
+            f"running… · {program} is running in another client"
+            if program
+            else "running… (Ctrl+C interrupts)"
+        )
 
     @property
     def is_running(self) -> bool:
@@ -245,4 +266,5 @@ class SessionView(Vertical):
         output.append(item.output_text())
         block = CommandBlock(item.command, item.cwd, output)
         block.journal_index = item.index
+        self._say_elsewhere(block)
         return block
