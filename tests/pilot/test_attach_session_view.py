@@ -202,8 +202,8 @@ async def test_a_client_attaching_mid_turn_shows_the_open_question_and_what_stre
         turns = list(app.query(AgentTurn))
         assert len(turns) == 2
         await wait_for(pilot, lambda: "before the question" in shown_text(turns[0]))
-        assert "Allow the agent to run: Edit notes.txt?" in shown_text(turns[0])
-        assert "queued — runs after the current turn" in shown_text(turns[1])
+        await wait_for(pilot, lambda: "Allow the agent to run: Edit" in shown_text(turns[0]))
+        await wait_for(pilot, lambda: "queued — runs after" in shown_text(turns[1]))
         ended = ev.turn_end(queued, "cancelled", "cancelled before it started")
         await view.add_events([journal.add(ev.TURN_END, ev.CONCH, ended)])
         await wait_for(pilot, lambda: "⊘ cancelled" in turn_text(app))
