@@ -251,3 +251,32 @@ async def test_a_long_live_session_folds_its_oldest_items_and_brings_them_back()
             return any("$ echo n0 " in block for block in blocks(app))
 
         await wait_for(pilot, scrolled_back_to_the_first)
+
+
+async def test_a_box_in_hand_when_another_client_answers_says_so_after_the_turn_ends() -> None:
+    """The decision and the turn's end often come in one batch: the note that this user's key
+    came too late must outlive the live turn it was shown in."""
+    journal = AgentJournal()
+    prompt = journal.prompt("gate")
+    turn = prompt.idx
+    journal.add(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "s"))
+    journal.add(ev.PERMISSION_ASKED, ev.CONCH, ev.permission_asked(turn, GATE))
+    app = ViewApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(SessionView)
+        view.client_name = "laptop"
+        await view.show_history(journal.events)
+        await wait_for(pilot, lambda: view.waiting_permission() is not None)
+        box = view.waiting_permission()
+        assert box is not None
+        app.set_focus(box)  # as Tab gives it: the user is about to answer
+        await pilot.pause()
+        decision = Decision("reject", "reject_once", "phone")
+        await view.add_events([
+            journal.add(ev.PERMISSION, ev.USER, ev.permission(turn, GATE, decision)),
+            journal.add(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done")),
+        ])  # fmt: skip
+        await wait_for(pilot, lambda: "✓ done" in turn_text(app))
+        shown = turn_text(app)
+        assert "Reject (by phone): Edit notes.txt" in shown
+        assert "already answered by phone" in shown

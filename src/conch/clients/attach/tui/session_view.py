@@ -33,7 +33,7 @@ from conch.clients.attach.session_feed import (
     TurnEventAdded,
     TurnStarted,
 )
-from conch.clients.attach.tui.shared_permission import SharedPermission
+from conch.clients.attach.tui.shared_permission import LateNote, SharedPermission
 from conch.output_buffer import BoundedOutput
 from conch.sessions.records import Event
 from conch.sessions.views import AgentTurnView, ConversationItem, ShellBlock
@@ -41,6 +41,7 @@ from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.earlier_items import EarlierItems
+from conch.tui.widgets.permission_prompt import PermissionPrompt
 from conch.tui.widgets.restored import (
     DEFAULT_SCROLLBACK_LINES,
     EARLIER_STEP,
@@ -176,10 +177,20 @@ class SessionView(Vertical):
             return
         widget = self._widget_for(change.position, change.item)
         self._widgets[change.position] = widget
-        self._questions.pop(change.position, None)
+        late = {box.tool_call_id: box.late_note
+                for box in self._questions.pop(change.position, []) if box.late_note}  # fmt: skip
         await self.conversation.mount(widget, after=old)
         await old.remove()
         await self._catch_up(change.position)
+        await self._keep_late_notes(widget, late)
+
+    async def _keep_late_notes(self, turn: Widget, late: dict[str, str]) -> None:
+        """The turn ended and is shown whole: a box that said this user's key came too late
+        says so still (the end often comes in the same batch as the decision)."""
+        for prompt in turn.query(PermissionPrompt):
+            note = late.pop(prompt.request.tool_call.tool_call_id, None)
+            if note:
+                await prompt.mount(LateNote(note))
 
     def _fold_oldest(self) -> None:
         """Fold the oldest mounted items into one EarlierItems line that rebuilds each from

@@ -20,11 +20,18 @@ OBSERVER_KEYS = "observing: a controller answers this"
 FOCUSED_KEYS = "▶ keys go to this box: "
 
 
-class SharedPermission(PermissionPrompt):
+class LateNote(Static):
+    """This user's key came too late: another client answered first."""
+
     DEFAULT_CSS = """
-    SharedPermission > .permission-late { color: $error; }
+    LateNote { color: $error; }
     """
 
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False)
+
+
+class SharedPermission(PermissionPrompt):
     class Chosen(Message):
         """The user picked ``option_id`` on this box: the client asks the host."""
 
@@ -84,15 +91,15 @@ class SharedPermission(PermissionPrompt):
             self.late_note = (
                 f"✗ already answered by {by or 'another client'}: your key was not taken"
             )
-        self.query(".permission-late").remove()
+        self.query(LateNote).remove()
         self.show_outcome(outcome)
         if self.late_note:
-            self.mount(Static(self.late_note, classes="permission-late", markup=False))
+            self.mount(LateNote(self.late_note))
 
     def _note_late(self, why: str) -> None:
         note = f"✗ {why}"
         if note == self.late_note:
             return
         self.late_note = note
-        self.query(".permission-late").remove()
-        self.mount(Static(note, classes="permission-late", markup=False))
+        self.query(LateNote).remove()
+        self.mount(LateNote(note))
