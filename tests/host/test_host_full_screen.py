@@ -128,6 +128,7 @@ async def test_host_stop_ends_a_full_screen_program_and_journals_it_interrupted(
     with Journal.open(journal_path()) as journal:
         events = list(journal.events(attached["session"]))
         ends = [e for e in events if e.kind == "shell_end"]
-        assert len(ends) == 1 and ends[0].payload["interrupted_by_user"] is True
+        assert len(ends) == 1 and ends[0].payload["interrupted"] is True  # by the stop
+        assert ends[0].payload["interrupted_by_user"] is False
         notices = [e.payload["text"] for e in events if e.kind == "notice"]
         assert any("`less notes.txt`" in text and STOP_NOTE in text for text in notices)
