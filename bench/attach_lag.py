@@ -31,7 +31,7 @@ from benchlib import (
 
 RUNS = 5
 LINES = 20
-PLACEHOLDER = "a shell command"
+PLACEHOLDER = "Type a command or ask the agent"
 ATTACHED = "● attached to"
 TIMEOUT = 20.0
 

@@ -76,9 +76,9 @@ def make_timed_attach_app(work: Path) -> Any:
     from conch.sessions.records import Event
 
     class TimedView(SessionView):
-        def add_events(self, events: Any) -> None:
+        async def add_events(self, events: Any) -> None:
             batch: list[Event] = list(events)
-            super().add_events(batch)
+            await super().add_events(batch)
             if any(event.kind == ev.SHELL_END for event in batch):
                 app = self.app
                 assert isinstance(app, TimedAttachApp)

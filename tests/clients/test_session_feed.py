@@ -9,17 +9,29 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conch.agents.events import (
+    Decision,
+    MessageChunk,
+    PermissionOption,
+    PermissionRequest,
+    ToolCall,
+    TurnContext,
+)
 from conch.clients.attach.session_feed import (
     ItemAdded,
     ItemChanged,
     OutputAdded,
+    PermissionAsked,
+    PermissionDecided,
     SessionFeed,
+    TurnEventAdded,
+    TurnStarted,
     event_from_wire,
 )
 from conch.sessions import events as ev
 from conch.sessions.conversation_projection import rebuild_conversation
 from conch.sessions.records import Event, JsonObject
-from conch.sessions.views import NoticeView, ShellBlock
+from conch.sessions.views import AgentTurnView, NoticeView, ShellBlock
 
 
 class Session:
@@ -131,3 +143,40 @@ def test_the_attach_client_outside_its_tui_package_imports_no_textual() -> None:
                           timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# -- agent turns -------------------------------------------------------------------------
+
+CONTEXT = TurnContext("/w", "agent", "fake", "", 1000.0, "/w")
+GATE = PermissionRequest(
+    ToolCall("edit-1", "Edit notes.txt", "edit"),
+    (PermissionOption("allow", "Allow", "allow_once"),
+     PermissionOption("reject", "Reject", "reject_once")),
+)  # fmt: skip
+
+
+def test_an_open_turn_gets_agent_events_one_by_one_and_changes_whole_when_it_ends() -> None:
+    session, feed = Session(), SessionFeed()
+    prompt = session.add(ev.AGENT_PROMPT, ev.USER, ev.agent_prompt("hello", CONTEXT))
+    [added] = feed.apply(prompt)
+    assert isinstance(added, ItemAdded) and feed.is_open_turn(0)
+    turn = prompt.idx
+    assert feed.apply(session.add(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "s"))) == [
+        TurnStarted(0)
+    ]
+    chunk = MessageChunk("received: hello")
+    streamed = feed.apply(session.add(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, chunk)))
+    assert streamed == [TurnEventAdded(0, chunk)]
+    asked = feed.apply(session.add(ev.PERMISSION_ASKED, ev.CONCH,
+                                   ev.permission_asked(turn, GATE)))  # fmt: skip
+    assert asked == [PermissionAsked(0, turn, GATE)]
+    decision = Decision("reject", "reject_once", "phone")
+    [decided] = feed.apply(session.add(ev.PERMISSION, ev.USER,
+                                       ev.permission(turn, GATE, decision)))  # fmt: skip
+    assert isinstance(decided, PermissionDecided)
+    assert (decided.decided.option_name, decided.decided.by) == ("Reject", "phone")
+    assert len(feed.turn_log(0)) == 4, "a view that shows the turn late replays all four"
+    [ended] = feed.apply(session.add(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done")))
+    assert isinstance(ended, ItemChanged) and isinstance(ended.item, AgentTurnView)
+    assert ended.item.state == "done" and not feed.is_open_turn(0)
+    assert feed.view() == rebuild_conversation(session.events)

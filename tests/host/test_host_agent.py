@@ -127,6 +127,8 @@ async def test_auto_mode_sends_commands_to_bash_and_requests_to_the_agent(
     shell = await client.request("submit", line="echo routed-$((6 * 7))", mode="auto")
     assert shell["to"] == "shell"
     assert "routed-42" in output_of(await events_until(client, is_kind("shell_end")))
+    both = await client.request("submit", line="true", mode="auto")
+    assert both["to"] == "ask" and "true" in both["reason"], "a command and a reply: asked"
     agent = await client.request("submit", line="what does this project do?", mode="auto")
     assert agent["to"] == "agent"
     assert answer_of(await events_until(client, turn_ended)) == (
@@ -144,13 +146,14 @@ async def test_a_permission_goes_to_both_controllers_and_the_first_answer_wins(
     phone, _ = await attach(clients, "phone", session=attached["session"])
     phone_state = await mirrored(phone)
     laptop_state = await mirrored(laptop)
-    await laptop.request("submit", line="gate", mode="agent")
+    asking = await laptop.request("submit", line="gate", mode="agent")
     for mirror in (laptop_state, phone_state):
         await mirror.wait_until(lambda m: len(m.questions) == 1, timeout=20)
         assert mirror.session["state"] == "needs-input"
     assert ps_state() == "needs-input"
     [(question_id, question)] = phone_state.questions.items()
     assert question["tool"] == "Edit notes.txt"
+    assert question["turn"] == asking["turn_index"] and question["tool_call_id"] == "edit-1"
     assert [option["id"] for option in question["options"]] == ["allow", "reject"]
 
     won = await phone.request("answer", question=question_id, option="reject")

@@ -332,3 +332,13 @@ async def test_host_stop_journals_a_running_command_as_interrupted_and_releases_
         assert journal.claim(attached["session"]).id == attached["session"], "released"
     assert conch("host").returncode == 0
     assert json.loads(conch("ps", "--json").stdout) == [], "a clean stop restores nothing"
+
+
+async def test_auto_mode_with_no_agent_runs_a_line_that_reads_both_ways_in_the_shell(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, cwd=str(project))
+    reply = await client.request("submit", line="true", mode="auto")
+    assert reply["to"] == "shell", reply
+    ended = await events_until(client, is_kind("shell_end"))
+    assert [e["payload"]["command"] for e in ended if e["kind"] == "shell_start"] == ["true"]

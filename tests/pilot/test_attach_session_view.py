@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from conch.agents.events import (
+    AgentEvent,
+    Decision,
+    MessageChunk,
+    PermissionOption,
+    PermissionRequest,
+    ToolCall,
+    TurnContext,
+)
 from conch.clients.attach.tui.session_view import LIVE_LIMIT, TRIM_COUNT, SessionView
 from conch.sessions import events as ev
 from conch.sessions.records import Event, JsonObject
+from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.earlier_items import EarlierItems
@@ -59,15 +69,15 @@ async def test_history_shows_finished_and_running_commands_and_the_running_one_s
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history(journal.events)
+        await view.show_history(journal.events)
         await pilot.pause()
         shown = blocks(app)
         assert "done-before" in shown[0] and "✓ 0" in shown[0]
         assert "first line" in shown[1] and "running…" in shown[1]
         assert view.is_running
-        view.add_events([journal.add(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output("second\n"))])
+        await view.add_events([journal.add(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output("second\n"))])
         await wait_for(pilot, lambda: "second" in blocks(app)[1])
-        view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(130, "/w",
+        await view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(130, "/w",
                          duration=2.0, interrupted_by_user=True))])  # fmt: skip
         await wait_for(pilot, lambda: "exit 130 interrupted" in blocks(app)[-1])
         assert len(blocks(app)) == 2 and not view.is_running
@@ -80,9 +90,11 @@ async def test_live_commands_and_notices_are_added_below_the_history() -> None:
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history(journal.events)
-        view.add_events(journal.command("echo live", "live\n"))
-        view.add_events([journal.add(ev.NOTICE, ev.CONCH, ev.notice("bash had exited", "warning"))])
+        await view.show_history(journal.events)
+        await view.add_events(journal.command("echo live", "live\n"))
+        await view.add_events(
+            [journal.add(ev.NOTICE, ev.CONCH, ev.notice("bash had exited", "warning"))]
+        )
         await pilot.pause()
         assert len(blocks(app)) == 2 and "live" in blocks(app)[1] and "✓ 0" in blocks(app)[1]
         notice = app.query_one(Notice)
@@ -97,11 +109,11 @@ async def test_a_long_history_mounts_its_recent_items_and_still_takes_live_ones(
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history(journal.events)
+        await view.show_history(journal.events)
         await pilot.pause()
         assert len(app.query(EarlierItems)) == 1
         assert len(app.query(CommandBlock)) == RECENT_ITEMS
-        view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(0, "/w",
+        await view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(0, "/w",
                          duration=5.0))])  # fmt: skip
         await wait_for(pilot, lambda: "✓ 0" in blocks(app)[-1])
         assert "$ sleep 5" in blocks(app)[-1].splitlines()[0]
@@ -113,10 +125,88 @@ async def test_a_reattach_overlapping_the_history_shows_nothing_twice() -> None:
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history(journal.events)
-        view.add_events(first)
+        await view.show_history(journal.events)
+        await view.add_events(first)
         await pilot.pause()
         assert len(blocks(app)) == 1
+
+
+# -- agent turns -------------------------------------------------------------------------
+
+CONTEXT = TurnContext("/w", "agent", "fake", "", 100.0, "/w")
+GATE = PermissionRequest(
+    ToolCall("edit-1", "Edit notes.txt", "edit"),
+    (PermissionOption("allow", "Allow", "allow_once"),
+     PermissionOption("reject", "Reject", "reject_once")),
+)  # fmt: skip
+
+
+class AgentJournal(Journal):
+    def prompt(self, text: str) -> Event:
+        return self.add(ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(text, CONTEXT))
+
+    def update(self, turn: int, event: AgentEvent) -> Event:
+        return self.add(ev.AGENT_UPDATE, ev.AGENT, ev.agent_update(turn, event))
+
+
+def turn_text(app: App[None]) -> str:
+    return shown_text(app.query(AgentTurn).last())
+
+
+async def test_a_turn_streams_text_and_its_question_is_settled_by_the_journals_decision() -> None:
+    journal = AgentJournal()
+    app = ViewApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(SessionView)
+        view.client_name = "laptop"
+        prompt = journal.prompt("gate")
+        turn = prompt.idx
+        await view.add_events([prompt])
+        await view.add_events([journal.add(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "s"))])
+        await view.add_events([journal.update(turn, MessageChunk("I will edit "))])
+        await view.add_events([journal.update(turn, MessageChunk("notes.txt."))])
+        await wait_for(pilot, lambda: "I will edit notes.txt." in turn_text(app))
+        await view.add_events([journal.add(ev.PERMISSION_ASKED, ev.CONCH,
+                                           ev.permission_asked(turn, GATE))])  # fmt: skip
+        await wait_for(pilot, lambda: "Allow the agent to run: Edit notes.txt?" in turn_text(app))
+        box = view.waiting_permission()
+        assert box is not None and "[1/y] Allow   [2/n] Reject" in shown_text(box)
+        decision = Decision("reject", "reject_once", "phone")
+        await view.add_events([journal.add(ev.PERMISSION, ev.USER,
+                                           ev.permission(turn, GATE, decision))])  # fmt: skip
+        await wait_for(pilot, lambda: "Reject (by phone): Edit notes.txt" in turn_text(app))
+        assert view.waiting_permission() is None and box.settled
+        box.action_choose(0)  # final: a later key changes nothing
+        await pilot.pause()
+        assert "Allow" not in shown_text(box)
+        await view.add_events([journal.update(turn, MessageChunk("outcome=reject"))])
+        await view.add_events([journal.add(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done"))])
+        await wait_for(pilot, lambda: "✓ done" in turn_text(app))
+        shown = turn_text(app)
+        assert "Reject (by phone): Edit notes.txt" in shown and "outcome=reject" in shown
+        assert len(app.query(AgentTurn)) == 1
+
+
+async def test_a_client_attaching_mid_turn_shows_the_open_question_and_what_streamed() -> None:
+    journal = AgentJournal()
+    turn = journal.prompt("gate").idx
+    journal.add(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "s"))
+    journal.update(turn, MessageChunk("before the question"))
+    journal.add(ev.PERMISSION_ASKED, ev.CONCH, ev.permission_asked(turn, GATE))
+    queued = journal.prompt("run me later").idx
+    app = ViewApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(SessionView)
+        await view.show_history(journal.events)
+        await wait_for(pilot, lambda: view.waiting_permission() is not None)
+        turns = list(app.query(AgentTurn))
+        assert len(turns) == 2
+        await wait_for(pilot, lambda: "before the question" in shown_text(turns[0]))
+        await wait_for(pilot, lambda: "Allow the agent to run: Edit" in shown_text(turns[0]))
+        await wait_for(pilot, lambda: "queued — runs after" in shown_text(turns[1]))
+        ended = ev.turn_end(queued, "cancelled", "cancelled before it started")
+        await view.add_events([journal.add(ev.TURN_END, ev.CONCH, ended)])
+        await wait_for(pilot, lambda: "⊘ cancelled" in turn_text(app))
 
 
 async def test_a_live_command_that_ends_is_finished_in_place_not_rebuilt() -> None:
@@ -126,11 +216,13 @@ async def test_a_live_command_that_ends_is_finished_in_place_not_rebuilt() -> No
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history([])
-        view.add_events(journal.command("echo live", "live\n", status=None))
+        await view.show_history([])
+        await view.add_events(journal.command("echo live", "live\n", status=None))
         await wait_for(pilot, lambda: "live" in "".join(blocks(app)))
         running = app.query_one(CommandBlock)
-        view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(3, "/w", duration=0.2))])
+        await view.add_events(
+            [journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(3, "/w", duration=0.2))]
+        )
         await wait_for(pilot, lambda: "✗ exit 3" in blocks(app)[0])
         assert app.query_one(CommandBlock) is running
 
@@ -140,9 +232,9 @@ async def test_a_long_live_session_folds_its_oldest_items_and_brings_them_back()
     app = ViewApp()
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SessionView)
-        view.show_history([])
+        await view.show_history([])
         for number in range(LIVE_LIMIT + 1):
-            view.add_events(journal.command(f"echo n{number}", f"n{number}\n"))
+            await view.add_events(journal.command(f"echo n{number}", f"n{number}\n"))
             await pilot.pause()
         await wait_for(pilot, lambda: len(app.query(EarlierItems)) == 1)
         mounted = len(app.query(CommandBlock))
@@ -150,7 +242,7 @@ async def test_a_long_live_session_folds_its_oldest_items_and_brings_them_back()
         assert "$ echo n40 " in blocks(app)[-1] and "$ echo n16 " in blocks(app)[0]
         earlier = app.query_one(EarlierItems)
         assert earlier.hidden_count == LIVE_LIMIT + 1 - mounted
-        view.add_events(journal.command("echo after-fold", "after-fold\n"))
+        await view.add_events(journal.command("echo after-fold", "after-fold\n"))
         await wait_for(pilot, lambda: "after-fold" in blocks(app)[-1])
         conversation = app.query_one(Conversation)
 
@@ -159,3 +251,32 @@ async def test_a_long_live_session_folds_its_oldest_items_and_brings_them_back()
             return any("$ echo n0 " in block for block in blocks(app))
 
         await wait_for(pilot, scrolled_back_to_the_first)
+
+
+async def test_a_box_in_hand_when_another_client_answers_says_so_after_the_turn_ends() -> None:
+    """The decision and the turn's end often come in one batch: the note that this user's key
+    came too late must outlive the live turn it was shown in."""
+    journal = AgentJournal()
+    prompt = journal.prompt("gate")
+    turn = prompt.idx
+    journal.add(ev.TURN_START, ev.CONCH, ev.turn_start(turn, "s"))
+    journal.add(ev.PERMISSION_ASKED, ev.CONCH, ev.permission_asked(turn, GATE))
+    app = ViewApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(SessionView)
+        view.client_name = "laptop"
+        await view.show_history(journal.events)
+        await wait_for(pilot, lambda: view.waiting_permission() is not None)
+        box = view.waiting_permission()
+        assert box is not None
+        app.set_focus(box)  # as Tab gives it: the user is about to answer
+        await pilot.pause()
+        decision = Decision("reject", "reject_once", "phone")
+        await view.add_events([
+            journal.add(ev.PERMISSION, ev.USER, ev.permission(turn, GATE, decision)),
+            journal.add(ev.TURN_END, ev.CONCH, ev.turn_end(turn, "done")),
+        ])  # fmt: skip
+        await wait_for(pilot, lambda: "✓ done" in turn_text(app))
+        shown = turn_text(app)
+        assert "Reject (by phone): Edit notes.txt" in shown
+        assert "already answered by phone" in shown

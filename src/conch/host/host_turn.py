@@ -29,8 +29,11 @@ class HostTurn:
         questions: PermissionQuestions,
         on_change: Callable[[], None],
         queued: bool = False,
+        turn_index: int | None = None,
     ) -> None:
         self.prompt_id = prompt_id
+        self.turn_index = turn_index
+        """The prompt's journal index: its questions carry it, so clients find them."""
         self.questions = questions
         self.queued = queued
         self.ended = False
@@ -49,7 +52,7 @@ class HostTurn:
 
     async def decide(self, request: PermissionRequest) -> Decision:
         """Ask every controller; the first answer is the turn's."""
-        question, answer = self.questions.ask(self.prompt_id, request)
+        question, answer = self.questions.ask(self.prompt_id, request, self.turn_index)
         try:
             return await asyncio.wrap_future(answer)
         finally:

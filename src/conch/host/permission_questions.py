@@ -43,6 +43,8 @@ class PendingQuestion:
     owner: str
     """The queued prompt whose turn asks (its questions end with it)."""
     request: PermissionRequest
+    turn: int | None = None
+    """The journal index of the asking turn's prompt (clients match the journaled question)."""
 
 
 class PermissionQuestions:
@@ -54,9 +56,9 @@ class PermissionQuestions:
         self._settled: dict[str, Decision] = {}
 
     def ask(
-        self, owner: str, request: PermissionRequest
+        self, owner: str, request: PermissionRequest, turn: int | None = None
     ) -> tuple[PendingQuestion, concurrent.futures.Future[Decision]]:
-        question = PendingQuestion(f"q{next(_question_ids)}", owner, request)
+        question = PendingQuestion(f"q{next(_question_ids)}", owner, request, turn)
         answer: concurrent.futures.Future[Decision] = concurrent.futures.Future()
         with self._lock:
             self._pending[question.id] = (question, answer)

@@ -152,7 +152,9 @@ class SessionAgent:
 
     async def _queue(self, text: str, context: TurnContext, index: int | None) -> WaitingPrompt:
         prompt_id = new_prompt_id()
-        view = HostTurn(prompt_id, self.questions, self._changed, queued=self.runner.is_busy)
+        view = HostTurn(
+            prompt_id, self.questions, self._changed, queued=self.runner.is_busy, turn_index=index
+        )
         self.runner.submit(QueuedPrompt(text, view, context, index, prompt_id))
         self._changed()
         return WaitingPrompt(prompt_id, text, index)

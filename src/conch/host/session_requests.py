@@ -11,7 +11,8 @@ A connection follows one session at a time. Requests that change a session need 
 ``controller`` role; an observer gets the ``observer`` error and the session is untouched.
 ``submit`` sends a line to the session's bash (mode ``shell``, the default), to its agent
 (``agent``), or where the shell-mode plugin's routing says (``auto``: a line that reads both
-ways is not run, the reply says ``ask`` and the client asks its user). A permission question
+ways is not run, the reply says ``ask`` and the client asks its user; with no agent
+configured it runs in the shell, the only place there is). A permission question
 goes to every controller; the first ``answer`` wins, a later one gets ``already-answered``
 naming who answered.
 """
@@ -147,7 +148,9 @@ class SessionRequests:
             route_line = shell_feature().route
             route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
             to, text, reason = route.target.value, route.text, route.reason
-            if route.target is Target.ASK:
+            if route.target is Target.ASK and not self._has_agent(engine):
+                to = "shell"  # nowhere else to send it: asking would be a question for nothing
+            elif route.target is Target.ASK:
                 return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
         if to == "shell":
             owner = connection.following
@@ -297,6 +300,10 @@ class SessionRequests:
         if engine is None:
             raise RequestFailed("attach to a session first", "not-attached")
         return engine
+
+    def _has_agent(self, engine: SessionEngine) -> bool:
+        agent = self.sessions.agents.get(engine.id)
+        return agent is not None and agent.spec is not None
 
     def _agent(self, engine: SessionEngine) -> SessionAgent:
         agent = self.sessions.agents.get(engine.id)

@@ -3,7 +3,8 @@
 What every client must show alike and that is not history: the title, the agent, the
 session's state, who is attached with which role, the prompts waiting for the agent
 (``queue``: each can be cancelled by its id from any client) and the permission questions
-waiting for an answer (``questions``: by id, with the tool and the options). History stays
+waiting for an answer (``questions``: by id, with the tool and the options, and the turn and
+tool call id by which a client finds the journaled request it shows). History stays
 in the journal, a client's draft and mode stay in that client. Synced with the Yjs sync
 protocol over the connection's ``Y`` frames: a client sends SYNC_STEP1, the host answers
 SYNC_STEP2, and every change after that reaches each follower as a SYNC_UPDATE.
@@ -119,6 +120,8 @@ def _question(question: PendingQuestion) -> dict[str, Any]:
     ]
     return {
         "prompt": question.owner,
+        "turn": question.turn if question.turn is not None else -1,
+        "tool_call_id": request.tool_call.tool_call_id,
         "tool": request.tool_call.title,
         "tool_kind": request.tool_call.tool_kind,
         "reason": request.reason,

@@ -25,6 +25,8 @@ class StateMirror:
         self._questions: Map[Any] = self.doc.get("questions", type=Map)
         self._connection = connection
         self._changed = asyncio.Event()
+        self.on_change: Callable[[], None] | None = None
+        """Told after each merged message from the host (on the connection's loop)."""
         connection.on_sync = self._received
 
     def start(self) -> None:
@@ -48,8 +50,9 @@ class StateMirror:
 
     @property
     def questions(self) -> dict[str, dict[str, Any]]:
-        """Permission questions waiting for an answer, by id: ``tool``, ``options`` (each
-        with ``id``, ``name``, ``kind``), ``reason`` and the asking ``prompt``."""
+        """Permission questions waiting for an answer, by id: ``tool``, ``tool_call_id``,
+        ``options`` (each with ``id``, ``name``, ``kind``), ``reason``, the asking ``prompt``
+        and its ``turn`` (the journal index of its agent_prompt event; -1: not journaled)."""
         return dict(self._questions.to_py() or {})
 
     def _received(self, message: bytes) -> None:
@@ -59,6 +62,8 @@ class StateMirror:
         if reply is not None:
             self._connection.send_sync(reply)
         self._changed.set()
+        if self.on_change is not None:
+            self.on_change()
 
     async def wait_until(self, holds: Callable[[StateMirror], bool], timeout: float) -> None:
         """Return once ``holds(self)``; TimeoutError when it does not within ``timeout``."""

@@ -145,6 +145,11 @@ class ConversationProjector:
         """The position of the shell command with no shell_end yet (None: none)."""
         return self._shell[0] if self._shell else None
 
+    def turn_position(self, turn: int) -> int | None:
+        """The position of the open turn whose prompt is event ``turn`` (None: not open)."""
+        found = self._turns.get(turn)
+        return found[0] if found is not None else None
+
     @property
     def open_turns(self) -> list[int]:
         """Ids of turns with no turn_end yet (queued or running)."""

@@ -21,7 +21,11 @@ def attach_parser() -> argparse.ArgumentParser:
         epilog="Keys: Ctrl+Q quits, and stops the session if it is idle and no other client "
         "is attached · /detach, or Ctrl+D on an empty prompt, detaches (the session goes on; "
         "Ctrl+D ends a running command's input) · Ctrl+C interrupts the running command · "
-        "Ctrl+R restarts a host that went away. Closing the window detaches.",
+        "Ctrl+R restarts a host that went away. Closing the window detaches. Lines go where "
+        "the app sends them: Auto mode by default, !LINE to the shell, ?LINE to the agent, "
+        "Ctrl+Space cycles the mode · Esc stops the agent's turn · Tab gives a waiting "
+        "question (a permission, shell-or-agent) the keys · /cancel N withdraws a queued "
+        "prompt.",
     )
     parser.add_argument(
         "session", nargs="?", metavar="ID", help="the session (default: this directory's last)"
@@ -30,6 +34,11 @@ def attach_parser() -> argparse.ArgumentParser:
         "--observe", action="store_true", help="watch only: this client cannot type"
     )
     parser.add_argument("--new", action="store_true", help="attach to a new session")
+    parser.add_argument(
+        "--name",
+        help='how other clients see this one, e.g. in a permission\'s "by" (default: '
+        "user@machine and the terminal, e.g. pts/3)",
+    )
     return parser
 
 
@@ -53,7 +62,9 @@ def attach_main(argv: list[str], cwd: str | None = None) -> int:
     from conch.host.handshake import Role
 
     role: Role = "observer" if args.observe else "controller"
-    app = AttachApp(HostLink(where, session=args.session, new=args.new, role=role))
+    name = args.name.strip() if args.name and args.name.strip() else None
+    link = HostLink(where, session=args.session, new=args.new, role=role, name=name)
+    app = AttachApp(link)
     app.run()
     if app.farewell:
         print(app.farewell, file=sys.stderr if app.return_code else sys.stdout)

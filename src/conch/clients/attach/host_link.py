@@ -5,7 +5,9 @@ returns the history the host sent after its reply (every event up to ``last_inde
 ``next_events`` hands over live events in batches, as many as have come, so a flood of output
 costs one redraw per batch, not per event. A link that lost its host (HostGone) can
 ``reopen``: it starts a host (which restores the session from the journal) and attaches
-again to the same session, asking only for the events after the last one seen.
+again to the same session, asking only for the events after the last one seen. The session's
+shared state (queue, questions, agent) is mirrored in ``state`` once attached; ``name`` is
+how the host names this client to the others (a permission's "by").
 A full-screen program (vim) that runs in the session is told through ``on_full_screen``; when
 it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it.
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
@@ -21,11 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.session_feed import event_from_wire
+from conch.clients.attach.shared_questions import SharedQuestions
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
 from conch.host.client_name import client_name
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
+from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
 
 __all__ = ["Attached", "Detached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
@@ -41,6 +46,10 @@ class FullScreen:
     program: str
     yours: bool
     """This client started it: it gets the program's screen and its keys go to it."""
+
+
+QUESTION_ID_WAIT = 5.0
+"""Seconds an answer to a just-shown question waits for the host's id of it."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class HostLink:
         new: bool = False,
         role: Role = "controller",
         places: HostPlaces | None = None,
+        name: str | None = None,
     ) -> None:
         self.cwd = cwd
         self.session = session
@@ -80,8 +90,13 @@ class HostLink:
         self.new = new
         self.role: Role = role
         self.places = places or host_places()
-        self.name = client_name()
+        self.name = name or client_name()
         """How other clients see this one (who answered, who is attached)."""
+        self.state: StateMirror | None = None
+        """The session's shared state, mirrored (None until attached)."""
+        self.on_state_change: Callable[[], None] | None = None
+        """Told whenever the mirrored shared state changed."""
+        self.questions = SharedQuestions()
         self.full_screen: FullScreen | None = None
         """The full-screen program that runs in the session now, if any."""
         self.on_full_screen: Callable[[FullScreen | None], None] | None = None
@@ -111,6 +126,9 @@ class HostLink:
         reply = await connection.request("attach", **params)
         self.session = str(reply["session"])
         self.new = False  # a reopen attaches to this session, not to another new one
+        self.state = StateMirror(connection)
+        self.state.on_change = self._state_changed
+        self.state.start()
         history = await self._history(int(reply["last_index"]), after_index)
         return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
 
@@ -140,11 +158,48 @@ class HostLink:
             if message.get("session") == self.session
         ] or await self.next_events()
 
-    async def submit(self, line: str) -> None:
-        await self._live().request("submit", line=line)
+    def _state_changed(self) -> None:
+        if self.state is not None:
+            self.questions.update(self.state.questions)
+        if self.on_state_change is not None:
+            self.on_state_change()
 
-    async def interrupt(self) -> bool:
-        return bool(await self._live().request("interrupt"))
+    async def question_id(self, turn: int, tool_call_id: str) -> str | None:
+        """The host's id for the question turn ``turn`` asked about that tool call. The
+        journal's event and the shared state's entry travel separately: an answer given the
+        instant the question shows may beat the entry, so it is waited for (a few ms;
+        QUESTION_ID_WAIT at most, then None)."""
+        found = self.questions.id_for(turn, tool_call_id)
+        state = self.state
+        if found is None and state is not None:
+            with contextlib.suppress(TimeoutError):
+                await state.wait_until(
+                    lambda mirror: self.questions.id_for(turn, tool_call_id) is not None,
+                    QUESTION_ID_WAIT,
+                )
+            found = self.questions.id_for(turn, tool_call_id)
+        return found
+
+    async def submit(self, submission: Submission) -> dict[str, Any]:
+        """Send a line where ``submission`` says; the host's reply (``to``: shell, agent, or
+        ask with a ``reason`` and maybe a ``suggestion``)."""
+        reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
+        return reply if isinstance(reply, dict) else {}
+
+    async def answer(self, question: str, option: str) -> None:
+        """Answer a permission question; HostRequestFailed ``already-answered`` when another
+        client was first (its message names who and what)."""
+        await self._live().request("answer", question=question, option=option)
+
+    async def cancel(self, prompt: str) -> None:
+        """Withdraw a queued prompt (HostRequestFailed ``not-queued`` when it started)."""
+        await self._live().request("cancel", prompt=prompt)
+
+    async def interrupt(self, target: str = "any") -> bool:
+        """Ctrl+C for the command, cancel for the agent's turn (``target``: any, shell,
+        agent); whether something was running."""
+        answer = await self._live().request("interrupt", target=target)
+        return bool(answer.get("interrupted")) if isinstance(answer, dict) else False
 
     async def send_input(self, text: str, *, eof: bool = False) -> bool:
         """Text for the running command's stdin; ``eof`` adds Ctrl+D after it."""

@@ -5,8 +5,11 @@ is the one a restart uses (sessions/conversation_projection.py), so an attached 
 what the app would show after a restart, and live what the app showed live. For each event
 the feed says which items it added or changed, so a view touches one widget per event
 instead of rebuilding the conversation; output of a running command comes as its new text
-only (freezing the whole block per chunk would cost a copy of all its output each time).
-Plain Python: no Textual, no sockets.
+only (freezing the whole block per chunk would cost a copy of all its output each time), and
+an open agent turn gets its agent events one by one, as the app's live turn gets them (a
+turn re-rendered whole per streamed word would cost more with every word). What an open
+turn got so far is kept (``turn_log``), so a view that shows it late (on attach) can build
+the live turn from it. Plain Python: no Textual, no sockets.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from conch.agents.events import AgentEvent, PermissionRequest
 from conch.sessions import events as ev
+from conch.sessions.codec import CodecError, agent_event_from_json, from_json
 from conch.sessions.conversation_projection import ConversationProjector
 from conch.sessions.records import Event
-from conch.sessions.views import ConversationItem, ConversationView
+from conch.sessions.views import AgentTurnView, ConversationItem, ConversationView, PermissionView
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,41 @@ class OutputAdded:
     text: str
 
 
-FeedChange = ItemAdded | ItemChanged | OutputAdded
+@dataclass(frozen=True)
+class TurnStarted:
+    """The queued turn at ``position`` was sent to the agent."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class TurnEventAdded:
+    """The open turn at ``position`` streamed ``event`` (text, a tool call, a plan, …)."""
+
+    position: int
+    event: AgentEvent
+
+
+@dataclass(frozen=True)
+class PermissionAsked:
+    """The open turn at ``position`` (its prompt is event ``turn``) asks before a tool acts."""
+
+    position: int
+    turn: int
+    request: PermissionRequest
+
+
+@dataclass(frozen=True)
+class PermissionDecided:
+    """A question of the open turn at ``position`` was answered (``decided.by`` says who)."""
+
+    position: int
+    decided: PermissionView
+
+
+TurnChange = TurnStarted | TurnEventAdded | PermissionAsked | PermissionDecided
+FeedChange = ItemAdded | ItemChanged | OutputAdded | TurnChange
+_TURN_KINDS = frozenset({ev.TURN_START, ev.AGENT_UPDATE, ev.PERMISSION_ASKED, ev.PERMISSION})
 
 
 def event_from_wire(session_id: str, record: Mapping[str, Any]) -> Event:
@@ -74,6 +113,7 @@ class SessionFeed:
 
     def __init__(self) -> None:
         self._projector = ConversationProjector()
+        self._turn_logs: dict[int, list[TurnChange]] = {}
 
     @property
     def last_index(self) -> int:
@@ -88,6 +128,14 @@ class SessionFeed:
     def running_position(self) -> int | None:
         """The position of the command that runs now (None: no command runs)."""
         return self._projector.open_shell_position
+
+    def is_open_turn(self, position: int) -> bool:
+        """Whether the item at ``position`` is an agent turn that is queued or running."""
+        return position in self._turn_logs
+
+    def turn_log(self, position: int) -> list[TurnChange]:
+        """What the open turn at ``position`` got so far, in order (to build it late)."""
+        return list(self._turn_logs.get(position, ()))
 
     def view(self) -> ConversationView:
         return self._projector.view()
@@ -104,16 +152,51 @@ class SessionFeed:
         count = projector.item_count
         watched = [(p, projector.is_open_at(p)) for p in projector.open_positions]
         running = self.running_position
+        turn = event.payload.get("turn") if event.kind in _TURN_KINDS else None
+        turn_position = projector.turn_position(turn) if isinstance(turn, int) else None
         projector.apply(event)
         changes: list[FeedChange] = []
         for position, was_open in watched:
             touched = projector.last_index_at(position) == event.idx
             if not touched and projector.is_open_at(position) == was_open:
                 continue
-            still_running = projector.is_open_at(position)
-            if event.kind == ev.SHELL_OUTPUT and position == running and still_running:
+            still_open = projector.is_open_at(position)
+            live = self._turn_change(position, event) if position == turn_position else None
+            if event.kind == ev.SHELL_OUTPUT and position == running and still_open:
                 changes.append(OutputAdded(position, output_piece_text(event.payload)))
+            elif live is not None and still_open:
+                self._turn_logs[position].append(live)
+                changes.append(live)
             else:
+                self._turn_logs.pop(position, None)
                 changes.append(ItemChanged(position, projector.item(position)))
-        changes += [ItemAdded(p, projector.item(p)) for p in range(count, projector.item_count)]
+        for position in range(count, projector.item_count):
+            item = projector.item(position)
+            if isinstance(item, AgentTurnView) and projector.is_open_at(position):
+                self._turn_logs[position] = []
+            changes.append(ItemAdded(position, item))
         return changes
+
+    def _turn_change(self, position: int, event: Event) -> TurnChange | None:
+        """The change an event makes to an open turn, as its live widget takes it; None
+        when the event cannot be read that way (then the whole item is shown again)."""
+        payload = event.payload
+        try:
+            if event.kind == ev.TURN_START:
+                return TurnStarted(position)
+            if event.kind == ev.AGENT_UPDATE:
+                return TurnEventAdded(position, agent_event_from_json(payload.get("event")))
+            if event.kind == ev.PERMISSION_ASKED:
+                request = from_json(PermissionRequest, payload.get("request"))
+                return PermissionAsked(position, int(payload["turn"]), request)
+        except CodecError:
+            return None
+        item = self._projector.item(position)
+        if event.kind != ev.PERMISSION or not isinstance(item, AgentTurnView):
+            return None
+        asked = payload.get("request")
+        call = asked.get("tool_call") if isinstance(asked, Mapping) else None
+        tool_call_id = call.get("tool_call_id") if isinstance(call, Mapping) else None
+        decided = [part for part in item.parts if isinstance(part, PermissionView)
+                   and part.answered and part.tool_call_id == tool_call_id]  # fmt: skip
+        return PermissionDecided(position, decided[-1]) if decided else None

@@ -227,15 +227,25 @@ class AgentTurn(Vertical):
 
     async def decide(self, request: PermissionRequest) -> Decision:
         """PermissionHandler: ask the user here, in this turn, and wait for one key."""
-        await self._end_segment()
         answer: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
         prompt = PermissionPrompt(request, answer, self._base)
         self._pending.append((answer, prompt))
-        await self._mount(prompt)
+        await self.show_question(prompt)
         try:
             return await answer
         finally:
             self._pending = [(a, p) for a, p in self._pending if a is not answer]
+
+    async def show_question(self, prompt: PermissionPrompt) -> None:
+        """Show a permission request where the turn is now (what streams next comes after
+        it); whoever built it waits for its answer (``decide`` here, or another client)."""
+        await self._end_segment()
+        await self._mount(prompt)
+
+    @property
+    def base(self) -> str | None:
+        """The cwd the turn's paths are relative to (None: unknown)."""
+        return self._base
 
     @property
     def waiting_permission(self) -> PermissionPrompt | None:

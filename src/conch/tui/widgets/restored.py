@@ -255,18 +255,21 @@ def _tool_call(call: ToolCallView) -> ToolCall:
     )
 
 
-def _permission(permission: PermissionView) -> PermissionPrompt:
+def permission_outcome(permission: PermissionView) -> str:
+    """What a decided box says was chosen, and by whom when several clients could answer."""
     if not permission.answered:
-        outcome = "Not answered"
-    elif permission.option_id is None:
-        outcome = "Cancelled"
-    else:
-        kind = permission.option_kind
-        outcome = permission.option_name or _OPTION_NAMES.get(kind) or permission.option_id
-        if permission.by:
-            outcome += f" (by {permission.by})"
+        return "Not answered"
+    if permission.option_id is None:
+        return "Cancelled"
+    kind = permission.option_kind
+    outcome = permission.option_name or _OPTION_NAMES.get(kind) or permission.option_id
+    return outcome + (f" (by {permission.by})" if permission.by else "")
+
+
+def _permission(permission: PermissionView) -> PermissionPrompt:
     call = ToolCall(permission.tool_call_id, permission.title or permission.tool_call_id)
-    return PermissionPrompt.answered(PermissionRequest(call, (), permission.reason), outcome)
+    request = PermissionRequest(call, (), permission.reason)
+    return PermissionPrompt.answered(request, permission_outcome(permission))
 
 
 def _turn_status(turn: AgentTurnView) -> tuple[str | None, str]:

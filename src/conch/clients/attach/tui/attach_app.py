@@ -1,14 +1,20 @@
 """``conch attach``'s window: one host session's conversation, a prompt and one status line.
 
-The app holds no session: the host runs the bash and keeps the journal; this window follows
-the journal's events (session_view.py) and sends what is typed (host_link.py). A line typed
-while a command runs goes to that command's stdin, whole. Leaving detaches, and the session
-goes on in the host; Ctrl+Q quits, and the host stops the session too when no other client
-is attached and nothing runs or waits (it decides: only it sees every client). When the host
-goes away the status line says so, in one line, and Ctrl+R starts a new host, which restores
-the session from the journal; the window then gets the events it missed. A full-screen
-program started here gets this terminal while it runs (the window is suspended,
-raw_passthrough.py copies); one started in another client is said in its command's block.
+The app holds no session: the host runs the bash, the agent and the journal; this window
+follows the journal's events (session_view.py) and sends what is typed (host_link.py). Lines
+go where the app sends them: Auto mode by default (the host routes; when unsure it says
+``ask`` and the window asks, route_question.py), ``!`` / ``?`` for one line, Ctrl+Space
+cycles the mode (the mode is this window's own, never shared). A line typed while a command
+runs goes to that command's stdin, whole. A permission request shows in every controller and
+is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
+agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
+Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
+session too when no other client is attached and nothing runs or waits (it decides: only it
+sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
+starts a new host, which restores the session from the journal; the window then gets the
+events it missed. A full-screen program started here gets this terminal while it runs (the
+window is suspended, raw_passthrough.py copies); one started in another client is said in
+its command's block.
 """
 
 from __future__ import annotations
@@ -17,23 +23,44 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Awaitable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
+from conch.clients.attach.line_submission import Submission, submission_for
+from conch.clients.attach.queue_cancel import (
+    NothingToCancel,
+    is_cancel_command,
+    prompt_to_cancel,
+    queue_lines,
+)
 from conch.clients.attach.raw_passthrough import lend_terminal
+from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
+from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
+from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.tui.prompt_providers import ModeProvider
+from conch.tui.widgets.ask_choice import AskChoice
+from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.cwd import shorten_home
+from conch_plugins.shell_mode.modes import ExecutionMode
 
+T = TypeVar("T")
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt"
+KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt · esc stop agent"
+PLACEHOLDERS = {
+    ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
+    ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
+    ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
+}
 
 
 def detached_line(session: str, kept: str) -> str:
@@ -67,13 +94,18 @@ class StatusLine(Static):
 
 class AttachApp(App[None]):
     CSS = """
-    Input#prompt { dock: bottom; }
+    .-prompt-area { dock: bottom; }
+    #prompt-row { height: auto; }
+    #prompt-row ModeBadge { margin: 1 0 0 0; }
+    Input#prompt { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_session", "Quit", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
         Binding("ctrl+r", "restart_host", "Restart host", priority=True),
+        Binding("tab", "question", "Question", priority=True),
+        Binding("escape", "stop_agent", "Stop the agent"),
     ]
 
     def __init__(self, link: HostLink) -> None:
@@ -83,6 +115,10 @@ class AttachApp(App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.host_lost = False
         self._attached_once = False
+        self.agent_name = ""
+        """The session's agent, as the shared state says ("none": no agent configured)."""
+        self.route_question: RouteQuestion | None = None
+        link.on_state_change = self._state_changed
         link.on_full_screen = self._full_screen_changed
 
     @property
@@ -90,11 +126,14 @@ class AttachApp(App[None]):
         return self.link.role == "observer"
 
     def compose(self) -> ComposeResult:
-        yield SessionView()
+        yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
+        yield QueueLine("")
         yield StatusLine("attaching…")
-        prompt = Input(placeholder=OBSERVING if self.is_observer else "a shell command",
-                       id="prompt", disabled=self.is_observer)  # fmt: skip
-        yield prompt
+        # Not selected on focus: the focus comes back from a question while the user types,
+        # and a selected line would be replaced by the next key.
+        prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
+                       select_on_focus=False)  # fmt: skip
+        yield wrapped_in_providers(Horizontal(ModeBadge(""), prompt, id="prompt-row"))
 
     @property
     def view(self) -> SessionView:
@@ -104,10 +143,37 @@ class AttachApp(App[None]):
     def prompt(self) -> Input:
         return self.query_one("#prompt", Input)
 
+    @property
+    def mode_provider(self) -> ModeProvider:
+        return self.query_one(ModeProvider)
+
     def on_mount(self) -> None:
+        self.route_question = RouteQuestion(self.prompt, self.view)
+        self.watch(self.mode_provider, "mode", self._show_mode)
         if not self.is_observer:
             self.prompt.focus()
         self.follow()
+
+    def _show_mode(self, mode: ExecutionMode) -> None:
+        """The badge and placeholder say where a line goes (this window's mode only)."""
+        self.query_one(ModeBadge).update(f"{mode.icon} {mode.label}")
+        if not self.is_observer:
+            self.prompt.placeholder = PLACEHOLDERS[mode]
+
+    def _state_changed(self) -> None:
+        """The session's shared state changed: the queue line, the questions' ids."""
+        state = self.link.state
+        if state is None or not self.query(QueueLine):
+            return  # not composed yet, or the window is closing
+        agent = str(state.session.get("agent") or "")
+        if agent != self.agent_name:
+            self.agent_name = agent
+            if not self.host_lost:
+                self._show_status()
+        queued = queue_lines(state.queue)
+        line = self.query_one(QueueLine)
+        line.update(queued)
+        line.set_class(bool(queued), "-waiting")
 
     # -- following the session ---------------------------------------------------------
 
@@ -124,16 +190,18 @@ class AttachApp(App[None]):
             self._lost(str(gone))
             return
         if self._attached_once:
-            self.view.add_events(attached.history)
+            await self.view.add_events(attached.history)
         else:
-            self.view.show_history(attached.history)
+            await self.view.show_history(attached.history)
         self._attached_once = True
         self.host_lost = False
         self._show_status()
         self._send_size()
         try:
             while True:
-                self.view.add_events(await self.link.next_events())
+                await self.view.add_events(await self.link.next_events())
+                if self.focused is None and not self.is_observer:
+                    self.prompt.focus()  # the focused box went with its ended turn
         except HostGone as gone:
             self._lost(str(gone))
 
@@ -142,7 +210,8 @@ class AttachApp(App[None]):
         status.remove_class("-lost")
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
         role = OBSERVING if self.is_observer else KEYS
-        status.update(f"● attached to {(self.link.session or '')[:8]} · {where} · {role}")
+        agent = f" · agent {self.agent_name}" if self.agent_name else ""
+        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent} · {role}")
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
@@ -189,10 +258,15 @@ class AttachApp(App[None]):
     @on(Input.Submitted, "#prompt")
     async def submitted(self, event: Input.Submitted) -> None:
         line = event.value
+        asking = self.route_question
+        if asking is not None and asking.answer_by_enter(line):
+            return  # Enter again on the unchanged line: the recommended route
         self.prompt.value = ""
         self.view.conversation.follow()
         if line.strip() == DETACH_COMMAND:
             await self.action_detach()
+        elif is_cancel_command(line.strip()):
+            await self._cancel(line.strip())
         elif self.view.is_running:
             program = self.link.full_screen
             if program is not None and not program.yours:  # the host would refuse it
@@ -200,17 +274,89 @@ class AttachApp(App[None]):
                             severity="warning")  # fmt: skip
                 return
             await self._ask(self.link.send_input(line + "\n"))
-        elif line.strip():
-            await self._ask(self.link.submit(line))
+        else:
+            submission = submission_for(line, self.mode_provider.mode)
+            if submission is not None:
+                await self._submit(line, submission)
 
-    async def _ask(self, request: Awaitable[object]) -> None:
+    async def _submit(self, typed: str, submission: Submission) -> None:
+        if self.route_question is not None:
+            self.route_question.lapse()
+        reply = await self._ask(self.link.submit(submission))
+        if reply is not None and reply.get("to") == "ask" and self.route_question is not None:
+            suggestion = reply.get("suggestion")
+            self.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
+                                    str(suggestion) if suggestion else None)  # fmt: skip
+
+    @on(Input.Changed, "#prompt")
+    def prompt_changed(self) -> None:
+        if self.route_question is not None:
+            self.route_question.prompt_changed()
+
+    @on(AskChoice.Chosen)
+    async def route_chosen(self, event: AskChoice.Chosen) -> None:
+        if self.route_question is not None:
+            self.route_question.answered()
+        await self._ask(self.link.submit(Submission(event.text, event.choice)))
+
+    async def _cancel(self, line: str) -> None:
+        """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""
+        queue = self.link.state.queue if self.link.state is not None else []
+        try:
+            prompt = prompt_to_cancel(line, queue)
+        except NothingToCancel as nothing:
+            self.notify(f"/cancel: {nothing}", severity="warning")
+            return
+        await self._ask(self.link.cancel(prompt))
+
+    # -- questions ---------------------------------------------------------------------
+
+    def action_question(self) -> None:
+        """Tab: to the waiting question (a permission first: the agent waits on it), or
+        from it back to the prompt. Never by itself: only this key gives a box the keys."""
+        question: Question | None = None
+        if not self.is_observer:
+            question = self.view.waiting_permission()
+            if question is None and self.route_question is not None:
+                question = self.route_question.waiting()
+        if question is None:
+            return  # the keys stay at the prompt: nothing else here takes them
+        question.hand_back_to = self.prompt  # now: the answer key may follow in one burst
+        self.screen.set_focus(self.prompt if self.focused is question else question)
+
+    @on(Question.Settled)
+    @on(Question.Left)
+    def question_done(self, event: Question.Settled | Question.Left) -> None:
+        if not self.is_observer and self.focused in (None, event.question):
+            self.screen.set_focus(self.prompt)
+
+    @on(SharedPermission.Chosen)
+    async def permission_chosen(self, event: SharedPermission.Chosen) -> None:
+        """A key on a focused box: ask the host; the journal's decision settles every
+        client's box. Another client's earlier answer is said on this box."""
+        box = event.box
+        question = await self.link.question_id(box.turn, box.tool_call_id)
+        if question is None:
+            box.refused("the host does not list this question (is the host still there?)")
+            return
+        try:
+            await self.link.answer(question, event.option_id)
+        except HostRequestFailed as failure:
+            box.refused(str(failure))
+            self.notify(str(failure), severity="warning")
+        except HostGone as gone:
+            box.refused("the Conch host went away")
+            self._lost(str(gone))
+
+    async def _ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
         try:
-            await request
+            return await request
         except HostGone as gone:
             self._lost(str(gone))
         except HostRequestFailed as failure:
             self.notify(str(failure), severity="error")
+        return None
 
     async def action_detach(self) -> None:
         await self.link.detach()
@@ -224,6 +370,11 @@ class AttachApp(App[None]):
         left = await self.link.detach(stop_if_idle=not self.is_observer)
         session = (self.link.session or "")[:8]
         self._leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
+
+    async def action_stop_agent(self) -> None:
+        """Esc: cancel the agent's running turn (the queue goes on)."""
+        if not self.is_observer and not self.host_lost:
+            await self._ask(self.link.interrupt("agent"))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:

@@ -3,10 +3,14 @@
 The feed (session_feed.py) says what each event added or changed; this view turns that into
 one widget touched per change, with the widgets the app itself uses (widgets/restored.py):
 a finished command is the CommandBlock a restart shows, a running one a live CommandBlock
-whose output grows as the host streams it (the same coalesced redraw as the app's), a notice
-a Notice. The history shown on attach mounts its recent items only, as a restored session
-does (the older ones wait behind EarlierItems until scrolled to). A full-screen program that
-another client started is said in its running block's status line.
+whose output grows as the host streams it (the same coalesced redraw as the app's), an open
+agent turn the app's live AgentTurn, fed the agent's events one by one (text streams into
+it, tool calls and plans show as they come), a notice a Notice. A permission request is a
+SharedPermission in its turn: every client shows it, the journal's decision settles it.
+The history shown on attach mounts its recent items only, as a restored session does (the
+older ones wait behind EarlierItems until scrolled to), and a long session folds its oldest
+items there too. A full-screen program that another client started is said in its running
+block's status line.
 """
 
 from __future__ import annotations
@@ -21,21 +25,29 @@ from textual.widget import Widget
 from conch.clients.attach.session_feed import (
     FeedChange,
     ItemAdded,
-    ItemChanged,
     OutputAdded,
+    PermissionAsked,
+    PermissionDecided,
     SessionFeed,
+    TurnChange,
+    TurnEventAdded,
+    TurnStarted,
 )
+from conch.clients.attach.tui.shared_permission import LateNote, SharedPermission
 from conch.output_buffer import BoundedOutput
 from conch.sessions.records import Event
-from conch.sessions.views import ConversationItem, ShellBlock
+from conch.sessions.views import AgentTurnView, ConversationItem, ShellBlock
+from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.earlier_items import EarlierItems
+from conch.tui.widgets.permission_prompt import PermissionPrompt
 from conch.tui.widgets.restored import (
     DEFAULT_SCROLLBACK_LINES,
     EARLIER_STEP,
     RECENT_ITEMS,
     finish_live_command,
+    permission_outcome,
     restored_widget,
     restored_widgets,
 )
@@ -53,12 +65,23 @@ class SessionView(Vertical):
     SessionView { height: 1fr; }
     """
 
-    def __init__(self, scrollback_lines: int = DEFAULT_SCROLLBACK_LINES) -> None:
+    def __init__(
+        self,
+        scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
+        *,
+        client_name: str = "",
+        can_answer: bool = True,
+    ) -> None:
         super().__init__()
         self.feed = SessionFeed()
         self.scrollback_lines = scrollback_lines
+        self.client_name = client_name
+        """This client's name at the host: a decision ``by`` it is this user's own."""
+        self.can_answer = can_answer
         self._widgets: dict[int, Widget] = {}
         """Mounted widgets by item position (items behind EarlierItems are not here)."""
+        self._questions: dict[int, list[SharedPermission]] = {}
+        """Permission boxes of the open turns, by the turn's position, oldest first."""
         self._program_elsewhere: str | None = None
         """The full-screen program another client runs (the host may say so before this
         view has the command's block: the block says it once built)."""
@@ -93,8 +116,17 @@ class SessionView(Vertical):
         """Whether a command runs in the session now (typed lines go to it)."""
         return self.feed.running_position is not None
 
-    def show_history(self, events: Iterable[Event]) -> None:
-        """The session as it is on attach: every event folded, the recent items mounted."""
+    def waiting_permission(self) -> SharedPermission | None:
+        """The oldest permission request no answer has settled yet (what Tab focuses)."""
+        for position in sorted(self._questions):
+            for box in self._questions[position]:
+                if box.is_open:
+                    return box
+        return None
+
+    async def show_history(self, events: Iterable[Event]) -> None:
+        """The session as it is on attach: every event folded, the recent items mounted,
+        open turns live (built from what they got so far)."""
         for event in events:
             self.feed.apply(event)
         view = self.feed.view()
@@ -103,34 +135,40 @@ class SessionView(Vertical):
         )
         split = max(0, len(view.items) - RECENT_ITEMS)
         offset = 1 if split else 0  # widgets[0] is then the EarlierItems line
-        running = self.feed.running_position
         for position in range(split, len(view.items)):
-            if position == running:
-                widgets[offset + position - split] = self._live_block(view.items[position])
-            self._widgets[position] = widgets[offset + position - split]
-        self.conversation.add_blocks(widgets)
+            slot = offset + position - split
+            if self._is_live(position):
+                widgets[slot] = self._widget_for(position, view.items[position])
+            self._widgets[position] = widgets[slot]
+        await self.conversation.add_blocks(widgets)
+        for position in range(split, len(view.items)):
+            await self._catch_up(position)
 
-    def add_events(self, events: Iterable[Event]) -> None:
+    async def add_events(self, events: Iterable[Event]) -> None:
         """Live events, folded and shown (a re-attach's overlap is skipped by the feed)."""
         for event in events:
             for change in self.feed.apply(event):
-                self._show(change)
+                await self._show(change)
         if len(self._widgets) > LIVE_LIMIT and not self._folding:
             self._fold_oldest()
 
-    def _show(self, change: FeedChange) -> None:
+    async def _show(self, change: FeedChange) -> None:
         if isinstance(change, OutputAdded):
             block = self._widgets.get(change.position)
             if isinstance(block, CommandBlock):
                 block.output.append(change.text)
                 block.output_arrived()
             return
+        if isinstance(change, TurnStarted | TurnEventAdded | PermissionAsked | PermissionDecided):
+            turn = self._widgets.get(change.position)
+            if isinstance(turn, AgentTurn):
+                await self._apply_to_turn(turn, change)
+            return
         if isinstance(change, ItemAdded):
             widget = self._widget_for(change.position, change.item)
             self._widgets[change.position] = widget
-            self.conversation.add_block(widget)
+            await self.conversation.add_block(widget)
             return
-        assert isinstance(change, ItemChanged)
         old = self._widgets.get(change.position)
         if old is None:
             return  # not mounted (behind EarlierItems): built from the feed when shown
@@ -139,20 +177,33 @@ class SessionView(Vertical):
             return
         widget = self._widget_for(change.position, change.item)
         self._widgets[change.position] = widget
-        self.conversation.mount(widget, after=old)
-        old.remove()
+        late = {box.tool_call_id: box.late_note
+                for box in self._questions.pop(change.position, []) if box.late_note}  # fmt: skip
+        await self.conversation.mount(widget, after=old)
+        await old.remove()
+        await self._catch_up(change.position)
+        await self._keep_late_notes(widget, late)
+
+    async def _keep_late_notes(self, turn: Widget, late: dict[str, str]) -> None:
+        """The turn ended and is shown whole: a box that said this user's key came too late
+        says so still (the end often comes in the same batch as the decision)."""
+        for prompt in turn.query(PermissionPrompt):
+            note = late.pop(prompt.request.tool_call.tool_call_id, None)
+            if note:
+                await prompt.mount(LateNote(note))
 
     def _fold_oldest(self) -> None:
         """Fold the oldest mounted items into one EarlierItems line that rebuilds each from
-        the feed when scrolled to (so it shows the item as it is then, not as it was)."""
+        the feed when scrolled to (so it shows the item as it is then, not as it was). A
+        running command and open turns stay mounted: they are live."""
         conversation = self.conversation
         if not conversation.is_following:
             return  # never move what the user scrolled up to read
         mounted = sorted(self._widgets)
         keep_from = mounted[len(mounted) - (LIVE_LIMIT - TRIM_COUNT)]
-        running = self.feed.running_position
-        if running is not None:
-            keep_from = min(keep_from, running)
+        live = [p for p in mounted if self._is_live(p)]
+        if live:
+            keep_from = min(keep_from, *live)
         if keep_from not in self._widgets or keep_from == mounted[0]:
             return
         first_kept = self._widgets[keep_from]
@@ -180,10 +231,44 @@ class SessionView(Vertical):
     def _rebuilt(self, position: int, lines: int) -> Widget:
         return restored_widget(self.feed.item(position), None, scrollback_lines=lines)
 
+    def _is_live(self, position: int) -> bool:
+        return position == self.feed.running_position or self.feed.is_open_turn(position)
+
     def _widget_for(self, position: int, item: ConversationItem) -> Widget:
         if position == self.feed.running_position:
             return self._live_block(item)
+        if isinstance(item, AgentTurnView) and self.feed.is_open_turn(position):
+            context = item.context if item.context.agent else None
+            turn = AgentTurn(item.prompt, context, queued=item.state == "queued")
+            turn.journal_index = item.index
+            return turn
         return restored_widget(item, None, scrollback_lines=self.scrollback_lines)
+
+    async def _catch_up(self, position: int) -> None:
+        """A live turn mounted late gets what its turn streamed so far."""
+        turn = self._widgets.get(position)
+        if isinstance(turn, AgentTurn) and self.feed.is_open_turn(position):
+            self._questions.pop(position, None)
+            for change in self.feed.turn_log(position):
+                await self._apply_to_turn(turn, change)
+
+    async def _apply_to_turn(self, turn: AgentTurn, change: TurnChange) -> None:
+        if isinstance(change, TurnStarted):
+            turn.start()
+        elif isinstance(change, TurnEventAdded):
+            await turn.apply(change.event)
+        elif isinstance(change, PermissionAsked):
+            box = SharedPermission(change.request, change.turn, turn.base,
+                                   can_answer=self.can_answer)  # fmt: skip
+            self._questions.setdefault(change.position, []).append(box)
+            await turn.show_question(box)
+        else:
+            decided = change.decided
+            for box in self._questions.get(change.position, []):
+                if box.is_open and box.tool_call_id == decided.tool_call_id:
+                    mine = decided.option_id is None or decided.by == self.client_name
+                    box.decided(permission_outcome(decided), decided.by, mine=mine)
+                    return
 
     def _live_block(self, item: ConversationItem) -> Widget:
         """A running command, as the app shows one: its output grows as it streams."""

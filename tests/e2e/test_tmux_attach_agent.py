@@ -1,0 +1,173 @@
+"""`conch attach` with an agent, for real: a real host running the fake ACP agent (the real
+protocol), two clients in tmux servers of their own on one session, typed at.
+
+A prompt streams in both; a permission request shows in both and is answered only by Tab
+then a key: typing at the prompt answers nothing; the first answer wins and both boxes say
+who gave it; a key that comes too late says who was first. Auto mode's "shell or agent?"
+works as in the app; a queued prompt is cancelled from the other client. The agent's
+``wait`` turn runs until cancelled and ``gate`` asks, so nothing is decided by sleeping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conch_terminal import ConchTerminal, find_blocks, is_finished, needs_tmux
+from tests.e2e.test_tmux_attach import Place, attach_client, client_pid
+
+pytestmark = [needs_tmux, pytest.mark.e2e]
+
+FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
+BOX_KEYS = "Tab, then: [1/y] Allow   [2/n] Reject"
+WAITING = "Allow the agent to run: Edit notes.txt?"
+FOCUSED = "▶ keys go to this box: [1/y] Allow   [2/n] Reject"
+
+
+@pytest.fixture
+def place(tmp_path: Path) -> Iterator[Place]:
+    """A machine whose Conch host runs the fake ACP agent (config written as a user would)."""
+    where = Place(tmp_path / "m")
+    config = Path(where.env["XDG_CONFIG_HOME"]) / "conch" / "config.toml"
+    config.parent.mkdir(parents=True)
+    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
+    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
+                      f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
+                      f"command = {command}\n")  # fmt: skip
+    yield where
+    where.stop_host()
+
+
+def two_clients(stack: ExitStack, place: Place) -> tuple[ConchTerminal, ConchTerminal]:
+    laptop = stack.enter_context(attach_client(place, "--name", "laptop"))
+    phone = stack.enter_context(attach_client(place, "--name", "phone"))
+    return laptop, phone
+
+
+def prompt_line(screen: str) -> str:
+    """The prompt row: the mode badge and what the input holds."""
+    rows = [line for line in screen.splitlines() if "◆ Auto" in line or "$ Shell" in line
+            or "✦ Agent" in line]  # fmt: skip
+    assert rows, screen
+    return rows[-1]
+
+
+def test_a_prompt_streams_in_both_clients(place: Place) -> None:
+    with ExitStack() as stack:
+        laptop, phone = two_clients(stack, place)
+        assert "◆ Auto" in prompt_line(laptop.screen())
+        laptop.type_line("?hello from the laptop")
+        for client in (laptop, phone):
+            screen = client.wait_for("received: hello from the laptop", timeout=30)
+            assert "✦ hello from the laptop" in screen
+            client.wait_for("✓ done")
+
+
+def test_a_permission_shows_in_both_typing_answers_nothing_and_the_first_answer_wins(
+    place: Place,
+) -> None:
+    with ExitStack() as stack:
+        laptop, phone = two_clients(stack, place)
+        laptop.type_line("?gate")
+        for client in (laptop, phone):
+            screen = client.wait_for(WAITING, timeout=30)
+            assert BOX_KEYS in screen
+        laptop.type_slowly("cat notes.txt")  # `a` and `n` among them, typed at the prompt
+        laptop.paste(" yan12")  # and a paste at once: `y`, `1` and `2` answer nothing either
+        laptop.wait_for(lambda s: "cat notes.txt yan12" in prompt_line(s))
+        assert WAITING in laptop.screen() and WAITING in phone.screen()
+        laptop.send("Tab")  # the laptop's user goes to answer, and stops to think
+        screen = laptop.wait_for(FOCUSED)
+        assert "cat notes.txt yan12" in prompt_line(screen)
+        pid = client_pid(laptop)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            phone.send("Tab")
+            phone.wait_for(FOCUSED)
+            phone.send("n")
+            phone.wait_for("Reject (by phone): Edit notes.txt", timeout=20)
+            phone.wait_for("outcome=reject", timeout=20)
+            laptop.send("y")  # too late: the phone answered first
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        screen = laptop.wait_for("already answered by phone", timeout=20)
+        laptop.wait_for("outcome=reject", timeout=20)
+        screen = laptop.wait_for("Reject (by phone): Edit notes.txt")
+        assert "Allow (by laptop)" not in screen and "Allow (by laptop)" not in phone.screen()
+        assert "cat notes.txt yan12" in prompt_line(screen), "the typed text is intact"
+
+
+def test_auto_mode_asks_shell_or_agent_and_enter_again_takes_the_recommendation(
+    place: Place,
+) -> None:
+    with attach_client(place, "--name", "laptop") as laptop:
+        laptop.type_line("false")
+        screen = laptop.wait_for("Enter again: shell (recommended)", timeout=20)
+        assert "Run this in the shell, or send it to the agent?" in screen
+        assert "false" in prompt_line(screen), "the line waits in the prompt"
+        laptop.send("Enter")
+
+        def ran(screen: str) -> bool:
+            return any(is_finished(block) for block in find_blocks(screen, "false"))
+
+        screen = laptop.wait_for(ran, timeout=20)
+        assert "false  → ran in the shell" in screen
+        laptop.type_line("true")
+        laptop.wait_for("Enter again: shell (recommended)")
+        laptop.type("x")  # an edit: the question is dismissed, nothing is sent
+        screen = laptop.wait_for("true  → dismissed (the line was edited)")
+        assert not find_blocks(screen, "true") and "✦ true" not in screen
+
+
+def test_a_queued_prompt_shows_in_both_and_is_cancelled_from_the_other_client(
+    place: Place,
+) -> None:
+    with ExitStack() as stack:
+        laptop, phone = two_clients(stack, place)
+        laptop.send("C-Space")  # Auto → Shell → Agent: no prefix needed then
+        laptop.wait_for(lambda s: "$ Shell" in prompt_line(s))
+        laptop.send("C-Space")
+        laptop.wait_for(lambda s: "✦ Agent" in prompt_line(s))
+        laptop.type_line("wait")
+        laptop.wait_for("✦ wait")
+        laptop.type_line("run me later")
+        for client in (laptop, phone):
+            client.wait_for("queued for the agent: 1. run me later", timeout=20)
+        phone.type_line("/cancel 1")
+        for client in (laptop, phone):
+            client.wait_for(lambda s: "queued for the agent" not in s, timeout=20)
+            client.wait_for("⊘ cancelled")
+        laptop.send("Escape")  # stops the running turn
+        for client in (laptop, phone):
+            client.wait_for(lambda s: s.count("⊘ cancelled") >= 2, timeout=20)
+        assert "received: run me later" not in laptop.screen()
+
+
+def test_clients_attaching_while_a_question_waits_show_it_and_an_observer_cannot_answer(
+    place: Place,
+) -> None:
+    with ExitStack() as stack:
+        laptop = stack.enter_context(attach_client(place, "--name", "laptop"))
+        laptop.type_line("?gate")
+        laptop.wait_for(WAITING, timeout=30)
+        watcher = stack.enter_context(attach_client(place, "--observe", "--name", "watcher"))
+        phone = stack.enter_context(attach_client(place, "--name", "phone"))
+        screen = watcher.wait_for(WAITING)
+        assert "observing: a controller answers this" in screen and BOX_KEYS not in screen
+        watcher.send("Tab")
+        watcher.type("y")
+        assert BOX_KEYS in phone.wait_for(WAITING), "a late controller gets the open box"
+        assert WAITING in laptop.screen() and "(by watcher)" not in laptop.screen()
+        phone.send("Tab")
+        phone.wait_for(FOCUSED)
+        phone.type("1")
+        for client in (laptop, phone, watcher):
+            client.wait_for("Allow (by phone): Edit notes.txt", timeout=20)
+            client.wait_for("outcome=allow", timeout=20)
