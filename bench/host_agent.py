@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import CONFIG_TOML, PYTHON, figures, header, isolate, isolated_env
+from benchlib import CONFIG_TOML, PYTHON, figures, header, isolate_with_runtime, running_host
 
-ROOT = isolate()
-RUN = ROOT / "run"
-RUN.mkdir(mode=0o700)
-os.environ["XDG_RUNTIME_DIR"] = str(RUN)
+ROOT = isolate_with_runtime()
 FAKE_AGENT = Path(__file__).resolve().parent.parent / "tests" / "peers" / "fake_acp_agent.py"
 AGENT_TOML = (
     '[agent]\ndefault = "fake"\nsandbox = false\n\n[agents.fake]\nkind = "acp"\n'
@@ -83,14 +78,8 @@ async def measure() -> None:
 def main() -> None:
     header("host_agent: an agent's turn in the host, two clients on one session")
     (ROOT / "config" / "conch" / "config.toml").write_text(CONFIG_TOML + "\n" + AGENT_TOML)
-    env = {**os.environ, **isolated_env(ROOT), "XDG_RUNTIME_DIR": str(RUN)}
-    subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
+    with running_host(ROOT):
         asyncio.run(measure())
-    finally:
-        subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
     print("   target: a second client ≤ 100 ms behind the first")
 
 

@@ -20,20 +20,15 @@ Targets: second client ≤ 100 ms behind the first; host idle RSS ≤ 60 MB.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PYTHON, children, figures, header, isolate, isolated_env, status_kb
+from benchlib import children, figures, header, isolate_with_runtime, running_host, status_kb
 
-ROOT = isolate()
-RUN = ROOT / "run"
-RUN.mkdir(mode=0o700)
-os.environ["XDG_RUNTIME_DIR"] = str(RUN)
+ROOT = isolate_with_runtime()
 
 from conch.host.client import HostConnection, ask_host  # noqa: E402
 from conch.host.runtime import host_places  # noqa: E402
@@ -142,16 +137,10 @@ async def measure() -> int:
 
 def main() -> None:
     header("host_stream: sessions in the host, two clients on one session")
-    env = {**os.environ, **isolated_env(ROOT), "XDG_RUNTIME_DIR": str(RUN)}
-    subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
+    with running_host(ROOT):
         host_pid = asyncio.run(measure())
         commit_figures()
         rss_figures(host_pid)
-    finally:
-        subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
     print("   targets: second client ≤ 100 ms behind the first; host idle RSS ≤ 60 MB")
 
 

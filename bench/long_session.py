@@ -9,9 +9,13 @@ Without --against: once with Conch's folding of old blocks (conversation_trim: a
 LIVE_LIMIT mounted) and once with it switched off, in one run. With --against REV: this
 tree and REV (exported with `git archive`, run with this venv), folding on, each in a
 child process of its own, one after the other, twice (this, REV, this, REV) so both see
-the machine's load. Prints figures; asserts nothing.
+the machine's load. With --attach: this tree's `conch attach` window (AttachApp, headless)
+on a session of a real detached host — the session runs in the host, the window folds its
+old items as the app does — alternating with the app, twice each. Prints figures; asserts
+nothing.
 
     .venv/bin/python bench/long_session.py [--commands N] [--command CMD] [--against REV]
+                                           [--attach]
 """
 
 from __future__ import annotations
@@ -27,8 +31,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PYTHON, export_revision, header, isolate, revision_path
-from benchlib.timed_app import make_timed_app
+from benchlib import (
+    PYTHON,
+    export_revision,
+    header,
+    isolate,
+    isolate_with_runtime,
+    isolated_env,
+    revision_path,
+    running_host,
+)
+from benchlib.timed_app import make_timed_app, make_timed_attach_app
 
 WINDOW = 100
 
@@ -65,6 +78,40 @@ async def enter_to_frame(root: Path, commands: int, command: str, fold: bool) ->
         conversation_trim.LIVE_LIMIT = limit
 
 
+async def attach_enter_to_frame(root: Path, commands: int, command: str) -> list[float]:
+    """The same, in a `conch attach` window on a host session (the host is running)."""
+    from textual import events
+
+    work = root / "work"
+    work.mkdir(exist_ok=True)
+    app = make_timed_attach_app(work)
+    times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.attached:
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        for _ in range(commands):
+            app.prompt.value = command
+            await pilot.pause(0)
+            app.finished.clear()
+            started = time.perf_counter()
+            app.post_message(events.Key("enter", "\r"))
+            await asyncio.wait_for(app.finished.wait(), 10)
+            await asyncio.wait_for(app.shown.wait(), 5)
+            times.append(app.shown_at - started)
+            await asyncio.sleep(0.01)  # a settled app between commands
+    return times
+
+
+def attach_in_child(root: Path, commands: int, command: str) -> list[float]:
+    """One attach-window run in a fresh process, against the host under ``root``."""
+    args = [str(PYTHON), __file__, "--child-attach", str(root), "--commands", str(commands),
+            "--command", command]  # fmt: skip
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    times: list[float] = json.loads(done.stdout.splitlines()[-1])
+    return times
+
+
 def windows(times: list[float]) -> str:
     parts = []
     for start in range(0, len(times), WINDOW):
@@ -91,14 +138,35 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=400)
     parser.add_argument("--command", default="echo x")
     parser.add_argument("--against", default="", help="git revision to compare with")
+    parser.add_argument("--attach", action="store_true", help="also the attach client")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-attach", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         times = asyncio.run(enter_to_frame(isolate(), args.commands, args.command, True))
         print(json.dumps(times))
         return
+    if args.child_attach:
+        root = Path(args.child_attach)
+        os.environ.update(isolated_env(root))
+        os.environ["XDG_RUNTIME_DIR"] = str(root / "run")
+        from conch.tui.frame_rate import raise_frame_rate
+
+        raise_frame_rate()  # as `conch attach` does, before Textual is imported
+        times = asyncio.run(attach_enter_to_frame(root, args.commands, args.command))
+        print(json.dumps(times))
+        return
     header(f"Enter → frame showing the finished block, {args.commands}× `{args.command}` "
            "(headless app, Shell mode)")  # fmt: skip
+    if args.attach:
+        root = isolate_with_runtime()
+        with running_host(root):
+            for _ in range(2):
+                times = in_child(None, args.commands, args.command)
+                print(f"{'the app':<22} {windows(times)}", flush=True)
+                times = attach_in_child(root, args.commands, args.command)
+                print(f"{'attached (host)':<22} {windows(times)}", flush=True)
+        return
     if args.against:
         other = revision_path(export_revision(args.against))
         for _ in range(2):

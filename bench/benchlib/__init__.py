@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
@@ -81,6 +81,30 @@ def isolated_env(root: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(root / "data"),
         "TMPDIR": str(root / "tmp"),
     }
+
+
+def isolate_with_runtime() -> Path:
+    """``isolate``, plus a private XDG_RUNTIME_DIR (``<tree>/run``, 0700) for a host's socket.
+    Call before importing conch."""
+    root = isolate()
+    run = root / "run"
+    run.mkdir(mode=0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(run)
+    return root
+
+
+@contextlib.contextmanager
+def running_host(root: Path) -> Iterator[dict[str, str]]:
+    """A detached `conch host` in ``root``'s dirs (see isolate_with_runtime) for the block;
+    yields the environment that reaches it; stopped after."""
+    env = {**os.environ, **isolated_env(root), "XDG_RUNTIME_DIR": str(root / "run")}
+    subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    try:
+        yield env
+    finally:
+        subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

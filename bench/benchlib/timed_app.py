@@ -67,3 +67,49 @@ def make_timed_app(work: Path) -> Any:
             super()._display(screen, renderable)
 
     return TimedApp()
+
+
+def make_timed_attach_app(work: Path) -> Any:
+    """A `conch attach` window (AttachApp) on a new session in ``work`` of the running host,
+    instrumented like TimedApp: ``finished`` when a command's end event has been applied to
+    the view, ``shown_at`` the first composed frame after it."""
+    from conch.clients.attach.host_link import HostLink
+    from conch.clients.attach.tui.attach_app import AttachApp
+    from conch.clients.attach.tui.session_view import SessionView
+    from conch.sessions import events as ev
+    from conch.sessions.records import Event
+
+    class TimedView(SessionView):
+        def add_events(self, events: Any) -> None:
+            batch: list[Event] = list(events)
+            super().add_events(batch)
+            if any(event.kind == ev.SHELL_END for event in batch):
+                app = self.app
+                assert isinstance(app, TimedAttachApp)
+                app.finished_at = time.perf_counter()
+                app.shown.clear()
+                app.finished.set()
+
+    class TimedAttachApp(AttachApp):
+        def __init__(self) -> None:
+            super().__init__(HostLink(str(work), new=True))
+            self.finished = asyncio.Event()
+            self.finished_at = 0.0
+            self.shown = asyncio.Event()
+            self.shown_at = 0.0
+
+        def compose(self) -> Any:
+            for widget in super().compose():
+                yield TimedView() if isinstance(widget, SessionView) else widget
+
+        @property
+        def attached(self) -> bool:
+            return self._attached_once
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            if renderable is not None and self.finished.is_set() and not self.shown.is_set():
+                self.shown_at = time.perf_counter()
+                self.shown.set()
+            super()._display(screen, renderable)
+
+    return TimedAttachApp()

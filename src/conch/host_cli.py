@@ -42,7 +42,14 @@ def ps_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conch ps", description="List the sessions the Conch host is running."
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON array of sessions")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array of sessions: id, title, cwd, agent, model, state (idle, "
+        "running, working, needs-input, stopped, failed), clients (a count), attached "
+        "([{name, role}]: who, e.g. user@machine pts/3, as controller or observer), "
+        "last_activity (Unix time)",
+    )
     return parser
 
 
@@ -85,9 +92,12 @@ def ps_main(argv: list[str]) -> int:
         print("The Conch host runs no session right now.")
     else:
         for row in sessions:
+            agent = row["agent"] or "-"
+            if row.get("model"):
+                agent += f"/{row['model']}"
             print(
                 f"{row['id'][:8]}  {row['state']:<11} {row['clients']} client(s)  "
-                f"{row['agent'] or '-':<10} {row['title'] or '(untitled)'}  {row['cwd']}"
+                f"{agent:<10} {row['title'] or '(untitled)'}  {row['cwd']}"
             )
     return 0
 

@@ -98,11 +98,13 @@ class ShellRecording:
         elif backlog:
             self._commit_gathered()
 
-    def finished(self, result: CommandResult) -> None:
+    def finished(self, result: CommandResult, *, interrupted: bool = False) -> None:
         """The command ended: its status, the cwd after it, how long it took, and whether
-        Ctrl+C or the timeout stopped it (a restore shows them as the live block did)."""
+        Ctrl+C or the timeout stopped it (a restore shows them as the live block did).
+        ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
         end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
-                           interrupted_by_user=result.interrupted,
+                           interrupted=interrupted,
+                           interrupted_by_user=result.interrupted and not interrupted,
                            timed_out=result.timed_out)  # fmt: skip
         with self._committing:
             with self._lock:

@@ -22,7 +22,7 @@ from conch import paths
 from conch.host.client import HostConnection, HostGone, HostRequestFailed
 from conch.host.handshake import Role
 from conch.host.runtime import host_places
-from conch.host.session_agent import STOP_NOTE
+from conch.host.session_agent import STOP_NOTE, STOP_REASON
 from conch.host.state_mirror import StateMirror
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -42,13 +42,6 @@ REPLAY_START = HEADER.split("{")[0]
 
 
 @pytest.fixture
-def project(tmp_path: Path, runtime: Path) -> Path:
-    where = tmp_path / "project"
-    where.mkdir()
-    return where
-
-
-@pytest.fixture
 def host(project: Path) -> Iterator[int]:
     """A host whose sessions use the fake ACP agent (config written as a user writes it)."""
     config = paths.config_file()
@@ -61,14 +54,6 @@ def host(project: Path) -> Iterator[int]:
     assert started.returncode == 0, started.stderr
     yield host_pid()
     conch("host", "stop")
-
-
-@pytest.fixture
-async def clients() -> Any:
-    opened: list[HostConnection] = []
-    yield opened
-    for connection in opened:
-        await connection.close()
 
 
 async def attach(
@@ -295,7 +280,7 @@ async def test_a_restarted_host_replays_the_conversation_to_the_new_agent_once(
     assert answer_of(after) == "received: thanks", "the history is given once"
 
 
-async def test_host_stop_ends_a_running_turn_and_the_queue_in_the_journal(
+async def test_host_stop_journals_a_running_turn_as_interrupted_and_the_queue_as_cancelled(
     host: int, project: Path, clients: list[HostConnection]
 ) -> None:
     client, attached = await attach(clients, "laptop", cwd=str(project))
@@ -307,7 +292,9 @@ async def test_host_stop_ends_a_running_turn_and_the_queue_in_the_journal(
     with Journal.open(journal_path()) as journal:
         events = list(journal.events(attached["session"]))
     ends = {e.payload["turn"]: e.payload for e in events if e.kind == "turn_end"}
-    assert ends[running["turn_index"]]["status"] == "cancelled"
+    assert ends[running["turn_index"]] == {
+        "turn": running["turn_index"], "status": "interrupted", "stop_reason": STOP_REASON,
+    }  # fmt: skip
     assert ends[queued["turn_index"]] == {
         "turn": queued["turn_index"], "status": "cancelled",
         "stop_reason": "the Conch host was stopped first",

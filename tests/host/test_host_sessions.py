@@ -146,7 +146,8 @@ async def test_detaching_leaves_a_running_sleep_and_reattaching_shows_its_end(
     first, attached = await attach(clients, cwd=str(project))
     await first.request("submit", line="sleep 1.5 && echo slept")
     started = await events_until(first, is_kind("shell_start"))
-    assert await first.request("detach") == {"detached": attached["session"]}
+    left = await first.request("detach")
+    assert left == {"detached": attached["session"], "stopped": False, "kept": ""}
     listed = await ask_host(host_places().socket, "ps")
     assert [(row["state"], row["clients"]) for row in listed] == [("running", 0)]
     again, reply = await attach(clients, session=attached["session"][:8],
@@ -292,7 +293,8 @@ async def test_ps_lists_live_sessions_with_their_state_and_clients(
     listed = json.loads(conch("ps", "--json").stdout)
     assert len(listed) == 1
     row = listed[0]
-    assert set(row) == {"id", "title", "cwd", "agent", "state", "clients", "last_activity"}
+    assert set(row) == {"id", "title", "cwd", "agent", "state", "clients", "last_activity",
+                        "model", "attached"}  # fmt: skip
     assert (row["id"], row["cwd"], row["state"], row["clients"]) == (
         attached["session"], str(project), "idle", 1
     )  # fmt: skip
@@ -321,7 +323,8 @@ async def test_host_stop_journals_a_running_command_as_interrupted_and_releases_
     with Journal.open(journal_path()) as journal:
         events = list(journal.events(attached["session"]))
         ends = [e for e in events if e.kind == "shell_end"]
-        assert len(ends) == 1 and ends[0].payload["interrupted_by_user"] is True
+        assert len(ends) == 1 and ends[0].payload["interrupted"] is True, "Conch stopped it"
+        assert ends[0].payload["interrupted_by_user"] is False, "the user did not"
         notices = [e.payload["text"] for e in events if e.kind == "notice"]
         assert any(STOP_NOTE in text for text in notices)
         assert "1 queued line(s) were not run" in notices[-1]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from conch.clients.attach.tui.session_view import SessionView
+from conch.clients.attach.tui.session_view import LIVE_LIMIT, TRIM_COUNT, SessionView
 from conch.sessions import events as ev
 from conch.sessions.records import Event, JsonObject
 from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.earlier_items import EarlierItems
 from conch.tui.widgets.notice import Notice
 from conch.tui.widgets.restored import RECENT_ITEMS
@@ -116,3 +117,45 @@ async def test_a_reattach_overlapping_the_history_shows_nothing_twice() -> None:
         view.add_events(first)
         await pilot.pause()
         assert len(blocks(app)) == 1
+
+
+async def test_a_live_command_that_ends_is_finished_in_place_not_rebuilt() -> None:
+    """One widget for the command's whole life: the view lays out once at its end, not twice
+    (a new widget mounted after the old one, and the old one removed)."""
+    journal = Journal()
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(SessionView)
+        view.show_history([])
+        view.add_events(journal.command("echo live", "live\n", status=None))
+        await wait_for(pilot, lambda: "live" in "".join(blocks(app)))
+        running = app.query_one(CommandBlock)
+        view.add_events([journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(3, "/w", duration=0.2))])
+        await wait_for(pilot, lambda: "✗ exit 3" in blocks(app)[0])
+        assert app.query_one(CommandBlock) is running
+
+
+async def test_a_long_live_session_folds_its_oldest_items_and_brings_them_back() -> None:
+    journal = Journal()
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(SessionView)
+        view.show_history([])
+        for number in range(LIVE_LIMIT + 1):
+            view.add_events(journal.command(f"echo n{number}", f"n{number}\n"))
+            await pilot.pause()
+        await wait_for(pilot, lambda: len(app.query(EarlierItems)) == 1)
+        mounted = len(app.query(CommandBlock))
+        assert mounted == LIVE_LIMIT - TRIM_COUNT
+        assert "$ echo n40 " in blocks(app)[-1] and "$ echo n16 " in blocks(app)[0]
+        earlier = app.query_one(EarlierItems)
+        assert earlier.hidden_count == LIVE_LIMIT + 1 - mounted
+        view.add_events(journal.command("echo after-fold", "after-fold\n"))
+        await wait_for(pilot, lambda: "after-fold" in blocks(app)[-1])
+        conversation = app.query_one(Conversation)
+
+        def scrolled_back_to_the_first() -> bool:
+            conversation.scroll_home(animate=False)  # as a reader keeps scrolling up
+            return any("$ echo n0 " in block for block in blocks(app))
+
+        await wait_for(pilot, scrolled_back_to_the_first)

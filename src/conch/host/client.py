@@ -53,6 +53,10 @@ class HostConnection:
         self._gone: HostGone | None = None
         self.on_sync: Callable[[bytes], None] | None = None
         """Gets each Yjs sync message (the followed session's shared state)."""
+        self.on_raw: Callable[[bytes], None] | None = None
+        """Gets the screen of a full-screen program this client started (``R`` frames)."""
+        self.on_notice: Callable[[dict[str, Any]], None] | None = None
+        """Gets the host's messages that are neither events nor answers (``full_screen``)."""
         self._reading = asyncio.create_task(self._read_all())
 
     @classmethod
@@ -124,12 +128,18 @@ class HostConnection:
                     if self.on_sync is not None:
                         self.on_sync(frame.data)
                     continue
+                if frame.kind == "raw":
+                    if self.on_raw is not None:
+                        self.on_raw(frame.data)
+                    continue
                 message = frame.message or {}
                 kind = message.get("type")
                 if kind == "event":
                     self._events.put_nowait(message)
                 elif kind in ("response", "error"):
                     self._answer(message)
+                elif self.on_notice is not None:
+                    self.on_notice(message)
         except HostGone as gone:
             self._gone = gone
         except asyncio.CancelledError:

@@ -13,7 +13,7 @@ from typing import Any
 
 from conch.host.follower import Follower
 from conch.host.handshake import Role
-from conch.host.wire import encode_json, encode_sync
+from conch.host.wire import encode_json, encode_raw, encode_sync
 
 
 class Connection:
@@ -31,6 +31,10 @@ class Connection:
 
     def send_sync(self, data: bytes) -> None:
         self._outbox.put_nowait(encode_sync(data))
+
+    def send_raw(self, data: bytes) -> None:
+        """A full-screen program's screen, for this client only (full_screen_relay.py)."""
+        self._outbox.put_nowait(encode_raw(data))
 
     async def _write_out(self) -> None:
         with contextlib.suppress(ConnectionError):

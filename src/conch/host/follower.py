@@ -19,6 +19,11 @@ from conch.sessions.records import Event
 log = logging.getLogger("conch.host")
 Send = Callable[[dict[str, Any]], None]
 SendSync = Callable[[bytes], None]
+SendRaw = Callable[[bytes], None]
+
+
+def _nowhere(data: bytes) -> None:
+    """A follower with no terminal to draw a full-screen program on (tests' followers)."""
 
 
 def event_message(event: Event) -> dict[str, Any]:
@@ -38,12 +43,24 @@ def event_message(event: Event) -> dict[str, Any]:
 
 class Follower:
     def __init__(
-        self, session_id: str, after_index: int, role: Role, send: Send, send_sync: SendSync
+        self,
+        session_id: str,
+        after_index: int,
+        role: Role,
+        send: Send,
+        send_sync: SendSync,
+        send_raw: SendRaw = _nowhere,
     ) -> None:
         self.session_id = session_id
         self.role = role
         self.send_sync = send_sync
         """Where the shared state's Yjs messages for this client go."""
+        self.client = ""
+        """The name the client gave in its hello (``user@machine pts/3``)."""
+        self.send = send
+        """Where this client's messages that are not events go (``full_screen``)."""
+        self.send_raw = send_raw
+        """Where the screen of a full-screen program this client started goes."""
         self.state_key = ""
         """This client's entry in the shared state's ``clients`` map."""
         self.last_sent = after_index

@@ -38,6 +38,7 @@ from conch.host.permission_questions import PermissionQuestions
 from conch.host.session_agent_choice import chosen_agent, initial_agent
 from conch.host.session_engine import HOST_OUTPUT_DELAY, SessionEngine
 from conch.host.turn_journal import HostTurnJournal
+from conch.session_recorder import SessionRecorder
 from conch.sessions import events as ev
 from conch_plugins.shell_mode.shell_options import ShellOptions
 
@@ -45,7 +46,9 @@ log = logging.getLogger("conch.host")
 T = TypeVar("T")
 STOP_GRACE = 3.0
 """Seconds a running turn has to end after its cancel when the host stops."""
-STOP_NOTE = "The Conch host was stopped while the agent worked, so its turn was cancelled."
+STOP_NOTE = "The Conch host was stopped while the agent worked, so its turn was interrupted."
+STOP_REASON = "the Conch host was stopped"
+"""The stop reason of a turn the host interrupted (its status is ``interrupted``)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class SessionAgent:
         )
         self.replay = AgentReplay(engine.recorder, lambda text: engine.notice(text))
         journal = HostTurnJournal(engine.record, self.replay, self._loop, flush_delay)
+        self._journal = journal
         self.runner: AgentRunner[HostTurn] = AgentRunner(self._make_backend, journal)
         self._turns: concurrent.futures.Future[None] | None = None
 
@@ -105,7 +109,8 @@ class SessionAgent:
         self._on_change()
 
     async def stop(self) -> None:
-        """Cancel the running turn (journaled as cancelled), drop the queue, end the agent."""
+        """Cancel the running turn (journaled as interrupted), drop the queue (journaled as
+        cancelled: those never started), end the agent."""
         with contextlib.suppress(Exception):
             await self._call(self._stop_here())
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -116,6 +121,7 @@ class SessionAgent:
         self.runner.pending.clear()
         for queued in unstarted:
             self._journal_withdrawn(queued, "the Conch host was stopped first")
+        self._journal.stopping = STOP_REASON
         if await self.runner.cancel():
             self.engine.notice(STOP_NOTE, "warning")
             with contextlib.suppress(TimeoutError):
@@ -182,6 +188,13 @@ class SessionAgent:
         turns as text). UnknownAgent when there is no such agent here."""
         spec = chosen_agent(self.config, name)
         await self._call(self._switch(spec))
+        # Stored on the session, so a restarted host or a revive keeps this agent; the
+        # agent's own session id is dropped with the agent it belonged to.
+        await asyncio.to_thread(self.engine.record, lambda recorder: _store_agent(recorder, spec))
+        self.engine.agent = spec.name
+        model = f" ({spec.model})" if spec.model else ""
+        await asyncio.to_thread(self.engine.notice, f"Agent: {spec.name}{model} answers from "
+                                "the next prompt on.")  # fmt: skip
         return spec
 
     async def _switch(self, spec: AgentSpec) -> None:
@@ -189,6 +202,11 @@ class SessionAgent:
         await self.runner.restart()
         self.replay.new_agent_instance()
         self._changed()
+
+    async def settle(self) -> None:
+        """Let the agent's loop finish what it is doing now: a turn's end is journaled (and
+        seen by clients) just before the snapshot ``is_working`` reads is updated."""
+        await self._call(asyncio.sleep(0))
 
     # -- what the host shows ---------------------------------------------------------------
 
@@ -224,3 +242,7 @@ class SessionAgent:
             sandbox=sandbox,
             user_definitions=self.engine.shell.user_definitions,
         )
+
+
+def _store_agent(recorder: SessionRecorder, spec: AgentSpec) -> None:
+    recorder.journal.set_agent_session_id(recorder.session_id, None, spec.name)

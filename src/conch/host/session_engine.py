@@ -3,7 +3,8 @@
 Lines run one at a time in the session's own thread, and everything is journaled the way
 the app journals it (session_recorder.py): the input, the command's start, its output in
 short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. Clients
-never hear from the engine directly: they follow the journal (session_host.py). Must never
+never hear from the engine directly: they follow the journal (session_host.py), and a
+full-screen program's screen goes to the client that started it (full_screen_relay.py). Must never
 import Textual or block the host's event loop (callers run ``open``/``stop`` in threads).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from conch.config import ShellConfig
+from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
@@ -29,7 +31,12 @@ from conch.sessions.startup import OpenedSession
 from conch.shell_start import shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
-from conch_plugins.shell_mode.command_result import CommandSink, ProgramWriter
+from conch_plugins.shell_mode.command_result import (
+    CommandSink,
+    HandoverResult,
+    Passthrough,
+    ProgramWriter,
+)
 from conch_plugins.shell_mode.held_input import HeldInput
 
 log = logging.getLogger("conch.host")
@@ -48,11 +55,17 @@ STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
 
 
 class _EngineSink(CommandSink):
-    """A command's output to its journal recording; input held until bash has read the line."""
+    """A command's output to its journal recording; input held until bash has read the line;
+    a full-screen program lent to the client that submitted the line, if one did."""
 
-    def __init__(self, on_text: Callable[[str], None]) -> None:
+    def __init__(
+        self, on_text: Callable[[str], None], relay: FullScreenRelay, command: str, owner: object
+    ) -> None:
         self.input = HeldInput()
         self._on_text = on_text
+        self._relay = relay
+        self._command = command
+        self._owner = owner
 
     def on_output(self, text: str) -> None:
         self._on_text(text)
@@ -62,6 +75,11 @@ class _EngineSink(CommandSink):
 
     def on_finished(self) -> None:
         self.input.close()
+
+    def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
+        if self._owner is None:  # no client to lend it to: captured as output
+            return False
+        return self._relay.lend(passthrough, self._command, self._owner)
 
 
 class SessionEngine:
@@ -93,12 +111,18 @@ class SessionEngine:
         """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
-        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.full_screen = FullScreenRelay()
+        self.full_screen.on_adopted = self._redraw_program
+        self._lines: queue.Queue[tuple[str, object] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._input: HeldInput | None = None
         self._recording: ShellRecording | None = None
         self._abandoned = False
         self._stopping = False
+        self._unfinished = 0
+        self._ending = False
+        """The command has ended; its end, exports and notes are being journaled."""
+        """Lines submitted whose command has not ended yet (queued or running)."""
         self._idle = threading.Event()
         self._idle.set()
         self._thread = threading.Thread(target=self._work, name=f"session-{self.id[:8]}")
@@ -160,11 +184,21 @@ class SessionEngine:
 
     # -- what clients ask ----------------------------------------------------------------
 
-    def submit(self, line: str, mode: str = "shell") -> int | None:
-        """Journal the line as the user's input and queue it for bash; its input's index."""
+    def submit(self, line: str, mode: str = "shell", owner: object = None) -> int | None:
+        """Journal the line as the user's input and queue it for bash; its input's index.
+        A full-screen program it starts is lent to ``owner`` (None: nobody, it is captured)."""
         index = self.record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
-        self._lines.put(line)
+        with self._lock:
+            self._unfinished += 1
+        self._lines.put((line, owner))
         return index
+
+    @property
+    def has_work(self) -> bool:
+        """A command runs or a line waits for bash: counted from ``submit`` to the command's
+        end, so there is no instant between queue and run when the session looks idle."""
+        with self._lock:
+            return self._unfinished > 0
 
     def interrupt(self) -> bool:
         """Ctrl+C to the running command; False when nothing runs."""
@@ -173,15 +207,28 @@ class SessionEngine:
         self.shell.shell.interrupt()
         return True
 
-    def send_input(self, data: bytes) -> bool:
+    def send_input(self, data: bytes, by: object = None) -> bool:
         """Bytes for the running command's stdin (held until bash has read its line);
-        False when nothing runs."""
+        False when nothing runs, or a full-screen program runs for another client than ``by``."""
+        if self.full_screen.is_held_by_another(by):
+            return False
         with self._lock:
             held = self._input
         return held is not None and held.send(data)
 
-    def resize(self, rows: int, cols: int) -> None:
+    def resize(self, rows: int, cols: int, by: object = None) -> bool:
+        """The session terminal's size; False (unchanged) while a full-screen program runs
+        for another client than ``by``: the program draws for its owner's terminal."""
+        if self.full_screen.is_held_by_another(by):
+            return False
         self.shell.shell.resize(max(5, rows), max(20, cols))
+        return True
+
+    def _redraw_program(self) -> None:
+        """SIGWINCH to the program in front: vim and less draw their whole screen again (the
+        adopting client saw none of it, and its terminal may be just as big)."""
+        with contextlib.suppress(OSError, ShellStartError):
+            os.killpg(os.tcgetpgrp(self.shell.shell.fd), signal.SIGWINCH)
 
     def notice(self, text: str, level: NoticeLevel = "info") -> None:
         self.record(lambda recorder: recorder.notice(text, level))
@@ -194,11 +241,11 @@ class SessionEngine:
         except ShellStartError as error:
             self.notice(f"The session shell did not start: {error}. The next command tries "
                         "again.", "error")  # fmt: skip
-        while (line := self._lines.get()) is not None and not self._stopping:
-            self._run(line)
+        while (queued := self._lines.get()) is not None and not self._stopping:
+            self._run(*queued)
 
-    def _run(self, command: str) -> None:
-        sink = _EngineSink(self._output)
+    def _run(self, command: str, owner: object = None) -> None:
+        sink = _EngineSink(self._output, self.full_screen, command, owner)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
             self._input = sink.input
@@ -209,18 +256,31 @@ class SessionEngine:
         recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
         with self._lock:
             self._recording = recording
+
+        def journal_end(ended: RunOutcome) -> None:
+            # As soon as the command ended (BashSupervisor.run calls this on every path):
+            # clients see the end before bash's names are refreshed (1-2 ms, more under
+            # load), as the app's block does.
+            with self._lock:
+                self._ending = True  # clients may see the end now: Ctrl+Q waits (settle)
+                if self._abandoned or recording is None:
+                    return  # a stop already closed it in the journal
+            stopped = self._stopping  # ended by a host stop, not by the user: interrupted
+            self.record(lambda _: recording.finished(ended.result, interrupted=stopped))
+
         try:
-            outcome = self.shell.run(command, sink, self.command_timeout)
+            outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)
         finally:
             with self._lock:
+                self._ending = True
                 abandoned = self._abandoned
                 self._input = self._recording = None
-        if recording is not None and not abandoned:
-            self.record(lambda _: recording.finished(outcome.result))
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
         with self._lock:
             self.running_command = ""
+            self._ending = False
+            self._unfinished -= 1
             self._set_state("idle")
             self._idle.set()
 
@@ -263,9 +323,20 @@ class SessionEngine:
             return None
 
     def _set_state(self, state: SessionState) -> None:
+        if self.state == "failed" and state != "stopped":
+            return  # it goes on unrecorded, and says so until it is stopped
         self.state = state
         if self.on_state is not None:
             self.on_state(state)
+
+    def settle(self, timeout: float) -> None:
+        """Wait for a command that has ended to finish its bookkeeping. A client sees the
+        end (it is journaled first) and may ask at once whether the session is idle; the
+        answer must not depend on which thread ran first."""
+        with self._lock:
+            ending = self._ending
+        if ending:
+            self._idle.wait(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
         """Whether no command runs within ``timeout`` seconds (queued lines not counted)."""

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conch.config import LoadedConfig, load_config
-from conch.host.follower import Follower, Send, SendSync
+from conch.host.follower import Follower, Send, SendRaw, SendSync
+from conch.host.full_screen_relay import FullScreenProgram
 from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
-from conch.host.live_sessions import SessionState, SessionSummary
+from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
 from conch.host.session_engine import SessionEngine
@@ -30,6 +31,13 @@ from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
 
 log = logging.getLogger("conch.host")
+SETTLE_TIMEOUT = 2.0
+"""Seconds Ctrl+Q waits for a command that has just ended to finish its bookkeeping (its
+exports are read from bash: milliseconds, unless bash hangs)."""
+STOPPED_NOTE = (
+    "Session stopped: its last client quit with nothing running. `conch attach {short}` "
+    "starts it again from the journal."
+)
 
 
 class SessionHost:
@@ -71,17 +79,59 @@ class SessionHost:
         log.info("restored %d session(s)", len(self.engines))
 
     async def stop(self) -> None:
-        """Stop every session cleanly; the next host starts with none."""
-        agents = list(self.agents.values())
-        await asyncio.gather(*(agent.stop() for agent in agents))
-        engines = list(self.engines.values())
-        await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
-        self.engines.clear()
-        self.agents.clear()
-        self.shared.clear()
-        await asyncio.to_thread(save_live_list, self._live_list, [])
+        """Stop every session cleanly; the next host starts with none. Under the opening
+        lock, so a session Ctrl+Q is stopping is stopped once."""
+        async with self._opening:
+            agents = list(self.agents.values())
+            await asyncio.gather(*(agent.stop() for agent in agents))
+            engines = list(self.engines.values())
+            await asyncio.gather(*(asyncio.to_thread(engine.stop) for engine in engines))
+            self.engines.clear()
+            self.agents.clear()
+            self.shared.clear()
+            await asyncio.to_thread(save_live_list, self._live_list, [])
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
+
+    async def stop_if_idle(self, session_id: str) -> str:
+        """Ctrl+Q's end of a session: stop it unless a client follows it, a command runs or
+        waits, or the agent works or asks. Decided and done under the lock ``attach`` opens
+        sessions with, so no client attaches in between. Returns why it was kept ("" when
+        it was stopped)."""
+        async with self._opening:
+            engine = self.engines.get(session_id)
+            if engine is None:
+                return "it is not running in this host"
+            await asyncio.to_thread(engine.settle, SETTLE_TIMEOUT)
+            agent = self.agents.get(session_id)
+            if agent is not None:
+                await agent.settle()
+            kept = self._why_kept(engine)
+            if kept:
+                return kept
+            engine.notice(STOPPED_NOTE.format(short=session_id[:8]))
+            self.agents.pop(session_id, None)
+            if agent is not None:
+                await agent.stop()
+            await asyncio.to_thread(engine.stop)
+            self.engines.pop(session_id, None)
+            self.shared.pop(session_id, None)
+            self.followers.pop(session_id, None)
+            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+            log.info("session %s stopped (Ctrl+Q, idle)", session_id)
+            return ""
+
+    def _why_kept(self, engine: SessionEngine) -> str:
+        if self.followers.get(engine.id):
+            return "another client is attached"
+        if engine.has_work:
+            return "a command is running"
+        agent = self.agents.get(engine.id)
+        if agent is not None and agent.questions.pending():
+            return "the agent waits for an answer"
+        if agent is not None and agent.is_working:
+            return "the agent is working"
+        return ""
 
     # -- live events ---------------------------------------------------------------------
 
@@ -106,10 +156,12 @@ class SessionHost:
         client: str,
         send: Send,
         send_sync: SendSync,
+        send_raw: SendRaw,
     ) -> tuple[Follower, list[Event]]:
         """Register a follower (buffering), then read what it missed; the caller sends
         its reply, then ``follower.catch_up(history)``."""
-        follower = Follower(engine.id, after_index, role, send, send_sync)
+        follower = Follower(engine.id, after_index, role, send, send_sync, send_raw)
+        follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
         journal = self._journal()
@@ -118,6 +170,9 @@ class SessionHost:
 
     def unfollow(self, follower: Follower) -> None:
         self.followers.get(follower.session_id, set()).discard(follower)
+        engine = self.engines.get(follower.session_id)
+        if engine is not None:
+            engine.full_screen.leave(follower)  # nobody's until a controller attaches
         shared = self.shared.get(follower.session_id)
         if shared is not None:
             shared.remove_client(follower.state_key)
@@ -140,7 +195,53 @@ class SessionHost:
                     loop.call_soon_threadsafe(self._refresh, engine.id)
 
         engine.on_state = changed
+        self._relay_full_screen(engine)
         return changed
+
+    def _relay_full_screen(self, engine: SessionEngine) -> None:
+        """A full-screen program's screen to its owner, and its start and end to every
+        follower, in the order the session's threads said them (hops to the loop)."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def changed(program: FullScreenProgram | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                loop.call_soon_threadsafe(self._tell_full_screen, engine.id, program, None)
+
+        def output(owner: object, data: bytes) -> None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._send_screen, engine.id, owner, data)
+
+        engine.full_screen.on_change = changed
+        engine.full_screen.on_output = output
+
+    def _send_screen(self, session_id: str, owner: object, data: bytes) -> None:
+        if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
+            owner.send_raw(data)
+
+    def tell_full_screen(self, follower: Follower) -> None:
+        """A client that attaches while a full-screen program runs is told so; a controller
+        adopts one whose owner left."""
+        engine = self.engines.get(follower.session_id)
+        if engine is None or engine.full_screen.current is None:
+            return
+        if follower.role == "controller":
+            engine.full_screen.adopt(follower)
+        if engine.full_screen.current is not None:
+            self._tell_full_screen(engine.id, engine.full_screen.current, follower)
+
+    def _tell_full_screen(
+        self, session_id: str, program: FullScreenProgram | None, only: Follower | None
+    ) -> None:
+        followers = [only] if only is not None else list(self.followers.get(session_id, ()))
+        for follower in followers:
+            follower.send({
+                "type": "full_screen",
+                "session": session_id,
+                "program": program.program if program else "",
+                "yours": program is not None and program.owner is follower,
+            })  # fmt: skip
 
     def _refresh(self, session_id: str) -> None:
         """Bring the session's shared state up to date with its engine and agent."""
@@ -239,10 +340,11 @@ class SessionHost:
         return [self._summary(engine, named.get(engine.id, "")) for engine in self.engines.values()]
 
     def _summary(self, engine: SessionEngine, title: str) -> SessionSummary:
-        clients = len(self.followers.get(engine.id, ()))
+        followers = sorted(self.followers.get(engine.id, ()), key=lambda f: f.client)
         agent = self.agents.get(engine.id)
         name = agent.name if agent is not None else engine.agent
-        state = self.state_of(engine)
-        return SessionSummary(
-            engine.id, title, engine.cwd, name, state, clients, engine.last_activity
-        )
+        model = agent.spec.model if agent is not None and agent.spec is not None else ""
+        attached = [AttachedClient(f.client, f.role) for f in followers]
+        return SessionSummary(engine.id, title, engine.cwd, name, self.state_of(engine),
+                              len(attached), engine.last_activity, model or "",
+                              attached)  # fmt: skip

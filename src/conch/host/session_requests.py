@@ -1,6 +1,12 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
 the agent's: answer, cancel, set_agent; and Tab's: complete.
 
+A full-screen program (vim) that a submitted line starts belongs to the client that submitted
+it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
+sends its keys as ``send_input`` ``data`` (base64 bytes, not lines) and its terminal's size as
+``resize``; the other clients get ``full_screen`` without ``yours``, and their input and
+sizes are refused until the program ends (``full_screen`` with no ``program``).
+
 A connection follows one session at a time. Requests that change a session need the
 ``controller`` role; an observer gets the ``observer`` error and the session is untouched.
 ``submit`` sends a line to the session's bash (mode ``shell``, the default), to its agent
@@ -13,6 +19,8 @@ naming who answered.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -75,7 +83,13 @@ class SessionRequests:
         self._leave(connection)
         connection.role = role
         follower, history = await self.sessions.follow(
-            engine, after_index, role, connection.client, connection.send, connection.send_sync
+            engine,
+            after_index,
+            role,
+            connection.client,
+            connection.send,
+            connection.send_sync,
+            connection.send_raw,
         )
         connection.following = follower
         reply = {
@@ -89,15 +103,23 @@ class SessionRequests:
 
         def send_history(history: list[Event] = history, follower: Follower = follower) -> None:
             follower.catch_up(history)
+            self.sessions.tell_full_screen(follower)
 
         return reply, send_history
 
     async def detach(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """Stop following; the session goes on running."""
+        """Stop following; the session goes on running. With ``stop_if_idle`` (Ctrl+Q) a
+        controller's detach also stops the session when nothing keeps it (``stopped``;
+        ``kept`` says why not)."""
         left = self._leave(connection)
-        return {"detached": left}, None
+        if not params.get("stop_if_idle") or left is None:
+            return {"detached": left, "stopped": False, "kept": ""}, None
+        if connection.role != "controller":
+            return {"detached": left, "stopped": False, "kept": "an observer stops nothing"}, None
+        kept = await self.sessions.stop_if_idle(left)
+        return {"detached": left, "stopped": not kept, "kept": kept}, None
 
     def _leave(self, connection: Connection) -> str | None:
         follower, connection.following = connection.following, None
@@ -128,7 +150,8 @@ class SessionRequests:
             if route.target is Target.ASK:
                 return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
         if to == "shell":
-            index = await asyncio.to_thread(engine.submit, text, mode)
+            owner = connection.following
+            index = await asyncio.to_thread(engine.submit, text, mode, owner)
             return {"input_index": index, "to": "shell", "reason": reason}, None
         agent = self._agent(engine)
         input_index = await asyncio.to_thread(
@@ -226,12 +249,18 @@ class SessionRequests:
     async def send_input(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
+        """Text (``text``) or keys as they were pressed (``data``: base64 bytes) for the
+        running command's stdin."""
         engine = self._controlled(connection)
-        text = params.get("text", "")
-        if not isinstance(text, str):
-            raise RequestFailed("send_input needs text", "bad-params")
-        data = text.encode() + (b"\x04" if params.get("eof") else b"")
-        return {"sent": engine.send_input(data)}, None
+        text, encoded = params.get("text", ""), params.get("data")
+        if not isinstance(text, str) or not isinstance(encoded, str | None):
+            raise RequestFailed("send_input needs text, or data as base64", "bad-params")
+        try:
+            data = base64.b64decode(encoded, validate=True) if encoded else text.encode()
+        except binascii.Error:
+            raise RequestFailed("send_input's data is not base64", "bad-params") from None
+        data += b"\x04" if params.get("eof") else b""
+        return {"sent": engine.send_input(data, connection.following)}, None
 
     async def resize(
         self, connection: Connection, params: dict[str, Any]
@@ -240,8 +269,8 @@ class SessionRequests:
         rows, cols = params.get("rows"), params.get("cols")
         if not isinstance(rows, int) or not isinstance(cols, int):
             raise RequestFailed("resize needs integer rows and cols", "bad-params")
-        await asyncio.to_thread(engine.resize, rows, cols)
-        return {"rows": rows, "cols": cols}, None
+        resized = await asyncio.to_thread(engine.resize, rows, cols, connection.following)
+        return {"rows": rows, "cols": cols, "resized": resized}, None
 
     async def blob(
         self, connection: Connection, params: dict[str, Any]

@@ -5,12 +5,15 @@ Clients see a turn's updates only once committed. A commit costs about 5 ms here
 (bench/host_stream.py), so an update after a quiet spell is committed at once and a burst is
 committed at most every ``flush_delay`` seconds, as the engine does for shell output. Journal
 failures stop the recording (the engine's ``record`` says so in the log); the turn goes on.
+A turn the host cancels because it is stopping is journaled ``interrupted`` (Conch ended it,
+as a crash would), not ``cancelled`` (which says the user did).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from conch.agent_replay import AgentReplay, Record
 from conch.agent_runner import QueuedPrompt
@@ -30,8 +33,10 @@ class HostTurnRecording:
         record: Record,
         loop: asyncio.AbstractEventLoop,
         flush_delay: float,
+        stopping: Callable[[], str],
     ) -> None:
         self._recording = recording
+        self._stopping = stopping
         self._record = record
         self._loop = loop
         self._delay = flush_delay
@@ -63,6 +68,9 @@ class HostTurnRecording:
         if self._scheduled is not None:
             self._scheduled.cancel()
             self._scheduled = None
+        why = self._stopping()
+        if why and status == "cancelled":
+            status, stop_reason = "interrupted", why
         self._record(lambda _: self._recording.end(status, stop_reason))
 
 
@@ -80,6 +88,8 @@ class HostTurnJournal:
         self.replay = replay
         self._loop = loop
         self._delay = flush_delay
+        self.stopping = ""
+        """Why the host is ending this session's turns ("" while it is not)."""
 
     def turn_started(self, queued: QueuedPrompt[HostTurn]) -> HostTurnRecording | None:
         index = queued.turn_index
@@ -88,7 +98,9 @@ class HostTurnJournal:
         recording = self._record(lambda recorder: recorder.turn_started(index))
         if recording is None:
             return None
-        return HostTurnRecording(recording, self._record, self._loop, self._delay)
+        return HostTurnRecording(
+            recording, self._record, self._loop, self._delay, lambda: self.stopping
+        )
 
     async def replay_for(self, queued: QueuedPrompt[HostTurn], backend: AgentBackend) -> str:
         return await self.replay.replay_for(

@@ -2,7 +2,8 @@
 
 A frame is a 4-byte big-endian length, one kind byte and the payload:
 ``J`` a JSON object (handshake, requests, responses, journal events), ``Y`` a
-Yjs sync message (the shared session state, binary as pycrdt makes it). A
+Yjs sync message (the shared session state, binary as pycrdt makes it), ``R`` raw terminal
+bytes of a full-screen program, for the one client that owns it (full_screen_relay.py). A
 length over ``MAX_FRAME`` is refused: a peer that sends garbage is cut off
 instead of making the other side allocate gigabytes.
 """
@@ -15,14 +16,15 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Literal
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 """Bumped whenever a frame or message changes meaning; the handshake compares it."""
 MAX_FRAME = 64 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 JSON_KIND = ord("J")
 SYNC_KIND = ord("Y")
+RAW_KIND = ord("R")
 
-FrameKind = Literal["json", "sync"]
+FrameKind = Literal["json", "sync", "raw"]
 
 
 class ProtocolError(Exception):
@@ -35,7 +37,7 @@ class Frame:
     message: dict[str, Any] | None = None
     """The JSON object of a ``json`` frame."""
     data: bytes = b""
-    """The bytes of a ``sync`` frame."""
+    """The bytes of a ``sync`` or a ``raw`` frame."""
 
 
 def encode_json(message: dict[str, Any]) -> bytes:
@@ -45,6 +47,10 @@ def encode_json(message: dict[str, Any]) -> bytes:
 
 def encode_sync(data: bytes) -> bytes:
     return _HEADER.pack(len(data), SYNC_KIND) + data
+
+
+def encode_raw(data: bytes) -> bytes:
+    return _HEADER.pack(len(data), RAW_KIND) + data
 
 
 async def read_frame(reader: asyncio.StreamReader) -> Frame | None:
@@ -64,6 +70,8 @@ async def read_frame(reader: asyncio.StreamReader) -> Frame | None:
         raise ProtocolError("the connection closed in the middle of a frame") from None
     if kind == SYNC_KIND:
         return Frame("sync", data=payload)
+    if kind == RAW_KIND:
+        return Frame("raw", data=payload)
     if kind != JSON_KIND:
         raise ProtocolError(f"unknown frame kind {kind!r}")
     try:

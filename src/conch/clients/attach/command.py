@@ -1,8 +1,9 @@
 """``conch attach [ID] [--observe] [--new]``: show a host session in this terminal.
 
 Attaches to session ID (an id or a unique prefix), or to this directory's last session, or to
-a new one (``--new``); starts the host first when none runs. Leaving (Ctrl+Q, ``/detach``,
-Ctrl+D on an empty prompt, closing the window) detaches: the session goes on in the host.
+a new one (``--new``); starts the host first when none runs. Leaving (``/detach``, Ctrl+D on
+an empty prompt, closing the window) detaches: the session goes on in the host. Ctrl+Q quits,
+and stops the session too when no other client is attached and nothing runs or waits.
 Textual is imported only once the arguments are good and there is a terminal.
 """
 
@@ -17,9 +18,10 @@ def attach_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conch attach",
         description="Show a session the Conch host runs; it goes on when you detach.",
-        epilog="Keys: Ctrl+Q or /detach detach · Ctrl+C interrupts the running command · "
-        "Ctrl+D on an empty prompt detaches (or ends a running command's input) · "
-        "Ctrl+R restarts a host that went away.",
+        epilog="Keys: Ctrl+Q quits, and stops the session if it is idle and no other client "
+        "is attached · /detach, or Ctrl+D on an empty prompt, detaches (the session goes on; "
+        "Ctrl+D ends a running command's input) · Ctrl+C interrupts the running command · "
+        "Ctrl+R restarts a host that went away. Closing the window detaches.",
     )
     parser.add_argument(
         "session", nargs="?", metavar="ID", help="the session (default: this directory's last)"

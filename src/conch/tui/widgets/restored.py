@@ -150,6 +150,17 @@ def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: i
     return CommandBlock.already_ended(block.command, block.cwd, output, status, css_class, result)
 
 
+def finish_live_command(live: CommandBlock, block: ShellBlock) -> bool:
+    """End a live block in place as ``block`` (the journal's view of it) says, when it ended
+    the ordinary way; False when it did not (still running, or interrupted by a stop): then
+    the restored widget replaces it. In place, the view lays out once instead of twice."""
+    result = _command_result(block)
+    if result is None or block.state == "interrupted" or live.result is not None:
+        return False
+    live.finish(result)
+    return True
+
+
 def restored_background(
     block: ShellBlock, read_blob: ReadBlob | None, max_lines: int
 ) -> BackgroundOutput:

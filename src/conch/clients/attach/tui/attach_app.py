@@ -3,23 +3,29 @@
 The app holds no session: the host runs the bash and keeps the journal; this window follows
 the journal's events (session_view.py) and sends what is typed (host_link.py). A line typed
 while a command runs goes to that command's stdin, whole. Leaving detaches, and the session
-goes on in the host. When the host goes away the status line says so, in one line, and
-Ctrl+R starts a new host, which restores the session from the journal; the window then gets
-the events it missed.
+goes on in the host; Ctrl+Q quits, and the host stops the session too when no other client
+is attached and nothing runs or waits (it decides: only it sees every client). When the host
+goes away the status line says so, in one line, and Ctrl+R starts a new host, which restores
+the session from the journal; the window then gets the events it missed. A full-screen
+program started here gets this terminal while it runs (the window is suspended,
+raw_passthrough.py copies); one started in another client is said in its command's block.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import sys
 from collections.abc import Awaitable
 from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
+from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
+from conch.clients.attach.raw_passthrough import lend_terminal
 from conch.clients.attach.tui.session_view import SessionView
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
@@ -27,7 +33,25 @@ from conch_plugins.shell_mode.cwd import shorten_home
 
 DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q detach · ^c interrupt · ^d EOF/detach"
+KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt"
+
+
+def detached_line(session: str, kept: str) -> str:
+    """What ``conch attach`` prints after leaving a session that goes on."""
+    if not session:
+        return ""
+    why = f" ({kept})" if kept else ""
+    return (
+        f"Detached from session {session}; it goes on in the Conch host{why} "
+        f"(`conch attach {session}` comes back)."
+    )
+
+
+def stopped_line(session: str) -> str:
+    return (
+        f"Stopped session {session}: nothing was running and no other client was attached "
+        f"(`conch attach {session}` starts it again from the journal)."
+    )
 
 
 def host_lost_line(reason: str) -> str:
@@ -46,7 +70,7 @@ class AttachApp(App[None]):
     Input#prompt { dock: bottom; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "detach", "Detach", priority=True),
+        Binding("ctrl+q", "quit_session", "Quit", priority=True),
         Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
         Binding("ctrl+r", "restart_host", "Restart host", priority=True),
@@ -59,6 +83,7 @@ class AttachApp(App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.host_lost = False
         self._attached_once = False
+        link.on_full_screen = self._full_screen_changed
 
     @property
     def is_observer(self) -> bool:
@@ -121,6 +146,8 @@ class AttachApp(App[None]):
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
+        self.link.end_screen()
+        self.view.show_full_screen(None)
         status = self.query_one(StatusLine)
         status.add_class("-lost")
         status.update(host_lost_line(reason))
@@ -128,6 +155,34 @@ class AttachApp(App[None]):
     def _leave(self, farewell: str, code: int = 0) -> None:
         self.farewell = farewell
         self.exit(return_code=code)
+
+    # -- full-screen programs -----------------------------------------------------------
+
+    def _full_screen_changed(self, program: FullScreen | None) -> None:
+        if program is not None and program.yours:
+            self._lend_terminal(self.link.screen)
+        else:
+            self.view.show_full_screen(program.program if program else None)
+
+    @work(exclusive=True, group="full-screen")
+    async def _lend_terminal(self, screen: asyncio.Queue[bytes | None]) -> None:
+        """This client's program gets the terminal until it ends. Nothing is drawn while
+        suspended: the loop still runs (the host's frames come through it), and a frame
+        drawn then would go to a stopped writer thread whose queue blocks when full."""
+        stdin, stdout = sys.__stdin__, sys.__stdout__
+        try:
+            if stdin is None or stdout is None:
+                raise SuspendNotSupported("no terminal")
+            with self.batch_update(), self.suspend():
+                await lend_terminal(
+                    stdin.fileno(), stdout.fileno(), screen, self.link.send_keys, self._resize
+                )
+        except SuspendNotSupported:
+            self.notify("A full-screen program started, but this window cannot give it the "
+                        "terminal.", severity="warning")  # fmt: skip
+
+    async def _resize(self, rows: int, cols: int) -> None:
+        await self.link.resize(rows, cols)
 
     # -- what the user does ------------------------------------------------------------
 
@@ -139,6 +194,11 @@ class AttachApp(App[None]):
         if line.strip() == DETACH_COMMAND:
             await self.action_detach()
         elif self.view.is_running:
+            program = self.link.full_screen
+            if program is not None and not program.yours:  # the host would refuse it
+                self.notify(f"Not sent: {program.program} is running in another client.",
+                            severity="warning")  # fmt: skip
+                return
             await self._ask(self.link.send_input(line + "\n"))
         elif line.strip():
             await self._ask(self.link.submit(line))
@@ -154,13 +214,16 @@ class AttachApp(App[None]):
 
     async def action_detach(self) -> None:
         await self.link.detach()
+        self._leave(detached_line((self.link.session or "")[:8], ""))
+
+    async def action_quit_session(self) -> None:
+        """Ctrl+Q: leave, and stop the session unless something keeps it."""
+        if self.host_lost:
+            self._leave(detached_line((self.link.session or "")[:8], "the host went away"))
+            return
+        left = await self.link.detach(stop_if_idle=not self.is_observer)
         session = (self.link.session or "")[:8]
-        self._leave(
-            f"Detached from session {session}; it goes on in the Conch host "
-            f"(`conch attach {session}` comes back)."
-            if session
-            else ""
-        )
+        self._leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:
@@ -187,8 +250,10 @@ class AttachApp(App[None]):
 
     @work(exclusive=True, group="resize")
     async def _send_size(self) -> None:
-        """The session's terminal gets the size its output is drawn in here."""
-        if self.is_observer or self.host_lost:
+        """The session's terminal gets the size its output is drawn in here (not while this
+        client's full-screen program has the whole terminal: it sends that size itself)."""
+        lent = self.link.full_screen is not None and self.link.full_screen.yours
+        if self.is_observer or self.host_lost or lent:
             return
         width, height = self.view.conversation.scrollable_content_region.size
         with contextlib.suppress(HostGone, HostRequestFailed):

@@ -5,12 +5,14 @@ one widget touched per change, with the widgets the app itself uses (widgets/res
 a finished command is the CommandBlock a restart shows, a running one a live CommandBlock
 whose output grows as the host streams it (the same coalesced redraw as the app's), a notice
 a Notice. The history shown on attach mounts its recent items only, as a restored session
-does (the older ones wait behind EarlierItems until scrolled to).
+does (the older ones wait behind EarlierItems until scrolled to). A full-screen program that
+another client started is said in its running block's status line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -28,12 +30,22 @@ from conch.sessions.records import Event
 from conch.sessions.views import ConversationItem, ShellBlock
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.earlier_items import EarlierItems
 from conch.tui.widgets.restored import (
     DEFAULT_SCROLLBACK_LINES,
+    EARLIER_STEP,
     RECENT_ITEMS,
+    finish_live_command,
     restored_widget,
     restored_widgets,
 )
+
+LIVE_LIMIT = 40
+"""Items mounted before the oldest fold into the EarlierItems line, as the app does
+(conversation_trim.py): Textual lays out every mounted widget on each change, so without
+it Enter → frame grew from 37 to 63 ms over 300 commands in an attached client."""
+TRIM_COUNT = 15
+"""How far under LIVE_LIMIT a fold goes."""
 
 
 class SessionView(Vertical):
@@ -47,6 +59,10 @@ class SessionView(Vertical):
         self.scrollback_lines = scrollback_lines
         self._widgets: dict[int, Widget] = {}
         """Mounted widgets by item position (items behind EarlierItems are not here)."""
+        self._program_elsewhere: str | None = None
+        """The full-screen program another client runs (the host may say so before this
+        view has the command's block: the block says it once built)."""
+        self._folding = False
 
     def compose(self) -> ComposeResult:
         yield Conversation()
@@ -54,6 +70,23 @@ class SessionView(Vertical):
     @property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
+
+    def show_full_screen(self, program: str | None) -> None:
+        """Say in the running block that ``program`` runs in another client (None: no more)."""
+        self._program_elsewhere = program
+        position = self.feed.running_position
+        block = self._widgets.get(position) if position is not None else None
+        if isinstance(block, CommandBlock) and block.result is None:
+            self._say_elsewhere(block)
+            block.refresh_frame()
+
+    def _say_elsewhere(self, block: CommandBlock) -> None:
+        program = self._program_elsewhere
+        block.status_text = (
+            f"running… · {program} is running in another client"
+            if program
+            else "running… (Ctrl+C interrupts)"
+        )
 
     @property
     def is_running(self) -> bool:
@@ -82,6 +115,8 @@ class SessionView(Vertical):
         for event in events:
             for change in self.feed.apply(event):
                 self._show(change)
+        if len(self._widgets) > LIVE_LIMIT and not self._folding:
+            self._fold_oldest()
 
     def _show(self, change: FeedChange) -> None:
         if isinstance(change, OutputAdded):
@@ -90,18 +125,60 @@ class SessionView(Vertical):
                 block.output.append(change.text)
                 block.output_arrived()
             return
-        widget = self._widget_for(change.position, change.item)
         if isinstance(change, ItemAdded):
+            widget = self._widget_for(change.position, change.item)
             self._widgets[change.position] = widget
             self.conversation.add_block(widget)
             return
         assert isinstance(change, ItemChanged)
         old = self._widgets.get(change.position)
         if old is None:
-            return  # not mounted yet (behind EarlierItems): built from the feed when shown
+            return  # not mounted (behind EarlierItems): built from the feed when shown
+        if (isinstance(old, CommandBlock) and isinstance(change.item, ShellBlock)
+                and finish_live_command(old, change.item)):  # fmt: skip
+            return
+        widget = self._widget_for(change.position, change.item)
         self._widgets[change.position] = widget
         self.conversation.mount(widget, after=old)
         old.remove()
+
+    def _fold_oldest(self) -> None:
+        """Fold the oldest mounted items into one EarlierItems line that rebuilds each from
+        the feed when scrolled to (so it shows the item as it is then, not as it was)."""
+        conversation = self.conversation
+        if not conversation.is_following:
+            return  # never move what the user scrolled up to read
+        mounted = sorted(self._widgets)
+        keep_from = mounted[len(mounted) - (LIVE_LIMIT - TRIM_COUNT)]
+        running = self.feed.running_position
+        if running is not None:
+            keep_from = min(keep_from, running)
+        if keep_from not in self._widgets or keep_from == mounted[0]:
+            return
+        first_kept = self._widgets[keep_from]
+        for position in [p for p in mounted if p < keep_from]:
+            del self._widgets[position]
+        # Everything before the first kept item goes: the folded items, the old EarlierItems
+        # line and any items it had brought back while the user scrolled up.
+        children = list(conversation.children)
+        gone = children[: children.index(first_kept)]
+        lines = self.scrollback_lines
+        factories = [partial(self._rebuilt, position, lines) for position in range(keep_from)]
+        self._folding = True
+        self.run_worker(self._replace(gone, EarlierItems(factories, EARLIER_STEP)))
+
+    async def _replace(self, gone: list[Widget], earlier: EarlierItems) -> None:
+        try:
+            conversation = self.conversation
+            await conversation.remove_children(gone)
+            first = next(iter(conversation.children), None)
+            await conversation.mount(earlier, before=first)
+            conversation.follow()
+        finally:
+            self._folding = False
+
+    def _rebuilt(self, position: int, lines: int) -> Widget:
+        return restored_widget(self.feed.item(position), None, scrollback_lines=lines)
 
     def _widget_for(self, position: int, item: ConversationItem) -> Widget:
         if position == self.feed.running_position:
@@ -115,4 +192,5 @@ class SessionView(Vertical):
         output.append(item.output_text())
         block = CommandBlock(item.command, item.cwd, output)
         block.journal_index = item.index
+        self._say_elsewhere(block)
         return block
