@@ -128,6 +128,13 @@ def flood_in_bash(reader: PaneReader, session: str) -> float:
     return wait_until(reader, session, bash_prompt_back, TIMEOUT) - started
 
 
+def prompt_line(lines: list[str]) -> str:
+    """Conch's prompt row, under the prompt box's top edge (a temp dir's random name
+    elsewhere in the pane may hold a `z` too)."""
+    edges = [index for index, line in enumerate(lines) if "▔▔▔▔" in line]
+    return lines[edges[-1] + 1] if edges and edges[-1] + 1 < len(lines) else ""
+
+
 def flood_in_conch(reader: PaneReader, session: str, keys: list[float]) -> float:
     """Enter → the block's ✓; meanwhile a `z` every KEY_EVERY, each timed to the screen."""
     reader.run(f"send-keys -t {session} -l '{COMMAND}'")
@@ -148,8 +155,9 @@ def flood_in_conch(reader: PaneReader, session: str, keys: list[float]) -> float
         sent = time.perf_counter()
         reader.run(f"send-keys -t {session} -l z")
         while True:
-            text = "\n".join(reader.screen(session))
-            if text.count("z") >= typed:
+            lines = reader.screen(session)
+            text = "\n".join(lines)
+            if prompt_line(lines).count("z") >= typed:
                 keys.append(time.perf_counter() - sent)
                 break
             if "✓" in text and "running…" not in text:
@@ -158,7 +166,7 @@ def flood_in_conch(reader: PaneReader, session: str, keys: list[float]) -> float
             time.sleep(POLL)
         time.sleep(max(0.0, KEY_EVERY - (time.perf_counter() - sent)))
     reader.run(f"send-keys -t {session} C-u")  # the typed z's (never sent: no Enter)
-    wait_until(reader, session, lambda lines: "z" not in "\n".join(lines), 10)
+    wait_until(reader, session, lambda lines: "z" not in prompt_line(lines), 10)
     return finished - started
 
 
