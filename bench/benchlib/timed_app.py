@@ -14,7 +14,7 @@ from typing import Any
 def make_timed_app(work: Path) -> Any:
     """A ConchApp in ``work``, journaling to a new session, that records shell start, each
     command's end, the first frame composed after it (``shown_at``: the frame that shows
-    the finished block), each prompt edit (Input.Changed) and each composed frame."""
+    the finished block), each prompt edit (when its value changed) and each composed frame."""
     from textual.widgets import Input
 
     from conch.config import load_config
@@ -49,7 +49,11 @@ def make_timed_app(work: Path) -> Any:
             self.finished.set()
 
         def on_input_changed(self, event: Input.Changed) -> None:
-            self.changed_at = time.perf_counter()
+            # When the value changed (the message's birth), not when the message reached
+            # the app: the frame that shows the key was often composed in between (the
+            # message bubbles through the screen's queue), and a search for the "next
+            # frame after Changed" then waited for the flood's next redraw (~200 ms).
+            self.changed_at = time.perf_counter() - (time.monotonic() - event.time)
             self.changed.set()
 
         def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]

@@ -29,13 +29,23 @@ NoticeLevel = Literal["info", "warning", "error"]
 
 
 OUTPUT_CHUNK = 256 * 1024
-"""Output is gathered into events of about this size, and committed within OUTPUT_DELAY
-seconds: a flood of small reads costs a few commits, not one insert per read."""
+"""Output is journaled in events of about this size (cut at a line's end), committed within
+OUTPUT_DELAY seconds: a flood of small reads costs a few commits, not one insert per read."""
 OUTPUT_DELAY = 0.2
+BACKLOG_LIMIT = 8 * 1024 * 1024
+"""Output gathered and not yet committed past which the reader commits it itself (waits for
+the disk): memory stays bounded when the disk is slower than the command."""
 
 
 class ShellRecording:
-    """One command: its output gathered and batched from the reader thread, then its end."""
+    """One command: its output gathered from the reader thread and committed on a timer
+    thread, then its end.
+
+    The reader thread only gathers (a list append under a short lock): masking, the insert
+    and the fsync happen on the timer's thread. Committed on the reader thread, they held it
+    up to 89 ms at a time, 0.3 s of a `seq 1 1000000` that then took 2× a raw pty, because
+    bash cannot write while nobody reads its pty (it buffers only ~20 KB).
+    """
 
     def __init__(
         self,
@@ -53,7 +63,11 @@ class ShellRecording:
         self._at_once = quiet_output_at_once
         self._last_commit = time.monotonic()
         self._batch = journal.batch(session_id, max_delay=delay)
+        self._committing = threading.Lock()
+        """Held for a whole commit (take, mask, insert, fsync): commits stay in order.
+        Always taken before ``_lock``."""
         self._lock = threading.Lock()
+        """Held only to gather or take output: the reader never waits for the disk on it."""
         self._gathered: list[str] = []
         self._size = 0
         self._timer: threading.Timer | None = None
@@ -64,20 +78,25 @@ class ShellRecording:
     def output(self, text: str) -> None:
         with self._lock:
             self._raise_failure()
-            if not self._gathered and self._timer is None:
-                if self._at_once and time.monotonic() - self._last_commit >= self._delay:
-                    # Nothing committed for a while: this piece need not wait for others.
-                    self._gathered.append(text)
-                    self._commit_gathered()
-                    return
+            at_once = (
+                self._at_once
+                and not self._gathered
+                and self._timer is None
+                and time.monotonic() - self._last_commit >= self._delay
+            )
+            self._gathered.append(text)
+            self._size += len(text)
+            if not at_once and self._timer is None:
                 # Output followed by silence (a prompt, a hang) is committed all the same.
                 self._timer = threading.Timer(self._delay, self._commit_now)
                 self._timer.daemon = True
                 self._timer.start()
-            self._gathered.append(text)
-            self._size += len(text)
-            if self._size >= OUTPUT_CHUNK:
-                self._emit(whole_lines=True)
+            backlog = self._size >= BACKLOG_LIMIT
+        if at_once:
+            # Nothing committed for a while: this piece need not wait for others.
+            self._commit_gathered()
+        elif backlog:
+            self._commit_gathered()
 
     def finished(self, result: CommandResult, *, interrupted: bool = False) -> None:
         """The command ended: its status, the cwd after it, how long it took, and whether
@@ -87,12 +106,11 @@ class ShellRecording:
                            interrupted=interrupted,
                            interrupted_by_user=result.interrupted and not interrupted,
                            timed_out=result.timed_out)  # fmt: skip
-        with self._lock:
-            self._raise_failure()
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            self._emit()
+        with self._committing:
+            with self._lock:
+                self._raise_failure()
+                text = self._take()
+            self._emit(text)
             self._batch.append(ev.SHELL_END, ev.SHELL, end)
             self._batch.flush()
 
@@ -101,11 +119,10 @@ class ShellRecording:
         self._commit_now()
 
     def _commit_now(self) -> None:
-        with self._lock:
-            self._timer = None
-            try:
-                self._commit_gathered()
-            except Exception as error:  # handed to the next caller
+        try:
+            self._commit_gathered()
+        except Exception as error:  # handed to the next caller
+            with self._lock:
                 self._failure = error
 
     def _raise_failure(self) -> None:
@@ -113,24 +130,37 @@ class ShellRecording:
         if failure is not None:
             raise failure
 
-    def _commit_gathered(self) -> None:
-        self._emit()
-        self._batch.flush()
-        self._last_commit = time.monotonic()
+    def _take(self) -> str:
+        """What was gathered, now; the next output starts a new timer. Under ``_lock``."""
+        if self._timer is not None:
+            self._timer.cancel()  # a no-op when it is the timer that runs this commit
+            self._timer = None
+        text = "".join(self._gathered)
+        self._gathered, self._size = [], 0
+        return text
 
-    def _emit(self, whole_lines: bool = False) -> None:
-        """Journal what was gathered, masked. ``whole_lines``: keep a last partial line back
-        for the next piece, so a secret is not cut in two where the detector would miss it."""
-        if self._gathered:
-            text = "".join(self._gathered)
-            rest = ""
-            if whole_lines:
-                cut = text.rfind("\n") + 1
-                if cut > 0:
-                    text, rest = text[:cut], text[cut:]
-            self._gathered, self._size = ([rest], len(rest)) if rest else ([], 0)
-            masked = mask_secrets(text)
+    def _commit_gathered(self) -> None:
+        with self._committing:
+            with self._lock:
+                text = self._take()
+            self._emit(text)
+            self._batch.flush()
+            self._last_commit = time.monotonic()
+
+    def _emit(self, text: str) -> None:
+        """Journal ``text`` masked, in events of about OUTPUT_CHUNK cut at a line's end, so a
+        secret is not cut in two where the detector would miss it."""
+        start = 0
+        while start < len(text):
+            end = start + OUTPUT_CHUNK
+            if end < len(text):
+                cut = text.rfind("\n", start, end) + 1
+                end = cut if cut > start else end  # one very long line: cut where it must be
+            else:
+                end = len(text)
+            masked = mask_secrets(text[start:end])
             self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(masked))
+            start = end
 
 
 class TurnRecording:

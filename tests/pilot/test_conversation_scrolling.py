@@ -355,3 +355,25 @@ async def test_a_block_grows_when_output_arrives_after_it_was_drawn(tmp_path: Pa
         output.append("2\n3\n4\n")
         block.output_arrived()
         await wait_for(pilot, lambda: block.region.height == 6, timeout=3)
+
+
+async def test_a_capped_block_keeps_its_height_whether_a_read_ends_mid_line_or_not(
+    tmp_path: Path,
+) -> None:
+    """Past its cap, a block shows one complete line fewer while a line is unfinished."""
+    output = BoundedOutput(5, tmp_path)
+    block = CommandBlock("flood", "/", output)
+    async with OneBlock(block).run_test(size=(60, 20)) as pilot:
+        output.append("".join(f"{number}\n" for number in range(1, 21)))
+        block.output_arrived()
+        await wait_for(pilot, lambda: block.region.height == 7)  # header, 16–20, status
+        output.append("21\n2")
+        block.output_arrived()
+        await wait_for(pilot, lambda: "2" in block.plain_output().splitlines()[-1:])
+        assert block.plain_output().splitlines() == ["18", "19", "20", "21", "2"]
+        assert block.region.height == 7
+        output.append("2\n")
+        block.output_arrived()
+        await wait_for(pilot, lambda: block.plain_output().endswith("22"))
+        assert block.plain_output().splitlines() == ["18", "19", "20", "21", "22"]
+        assert block.region.height == 7

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conch.output_buffer import MAX_LINE_CHARS, BoundedOutput
+from conch.output_buffer import MAX_LINE_CHARS, PARSE_AFTER, BoundedOutput
 
 
 @pytest.fixture
@@ -35,6 +35,35 @@ def test_complete_lines_are_split(spool_dir: Path) -> None:
     assert buffer.snapshot() == ["one", "two", "three"]
     assert buffer.total_lines == 3
     assert buffer.text() == "one\ntwo\nthree"
+
+
+def test_a_flood_parsed_in_big_pieces_keeps_its_last_lines_and_every_line_counted(
+    spool_dir: Path,
+) -> None:
+    """Reads of a few KB pile up unparsed; the piece past the cap keeps only its tail."""
+    buffer = BoundedOutput(1000, spool_dir)
+    buffer.append("a partial line that the flood's first newline ends")
+    lines = [f"{number}\r\n" for number in range(1, 200_001)]
+    for start in range(0, len(lines), 300):
+        buffer.append("".join(lines[start : start + 300]))
+    buffer.append("the unfinished last line")
+    assert len("".join(lines)) > PARSE_AFTER  # some pieces were parsed in append itself
+    shown = buffer.snapshot()
+    assert shown[:2] == ["199001", "199002"]
+    assert shown[-2:] == ["200000", "the unfinished last line"]
+    assert len(shown) == 1001 and buffer.total_lines == 200_000
+    assert buffer.dropped_lines == 199_000
+    assert spool_text(buffer).startswith("a partial line that the flood's first newline ends1\r\n")
+
+
+def test_a_partial_line_ended_in_a_piece_that_survives_the_cap_is_joined(spool_dir: Path) -> None:
+    buffer = feed(BoundedOutput(1000, spool_dir), "start of ", "a line\nnext\n")
+    assert buffer.snapshot() == ["start of a line", "next"]
+
+
+def test_a_crlf_cut_between_two_reads_ends_one_line(spool_dir: Path) -> None:
+    buffer = feed(BoundedOutput(100, spool_dir), "one\r", "\ntwo\r\n")
+    assert buffer.snapshot() == ["one", "two"] and buffer.total_lines == 2
 
 
 def test_lines_split_across_appends_join(spool_dir: Path) -> None:

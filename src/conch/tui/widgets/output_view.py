@@ -183,6 +183,11 @@ class OutputView(Widget):
         self._seen_version, self._synced_at = self.output.version, now
         self._synced_chars = self.output.total_chars
         lines, first = self.output.snapshot_from()
+        if first > 0 and len(lines) > self.output.max_lines:
+            # Capped, with an unfinished last line: show one complete line fewer, so the
+            # view keeps its height while a flood's reads end mid-line or not. Each change
+            # of one row laid the whole screen out again (8–43 ms here), about 4 times a second.
+            lines, first = lines[1:], first + 1
         # The window slides: lines already measured keep their widths and
         # strips, except the old last line, which may have grown since.
         settled_end = self._first + max(0, len(self._lines) - 1)
