@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from conch import paths
 from conch.clients.attach.host_link import HostLink
@@ -25,7 +26,7 @@ from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.notice import Notice
-from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE
+from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE, Offer
 from tests.host.conch_process import conch
 from tests.pilot.conftest import shown_text, wait_for
 
@@ -172,3 +173,15 @@ async def test_a_line_another_client_ran_that_failed_gets_no_offer_here(
             assert [offer.offer.text for offer in app.query(ErrorOffer)] == ["git log"]
     finally:
         await laptop.close()
+
+
+async def test_an_offer_that_lapses_before_it_is_drawn_is_drawn_dismissed() -> None:
+    """An offer comes from the host while the user types: an edit may dismiss it before it
+    was ever drawn."""
+    offer = ErrorOffer(Offer("correction", "git status", "Did you mean `git status`?"))
+    offer.dismiss_quietly()
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        await app.mount(offer)
+        await pilot.pause()
+        assert offer.done and shown_text(offer) == "Did you mean `git status`?  (dismissed)"
