@@ -88,7 +88,7 @@ async def test_gti_status_offers_git_status_and_tab_then_enter_runs_it(
         await wait_for(pilot, lambda: bool(app.query(ErrorOffer)))
         offer = app.query_one(ErrorOffer)
         assert (offer.offer.kind, offer.offer.text) == ("correction", "git status")
-        assert "Did you mean `git status`?" in shown_text(offer)
+        await wait_for(pilot, lambda: "Did you mean `git status`?" in shown_text(offer))
         assert finished(app, "gti status") is not None, "shown once the block ended"
         assert app.focused is app.prompt, "the offer never takes the focus"
         assert app.view.conversation.is_following, "the view stays at the bottom"
@@ -97,7 +97,8 @@ async def test_gti_status_offers_git_status_and_tab_then_enter_runs_it(
         await pilot.press("enter")
         await wait_for(pilot, lambda: finished(app, "git status") is not None)
         block = finished(app, "git status")
-        assert block is not None and "No commits yet" in shown_text(block)
+        assert block is not None
+        await wait_for(pilot, lambda: "No commits yet" in shown_text(block))
         assert offer.done and app.focused is app.prompt
 
 
@@ -114,7 +115,8 @@ async def test_letters_typed_while_the_offer_shows_land_in_the_prompt_and_answer
         offer = app.query_one(ErrorOffer)
         await pilot.press("y", "e", "s")  # `y` would accept it, had it the focus
         assert app.prompt.value == "yes" and app.focused is app.prompt
-        assert offer.done and "(dismissed)" in shown_text(offer), "typing dismisses it"
+        assert offer.done, "typing dismisses it"
+        await wait_for(pilot, lambda: "(dismissed)" in shown_text(offer))
         await pilot.press("tab")
         assert app.focused is app.prompt, "nothing left for Tab to go to"
 
@@ -131,7 +133,7 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
         await wait_for(pilot, lambda: bool(app.query(ErrorOffer)))
         offer = app.query_one(ErrorOffer)
         assert (offer.offer.kind, offer.offer.text) == ("agent", "find all python files")
-        assert "send it to the agent?" in shown_text(offer)
+        await wait_for(pilot, lambda: "send it to the agent?" in shown_text(offer))
         assert not app.query(AgentTurn), "never sent without the user's key"
         await pilot.press("tab", "y")
         await wait_for(pilot, lambda: "received: find all python files" in shown_text(app.view),
@@ -183,5 +185,5 @@ async def test_an_offer_that_lapses_before_it_is_drawn_is_drawn_dismissed() -> N
     app: App[None] = App()
     async with app.run_test() as pilot:
         await app.mount(offer)
-        await pilot.pause()
+        await wait_for(pilot, lambda: shown_text(offer) != "")
         assert offer.done and shown_text(offer) == "Did you mean `git status`?  (dismissed)"
