@@ -5,14 +5,15 @@ going to bash as a path."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from conch import paths
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp, StatusLine
 from conch.tui.widgets.command_block import CommandBlock
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.host.conch_process import conch
+from tests.peers.fake_agents import fake_acp_command, write_fake_acp_config
 from tests.pilot.conftest import shown_text, wait_for
 from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
 
@@ -32,9 +33,8 @@ async def submit(pilot: object, app: AttachApp, line: str) -> None:
 
 async def test_agents_name_switches_the_session_agent_for_every_client(project: Path) -> None:  # noqa: F811
     conch("host", "stop")  # the host reads the configuration when it starts
-    config = paths.config_file()
-    text = config.read_text()
-    config.write_text(text + text[text.index("[agents.fake]") :].replace("fake", "second", 1))
+    second = json.dumps(fake_acp_command())
+    write_fake_acp_config(more=f'\n[agents.second]\nkind = "acp"\ncommand = {second}\n')
     first = AttachApp(HostLink(str(project), name="one"))  # starts the host
     async with first.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(first), timeout=30)
