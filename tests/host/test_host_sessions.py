@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from conch import paths
 from conch.host.client import HostConnection, HostGone, HostRequestFailed, ask_host
 from conch.host.handshake import Role
 from conch.host.runtime import host_places
@@ -342,3 +343,20 @@ async def test_auto_mode_with_no_agent_runs_a_line_that_reads_both_ways_in_the_s
     assert reply["to"] == "shell", reply
     ended = await events_until(client, is_kind("shell_end"))
     assert [e["payload"]["command"] for e in ended if e["kind"] == "shell_start"] == ["true"]
+
+
+async def test_a_bad_configuration_is_said_in_the_session_as_the_app_says_it(
+    project: Path, clients: list[HostConnection]
+) -> None:
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[ui]\nscrollback_lines = "lots"\n')
+    started = conch("host")
+    assert started.returncode == 0, started.stderr
+    try:
+        client, _ = await attach(clients, cwd=str(project))
+        notices = await events_until(client, lambda e: e["kind"] == "notice" and
+                                     "scrollback_lines" in e["payload"]["text"])  # fmt: skip
+        assert notices[-1]["payload"]["level"] == "warning"
+    finally:
+        conch("host", "stop")

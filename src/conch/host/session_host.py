@@ -326,6 +326,8 @@ class SessionHost:
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)
+        for problem in self._loaded.problems:  # the app shows them on start; so does a session
+            await asyncio.to_thread(engine.notice, problem, "warning")
         agent.start()
         self.engines[engine.id] = engine
         self.agents[engine.id] = agent
