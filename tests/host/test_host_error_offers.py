@@ -11,15 +11,12 @@ host sends an offer before the next command can start).
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conch import paths
 from conch.host.client import HostConnection
 from conch.host.error_offers import OutputSample, offer_from_wire
 from conch.host.runtime import host_places
@@ -27,18 +24,13 @@ from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE, Offer
 from tests.host.conch_process import conch
 from tests.host.conftest import host_pid
 from tests.host.test_host_sessions import events_until, is_kind
-
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
+from tests.peers.fake_agents import write_fake_acp_config
 
 
 @pytest.fixture
 def host(project: Path) -> Iterator[int]:
     """A host whose config has the fake ACP agent but no default one."""
-    config = paths.config_file()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-    config.write_text(f'[agent]\nsandbox = false\n\n[shell]\nsource_bashrc = false\n\n'
-                      f'[agents.fake]\nkind = "acp"\ncommand = {command}\n')  # fmt: skip
+    write_fake_acp_config(default=False)
     started = conch("host")
     assert started.returncode == 0, started.stderr
     yield host_pid()

@@ -8,16 +8,13 @@ The agent is the fake ACP agent (the real protocol); ``echo`` says back what it 
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.app import App
 
-from conch import paths
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp, StatusLine
 from conch.host.client import HostConnection
@@ -28,9 +25,9 @@ from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE, Offer
 from tests.host.conch_process import conch
+from tests.peers.fake_agents import write_fake_acp_config
 from tests.pilot.conftest import shown_text, wait_for
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 SIZE = (120, 45)
 HostFactory = Callable[..., Path]
 
@@ -49,12 +46,7 @@ def start_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Host
 
     def start(*, agent: bool) -> Path:
         nonlocal started
-        command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-        default = 'default = "fake"\n' if agent else ""
-        config = paths.config_file()
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(f'[agent]\n{default}sandbox = false\n\n[shell]\nsource_bashrc = false'
-                          f'\n\n[agents.fake]\nkind = "acp"\ncommand = {command}\n')  # fmt: skip
+        write_fake_acp_config(default=agent)
         done = conch("host")
         assert done.returncode == 0, done.stderr
         started = True
