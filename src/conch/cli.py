@@ -24,7 +24,7 @@ _COMMANDS_HELP = """commands (each has its own --help):
   sessions salvage FILE        copy what a damaged journal file still holds into this one
   host [start|status|stop]     the Conch host, which will run sessions outside the window
   ps [--json]                  the sessions the host runs now
-  attach [ID] [--observe] [--new]
+  attach [ID] [--observe] [--new] [--agent NAME]
                                show a session the host runs (starting the host if needed);
                                detaching leaves it running
 
@@ -127,6 +127,17 @@ def run(words: list[str]) -> int:
     return run_tui(cwd, args)
 
 
+def run_in_host(cwd: str, args: argparse.Namespace) -> int:
+    """``[ui] in_host``: the session runs in the Conch host, shown by ``conch attach``'s
+    window (the global options become attach's: --resume ID, --new, --agent)."""
+    from conch.clients.attach.command import attach_main
+
+    words = [args.resume] if args.resume else []
+    words += ["--new"] if args.new else []
+    words += ["--agent", args.agent] if args.agent else []
+    return attach_main(words, cwd)
+
+
 def run_command(
     parser: argparse.ArgumentParser, command: str, args: argparse.Namespace, rest: list[str]
 ) -> int:
@@ -175,12 +186,14 @@ def run_tui(cwd: str, args: argparse.Namespace) -> int:
     from conch.session_opening import SessionChoiceError, open_session
     from conch.tui.app import ConchApp
 
+    loaded = load_config()
+    if loaded.config.ui.in_host:
+        return run_in_host(cwd, args)
     try:
         plugins = load_plugins()
     except PluginLoadError as error:
         print(f"conch: {error}", file=sys.stderr)
         return 1
-    loaded = load_config()
     try:
         link = open_session(cwd, loaded, args.agent, new=args.new, resume=args.resume)
     except SessionChoiceError as error:

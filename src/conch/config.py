@@ -34,6 +34,9 @@ class UiConfig:
     """Mode at start: auto, shell or agent."""
     scrollback_lines: int = 5000
     """Lines of output a command block keeps; longer output is saved to a file."""
+    in_host: bool = False
+    """`conch` runs its session in the Conch host and shows it in the `conch attach`
+    window: the session outlives the window. Off until that window has all the app has."""
 
 
 @dataclass(frozen=True)

@@ -81,13 +81,16 @@ class Place:
 
 
 @contextmanager
-def attach_client(place: Place, *args: str, wait: str = ATTACHED) -> Iterator[ConchTerminal]:
-    """`conch attach ARGS` in a tmux server of its own, as a person starts it in a terminal."""
+def attach_client(
+    place: Place, *args: str, wait: str = ATTACHED, subcommand: str = "attach"
+) -> Iterator[ConchTerminal]:
+    """`conch attach ARGS` (or `conch SUBCOMMAND ARGS`, `conch ARGS` with "") in a tmux server
+    of its own, as a person starts it in a terminal."""
     place.count += 1
     assignments = " ".join(shlex.quote(f"{key}={value}") for key, value in place.env.items())
     more = "".join(f" {shlex.quote(arg)}" for arg in args)
     command = (
-        f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} attach{more}; '
+        f'env -i {assignments} TERM="$TERM" {shlex.quote(str(CONCH))} {subcommand}{more}; '
         f"echo {EXITED_MARK} rc=$?; sleep 60"
     )
     socket = f"conch-attach-e2e-{os.getpid()}-{place.count}-{place.root.name[-12:]}"

@@ -110,7 +110,8 @@ async def test_an_observer_sees_the_question_and_no_key_of_its_answers_it(
             await laptop.request("submit", line="gate", mode="agent")
             await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
             box = app.view.waiting_permission()
-            assert box is not None and OBSERVER_KEYS in shown_text(box)
+            assert box is not None
+            await wait_for(pilot, lambda: OBSERVER_KEYS in shown_text(box))  # drawn
             await pilot.press("tab", "y", "1")
             assert app.focused is not box and box.is_open and not box.sent
             state = link.state

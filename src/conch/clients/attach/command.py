@@ -35,6 +35,9 @@ def attach_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--new", action="store_true", help="attach to a new session")
     parser.add_argument(
+        "--agent", metavar="NAME", help="switch the session to this agent (see `conch agents`)"
+    )
+    parser.add_argument(
         "--name",
         help='how other clients see this one, e.g. in a permission\'s "by" (default: '
         "user@machine and the terminal, e.g. pts/3)",
@@ -46,6 +49,8 @@ def attach_main(argv: list[str], cwd: str | None = None) -> int:
     args = attach_parser().parse_args(argv)
     if args.session and args.new:
         attach_parser().error("give a session ID or --new, not both")
+    if args.agent and args.observe:
+        attach_parser().error("an observer cannot switch the agent: --agent or --observe")
     where = os.path.abspath(os.path.expanduser(cwd)) if cwd else os.getcwd()
     if not os.path.isdir(where):
         print(f"conch attach: --cwd {cwd!r} is not a directory", file=sys.stderr)
@@ -63,7 +68,9 @@ def attach_main(argv: list[str], cwd: str | None = None) -> int:
 
     role: Role = "observer" if args.observe else "controller"
     name = args.name.strip() if args.name and args.name.strip() else None
-    link = HostLink(where, session=args.session, new=args.new, role=role, name=name)
+    link = HostLink(
+        where, session=args.session, new=args.new, role=role, name=name, agent=args.agent
+    )
     app = AttachApp(link)
     app.run()
     if app.farewell:

@@ -83,8 +83,11 @@ class HostLink:
         role: Role = "controller",
         places: HostPlaces | None = None,
         name: str | None = None,
+        agent: str | None = None,
     ) -> None:
         self.cwd = cwd
+        self.agent = agent
+        """The agent to switch the session to once attached (``--agent``), the first time."""
         self.session = session
         """The id to attach to; set to the attached session's once attached."""
         self.new = new
@@ -129,6 +132,9 @@ class HostLink:
         self.state = StateMirror(connection)
         self.state.on_change = self._state_changed
         self.state.start()
+        if self.agent and self.role == "controller":
+            await connection.request("set_agent", agent=self.agent)
+            self.agent = None  # a reopen keeps what the session has now
         history = await self._history(int(reply["last_index"]), after_index)
         return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
 

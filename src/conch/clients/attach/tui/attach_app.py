@@ -129,6 +129,7 @@ class AttachApp(App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.host_lost = False
         self._attached_once = False
+        self._status_cwd = ""
         self.agent_name = ""
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.route_question: RouteQuestion | None = None
@@ -215,6 +216,8 @@ class AttachApp(App[None]):
         try:
             while True:
                 await self.view.add_events(await self.link.next_events())
+                if self.view.feed.cwd != self._status_cwd:
+                    self._show_status()  # a `cd`: the status line says where the shell is
                 if self.focused is None and not self.is_observer:
                     self.prompt.focus()  # the focused box went with its ended turn
         except HostGone as gone:
@@ -223,6 +226,7 @@ class AttachApp(App[None]):
     def _show_status(self) -> None:
         status = self.query_one(StatusLine)
         status.remove_class("-lost")
+        self._status_cwd = self.view.feed.cwd
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
         role = f" · {OBSERVING}" if self.is_observer else ""  # the footer lists the keys
         agent = f" · agent {self.agent_name}" if self.agent_name else ""
