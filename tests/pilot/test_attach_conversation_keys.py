@@ -107,7 +107,13 @@ async def test_page_up_holds_the_view_while_output_arrives_and_ctrl_end_returns(
         await wait_for(pilot, lambda: last_block_done(app, "seq 1 30"))
         await wait_for(pilot, lambda: conversation.rows_below >= below + 30)
         assert conversation.scroll_y == top and not conversation.is_following
-        assert f"↓ {conversation.rows_below} more lines below" in str(more_below(app).render())
+
+        def marker_counts_them() -> bool:  # the line is redrawn a frame after the view grows
+            said = str(more_below(app).render())
+            return f"↓ {conversation.rows_below} more lines below" in said
+
+        await wait_for(pilot, marker_counts_them)
+        assert conversation.scroll_y == top
 
         await pilot.press("ctrl+end")
         await wait_for(pilot, lambda: not more_below(app).display)
