@@ -6,13 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conch.clients.attach.line_submission import Submission, submission_for
-from conch.clients.attach.queue_cancel import (
-    NothingToCancel,
-    is_cancel_command,
-    prompt_to_cancel,
-    queue_lines,
-)
+from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
 from conch.clients.attach.shared_questions import SharedQuestions
+from conch.clients.attach.slash_lines import SlashLine, attach_help, not_here_yet, slash_line
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 AUTO, SHELL, AGENT = ExecutionMode.AUTO, ExecutionMode.SHELL, ExecutionMode.AGENT
@@ -40,11 +36,28 @@ def test_a_bare_prefix_or_blank_line_sends_nothing() -> None:
     assert submission_for("   ", SHELL) is None
 
 
+def test_slash_commands_are_the_apps_names_and_shell_mode_keeps_only_the_windows_own() -> None:
+    assert slash_line("/agents  fake ", AUTO) == SlashLine("/agents", "fake")
+    assert slash_line("/Mode shell", AGENT) == SlashLine("/mode", "shell")
+    assert slash_line("/usr/bin/env", AUTO) is None, "a path still runs"
+    assert slash_line("/help", SHELL) is None, "Shell mode sends it to bash, as the app does"
+    assert slash_line("/detach", SHELL) == SlashLine("/detach", "")
+    assert slash_line("/cancel 1", SHELL) == SlashLine("/cancel", "1")
+
+
+def test_what_the_window_cannot_do_yet_says_what_to_do_instead() -> None:
+    assert "conch attach --new" in (not_here_yet("/new") or "")
+    assert not_here_yet("/agents") is None
+    shown = attach_help()
+    assert "/agents [NAME]" in shown and "/detach" in shown and "/new" not in shown
+
+
 QUEUE = [{"id": "p1", "text": "first"}, {"id": "p2", "text": "second"}]
 
 
 def test_cancel_n_names_the_nth_queued_prompt_as_listed() -> None:
-    assert is_cancel_command("/cancel 2") and not is_cancel_command("/cancelled")
+    assert slash_line("/cancel 2", AUTO) == SlashLine("/cancel", "2")
+    assert slash_line("/cancelled", AUTO) is None
     assert prompt_to_cancel("/cancel 2", QUEUE) == "p2"
     assert prompt_to_cancel("/cancel", QUEUE[:1]) == "p1"
     assert queue_lines(QUEUE) == (

@@ -10,10 +10,8 @@ works as in the app; a queued prompt is cancelled from the other client. The age
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -22,10 +20,10 @@ import pytest
 
 from tests.e2e.conch_terminal import ConchTerminal, find_blocks, is_finished, needs_tmux
 from tests.e2e.test_tmux_attach import Place, attach_client, client_pid
+from tests.peers.fake_agents import write_fake_acp_config
 
 pytestmark = [needs_tmux, pytest.mark.e2e]
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 BOX_KEYS = "Tab, then: [1/y] Allow   [2/n] Reject"
 WAITING = "Allow the agent to run: Edit notes.txt?"
 FOCUSED = "▶ keys go to this box: [1/y] Allow   [2/n] Reject"
@@ -35,12 +33,7 @@ FOCUSED = "▶ keys go to this box: [1/y] Allow   [2/n] Reject"
 def place(tmp_path: Path) -> Iterator[Place]:
     """A machine whose Conch host runs the fake ACP agent (config written as a user would)."""
     where = Place(tmp_path / "m")
-    config = Path(where.env["XDG_CONFIG_HOME"]) / "conch" / "config.toml"
-    config.parent.mkdir(parents=True)
-    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
-                      f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
-                      f"command = {command}\n")  # fmt: skip
+    write_fake_acp_config(config=Path(where.env["XDG_CONFIG_HOME"]) / "conch" / "config.toml")
     yield where
     where.stop_host()
 

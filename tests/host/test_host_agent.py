@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conch import paths
 from conch.host.client import HostConnection, HostGone, HostRequestFailed
 from conch.host.handshake import Role
 from conch.host.runtime import host_places
@@ -36,20 +34,15 @@ from tests.host.test_host_sessions import (
     output_of,
     wait_for_exit,
 )
+from tests.peers.fake_agents import write_fake_acp_config
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 REPLAY_START = HEADER.split("{")[0]
 
 
 @pytest.fixture
 def host(project: Path) -> Iterator[int]:
     """A host whose sessions use the fake ACP agent (config written as a user writes it)."""
-    config = paths.config_file()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
-                      f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
-                      f"command = {command}\n")  # fmt: skip
+    write_fake_acp_config()
     started = conch("host")
     assert started.returncode == 0, started.stderr
     yield host_pid()

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conch import paths
 from conch.clients.attach.host_link import HostLink
 from conch.host.client import HostConnection
 from conch.host.client_name import client_name
@@ -27,21 +25,17 @@ from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from tests.host.conch_process import conch
 from tests.host.conftest import host_pid
-from tests.host.test_host_agent import FAKE_ACP_AGENT, asked, attach, mirrored
+from tests.host.test_host_agent import asked, attach, mirrored
 from tests.host.test_host_sessions import events_until, is_kind, output_of
+from tests.peers.fake_agents import write_fake_acp_config
 
 
 @pytest.fixture
 def host(project: Path) -> Iterator[int]:
     """A host whose sessions start with the fake ACP agent; a second agent, ``scripted``
     (Conch's own, with a model), can be chosen with set_agent."""
-    config = paths.config_file()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
-                      f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
-                      f"command = {command}\n\n[agents.scripted]\nkind = \"openai\"\n"
-                      'base_url = "http://127.0.0.1:9/v1"\nmodel = "tiny-model"\n')  # fmt: skip
+    write_fake_acp_config(more='\n[agents.scripted]\nkind = "openai"\n'
+                          'base_url = "http://127.0.0.1:9/v1"\nmodel = "tiny-model"\n')  # fmt: skip
     started = conch("host")
     assert started.returncode == 0, started.stderr
     yield host_pid()

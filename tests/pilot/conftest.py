@@ -16,6 +16,7 @@ from conch.plugin_host import load_plugins
 from conch.tui.app import ConchApp
 from conch.tui.widgets import durations
 from conch.tui.widgets.agent_turn import AgentTurn
+from tests.peers.fake_agents import fake_acp_config
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
 AppFactory = Callable[..., ConchApp]
@@ -170,22 +171,12 @@ async def answer_permission(pilot: Pilot[None], key: str) -> None:
     await pilot.press(key)
 
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
-
-
 @pytest.fixture
 def make_acp_app(project_dir: Path, tmp_path: Path) -> Callable[[str], ConchApp]:
     """The real app driving the scripted fake ACP agent (a real subprocess over stdio)."""
 
     def factory(script: str) -> ConchApp:
-        import sys
-
-        fake = {"kind": "acp", "command": [sys.executable, str(FAKE_ACP_AGENT), script]}
-        config = ConchConfig(
-            shell=ShellConfig(source_bashrc=False),
-            agent=AgentConfig(default="fake"),
-            agents={"fake": fake},
-        )
-        return ConchApp(project_dir, LoadedConfig(config, tmp_path / "config.toml"), load_plugins())
+        loaded = fake_acp_config(script, tmp_path / "config.toml")
+        return ConchApp(project_dir, loaded, load_plugins())
 
     return factory

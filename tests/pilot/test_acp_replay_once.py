@@ -4,24 +4,16 @@ its second turn look like a new agent's first."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from conch.config import AgentConfig, ConchConfig, LoadedConfig, ShellConfig
+from conch.config import LoadedConfig
+from tests.peers.fake_agents import fake_acp_config
 from tests.pilot.conftest import ask, wait_for_shell
 from tests.pilot.test_session_restore import REPLAY_HEADER, start
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
-
 
 def echo_agent(tmp_path: Path) -> LoadedConfig:
-    fake = {"kind": "acp", "command": [sys.executable, str(FAKE_ACP_AGENT), "echo"]}
-    config = ConchConfig(
-        shell=ShellConfig(source_bashrc=False),
-        agent=AgentConfig(default="fake"),
-        agents={"fake": fake},
-    )
-    return LoadedConfig(config, tmp_path / "config.toml")
+    return fake_acp_config("echo", tmp_path / "config.toml")
 
 
 async def test_an_acp_agents_second_turn_gets_no_replay_of_its_own_first(

@@ -8,14 +8,11 @@ decided by sleeping.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conch import paths
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp, StatusLine
 from conch.clients.attach.tui.shared_permission import OBSERVER_KEYS
@@ -24,9 +21,9 @@ from conch.host.runtime import host_places
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.command_block import CommandBlock
 from tests.host.conch_process import conch
+from tests.peers.fake_agents import write_fake_acp_config
 from tests.pilot.conftest import shown_text, wait_for
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
 SIZE = (120, 45)
 
 
@@ -38,12 +35,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
     where = tmp_path / "project"
     where.mkdir()
-    config = paths.config_file()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    command = json.dumps([sys.executable, str(FAKE_ACP_AGENT), "echo"])
-    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
-                      f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
-                      f"command = {command}\n")  # fmt: skip
+    write_fake_acp_config()
     started = conch("host")
     assert started.returncode == 0, started.stderr
     yield where

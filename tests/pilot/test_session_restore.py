@@ -16,6 +16,7 @@ from conch.tui.app import ConchApp
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.notice import Notice
+from tests.peers.fake_agents import fake_acp_config
 from tests.peers.fake_openai_server import FakeOpenAIServer, text, text_then_tool_call
 from tests.pilot.conftest import (
     answer_permission,
@@ -181,19 +182,8 @@ async def test_a_second_conch_on_the_same_session_gets_a_fork(
         link.journal.close()
 
 
-FAKE_ACP_AGENT = Path(__file__).resolve().parent.parent / "peers" / "fake_acp_agent.py"
-
-
 def acp_config(script: str, tmp_path: Path) -> LoadedConfig:
-    import sys
-
-    fake = {"kind": "acp", "command": [sys.executable, str(FAKE_ACP_AGENT), script]}
-    config = ConchConfig(
-        shell=ShellConfig(source_bashrc=False),
-        agent=AgentConfig(default="fake"),
-        agents={"fake": fake},
-    )
-    return LoadedConfig(config, tmp_path / "config.toml")
+    return fake_acp_config(script, tmp_path / "config.toml")
 
 
 async def test_an_acp_agent_that_can_load_resumes_its_own_session_after_a_restart(

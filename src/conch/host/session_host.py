@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from conch.agents.backend import no_agent_hint
 from conch.config import LoadedConfig, load_config
 from conch.host.follower import Follower, Send, SendRaw, SendSync
 from conch.host.full_screen_relay import FullScreenProgram
@@ -308,6 +309,10 @@ class SessionHost:
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)
+        for problem in self._loaded.problems:  # the app shows them on start; so does a session
+            await asyncio.to_thread(engine.notice, problem, "warning")
+        if opened.how == "new" and agent.spec is None:  # a first run: how to get an agent
+            await asyncio.to_thread(engine.notice, no_agent_hint())
         agent.start()
         self.engines[engine.id] = engine
         self.agents[engine.id] = agent

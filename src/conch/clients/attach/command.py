@@ -25,7 +25,7 @@ def attach_parser() -> argparse.ArgumentParser:
         "the app sends them: Auto mode by default, !LINE to the shell, ?LINE to the agent, "
         "Ctrl+Space cycles the mode · Esc stops the agent's turn · Tab gives a waiting "
         "question (a permission, shell-or-agent) the keys · /cancel N withdraws a queued "
-        "prompt.",
+        "prompt · /agents NAME switches the session's agent · /help lists the rest.",
     )
     parser.add_argument(
         "session", nargs="?", metavar="ID", help="the session (default: this directory's last)"

@@ -133,7 +133,7 @@ class HostLink:
         self.state.on_change = self._state_changed
         self.state.start()
         if self.agent and self.role == "controller":
-            await connection.request("set_agent", agent=self.agent)
+            await self.set_agent(self.agent)
             self.agent = None  # a reopen keeps what the session has now
         history = await self._history(int(reply["last_index"]), after_index)
         return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
@@ -191,6 +191,12 @@ class HostLink:
         ask with a ``reason`` and maybe a ``suggestion``)."""
         reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
         return reply if isinstance(reply, dict) else {}
+
+    async def set_agent(self, name: str) -> str:
+        """The session's agent from its next prompt; the name the host settled on.
+        HostRequestFailed (``no-agent``) for a name it does not know."""
+        reply = await self._live().request("set_agent", agent=name)
+        return str(reply["agent"])
 
     async def answer(self, question: str, option: str) -> None:
         """Answer a permission question; HostRequestFailed ``already-answered`` when another

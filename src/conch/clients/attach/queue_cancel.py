@@ -10,16 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-CANCEL_COMMAND = "/cancel"
-
 
 class NothingToCancel(ValueError):
     """The user's ``/cancel`` names no queued prompt; ``str()`` says why, for the user."""
-
-
-def is_cancel_command(line: str) -> bool:
-    words = line.split()
-    return bool(words) and words[0] == CANCEL_COMMAND
 
 
 def prompt_to_cancel(line: str, queue: Sequence[Mapping[str, Any]]) -> str:

@@ -37,13 +37,17 @@ from textual.widgets import Footer, Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission, submission_for
-from conch.clients.attach.queue_cancel import (
-    NothingToCancel,
-    is_cancel_command,
-    prompt_to_cancel,
-    queue_lines,
-)
+from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
 from conch.clients.attach.raw_passthrough import lend_terminal
+from conch.clients.attach.slash_lines import (
+    DETACH_COMMAND,
+    WINDOW_COMMANDS,
+    SlashLine,
+    attach_help,
+    mode_named,
+    not_here_yet,
+    slash_line,
+)
 from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
@@ -63,7 +67,6 @@ from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
-DETACH_COMMAND = "/detach"
 OBSERVING = "observing: you see this session but cannot type in it"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
@@ -282,10 +285,9 @@ class AttachApp(App[None]):
             return  # Enter again on the unchanged line: the recommended route
         self.prompt.value = ""
         self.view.conversation.follow()
-        if line.strip() == DETACH_COMMAND:
-            await self.action_detach()
-        elif is_cancel_command(line.strip()):
-            await self._cancel(line.strip())
+        slash = slash_line(line, self.mode_provider.mode)
+        if slash is not None and (slash.name in WINDOW_COMMANDS or not self.view.is_running):
+            await self._run_slash(slash)
         elif self.view.is_running:
             program = self.link.full_screen
             if program is not None and not program.yours:  # the host would refuse it
@@ -317,6 +319,44 @@ class AttachApp(App[None]):
         if self.route_question is not None:
             self.route_question.answered()
         await self._ask(self.link.submit(Submission(event.text, event.choice)))
+
+    async def _run_slash(self, slash: SlashLine) -> None:
+        """One of Conch's own commands (slash_lines.py says which this window takes)."""
+        name, argument = slash.name, slash.argument
+        refused = not_here_yet(name)
+        if refused is not None:
+            self.notify(refused, severity="warning", timeout=8)
+        elif name == DETACH_COMMAND:
+            await self.action_detach()
+        elif name == "/cancel":
+            await self._cancel(f"{name} {argument}")
+        elif name in ("/quit", "/exit"):
+            await self.action_quit_session()
+        elif name == "/help":
+            self.notify(attach_help(), title="Conch attach", timeout=20)
+        elif name == "/mode":
+            mode = mode_named(argument)
+            if mode is None:
+                choices = " | ".join(m.value for m in ExecutionMode)
+                self.notify(f"/mode needs one of: {choices}", severity="warning")
+            else:
+                self.mode_provider.mode = mode
+        elif name == "/agents":
+            await self._agents(argument)
+
+    async def _agents(self, name: str) -> None:
+        """``/agents NAME``: the session's agent from its next prompt; alone: which exist."""
+        if not name:
+            from conch.agents.listing import describe_agents
+            from conch.config import load_config
+
+            rows, _ = await asyncio.to_thread(describe_agents, load_config(), self.link.cwd)
+            self.notify("\n".join(rows) + "\n\n/agents NAME switches the session to NAME",
+                        title=f"Agents (now: {self.agent_name or 'none'})", timeout=20)  # fmt: skip
+            return
+        reply = await self._ask(self.link.set_agent(name))
+        if reply is not None:
+            self.notify(f"The session's agent is {reply} from its next prompt.")
 
     async def _cancel(self, line: str) -> None:
         """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""
