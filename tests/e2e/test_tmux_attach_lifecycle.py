@@ -49,7 +49,7 @@ def test_ctrl_q_alone_on_an_idle_session_stops_it_and_attach_id_revives_it(
     place: Place,
 ) -> None:
     with attach_client(place) as client:
-        assert "^q quit (stops it if idle)" in client.screen()
+        assert "^q Quit" in client.screen()  # the footer's keys
         client.type_line("echo before-the-quit")
         finished_block(client, "echo before-the-quit", "before-the-quit")
         session = session_of(client)

@@ -100,7 +100,7 @@ async def test_two_clients_see_the_same_events_for_echo(
     seen_second = await events_until(second, is_kind("shell_end"))
     assert seen_first == seen_second
     assert "hello-42" in output_of(seen_first)
-    kinds = [event["kind"] for event in seen_first]
+    kinds = [event["kind"] for event in seen_first if event["kind"] != "notice"]  # no agent
     assert kinds[0] == "user_input" and "shell_start" in kinds
     assert seen_first[-1]["payload"]["exit_status"] == 0
     assert indexes(seen_first) == list(range(seen_first[0]["idx"], seen_first[-1]["idx"] + 1))
@@ -360,3 +360,12 @@ async def test_a_bad_configuration_is_said_in_the_session_as_the_app_says_it(
         assert notices[-1]["payload"]["level"] == "warning"
     finally:
         conch("host", "stop")
+
+
+async def test_a_new_session_with_no_agent_says_how_to_get_one(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, cwd=str(project))
+    hint = await events_until(client, is_kind("notice"))
+    assert "No agent yet" in hint[-1]["payload"]["text"]
+    assert "conch agents" in hint[-1]["payload"]["text"]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from conch.agents.backend import no_agent_hint
 from conch.config import LoadedConfig, load_config
 from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
@@ -328,6 +329,8 @@ class SessionHost:
         await asyncio.to_thread(engine.start)
         for problem in self._loaded.problems:  # the app shows them on start; so does a session
             await asyncio.to_thread(engine.notice, problem, "warning")
+        if opened.how == "new" and agent.spec is None:  # a first run: how to get an agent
+            await asyncio.to_thread(engine.notice, no_agent_hint())
         agent.start()
         self.engines[engine.id] = engine
         self.agents[engine.id] = agent

@@ -28,7 +28,12 @@ from conch.session_link import SessionLink
 from conch.tui import paste_input
 from conch.tui.agent_controller import AgentController
 from conch.tui.completion_controller import CompletionController
-from conch.tui.conversation_keys import CONVERSATION_ACTIONS, ConversationKeys
+from conch.tui.conversation_keys import (
+    CONVERSATION_ACTIONS,
+    CONVERSATION_BINDINGS,
+    COPY_SELECTION_BINDING,
+    ConversationKeys,
+)
 from conch.tui.conversation_trim import ConversationTrim
 from conch.tui.crash_note import CrashNote
 from conch.tui.line_dispatch import LineDispatcher
@@ -82,7 +87,7 @@ class ConchApp(App[None]):
     """
     BINDINGS = [
         # With text selected Ctrl+C copies it; otherwise the next binding takes the key.
-        Binding("ctrl+c", "copy_selection", "Copy", priority=True),
+        COPY_SELECTION_BINDING,
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
@@ -90,18 +95,7 @@ class ConchApp(App[None]):
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("tab", "answer_question", "Answer the question", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        # Priority: the prompt (a scroll view) has PageUp/PageDown bindings of its own.
-        # Off the conversation's screen these keys are disabled and fall through to lists.
-        Binding("pageup", "scroll_pages(-1)", "Scroll", key_display="PgUp/PgDn", priority=True),
-        Binding("pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
-        Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
-        Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
-        Binding("ctrl+pageup", "scroll_blocks(-1)", "Previous block", show=False, priority=True),
-        Binding("ctrl+pagedown", "scroll_blocks(1)", "Next block", show=False, priority=True),
-        Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
-        # The footer has no room for it; the line under a scrolled-up view names it.
-        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False, priority=True),
-        Binding("ctrl+y", "copy_block", "Copy block", show=False, priority=True),
+        *CONVERSATION_BINDINGS,
     ]
     AUTO_FOCUS = "#prompt-input"
 
@@ -145,7 +139,9 @@ class ConchApp(App[None]):
         )  # fmt: skip
         self.pastes = PasteReviewer(self, parts, plugins, self.shell, self.agent)
         self.trim = ConversationTrim(self, parts, binding, loaded)
-        self.conversation_keys = ConversationKeys(self, parts, self.shell)
+        self.conversation_keys = ConversationKeys(
+            self, lambda: parts.conversation, lambda: self.shell.running_block is not None
+        )
         self.crash = CrashNote()
 
     def _history_store(self) -> HistoryStore:

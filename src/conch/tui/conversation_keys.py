@@ -7,18 +7,24 @@ Ctrl+PageUp/Ctrl+PageDown to the start of the previous/next block, Ctrl+Home/Ctr
 mouse when there is some, and otherwise keeps its meaning (interrupt, or clear the
 prompt). Ctrl+Y copies a whole block: the lowest command or agent turn that begins on
 screen, so the latest one while following, the one being read when scrolled up.
+
+Both windows use it, the app and ``conch attach``: each gives its own bindings
+(CONVERSATION_BINDINGS, COPY_SELECTION_BINDING before its own Ctrl+C), answers
+``check_action`` with ``is_enabled`` and adds ``commands()`` to its palette. What it needs
+from the window comes as two callables: where the conversation is, and whether a command
+runs (which Ctrl+C interrupts once the selection is copied).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.widget import Widget
 
-from conch.tui.screen_parts import ScreenParts
-from conch.tui.shell_controller import ShellController
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
@@ -26,6 +32,23 @@ from conch_plugins.shell_mode.cwd import shorten_home
 
 CONVERSATION_ACTIONS = frozenset(
     {"copy_selection", "scroll_pages", "scroll_blocks", "scroll_top", "scroll_bottom", "copy_block"}
+)
+COPY_SELECTION_BINDING = Binding("ctrl+c", "copy_selection", "Copy", priority=True)
+"""With text selected Ctrl+C copies it; otherwise (disabled) the window's next Ctrl+C binding
+takes the key: list it first."""
+CONVERSATION_BINDINGS = (
+    # Priority: the prompt (a scroll view) has PageUp/PageDown bindings of its own.
+    # Off the conversation's screen these keys are disabled and fall through to lists.
+    Binding("pageup", "scroll_pages(-1)", "Scroll", key_display="PgUp/PgDn", priority=True),
+    Binding("pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+    Binding("shift+pageup", "scroll_pages(-1)", "Scroll up", show=False, priority=True),
+    Binding("shift+pagedown", "scroll_pages(1)", "Scroll down", show=False, priority=True),
+    Binding("ctrl+pageup", "scroll_blocks(-1)", "Previous block", show=False, priority=True),
+    Binding("ctrl+pagedown", "scroll_blocks(1)", "Next block", show=False, priority=True),
+    Binding("ctrl+home", "scroll_top", "Top", show=False, priority=True),
+    # The footer has no room for it; the line under a scrolled-up view names it.
+    Binding("ctrl+end", "scroll_bottom", "Bottom", show=False, priority=True),
+    Binding("ctrl+y", "copy_block", "Copy block", show=False, priority=True),
 )
 COPY_LIMIT = 1_000_000
 """Characters sent to the clipboard at most. OSC 52 carries the text base64-encoded through
@@ -55,17 +78,24 @@ def block_name(block: Widget) -> str:
 class ConversationKeys:
     """Scrolling and copying keys for the conversation, while the prompt has the focus."""
 
-    def __init__(self, app: App[None], parts: ScreenParts, shell: ShellController) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        conversation: Callable[[], Conversation],
+        is_running: Callable[[], bool],
+    ) -> None:
         self.app = app
-        self.parts = parts
-        self.shell = shell
+        self._conversation = conversation
+        """The window's conversation (raises NoMatches before it is composed)."""
+        self._is_running = is_running
+        """Whether Ctrl+C, once nothing is selected, interrupts a running command."""
 
     # -- scrolling -------------------------------------------------------------------
 
     def _conversation_shown(self) -> Conversation | None:
         """The conversation, when it is what the user sees (not under a picker)."""
         try:
-            conversation = self.parts.conversation
+            conversation = self._conversation()
         except NoMatches:
             return None  # not composed yet
         return conversation if conversation.screen is self.app.screen else None
@@ -108,14 +138,14 @@ class ConversationKeys:
     # -- copying ---------------------------------------------------------------------
 
     def copy_selection(self) -> None:
-        screen = self.parts.conversation.screen
+        screen = self._conversation().screen
         text = screen.get_selected_text()
         if not text:
             self.app.notify("Nothing is selected: drag over text (or double-click a block) first.")
             return
         screen.clear_selection()
         said = f"Copied {_describe(text)}."
-        if self.shell.running_block is not None:
+        if self._is_running():
             said += " Ctrl+C again interrupts the command."
         self._copy(text, said)
 
@@ -133,7 +163,7 @@ class ConversationKeys:
 
     def block_to_copy(self) -> Widget | None:
         """The lowest command or agent turn that begins on screen (or above it)."""
-        conversation = self.parts.conversation
+        conversation = self._conversation()
         view_bottom = conversation.scroll_y + conversation.scrollable_content_region.height
         for block in reversed(list(_copyable(conversation))):
             if block.virtual_region.y < view_bottom:

@@ -5,7 +5,9 @@ follows the journal's events (session_view.py) and sends what is typed (host_lin
 go where the app sends them: Auto mode by default (the host routes; when unsure it says
 ``ask`` and the window asks, route_question.py), ``!`` / ``?`` for one line, Ctrl+Space
 cycles the mode (the mode is this window's own, never shared). A line typed while a command
-runs goes to that command's stdin, whole. A permission request shows in every controller and
+runs goes to that command's stdin, whole. The conversation keys are the app's own
+(conversation_keys.py: PageUp, Ctrl+End, Ctrl+Y, Ctrl+C on a selection…), listed in the
+footer. A permission request shows in every controller and
 is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
 agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
@@ -22,14 +24,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
+from functools import cached_property
 from typing import ClassVar, TypeVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Input, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission, submission_for
@@ -51,6 +55,12 @@ from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.tui.conversation_keys import (
+    CONVERSATION_ACTIONS,
+    CONVERSATION_BINDINGS,
+    COPY_SELECTION_BINDING,
+    ConversationKeys,
+)
 from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -60,7 +70,6 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
 OBSERVING = "observing: you see this session but cannot type in it"
-KEYS = "^q quit (stops it if idle) · ^d detach · ^c interrupt · esc stop agent"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
@@ -99,18 +108,23 @@ class StatusLine(Static):
 
 class AttachApp(App[None]):
     CSS = """
-    .-prompt-area { dock: bottom; }
+    .-prompt-area { height: auto; }
     #prompt-row { height: auto; }
     #prompt-row ModeBadge { margin: 1 0 0 0; }
     Input#prompt { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_session", "Quit", priority=True),
-        Binding("ctrl+c", "interrupt", "Interrupt", priority=True),
+        # With text selected Ctrl+C copies it; otherwise the next binding takes the key.
+        COPY_SELECTION_BINDING,
+        Binding("ctrl+c", "interrupt", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
-        Binding("ctrl+r", "restart_host", "Restart host", priority=True),
-        Binding("tab", "question", "Question", priority=True),
-        Binding("escape", "stop_agent", "Stop the agent"),
+        # Not in the footer: the status line names Ctrl+R when the host is gone, and a
+        # question's box names Tab.
+        Binding("ctrl+r", "restart_host", "Restart host", show=False, priority=True),
+        Binding("tab", "question", "Question", show=False, priority=True),
+        Binding("escape", "stop_agent", "Stop agent"),
+        *CONVERSATION_BINDINGS,
     ]
 
     def __init__(self, link: HostLink) -> None:
@@ -141,6 +155,7 @@ class AttachApp(App[None]):
         prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
                        select_on_focus=False)  # fmt: skip
         yield wrapped_in_providers(Horizontal(ModeBadge(""), prompt, id="prompt-row"))
+        yield Footer()
 
     @property
     def view(self) -> SessionView:
@@ -220,9 +235,9 @@ class AttachApp(App[None]):
         status.remove_class("-lost")
         self._status_cwd = self.view.feed.cwd
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
-        role = OBSERVING if self.is_observer else KEYS
+        role = f" · {OBSERVING}" if self.is_observer else ""  # the footer lists the keys
         agent = f" · agent {self.agent_name}" if self.agent_name else ""
-        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent} · {role}")
+        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent}{role}")
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
@@ -447,6 +462,44 @@ class AttachApp(App[None]):
             await self._ask(self.link.send_input("", eof=True))
         else:
             await self.action_detach()
+
+    # -- moving through the conversation and copying from it ------------------------------
+
+    @cached_property
+    def conversation_keys(self) -> ConversationKeys:
+        """The app's own keys for the conversation; Ctrl+C interrupts a command only where
+        typing is allowed (an observer's Ctrl+C copies or does nothing)."""
+        return ConversationKeys(self, lambda: self.view.conversation,
+                                lambda: self.view.is_running and not self.is_observer)  # fmt: skip
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CONVERSATION_ACTIONS:
+            return self.conversation_keys.is_enabled(action)
+        if action in ("interrupt", "stop_agent") and self.is_observer:
+            return False  # the footer lists what this client can do
+        return super().check_action(action, parameters)
+
+    def action_scroll_pages(self, pages: float) -> None:
+        self.conversation_keys.scroll_pages(pages)
+
+    def action_scroll_blocks(self, step: int) -> None:
+        self.conversation_keys.scroll_blocks(step)
+
+    def action_scroll_top(self) -> None:
+        self.conversation_keys.scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self.conversation_keys.scroll_bottom()
+
+    def action_copy_selection(self) -> None:
+        self.conversation_keys.copy_selection()
+
+    def action_copy_block(self) -> None:
+        self.conversation_keys.copy_block()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from self.conversation_keys.commands()
 
     def action_restart_host(self) -> None:
         if self.host_lost:

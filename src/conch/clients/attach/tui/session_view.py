@@ -9,8 +9,9 @@ it, tool calls and plans show as they come), a notice a Notice. A permission req
 SharedPermission in its turn: every client shows it, the journal's decision settles it.
 The history shown on attach mounts its recent items only, as a restored session does (the
 older ones wait behind EarlierItems until scrolled to), and a long session folds its oldest
-items there too. A full-screen program that another client started is said in its running
-block's status line. ``on_command_ended`` is told each command's end once it is shown.
+items there too (never under a view scrolled up to read: the app's ConversationPane says how
+much lies below it). A full-screen program that another client started is said in its
+running block's status line. ``on_command_ended`` is told each command's end once it is shown.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from conch.sessions.views import AgentTurnView, ConversationItem, ShellBlock
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.conversation import Conversation
+from conch.tui.widgets.conversation_pane import ConversationPane
 from conch.tui.widgets.earlier_items import EarlierItems
 from conch.tui.widgets.permission_prompt import PermissionPrompt
 from conch.tui.widgets.restored import (
@@ -91,7 +93,7 @@ class SessionView(Vertical):
         """Told the ``shell_start`` index of each command whose end was just shown."""
 
     def compose(self) -> ComposeResult:
-        yield Conversation()
+        yield ConversationPane()
 
     @property
     def conversation(self) -> Conversation:
