@@ -29,13 +29,17 @@ def fake_acp_config(script: str, config_path: Path) -> LoadedConfig:
     return LoadedConfig(config, config_path)
 
 
-def write_fake_acp_config(script: str = "echo", config: Path | None = None, more: str = "") -> Path:
-    """config.toml (default: at this test's XDG place) making the fake agent the default,
-    unsandboxed; ``more`` is appended (another [agents.NAME], say)."""
+def write_fake_acp_config(
+    script: str = "echo", config: Path | None = None, more: str = "", *, default: bool = True
+) -> Path:
+    """config.toml (default: at this test's XDG place) making the fake agent the default
+    (``default=False``: known, but no agent is chosen), unsandboxed; ``more`` is appended
+    (another [agents.NAME], say)."""
     config = config or paths.config_file()
     config.parent.mkdir(parents=True, exist_ok=True)
     command = json.dumps(fake_acp_command(script))
-    config.write_text(f'[agent]\ndefault = "fake"\nsandbox = false\n\n[shell]\n'
+    chosen = 'default = "fake"\n' if default else ""
+    config.write_text(f'[agent]\n{chosen}sandbox = false\n\n[shell]\n'
                       f'source_bashrc = false\n\n[agents.fake]\nkind = "acp"\n'
                       f"command = {command}\n{more}")  # fmt: skip
     return config

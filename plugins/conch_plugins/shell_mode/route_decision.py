@@ -6,17 +6,20 @@ and Conch offers the correction), never to the agent; a reply to the agent is ag
 readings are plausible the answer is ``ask``. Decisions use the user's real command set and
 cost tens of microseconds: no process, no parser library, nothing run.
 
-After a line has run and failed, ``error_offer`` says what to offer: the agent, for a line
-that reads as a request, or the corrected command, for a typo.
+After a line has run and failed, ``offer_after_failure`` says what to offer: the agent, for a
+line that reads as a request, or the corrected command, for a typo (the app and the host both
+ask it, so a failed line gets the same offer wherever it ran).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.command_result import CommandResult
 from conch_plugins.shell_mode.control_syntax import has_compound_command, has_control_syntax
 from conch_plugins.shell_mode.natural_language import (
     FUNCTION_WORDS,
@@ -38,6 +41,7 @@ from conch_plugins.shell_mode.typo_check import (
     is_popular,
     suggest_correction,
 )
+from conch_plugins.shell_mode.unfinished_input import unfinished_reason
 
 RouteTarget = Literal["shell", "agent", "ask"]
 
@@ -86,11 +90,17 @@ class Decision:
     suggestion: str | None = None
 
 
+OfferKind = Literal["agent", "correction", "no-agent"]
+NO_AGENT_MESSAGE = "This reads as a request, but no agent is configured (see `conch agents`)."
+
+
 @dataclass(frozen=True)
 class Offer:
-    """What to offer after a shell error: send the line to the agent, or run a correction."""
+    """What to offer after a shell error: send the line to the agent, or run a correction.
+    ``no-agent``: the line reads as a request and there is no agent: nothing to accept, the
+    message says so."""
 
-    kind: Literal["agent", "correction"]
+    kind: OfferKind
     text: str
     """The line to send to the agent, or the corrected command to run."""
     message: str
@@ -308,22 +318,50 @@ def _is_path(word: str) -> bool:
     return "/" in word or word.startswith((".", "~"))
 
 
+def offer_after_failure(
+    command: str,
+    result: CommandResult,
+    output: Callable[[], str],
+    index: CommandIndex | None,
+    *,
+    agent: bool = True,
+) -> Offer | None:
+    """After ``command`` ended with ``result``: what to offer, if anything. ``output`` gives
+    what it printed (read only when it failed); ``agent``: an agent is configured to send a
+    request to."""
+    if result.succeeded or result.interrupted or result.shell_exited:
+        return None
+    printed = output()
+    if unfinished_reason(result.exit_status, printed):
+        return None  # the block already says what is missing; it is not a request
+    return error_offer(command, result.exit_status, printed, index, agent=agent)
+
+
 def error_offer(
-    line: str, exit_status: int | None, output: str, index: CommandIndex | None = None
+    line: str,
+    exit_status: int | None,
+    output: str,
+    index: CommandIndex | None = None,
+    *,
+    agent: bool = True,
 ) -> Offer | None:
     """After a shell error, what to offer: the agent for a request, a correction for a typo.
 
     ``output`` is what the command printed (stdout and stderr). Returns None when the
-    failure is not one Conch understands (an ordinary non-zero exit, a signal).
+    failure is not one Conch understands (an ordinary non-zero exit, a signal). With no
+    ``agent`` a request gets its correction if there is one, else the ``no-agent`` note.
     """
     if exit_status is None or not 1 <= exit_status <= 127 or not is_usage_error(output):
         return None
-    if reads_as_request(line) or _words_taken_for_files(line, output):
+    request = reads_as_request(line) or _words_taken_for_files(line, output)
+    if request and agent:
         return Offer("agent", line.strip(), "This reads as a request: send it to the agent?")
     fixed = suggest_correction(line, index) if index is not None else None
     fixed = fixed or _tool_suggestion(line, output)
     if fixed is not None:
         return Offer("correction", fixed, f"Did you mean `{fixed}`?")
+    if request:
+        return Offer("no-agent", line.strip(), NO_AGENT_MESSAGE)
     return None
 
 

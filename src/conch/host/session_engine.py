@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from conch.config import ShellConfig
+from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
 from conch.plugin_host import shell_feature
@@ -55,19 +56,22 @@ STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
 
 
 class _EngineSink(CommandSink):
-    """A command's output to its journal recording; input held until bash has read the line;
-    a full-screen program lent to the client that submitted the line, if one did."""
+    """A command's output to its journal recording (and its ends to ``output``, for an offer
+    after it fails); input held until bash has read the line; a full-screen program lent to
+    the client that submitted the line, if one did."""
 
     def __init__(
         self, on_text: Callable[[str], None], relay: FullScreenRelay, command: str, owner: object
     ) -> None:
         self.input = HeldInput()
+        self.output = OutputSample()
         self._on_text = on_text
         self._relay = relay
         self._command = command
         self._owner = owner
 
     def on_output(self, text: str) -> None:
+        self.output.add(text)
         self._on_text(text)
 
     def on_accepted(self, write: ProgramWriter) -> None:
@@ -113,6 +117,9 @@ class SessionEngine:
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
+        self.on_command_end: Callable[[CommandEnded], None] | None = None
+        """Told, on the session's thread, when a line a client submitted has run (the host
+        offers that client help if it failed: error_offers.py)."""
         self._lines: queue.Queue[tuple[str, object] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._input: HeldInput | None = None
@@ -277,6 +284,10 @@ class SessionEngine:
                 self._input = self._recording = None
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent())
+            told = self.on_command_end
+            if told is not None and recording is not None and owner is not None:
+                told(CommandEnded(recording.start_index, command, outcome.result, sink.output,
+                                  owner))  # fmt: skip
         with self._lock:
             self.running_command = ""
             self._ending = False

@@ -13,9 +13,11 @@ import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from conch.agents.backend import no_agent_hint
 from conch.config import LoadedConfig, load_config
+from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
 from conch.host.full_screen_relay import FullScreenProgram
 from conch.host.handshake import Role
@@ -196,8 +198,24 @@ class SessionHost:
                     loop.call_soon_threadsafe(self._refresh, engine.id)
 
         engine.on_state = changed
+        engine.on_command_end = lambda ended: self._offer_help(engine, ended)
         self._relay_full_screen(engine)
         return changed
+
+    def _offer_help(self, engine: SessionEngine, ended: CommandEnded) -> None:
+        """On the session's thread: help for the client whose line failed, sent after the
+        command's end (hops to the loop behind the end's event, so it arrives after it)."""
+        agent = self.agents.get(engine.id)
+        has_agent = agent is not None and agent.spec is not None
+        message = offer_message(engine.id, ended, engine.shell.index, has_agent=has_agent)
+        loop = self._loop
+        if message is not None and loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
+                loop.call_soon_threadsafe(self._tell_owner, engine.id, ended.owner, message)
+
+    def _tell_owner(self, session_id: str, owner: object, message: dict[str, Any]) -> None:
+        if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
+            owner.send(message)
 
     def _relay_full_screen(self, engine: SessionEngine) -> None:
         """A full-screen program's screen to its owner, and its start and end to every

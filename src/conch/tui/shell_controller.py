@@ -37,8 +37,7 @@ from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
-from conch_plugins.shell_mode.route_decision import error_offer
-from conch_plugins.shell_mode.unfinished_input import unfinished_reason
+from conch_plugins.shell_mode.route_decision import offer_after_failure
 
 # Columns the block's border and padding take from the conversation width.
 _BLOCK_CHROME = 6
@@ -306,13 +305,8 @@ class ShellController:
     def _offer_help(self, block: CommandBlock, outcome: RunOutcome) -> None:
         """After a failure that reads as a request or a typo: offer, never act."""
         self.questions.lapse()
-        result = outcome.result
-        if result.succeeded or result.interrupted or result.shell_exited:
-            return
-        output = block.output.text()
-        if unfinished_reason(result.exit_status, output):
-            return  # the block already says what is missing; it is not a request
-        offer = error_offer(block.command, result.exit_status, output, self.bash.index)
+        offer = offer_after_failure(block.command, outcome.result, block.output.text,
+                                    self.bash.index)  # fmt: skip
         if offer is not None:
             self.questions.show_offer(ErrorOffer(offer))
 

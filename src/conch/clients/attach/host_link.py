@@ -9,7 +9,8 @@ again to the same session, asking only for the events after the last one seen. T
 shared state (queue, questions, agent) is mirrored in ``state`` once attached; ``name`` is
 how the host names this client to the others (a permission's "by").
 A full-screen program (vim) that runs in the session is told through ``on_full_screen``; when
-it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it.
+it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it. Help
+after a line of this client's failed ("did you mean …?") comes through ``on_error_offer``.
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
 runs in a thread; its module is imported only then (it pulls in the whole host, ~0.2 s).
 """
@@ -28,10 +29,13 @@ from conch.clients.attach.session_feed import event_from_wire
 from conch.clients.attach.shared_questions import SharedQuestions
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
 from conch.host.client_name import client_name
+from conch.host.error_offers import MESSAGE_TYPE as ERROR_OFFER
+from conch.host.error_offers import offer_from_wire
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
 from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
+from conch_plugins.shell_mode.route_decision import Offer
 
 __all__ = ["Attached", "Detached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
 STOP_TIMEOUT = 10.0
@@ -106,6 +110,10 @@ class HostLink:
         """Told when a full-screen program starts (and whose it is) and when it ends."""
         self.screen: asyncio.Queue[bytes | None] = asyncio.Queue()
         """The screen of this client's full-screen program; None once it ended."""
+        self.on_error_offer: Callable[[int, Offer], None] | None = None
+        """Told what the host offers after a line this client submitted failed, and the
+        index of that command's ``shell_start`` event (it may come before the view has shown
+        that command's end: events wait in their queue, this is told at once)."""
         self._connection: HostConnection | None = None
 
     async def open(self, after_index: int = -1) -> Attached:
@@ -232,6 +240,12 @@ class HostLink:
         self.screen.put_nowait(None)
 
     def _notice(self, message: dict[str, Any]) -> None:
+        if message.get("type") == ERROR_OFFER:
+            found = offer_from_wire(message)
+            told = self.on_error_offer
+            if found is not None and told is not None and message.get("session") == self.session:
+                told(*found)
+            return
         if message.get("type") != "full_screen":
             return
         program = str(message.get("program") or "")

@@ -45,15 +45,22 @@ class ErrorOffer(Question):
     def __init__(self, offer: Offer) -> None:
         super().__init__()
         self.offer = offer
+        self._outcome = ""
+        """How it ended ("accepted", "dismissed"); "" while open."""
 
     @property
     def done(self) -> bool:
         return self.settled
 
     def compose(self) -> ComposeResult:
+        yield Static(self._text(), markup=False)
+
+    def _text(self) -> str:
+        if self._outcome:
+            return f"{self.offer.message}  ({self._outcome})"
         action = "run it" if self.offer.kind == "correction" else "send it"
         keys = f"Tab, then Enter: {action} · Esc: dismiss · typing dismisses"
-        yield Static(f"{self.offer.message}   {keys}", markup=False)
+        return f"{self.offer.message}   {keys}"
 
     def action_accept(self) -> None:
         if self._finish("accepted"):
@@ -69,6 +76,10 @@ class ErrorOffer(Question):
     def _finish(self, outcome: str) -> bool:
         if not self.settle():
             return False
+        self._outcome = outcome
         self.add_class("-done")
-        self.query_one(Static).update(f"{self.offer.message}  ({outcome})")
+        # It may lapse before it was drawn (the user typed as it arrived): then it is drawn
+        # as it ended.
+        for text in self.query(Static):
+            text.update(self._text())
         return True

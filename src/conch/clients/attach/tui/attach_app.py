@@ -48,6 +48,7 @@ from conch.clients.attach.slash_lines import (
     not_here_yet,
     slash_line,
 )
+from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
 from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
@@ -62,6 +63,7 @@ from conch.tui.conversation_keys import (
 )
 from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
+from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
@@ -136,6 +138,7 @@ class AttachApp(App[None]):
         self.agent_name = ""
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.route_question: RouteQuestion | None = None
+        self.error_offers: ErrorOffers | None = None
         link.on_state_change = self._state_changed
         link.on_full_screen = self._full_screen_changed
 
@@ -168,6 +171,7 @@ class AttachApp(App[None]):
 
     def on_mount(self) -> None:
         self.route_question = RouteQuestion(self.prompt, self.view)
+        self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
         self.watch(self.mode_provider, "mode", self._show_mode)
         if not self.is_observer:
             self.prompt.focus()
@@ -303,6 +307,8 @@ class AttachApp(App[None]):
     async def _submit(self, typed: str, submission: Submission) -> None:
         if self.route_question is not None:
             self.route_question.lapse()
+        if self.error_offers is not None:
+            self.error_offers.lapse()
         reply = await self._ask(self.link.submit(submission))
         if reply is not None and reply.get("to") == "ask" and self.route_question is not None:
             suggestion = reply.get("suggestion")
@@ -313,12 +319,18 @@ class AttachApp(App[None]):
     def prompt_changed(self) -> None:
         if self.route_question is not None:
             self.route_question.prompt_changed()
+        if self.error_offers is not None:
+            self.error_offers.prompt_changed()
 
     @on(AskChoice.Chosen)
     async def route_chosen(self, event: AskChoice.Chosen) -> None:
         if self.route_question is not None:
             self.route_question.answered()
         await self._ask(self.link.submit(Submission(event.text, event.choice)))
+
+    @on(ErrorOffer.Accepted)
+    async def offer_accepted(self, event: ErrorOffer.Accepted) -> None:
+        await self._submit(event.offer.text, submission_for_offer(event.offer))
 
     async def _run_slash(self, slash: SlashLine) -> None:
         """One of Conch's own commands (slash_lines.py says which this window takes)."""
@@ -378,6 +390,8 @@ class AttachApp(App[None]):
             question = self.view.waiting_permission()
             if question is None and self.route_question is not None:
                 question = self.route_question.waiting()
+            if question is None and self.error_offers is not None:
+                question = self.error_offers.waiting()
         if question is None:
             return  # the keys stay at the prompt: nothing else here takes them
         question.hand_back_to = self.prompt  # now: the answer key may follow in one burst

@@ -11,12 +11,12 @@ The history shown on attach mounts its recent items only, as a restored session 
 older ones wait behind EarlierItems until scrolled to), and a long session folds its oldest
 items there too (never under a view scrolled up to read: the app's ConversationPane says how
 much lies below it). A full-screen program that another client started is said in its
-running block's status line.
+running block's status line. ``on_command_ended`` is told each command's end once it is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from textual.app import ComposeResult
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from conch.clients.attach.session_feed import (
     FeedChange,
     ItemAdded,
+    ItemChanged,
     OutputAdded,
     PermissionAsked,
     PermissionDecided,
@@ -88,6 +89,8 @@ class SessionView(Vertical):
         """The full-screen program another client runs (the host may say so before this
         view has the command's block: the block says it once built)."""
         self._folding = False
+        self.on_command_ended: Callable[[int], None] | None = None
+        """Told the ``shell_start`` index of each command whose end was just shown."""
 
     def compose(self) -> ComposeResult:
         yield ConversationPane()
@@ -151,8 +154,15 @@ class SessionView(Vertical):
         for event in events:
             for change in self.feed.apply(event):
                 await self._show(change)
+                self._tell_if_ended(change)
         if len(self._widgets) > LIVE_LIMIT and not self._folding:
             self._fold_oldest()
+
+    def _tell_if_ended(self, change: FeedChange) -> None:
+        item = change.item if isinstance(change, ItemChanged) else None
+        told = self.on_command_ended
+        if told is not None and isinstance(item, ShellBlock) and item.state == "finished":
+            told(item.index)
 
     async def _show(self, change: FeedChange) -> None:
         if isinstance(change, OutputAdded):
