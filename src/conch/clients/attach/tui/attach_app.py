@@ -10,6 +10,9 @@ runs goes to that command's stdin, whole. The conversation keys are the app's ow
 footer. A permission request shows in every controller and
 is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
 agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
+``/rename TITLE`` titles the session for every client (the status line shows the shared
+state's title); ``/new`` leaves the session running in the host and attaches this window to
+a new one in the same cwd, with a fresh view.
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
 session too when no other client is attached and nothing runs or waits (it decides: only it
 sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
@@ -137,6 +140,8 @@ class AttachApp(App[None]):
         self._status_cwd = ""
         self.agent_name = ""
         """The session's agent, as the shared state says ("none": no agent configured)."""
+        self.session_title = ""
+        """The session's title, as the shared state says (``/rename`` in any client)."""
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
         link.on_state_change = self._state_changed
@@ -170,12 +175,19 @@ class AttachApp(App[None]):
         return self.query_one(ModeProvider)
 
     def on_mount(self) -> None:
-        self.route_question = RouteQuestion(self.prompt, self.view)
-        self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
+        self._watch_view()
         self.watch(self.mode_provider, "mode", self._show_mode)
         if not self.is_observer:
             self.prompt.focus()
         self.follow()
+
+    def _watch_view(self) -> None:
+        """The route question and the error offers show in the view (a new one after /new)."""
+        for old in (self.route_question, self.error_offers):
+            if old is not None:
+                old.lapse()
+        self.route_question = RouteQuestion(self.prompt, self.view)
+        self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
 
     def _show_mode(self, mode: ExecutionMode) -> None:
         """The badge and placeholder say where a line goes (this window's mode only)."""
@@ -184,13 +196,14 @@ class AttachApp(App[None]):
             self.prompt.placeholder = PLACEHOLDERS[mode]
 
     def _state_changed(self) -> None:
-        """The session's shared state changed: the queue line, the questions' ids."""
+        """The session's shared state changed: the status line, the queue line."""
         state = self.link.state
         if state is None or not self.query(QueueLine):
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
-        if agent != self.agent_name:
-            self.agent_name = agent
+        title = str(state.session.get("title") or "")
+        if (agent, title) != (self.agent_name, self.session_title):
+            self.agent_name, self.session_title = agent, title
             if not self.host_lost:
                 self._show_status()
         queued = queue_lines(state.queue)
@@ -237,7 +250,9 @@ class AttachApp(App[None]):
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
         role = f" · {OBSERVING}" if self.is_observer else ""  # the footer lists the keys
         agent = f" · agent {self.agent_name}" if self.agent_name else ""
-        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent}{role}")
+        title = f" “{self.session_title}”" if self.session_title else ""
+        session = (self.link.session or "")[:8]
+        status.update(f"● attached to {session}{title} · {where}{agent}{role}")
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
@@ -355,6 +370,46 @@ class AttachApp(App[None]):
                 self.mode_provider.mode = mode
         elif name == "/agents":
             await self._agents(argument)
+        elif name == "/rename":
+            await self._rename(argument)
+        elif name == "/new":
+            await self._new_session()
+
+    async def _rename(self, title: str) -> None:
+        """``/rename TITLE``: the session's title, for every client (the status line)."""
+        if not title:
+            self.notify("/rename needs a title: /rename fix the login tests", severity="warning")
+            return
+        renamed = await self._ask(self.link.rename(title))
+        if renamed is not None:
+            self.notify(f"This session is now called “{renamed}”.")
+
+    async def _new_session(self) -> None:
+        """``/new``: leave this session (it goes on in the host) and attach, in this window,
+        to a new one in the shell's cwd: a fresh view, as if just attached."""
+        if self.host_lost:
+            self.notify("The Conch host is gone: Ctrl+R first.", severity="warning")
+            return
+        self.workers.cancel_group(self, "follow")  # its link is about to close
+        left = (await self.link.leave_for_new(self.view.feed.cwd or self.link.cwd) or "")[:8]
+        await self._fresh_view()
+        self._attached_once = False
+        self.agent_name = self.session_title = ""
+        self.query_one(StatusLine).update("attaching to a new session…")
+        self.follow()
+        self.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
+                    "comes back).")  # fmt: skip
+
+    async def _fresh_view(self) -> None:
+        """An empty SessionView in place of the old one, and the helpers that watch it."""
+        old = self.view
+        await self.mount(
+            SessionView(client_name=self.link.name, can_answer=not self.is_observer),
+            before=old,
+        )
+        await old.remove()
+        self.query_one(QueueLine).update("")
+        self._watch_view()
 
     async def _agents(self, name: str) -> None:
         """``/agents NAME``: the session's agent from its next prompt; alone: which exist."""
