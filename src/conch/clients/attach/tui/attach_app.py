@@ -398,7 +398,7 @@ class AttachApp(App[None]):
         self.query_one(StatusLine).update("attaching to a new session…")
         self.follow()
         self.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
-                    "comes back).")  # fmt: skip
+                    "comes back).", timeout=10)  # fmt: skip
 
     async def _fresh_view(self) -> None:
         """An empty SessionView in place of the old one, and the helpers that watch it."""
