@@ -40,15 +40,10 @@ from textual.widgets import Footer, Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission, submission_for
-from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
+from conch.clients.attach.queue_cancel import queue_lines
 from conch.clients.attach.raw_passthrough import lend_terminal
 from conch.clients.attach.slash_lines import (
-    DETACH_COMMAND,
     WINDOW_COMMANDS,
-    SlashLine,
-    attach_help,
-    mode_named,
-    not_here_yet,
     slash_line,
 )
 from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
@@ -56,6 +51,7 @@ from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
+from conch.clients.attach.tui.slash_actions import SlashActions
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
 from conch.tui.conversation_keys import (
@@ -142,6 +138,7 @@ class AttachApp(App[None]):
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.session_title = ""
         """The session's title, as the shared state says (``/rename`` in any client)."""
+        self.slash_actions = SlashActions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
         link.on_state_change = self._state_changed
@@ -306,14 +303,14 @@ class AttachApp(App[None]):
         self.view.conversation.follow()
         slash = slash_line(line, self.mode_provider.mode)
         if slash is not None and (slash.name in WINDOW_COMMANDS or not self.view.is_running):
-            await self._run_slash(slash)
+            await self.slash_actions.run(slash)
         elif self.view.is_running:
             program = self.link.full_screen
             if program is not None and not program.yours:  # the host would refuse it
                 self.notify(f"Not sent: {program.program} is running in another client.",
                             severity="warning")  # fmt: skip
                 return
-            await self._ask(self.link.send_input(line + "\n"))
+            await self.ask(self.link.send_input(line + "\n"))
         else:
             submission = submission_for(line, self.mode_provider.mode)
             if submission is not None:
@@ -324,7 +321,7 @@ class AttachApp(App[None]):
             self.route_question.lapse()
         if self.error_offers is not None:
             self.error_offers.lapse()
-        reply = await self._ask(self.link.submit(submission))
+        reply = await self.ask(self.link.submit(submission))
         if reply is not None and reply.get("to") == "ask" and self.route_question is not None:
             suggestion = reply.get("suggestion")
             self.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
@@ -341,50 +338,13 @@ class AttachApp(App[None]):
     async def route_chosen(self, event: AskChoice.Chosen) -> None:
         if self.route_question is not None:
             self.route_question.answered()
-        await self._ask(self.link.submit(Submission(event.text, event.choice)))
+        await self.ask(self.link.submit(Submission(event.text, event.choice)))
 
     @on(ErrorOffer.Accepted)
     async def offer_accepted(self, event: ErrorOffer.Accepted) -> None:
         await self._submit(event.offer.text, submission_for_offer(event.offer))
 
-    async def _run_slash(self, slash: SlashLine) -> None:
-        """One of Conch's own commands (slash_lines.py says which this window takes)."""
-        name, argument = slash.name, slash.argument
-        refused = not_here_yet(name)
-        if refused is not None:
-            self.notify(refused, severity="warning", timeout=8)
-        elif name == DETACH_COMMAND:
-            await self.action_detach()
-        elif name == "/cancel":
-            await self._cancel(f"{name} {argument}")
-        elif name in ("/quit", "/exit"):
-            await self.action_quit_session()
-        elif name == "/help":
-            self.notify(attach_help(), title="Conch attach", timeout=20)
-        elif name == "/mode":
-            mode = mode_named(argument)
-            if mode is None:
-                choices = " | ".join(m.value for m in ExecutionMode)
-                self.notify(f"/mode needs one of: {choices}", severity="warning")
-            else:
-                self.mode_provider.mode = mode
-        elif name == "/agents":
-            await self._agents(argument)
-        elif name == "/rename":
-            await self._rename(argument)
-        elif name == "/new":
-            await self._new_session()
-
-    async def _rename(self, title: str) -> None:
-        """``/rename TITLE``: the session's title, for every client (the status line)."""
-        if not title:
-            self.notify("/rename needs a title: /rename fix the login tests", severity="warning")
-            return
-        renamed = await self._ask(self.link.rename(title))
-        if renamed is not None:
-            self.notify(f"This session is now called “{renamed}”.")
-
-    async def _new_session(self) -> None:
+    async def start_new_session(self) -> None:
         """``/new``: leave this session (it goes on in the host) and attach, in this window,
         to a new one in the shell's cwd: a fresh view, as if just attached."""
         if self.host_lost:
@@ -410,30 +370,6 @@ class AttachApp(App[None]):
         await old.remove()
         self.query_one(QueueLine).update("")
         self._watch_view()
-
-    async def _agents(self, name: str) -> None:
-        """``/agents NAME``: the session's agent from its next prompt; alone: which exist."""
-        if not name:
-            from conch.agents.listing import describe_agents
-            from conch.config import load_config
-
-            rows, _ = await asyncio.to_thread(describe_agents, load_config(), self.link.cwd)
-            self.notify("\n".join(rows) + "\n\n/agents NAME switches the session to NAME",
-                        title=f"Agents (now: {self.agent_name or 'none'})", timeout=20)  # fmt: skip
-            return
-        reply = await self._ask(self.link.set_agent(name))
-        if reply is not None:
-            self.notify(f"The session's agent is {reply} from its next prompt.")
-
-    async def _cancel(self, line: str) -> None:
-        """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""
-        queue = self.link.state.queue if self.link.state is not None else []
-        try:
-            prompt = prompt_to_cancel(line, queue)
-        except NothingToCancel as nothing:
-            self.notify(f"/cancel: {nothing}", severity="warning")
-            return
-        await self._ask(self.link.cancel(prompt))
 
     # -- questions ---------------------------------------------------------------------
 
@@ -476,7 +412,7 @@ class AttachApp(App[None]):
             box.refused("the Conch host went away")
             self._lost(str(gone))
 
-    async def _ask(self, request: Awaitable[T]) -> T | None:
+    async def ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
         try:
             return await request
@@ -502,11 +438,11 @@ class AttachApp(App[None]):
     async def action_stop_agent(self) -> None:
         """Esc: cancel the agent's running turn (the queue goes on)."""
         if not self.is_observer and not self.host_lost:
-            await self._ask(self.link.interrupt("agent"))
+            await self.ask(self.link.interrupt("agent"))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:
-            await self._ask(self.link.interrupt())
+            await self.ask(self.link.interrupt())
         elif not self.is_observer:
             self.prompt.value = ""
 
@@ -514,7 +450,7 @@ class AttachApp(App[None]):
         if not self.is_observer and self.prompt.value:
             self.prompt.action_delete_right()
         elif self.view.is_running and not self.is_observer and not self.host_lost:
-            await self._ask(self.link.send_input("", eof=True))
+            await self.ask(self.link.send_input("", eof=True))
         else:
             await self.action_detach()
 
