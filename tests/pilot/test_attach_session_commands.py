@@ -26,13 +26,13 @@ async def test_rename_shows_in_every_attached_window(project: Path) -> None:  # 
             await submit(pilot, one, "/rename")
             await wait_for(pilot, lambda: "/rename needs a title: /rename fix" in toasts(one))
             assert "“" not in status(one), "nothing was sent"
-            await submit(pilot, one, "/rename fix the login tests")
-            await wait_for(pilot_two, lambda: "“fix the login tests”" in status(two))
-            await wait_for(pilot, lambda: "“fix the login tests”" in status(one))
-            assert "now called “fix the login tests”" in toasts(one)
+            await submit(pilot, one, "/rename fix [b]the[/b] login tests")
+            await wait_for(pilot_two, lambda: "“fix [b]the[/b] login tests”" in status(two))
+            await wait_for(pilot, lambda: "“fix [b]the[/b] login tests”" in status(one))
+            assert "now called “fix [b]the[/b] login tests”" in toasts(one)
             assert not one.query(CommandBlock), "no /command went to bash"
     listed = json.loads(conch("ps", "--json").stdout)
-    assert [row["title"] for row in listed] == ["fix the login tests"]
+    assert [row["title"] for row in listed] == ["fix [b]the[/b] login tests"]
 
 
 async def test_new_leaves_the_session_running_and_shows_an_empty_new_one(

@@ -151,7 +151,7 @@ class AttachApp(App[None]):
     def compose(self) -> ComposeResult:
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
         yield QueueLine("")
-        yield StatusLine("attaching…")
+        yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
         # Not selected on focus: the focus comes back from a question while the user types,
         # and a selected line would be replaced by the next key.
         prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,

@@ -65,7 +65,7 @@ class SlashActions:
             return
         renamed = await self.app.ask(self.app.link.rename(title))
         if renamed is not None:
-            self.app.notify(f"This session is now called “{renamed}”.")
+            self.app.notify(f"This session is now called “{renamed}”.", markup=False)
 
     async def _agents(self, name: str) -> None:
         """``/agents NAME``: the session's agent from its next prompt; alone: which exist."""
