@@ -347,8 +347,9 @@ class AttachApp(App[None]):
     async def start_new_session(self) -> None:
         """``/new``: leave this session (it goes on in the host) and attach, in this window,
         to a new one in the shell's cwd: a fresh view, as if just attached."""
-        if self.host_lost:
-            self.notify("The Conch host is gone: Ctrl+R first.", severity="warning")
+        if self.host_lost or not self._attached_once:
+            why = "The Conch host is gone: Ctrl+R first." if self.host_lost else "Still attaching."
+            self.notify(why, severity="warning")
             return
         self.workers.cancel_group(self, "follow")  # its link is about to close
         left = (await self.link.leave_for_new(self.view.feed.cwd or self.link.cwd) or "")[:8]
