@@ -46,10 +46,14 @@ def test_slash_commands_are_the_apps_names_and_shell_mode_keeps_only_the_windows
 
 
 def test_what_the_window_cannot_do_yet_says_what_to_do_instead() -> None:
-    assert "conch attach --new" in (not_here_yet("/new") or "")
-    assert not_here_yet("/agents") is None
+    assert "conch sessions" in (not_here_yet("/sessions") or "")
+    assert "/fork" in (not_here_yet("/fork") or "")
+    for works_here in ("/agents", "/new", "/rename"):
+        assert not_here_yet(works_here) is None
     shown = attach_help()
-    assert "/agents [NAME]" in shown and "/detach" in shown and "/new" not in shown
+    assert "/agents [NAME]" in shown and "/detach" in shown and "/rename TITLE" in shown
+    assert "/new " in shown and "goes on in the host" in shown
+    assert "/sessions" not in shown and "/fork" not in shown
 
 
 QUEUE = [{"id": "p1", "text": "first"}, {"id": "p2", "text": "second"}]

@@ -2,7 +2,8 @@
 
 Two clients on one session see the same conversation; a client that leaves (detach, kill -9)
 leaves the session running; a host killed with -9 is said in one line and Ctrl+R brings it
-back with the history; an observer cannot type; --new attaches to a new session. Commands
+back with the history; an observer cannot type; --new attaches to a new session, and /new
+typed in the window leaves the session running for an empty new one. Commands
 that must stay running wait for a file the test creates, so nothing is decided by sleeping.
 """
 
@@ -262,3 +263,23 @@ def test_new_attaches_to_a_new_session(place: Place) -> None:
         screen = fresh.screen()
         assert "in-the-first-session" not in screen
         assert screen.split(ATTACHED, 1)[1].split()[0] != first_id
+
+
+def test_slash_new_typed_by_hand_leaves_the_session_for_an_empty_new_one(place: Place) -> None:
+    with attach_client(place) as client:
+        client.type_line("echo in-the-old-session")
+        finished_block(client, "echo in-the-old-session", "in-the-old-session")
+        old_id = client.screen().split(ATTACHED, 1)[1].split()[0]
+        client.type_line_slowly("/new")
+
+        def on_a_new_session(screen: str) -> bool:
+            return ATTACHED in screen and screen.split(ATTACHED, 1)[1].split()[0] != old_id
+
+        screen = client.wait_for(on_a_new_session)
+        assert f"Left session {old_id}" in screen
+        client.type_line("echo fresh")
+        finished_block(client, "echo fresh", "fresh")
+        screen = client.screen()
+        assert "in-the-old-session" not in screen and len(find_blocks(screen, "echo fresh")) == 1
+    with attach_client(place, old_id) as back:
+        finished_block(back, "echo in-the-old-session", "in-the-old-session")

@@ -61,8 +61,8 @@ async def test_mode_and_commands_the_window_lacks_say_what_they_do(project: Path
         await submit(pilot, app, "/mode")  # … and so does a bare /mode
         await wait_for(pilot, lambda: len(app.query(CommandBlock)) == 2 and not app.view.is_running)
         app.mode_provider.mode = ExecutionMode.AUTO
-        await submit(pilot, app, "/new")
-        await wait_for(pilot, lambda: "conch attach --new" in toasts(app))
+        await submit(pilot, app, "/fork")
+        await wait_for(pilot, lambda: "/fork is not in the attach window yet" in toasts(app))
         await submit(pilot, app, "/help")
         await wait_for(pilot, lambda: "/agents [NAME]" in toasts(app))
         assert len(app.query(CommandBlock)) == 2, "nothing more ran in the shell"

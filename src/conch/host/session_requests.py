@@ -1,5 +1,5 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-the agent's: answer, cancel, set_agent; and Tab's: complete.
+the agent's: answer, cancel, set_agent; rename (the session's title); and Tab's: complete.
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -36,6 +36,7 @@ from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_host import SessionHost
 from conch.plugin_host import shell_feature
+from conch.sessions.errors import JournalError
 from conch.sessions.records import Event
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
@@ -63,6 +64,7 @@ class SessionRequests:
             "answer": self.answer,
             "cancel": self.cancel,
             "set_agent": self.set_agent,
+            "rename": self.rename,
             "complete": self.complete,
         }
 
@@ -225,6 +227,26 @@ class SessionRequests:
         except UnknownAgent as error:
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
+
+    async def rename(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """The session's title: in the journal (``conch ps``, ``conch sessions``, a revive)
+        and in the shared state, so every attached client shows the new one."""
+        engine = self._controlled(connection)
+        title = params.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise RequestFailed("rename needs a title, e.g. rename fix the login tests",
+                                "bad-params")  # fmt: skip
+        title = title.strip()
+        try:
+            await asyncio.to_thread(engine.journal.rename, engine.id, title)
+        except JournalError as error:
+            raise RequestFailed(f"the journal could not rename it: {error}", "journal") from None
+        shared = self.sessions.shared.get(engine.id)
+        if shared is not None:
+            shared.set_title(title)
+        return {"session": engine.id, "title": title}, None
 
     async def complete(
         self, connection: Connection, params: dict[str, Any]

@@ -63,6 +63,10 @@ class SharedState:
         if self.session.get("state") != state:
             self.session["state"] = state
 
+    def set_title(self, title: str) -> None:
+        if self.session.get("title") != title:
+            self.session["title"] = title
+
     def set_agent(self, agent: str) -> None:
         if self.session.get("agent") != agent:
             self.session["agent"] = agent

@@ -206,6 +206,12 @@ class HostLink:
         reply = await self._live().request("set_agent", agent=name)
         return str(reply["agent"])
 
+    async def rename(self, title: str) -> str:
+        """Give the session a title (every client's status line shows it); the title the
+        host stored. HostRequestFailed (``bad-params``) for an empty one."""
+        reply = await self._live().request("rename", title=title)
+        return str(reply["title"])
+
     async def answer(self, question: str, option: str) -> None:
         """Answer a permission question; HostRequestFailed ``already-answered`` when another
         client was first (its message names who and what)."""
@@ -278,6 +284,16 @@ class HostLink:
         if not isinstance(answer, dict):
             return Detached(stopped=False, kept="the host did not answer")
         return Detached(bool(answer.get("stopped")), str(answer.get("kept") or ""))
+
+    async def leave_for_new(self, cwd: str) -> str | None:
+        """``/new``: stop following this session (it goes on in the host); the next ``open``
+        attaches to a new session in ``cwd``. The session left, if there was one."""
+        left = self.session
+        await self.detach()
+        self.session, self.new, self.cwd = None, True, cwd or self.cwd
+        self.state, self.full_screen = None, None
+        self.questions = SharedQuestions()  # the ids of the left session's questions
+        return left
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -17,11 +17,15 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 DETACH_COMMAND = "/detach"
 WINDOW_COMMANDS = frozenset({DETACH_COMMAND, "/cancel"})
 """This window's own: taken in every mode, Shell mode too."""
+ATTACH_MEANINGS = {
+    "/cancel": "withdraw queued prompt N (Esc stops the running turn)",
+    "/new": "leave this session (it goes on in the host) for a new one here",
+    "/rename": "give this session a title (every client shows it)",
+}
+"""What a command does here, where it differs from the app's help."""
 NOT_HERE_YET = {
-    "/new": "`conch attach --new` starts a new session in the host",
     "/sessions": "`conch sessions` lists sessions and `conch attach ID` opens one",
     "/fork": "fork it in the app (`conch --resume ID`, then /fork)",
-    "/rename": "rename it in the app (`conch --resume ID`, then /rename TITLE)",
 }
 ATTACH_KEYS = (
     "Ctrl+Space  cycle Auto → Shell → Agent; ! or ? sends one line to the shell / agent",
@@ -67,11 +71,7 @@ def attach_help() -> str:
         if command.name in NOT_HERE_YET:
             continue
         usage = "[N]" if command.name == "/cancel" else command.arguments
-        meaning = (
-            "withdraw queued prompt N (Esc stops the running turn)"
-            if command.name == "/cancel"
-            else command.help
-        )
+        meaning = ATTACH_MEANINGS.get(command.name, command.help)
         rows.append(f"{command.name} {usage}".ljust(24) + meaning)
     return "\n".join([*rows, "", *ATTACH_KEYS])
 

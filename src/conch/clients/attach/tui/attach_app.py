@@ -10,6 +10,9 @@ runs goes to that command's stdin, whole. The conversation keys are the app's ow
 footer. A permission request shows in every controller and
 is answered only after Tab gives it the focus (shared_permission.py); prompts queued for the
 agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
+``/rename TITLE`` titles the session for every client (the status line shows the shared
+state's title); ``/new`` leaves the session running in the host and attaches this window to
+a new one in the same cwd, with a fresh view.
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
 session too when no other client is attached and nothing runs or waits (it decides: only it
 sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
@@ -37,15 +40,10 @@ from textual.widgets import Footer, Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission, submission_for
-from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
+from conch.clients.attach.queue_cancel import queue_lines
 from conch.clients.attach.raw_passthrough import lend_terminal
 from conch.clients.attach.slash_lines import (
-    DETACH_COMMAND,
     WINDOW_COMMANDS,
-    SlashLine,
-    attach_help,
-    mode_named,
-    not_here_yet,
     slash_line,
 )
 from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
@@ -53,6 +51,7 @@ from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
+from conch.clients.attach.tui.slash_actions import SlashActions
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
 from conch.tui.conversation_keys import (
@@ -137,6 +136,9 @@ class AttachApp(App[None]):
         self._status_cwd = ""
         self.agent_name = ""
         """The session's agent, as the shared state says ("none": no agent configured)."""
+        self.session_title = ""
+        """The session's title, as the shared state says (``/rename`` in any client)."""
+        self.slash_actions = SlashActions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
         link.on_state_change = self._state_changed
@@ -149,7 +151,7 @@ class AttachApp(App[None]):
     def compose(self) -> ComposeResult:
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
         yield QueueLine("")
-        yield StatusLine("attaching…")
+        yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
         # Not selected on focus: the focus comes back from a question while the user types,
         # and a selected line would be replaced by the next key.
         prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
@@ -170,12 +172,19 @@ class AttachApp(App[None]):
         return self.query_one(ModeProvider)
 
     def on_mount(self) -> None:
-        self.route_question = RouteQuestion(self.prompt, self.view)
-        self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
+        self._watch_view()
         self.watch(self.mode_provider, "mode", self._show_mode)
         if not self.is_observer:
             self.prompt.focus()
         self.follow()
+
+    def _watch_view(self) -> None:
+        """The route question and the error offers show in the view (a new one after /new)."""
+        for old in (self.route_question, self.error_offers):
+            if old is not None:
+                old.lapse()
+        self.route_question = RouteQuestion(self.prompt, self.view)
+        self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
 
     def _show_mode(self, mode: ExecutionMode) -> None:
         """The badge and placeholder say where a line goes (this window's mode only)."""
@@ -184,13 +193,14 @@ class AttachApp(App[None]):
             self.prompt.placeholder = PLACEHOLDERS[mode]
 
     def _state_changed(self) -> None:
-        """The session's shared state changed: the queue line, the questions' ids."""
+        """The session's shared state changed: the status line, the queue line."""
         state = self.link.state
         if state is None or not self.query(QueueLine):
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
-        if agent != self.agent_name:
-            self.agent_name = agent
+        title = str(state.session.get("title") or "")
+        if (agent, title) != (self.agent_name, self.session_title):
+            self.agent_name, self.session_title = agent, title
             if not self.host_lost:
                 self._show_status()
         queued = queue_lines(state.queue)
@@ -237,7 +247,9 @@ class AttachApp(App[None]):
         where = shorten_home(self.view.feed.cwd or self.link.cwd)
         role = f" · {OBSERVING}" if self.is_observer else ""  # the footer lists the keys
         agent = f" · agent {self.agent_name}" if self.agent_name else ""
-        status.update(f"● attached to {(self.link.session or '')[:8]} · {where}{agent}{role}")
+        title = f" “{self.session_title}”" if self.session_title else ""
+        session = (self.link.session or "")[:8]
+        status.update(f"● attached to {session}{title} · {where}{agent}{role}")
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
@@ -291,14 +303,14 @@ class AttachApp(App[None]):
         self.view.conversation.follow()
         slash = slash_line(line, self.mode_provider.mode)
         if slash is not None and (slash.name in WINDOW_COMMANDS or not self.view.is_running):
-            await self._run_slash(slash)
+            await self.slash_actions.run(slash)
         elif self.view.is_running:
             program = self.link.full_screen
             if program is not None and not program.yours:  # the host would refuse it
                 self.notify(f"Not sent: {program.program} is running in another client.",
                             severity="warning")  # fmt: skip
                 return
-            await self._ask(self.link.send_input(line + "\n"))
+            await self.ask(self.link.send_input(line + "\n"))
         else:
             submission = submission_for(line, self.mode_provider.mode)
             if submission is not None:
@@ -309,7 +321,7 @@ class AttachApp(App[None]):
             self.route_question.lapse()
         if self.error_offers is not None:
             self.error_offers.lapse()
-        reply = await self._ask(self.link.submit(submission))
+        reply = await self.ask(self.link.submit(submission))
         if reply is not None and reply.get("to") == "ask" and self.route_question is not None:
             suggestion = reply.get("suggestion")
             self.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
@@ -326,59 +338,39 @@ class AttachApp(App[None]):
     async def route_chosen(self, event: AskChoice.Chosen) -> None:
         if self.route_question is not None:
             self.route_question.answered()
-        await self._ask(self.link.submit(Submission(event.text, event.choice)))
+        await self.ask(self.link.submit(Submission(event.text, event.choice)))
 
     @on(ErrorOffer.Accepted)
     async def offer_accepted(self, event: ErrorOffer.Accepted) -> None:
         await self._submit(event.offer.text, submission_for_offer(event.offer))
 
-    async def _run_slash(self, slash: SlashLine) -> None:
-        """One of Conch's own commands (slash_lines.py says which this window takes)."""
-        name, argument = slash.name, slash.argument
-        refused = not_here_yet(name)
-        if refused is not None:
-            self.notify(refused, severity="warning", timeout=8)
-        elif name == DETACH_COMMAND:
-            await self.action_detach()
-        elif name == "/cancel":
-            await self._cancel(f"{name} {argument}")
-        elif name in ("/quit", "/exit"):
-            await self.action_quit_session()
-        elif name == "/help":
-            self.notify(attach_help(), title="Conch attach", timeout=20)
-        elif name == "/mode":
-            mode = mode_named(argument)
-            if mode is None:
-                choices = " | ".join(m.value for m in ExecutionMode)
-                self.notify(f"/mode needs one of: {choices}", severity="warning")
-            else:
-                self.mode_provider.mode = mode
-        elif name == "/agents":
-            await self._agents(argument)
-
-    async def _agents(self, name: str) -> None:
-        """``/agents NAME``: the session's agent from its next prompt; alone: which exist."""
-        if not name:
-            from conch.agents.listing import describe_agents
-            from conch.config import load_config
-
-            rows, _ = await asyncio.to_thread(describe_agents, load_config(), self.link.cwd)
-            self.notify("\n".join(rows) + "\n\n/agents NAME switches the session to NAME",
-                        title=f"Agents (now: {self.agent_name or 'none'})", timeout=20)  # fmt: skip
+    async def start_new_session(self) -> None:
+        """``/new``: leave this session (it goes on in the host) and attach, in this window,
+        to a new one in the shell's cwd: a fresh view, as if just attached."""
+        if self.host_lost or not self._attached_once:
+            why = "The Conch host is gone: Ctrl+R first." if self.host_lost else "Still attaching."
+            self.notify(why, severity="warning")
             return
-        reply = await self._ask(self.link.set_agent(name))
-        if reply is not None:
-            self.notify(f"The session's agent is {reply} from its next prompt.")
+        self.workers.cancel_group(self, "follow")  # its link is about to close
+        left = (await self.link.leave_for_new(self.view.feed.cwd or self.link.cwd) or "")[:8]
+        await self._fresh_view()
+        self._attached_once = False
+        self.agent_name = self.session_title = ""
+        self.query_one(StatusLine).update("attaching to a new session…")
+        self.follow()
+        self.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
+                    "comes back).", timeout=10)  # fmt: skip
 
-    async def _cancel(self, line: str) -> None:
-        """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""
-        queue = self.link.state.queue if self.link.state is not None else []
-        try:
-            prompt = prompt_to_cancel(line, queue)
-        except NothingToCancel as nothing:
-            self.notify(f"/cancel: {nothing}", severity="warning")
-            return
-        await self._ask(self.link.cancel(prompt))
+    async def _fresh_view(self) -> None:
+        """An empty SessionView in place of the old one, and the helpers that watch it."""
+        old = self.view
+        await self.mount(
+            SessionView(client_name=self.link.name, can_answer=not self.is_observer),
+            before=old,
+        )
+        await old.remove()
+        self.query_one(QueueLine).update("")
+        self._watch_view()
 
     # -- questions ---------------------------------------------------------------------
 
@@ -421,7 +413,7 @@ class AttachApp(App[None]):
             box.refused("the Conch host went away")
             self._lost(str(gone))
 
-    async def _ask(self, request: Awaitable[T]) -> T | None:
+    async def ask(self, request: Awaitable[T]) -> T | None:
         """Send a request; a host that went away is said in the status line."""
         try:
             return await request
@@ -447,11 +439,11 @@ class AttachApp(App[None]):
     async def action_stop_agent(self) -> None:
         """Esc: cancel the agent's running turn (the queue goes on)."""
         if not self.is_observer and not self.host_lost:
-            await self._ask(self.link.interrupt("agent"))
+            await self.ask(self.link.interrupt("agent"))
 
     async def action_interrupt(self) -> None:
         if self.view.is_running and not self.is_observer and not self.host_lost:
-            await self._ask(self.link.interrupt())
+            await self.ask(self.link.interrupt())
         elif not self.is_observer:
             self.prompt.value = ""
 
@@ -459,7 +451,7 @@ class AttachApp(App[None]):
         if not self.is_observer and self.prompt.value:
             self.prompt.action_delete_right()
         elif self.view.is_running and not self.is_observer and not self.host_lost:
-            await self._ask(self.link.send_input("", eof=True))
+            await self.ask(self.link.send_input("", eof=True))
         else:
             await self.action_detach()
 
