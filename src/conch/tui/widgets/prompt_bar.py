@@ -22,6 +22,7 @@ from conch.tui.prompt_providers import (
     ModeRequested,
 )
 from conch.tui.widgets.completion_menu import CompletionMenu
+from conch.tui.widgets.history_search import HistorySearch
 from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
@@ -66,6 +67,9 @@ class PromptBar(Vertical):
     """The command being run, or "" when the shell is idle."""
     secret: reactive[bool] = reactive(False)
     """The running program is reading a password: mask the input."""
+    locked: reactive[str] = reactive("")
+    """Why nothing can be typed here ("" when it can: an attached observer's says why); the
+    input is disabled and shows it in place of the placeholder."""
 
     def __init__(self, history: HistoryStore) -> None:
         super().__init__()
@@ -122,7 +126,9 @@ class PromptBar(Vertical):
         self.query_one(".prompt-status", Static).update(text, layout=False)
 
     def _show_placeholder(self) -> None:
-        if self.secret:
+        if self.locked:
+            placeholder = self.locked
+        elif self.secret:
             placeholder = "Password for the running command (hidden)"
         elif self.running_command:
             placeholder = f"Input for `{self.running_command}`"
@@ -132,6 +138,10 @@ class PromptBar(Vertical):
 
     def watch_running_command(self) -> None:
         self._show_status()
+        self._show_placeholder()
+
+    def watch_locked(self, locked: str) -> None:
+        self.input.disabled = bool(locked)
         self._show_placeholder()
 
     def watch_secret(self, secret: bool) -> None:
@@ -158,6 +168,16 @@ class PromptBar(Vertical):
         if self._mode_before_recall is not None:
             self.post_message(ModeRequested(self._mode_before_recall))
         self.cursor.reset()
+
+    def search_history(self) -> None:
+        """Ctrl+R: search the history for what is typed; the chosen line replaces it."""
+
+        def chosen(entry: HistoryEntry | None) -> None:
+            if entry is not None:
+                self.use_entry(entry)
+            self.input.focus()
+
+        self.app.push_screen(HistorySearch(self.history, self.input.value), chosen)
 
     def use_entry(self, entry: HistoryEntry) -> None:
         """Put a chosen history entry in the prompt, in the mode it was typed in."""
