@@ -58,6 +58,22 @@ def footer_keys(app: AttachApp) -> list[str]:
     return [str(key.description) for key in app.query("FooterKey").results(FooterKey)]
 
 
+class HeldAnswers:
+    """The host's real answers to Tab, each held until ``release`` (``asked`` once one has
+    come), so a test can type on, or leave the session, while it is on its way."""
+
+    def __init__(self, app: AttachApp) -> None:
+        self.real = app.link.complete
+        self.asked = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def complete(self, line: str, cursor: int, mode: str = "auto") -> Completion:
+        completion = await self.real(line, cursor, mode)
+        self.asked.set()
+        await self.release.wait()
+        return completion
+
+
 @pytest.fixture
 def files(project: Path) -> Path:  # noqa: F811
     sub = project / "sub"
@@ -110,24 +126,15 @@ async def test_a_tab_answer_for_a_line_that_changed_since_is_never_applied(
     files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = AttachApp(HostLink(str(files / "sub"), name="one"))
-    release = asyncio.Event()
-    answered = asyncio.Event()
-    real_complete = app.link.complete
-
-    async def slow_complete(line: str, cursor: int, mode: str = "auto") -> Completion:
-        completion = await real_complete(line, cursor, mode)  # the host's real answer …
-        answered.set()
-        await release.wait()  # … held until the user has typed on
-        return completion
-
-    monkeypatch.setattr(app.link, "complete", slow_complete)
+    held = HeldAnswers(app)
+    monkeypatch.setattr(app.link, "complete", held.complete)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app), timeout=30)
         await type_at_prompt(pilot, app, "!cat fi")
         await pilot.press("tab")
-        await wait_for(pilot, answered.is_set)
+        await wait_for(pilot, held.asked.is_set)
         await pilot.press("x")  # typed while the answer was on its way
-        release.set()
+        held.release.set()
         await wait_for(pilot, lambda: not completing(app))
         await pilot.pause()
         assert app.prompt.value == "!cat fix", "the stale answer changed nothing"
@@ -220,32 +227,23 @@ async def test_new_starts_the_recall_afresh_and_drops_a_tab_in_flight(
     files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = AttachApp(HostLink(str(files), name="one"))
-    release = asyncio.Event()
-    asked = asyncio.Event()
-    real_complete = app.link.complete
-
-    async def held_complete(line: str, cursor: int, mode: str = "auto") -> Completion:
-        completion = await real_complete(line, cursor, mode)
-        asked.set()
-        await release.wait()
-        return completion
-
+    held = HeldAnswers(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app), timeout=30)
         await run_line(pilot, app, "!echo in-the-first-session")
         first = app.link.session
-        monkeypatch.setattr(app.link, "complete", held_complete)
+        monkeypatch.setattr(app.link, "complete", held.complete)
         await type_at_prompt(pilot, app, "!cat su")
         await pilot.press("tab")
-        await wait_for(pilot, asked.is_set)
+        await wait_for(pilot, held.asked.is_set)
         app.prompt.value = "/new"
         await app.prompt.action_submit()
         await wait_for(pilot, lambda: attached(app) and app.link.session != first)
         await type_at_prompt(pilot, app, "!cat su")  # the same line, in the new session
-        release.set()  # the old session's answer arrives now …
+        held.release.set()  # the old session's answer arrives now …
         await pilot.pause()
         assert app.prompt.value == "!cat su", "… and is never applied"
-        monkeypatch.setattr(app.link, "complete", real_complete)
+        monkeypatch.setattr(app.link, "complete", held.real)
         await type_at_prompt(pilot, app, "")
         await pilot.press("up")
         assert app.prompt.value == "echo in-the-first-session", "history is every session's"
