@@ -15,11 +15,14 @@ state's title); ``/new`` leaves the session running in the host and attaches thi
 a new one in the same cwd, with a fresh view.
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
 session too when no other client is attached and nothing runs or waits (it decides: only it
-sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
-starts a new host, which restores the session from the journal; the window then gets the
-events it missed. A full-screen program started here gets this terminal while it runs (the
-window is suspended, raw_passthrough.py copies); one started in another client is said in
-its command's block.
+sees every client). The prompt is the app's (PromptBar): Tab completes from the session's
+bash in the host (its cwd, its aliases; an answer to a line changed since is dropped), Up/Down
+recall the lines typed in every session, another client's as it sends them, Ctrl+R searches
+them, and a paste of several lines is held for review. When the host goes away the status
+line says so, in one line, and Ctrl+R (then only) starts a new host, which restores the
+session from the journal; the window then gets the events it missed. A full-screen program
+started here gets this terminal while it runs (the window is suspended, raw_passthrough.py
+copies); one started in another client is said in its command's block.
 """
 
 from __future__ import annotations
