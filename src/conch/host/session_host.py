@@ -25,6 +25,7 @@ from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
+from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
@@ -284,6 +285,14 @@ class SessionHost:
         return "working" if agent.is_working else engine.state
 
     # -- choosing and opening sessions ---------------------------------------------------
+
+    def check_agent(self, name: str) -> None:
+        """RequestFailed (``no-agent``) unless ``name`` is an agent that can run here: an
+        attach that will switch to it is refused before any session is opened or revived."""
+        try:
+            chosen_agent(self._loaded.config, name)
+        except UnknownAgent as error:
+            raise RequestFailed(str(error), "no-agent") from None
 
     async def session_for(self, session: str | None, cwd: str, new: bool) -> SessionEngine:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:
