@@ -309,6 +309,24 @@ def late_line_shown(screen: str) -> bool:
     return "LATE-LINE" in screen_rows(screen)  # a row of its own, not the command's line
 
 
+def test_a_password_typed_for_a_running_command_shows_as_dots_and_reaches_it(
+    place: Place,
+) -> None:
+    """The host sees the program turn echo off (sudo, ssh, getpass all do): the prompt
+    masks what is typed, at human speed, and the command gets it."""
+    command = 'read -r -s -p "Password: " pw; echo; echo got-${#pw}'
+    with attach_client(place) as client:
+        client.type_line(f"!{command}")
+        client.wait_for("Password for the running command (hidden)")
+        client.type_slowly("hunter2")
+        masked = client.wait_for("•" * 7)
+        assert "hunter2" not in masked, masked
+        client.send("Enter")
+        block = finished_block(client, command, "got-7")
+        assert "hunter2" not in client.screen(), block
+        client.wait_for("Type a command or ask the agent")  # unmasked again once it ended
+
+
 def screen_rows(screen: str) -> list[str]:
     """Every row of the screen without the blocks' left bar."""
     return [line.strip().removeprefix("▌").strip() for line in screen.splitlines()]

@@ -237,6 +237,15 @@ class SessionEngine:
         with contextlib.suppress(OSError, ShellStartError):
             os.killpg(os.tcgetpgrp(self.shell.shell.fd), signal.SIGWINCH)
 
+    def reads_secret(self) -> bool:
+        """The running command's program turned echo off for a line (sudo, ssh, getpass)."""
+        if self.state != "running":
+            return False
+        try:
+            return self.shell.shell.wants_secret()
+        except (OSError, ShellStartError):
+            return False
+
     def notice(self, text: str, level: NoticeLevel = "info") -> None:
         self.record(lambda recorder: recorder.notice(text, level))
 
