@@ -145,6 +145,8 @@ class AttachApp(App[None]):
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.session_title = ""
         """The session's title, as the shared state says (``/rename`` in any client)."""
+        self.secret_input = False
+        """The running program reads a password: the prompt masks what is typed for it."""
         self.slash_actions = SlashActions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
@@ -208,6 +210,10 @@ class AttachApp(App[None]):
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
         title = str(state.session.get("title") or "")
+        secret = bool(state.session.get("secret_input"))
+        if secret != self.secret_input:
+            # A password is being read: the app's prompt masks what is typed for it.
+            self.secret_input = self.prompt_bar.secret = secret
         if (agent, title) != (self.agent_name, self.session_title):
             self.agent_name, self.session_title = agent, title
             if not self.host_lost:
