@@ -108,7 +108,9 @@ async def test_tab_completes_from_the_session_cwd_after_a_cd_with_the_apps_menu(
         await type_at_prompt(pilot, app, "!cat fi")
         await pilot.press("tab")
         await wait_for(pilot, lambda: menu(app).is_open)
-        await pilot.press("tab", "escape")  # closes the menu, drops the preview, stops no agent
+        await pilot.press("up")  # the menu's Up (the last candidate), not the history's
+        assert app.prompt.value == "!cat file_two.txt"
+        await pilot.press("escape")  # closes the menu, drops the preview, stops no agent
         assert not menu(app).is_open and app.prompt.value == "!cat file_"
 
 

@@ -330,12 +330,6 @@ class ConchApp(App[None]):
     def action_copy_block(self) -> None:
         self.conversation_keys.copy_block()
 
-    def action_history_previous(self) -> None:
-        self.prompt_bar.recall_previous()
-
-    def action_history_next(self) -> None:
-        self.prompt_bar.recall_next()
-
     def action_search_history(self) -> None:
         self.prompt_bar.search_history()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -35,6 +36,11 @@ _PLACEHOLDERS = {
 
 
 class PromptBar(Vertical):
+    BINDINGS = [
+        # Here, not on the input: the input takes Up/Down first while its Tab menu is open.
+        Binding("up", "history_previous", "History", show=False),
+        Binding("down", "history_next", "History", show=False),
+    ]
     DEFAULT_CSS = """
     $agent-colour: #9d6cdf;
     PromptBar {
@@ -156,6 +162,12 @@ class PromptBar(Vertical):
         entry = self.cursor.previous(self.input.value)
         if entry is not None:
             self._show_entry(entry)
+
+    def action_history_previous(self) -> None:
+        self.recall_previous()
+
+    def action_history_next(self) -> None:
+        self.recall_next()
 
     def recall_next(self) -> None:
         if not self.cursor.is_recalling:

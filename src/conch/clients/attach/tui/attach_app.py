@@ -399,12 +399,6 @@ class AttachApp(App[None]):
                                   self.view.running_command)  # fmt: skip
         hold_for_review(self, self.prompt, message.text, where)
 
-    def action_history_previous(self) -> None:
-        self.prompt_bar.recall_previous()
-
-    def action_history_next(self) -> None:
-        self.prompt_bar.recall_next()
-
     def action_search_history(self) -> None:
         self.prompt_bar.search_history()
 
