@@ -7,10 +7,8 @@ an observer's fork is refused with the reason."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
 from conch.clients.attach.host_link import HostLink
@@ -20,27 +18,20 @@ from conch.host.runtime import host_places
 from conch.tui.widgets.fork_picker import ForkPicker
 from conch.tui.widgets.session_picker import SessionPicker
 from tests.host.conch_process import conch
+from tests.host.conftest import clients  # noqa: F401
 from tests.host.test_host_sessions import events_until, is_kind
 from tests.pilot.conftest import shown_text, wait_for
 from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
 from tests.pilot.test_attach_slash import status, submit, toasts
 
 
-@pytest.fixture
-async def other_clients() -> AsyncIterator[list[HostConnection]]:
-    opened: list[HostConnection] = []
-    yield opened
-    for connection in opened:
-        await connection.close()
-
-
 async def session_with_line(
-    clients: list[HostConnection], cwd: Path, line: str, *, keep: bool
+    opened: list[HostConnection], cwd: Path, line: str, *, keep: bool
 ) -> str:
     """A new session in the host that ran ``echo line``: kept live (this client stays
     attached) or stopped (stored only)."""
     connection = await HostConnection.open(host_places().socket, role="controller")
-    clients.append(connection)
+    opened.append(connection)
     reply = await connection.request("attach", role="controller", cwd=str(cwd), new=True)
     await connection.request("submit", line=f"echo {line}")
     await events_until(connection, is_kind("shell_end"))
@@ -76,10 +67,10 @@ async def choose(pilot: Pilot[None], picker: SessionPicker, session: str) -> Non
 
 async def test_ctrl_o_lists_live_and_stored_sessions_and_opens_the_chosen_one(
     project: Path,  # noqa: F811
-    other_clients: list[HostConnection],
+    clients: list[HostConnection],  # noqa: F811
 ) -> None:
-    stored = await session_with_line(other_clients, project, "line-of-stored", keep=False)
-    live = await session_with_line(other_clients, project, "line-of-live", keep=True)
+    stored = await session_with_line(clients, project, "line-of-stored", keep=False)
+    live = await session_with_line(clients, project, "line-of-live", keep=True)
     app = AttachApp(HostLink(str(project), name="one", new=True))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
