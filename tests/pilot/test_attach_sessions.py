@@ -22,6 +22,7 @@ from tests.host.conftest import clients  # noqa: F401
 from tests.host.test_host_sessions import events_until, is_kind
 from tests.pilot.conftest import shown_text, wait_for
 from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
+from tests.pilot.test_attach_conversation_keys import footer_keys
 from tests.pilot.test_attach_slash import status, submit, toasts
 
 
@@ -172,3 +173,19 @@ async def test_an_observer_is_told_it_cannot_fork(project: Path) -> None:  # noq
                            "observer" in toasts(watcher))  # fmt: skip
             assert watcher.link.session == session and attached(watcher)
             assert live_ids() == {session}
+
+
+async def test_the_footer_and_the_palette_offer_sessions_and_fork(project: Path) -> None:  # noqa: F811
+    app = AttachApp(HostLink(str(project), name="one"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        await wait_for(pilot, lambda: footer_keys(app).get("ctrl+o") == "Sessions")
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Sessions" in commands
+        commands["Fork this session"].callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, ForkPicker))
+        assert "Nothing to fork yet" in shown_text(app.screen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is app.prompt)
+        commands["Sessions"].callback()
+        await wait_for(pilot, lambda: picker_of(app) is not None)
