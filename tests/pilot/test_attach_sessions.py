@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp
@@ -189,3 +190,25 @@ async def test_the_footer_and_the_palette_offer_sessions_and_fork(project: Path)
         await wait_for(pilot, lambda: app.focused is app.prompt)
         commands["Sessions"].callback()
         await wait_for(pilot, lambda: picker_of(app) is not None)
+
+
+async def test_a_line_entered_while_the_window_moves_stays_in_the_prompt(
+    project: Path,  # noqa: F811
+) -> None:
+    app = AttachApp(HostLink(str(project), name="one"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        old = app.link.session
+        await app.move_to(None)  # as /new, the picker and /fork do
+        app.prompt.value = "!echo typed-early"
+        await app.submitted(Input.Submitted(app.prompt, "!echo typed-early"))  # not attached yet
+
+        assert app.prompt.value == "!echo typed-early", "the line is kept"
+        await wait_for(
+            pilot, lambda: "Still attaching: the line stays in the prompt" in toasts(app)
+        )
+        await wait_for(pilot, lambda: app.link.session not in (None, old) and attached(app))
+        assert "went away" not in status(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "typed-early" in shown_text(app.view))
+        assert app.prompt.value == ""

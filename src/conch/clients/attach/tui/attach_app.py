@@ -303,6 +303,10 @@ class AttachApp(App[None]):
         asking = self.route_question
         if asking is not None and asking.answer_by_enter(line):
             return  # Enter again on the unchanged line: the recommended route
+        if not self._attached_once and not self.host_lost:  # moving to another session
+            self.notify("Still attaching: the line stays in the prompt; press Enter again "
+                        "once the status line says attached.", severity="warning")  # fmt: skip
+            return
         self.prompt.value = ""
         self.view.conversation.follow()
         slash = slash_line(line, self.mode_provider.mode)
