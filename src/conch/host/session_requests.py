@@ -82,6 +82,11 @@ class SessionRequests:
         after_index = params.get("after_index", -1)
         if not isinstance(after_index, int) or after_index < -1:
             raise RequestFailed("after_index must be an event index, or -1 for all", "bad-params")
+        agent = params.get("agent")
+        if agent is not None:  # the agent the client switches to next (--agent): known?
+            if not isinstance(agent, str) or not agent:
+                raise RequestFailed("agent must be an agent's name", "bad-params")
+            self.sessions.check_agent(agent)
         session = params.get("session")
         engine = await self.sessions.session_for(
             str(session) if session else None, str(params.get("cwd") or ""), bool(params.get("new"))

@@ -134,6 +134,8 @@ class HostLink:
             params["session"] = self.session
         elif self.new:
             params["new"] = True
+        if self.agent and self.role == "controller":
+            params["agent"] = self.agent  # refused before a session is opened for nothing
         reply = await connection.request("attach", **params)
         self.session = str(reply["session"])
         self.new = False  # a reopen attaches to this session, not to another new one

@@ -71,6 +71,7 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
 OBSERVING = "observing: you see this session but cannot type in it"
+SECRET_PLACEHOLDER = "Password for the running command (hidden)"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
@@ -141,6 +142,8 @@ class AttachApp(App[None]):
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.session_title = ""
         """The session's title, as the shared state says (``/rename`` in any client)."""
+        self.secret_input = False
+        """The running program reads a password: the prompt masks what is typed for it."""
         self.slash_actions = SlashActions(self)
         self.window_sessions = WindowSessions(self)
         self.route_question: RouteQuestion | None = None
@@ -194,7 +197,14 @@ class AttachApp(App[None]):
         """The badge and placeholder say where a line goes (this window's mode only)."""
         self.query_one(ModeBadge).update(f"{mode.icon} {mode.label}")
         if not self.is_observer:
-            self.prompt.placeholder = PLACEHOLDERS[mode]
+            secret = self.secret_input
+            self.prompt.placeholder = SECRET_PLACEHOLDER if secret else PLACEHOLDERS[mode]
+
+    def _mask_prompt(self, secret: bool) -> None:
+        """A password is being read: what is typed shows as dots (as in the app)."""
+        self.secret_input = secret
+        self.prompt.password = secret
+        self._show_mode(self.mode_provider.mode)
 
     def _state_changed(self) -> None:
         """The session's shared state changed: the status line, the queue line."""
@@ -203,6 +213,9 @@ class AttachApp(App[None]):
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
         title = str(state.session.get("title") or "")
+        secret = bool(state.session.get("secret_input"))
+        if secret != self.secret_input:
+            self._mask_prompt(secret)
         if (agent, title) != (self.agent_name, self.session_title):
             self.agent_name, self.session_title = agent, title
             if not self.host_lost:
