@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conch.clients.attach.line_submission import Submission, submission_for
+from conch.clients.attach.line_submission import Submission, paste_destination, submission_for
 from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
 from conch.clients.attach.shared_questions import SharedQuestions
 from conch.clients.attach.slash_lines import SlashLine, attach_help, not_here_yet, slash_line
@@ -93,3 +93,14 @@ def test_a_journaled_request_finds_its_question_id_even_after_it_was_settled() -
     assert shared.id_for(3, "edit-1") is None, "the same tool call id in another turn"
     shared.update({})  # answered: the host dropped it
     assert shared.id_for(12, "edit-1") == "q7" and shared.waiting == set()
+
+
+def test_a_paste_review_names_where_the_pasted_lines_would_go() -> None:
+    assert paste_destination("a\nb", ExecutionMode.AUTO, "cat") == "the running `cat` as its input"
+    assert (
+        paste_destination("a\nb", ExecutionMode.SHELL, "")
+        == "the shell (Shell mode), as one script"
+    )
+    assert paste_destination("a\nb", ExecutionMode.AGENT, "") == "the agent, as one prompt"
+    assert paste_destination("!a\nb", ExecutionMode.AUTO, "") == "the shell, as one script"
+    assert paste_destination("a\nb", ExecutionMode.AUTO, "").startswith("Auto mode")

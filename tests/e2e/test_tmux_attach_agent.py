@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conch_terminal import ConchTerminal, find_blocks, is_finished, needs_tmux
+from tests.e2e.conch_terminal import ConchTerminal, find_blocks, is_finished, named, needs_tmux
 from tests.e2e.test_tmux_attach import Place, attach_client, client_pid
 from tests.peers.fake_agents import write_fake_acp_config
 
@@ -70,8 +70,8 @@ def test_a_permission_shows_in_both_typing_answers_nothing_and_the_first_answer_
         laptop, phone = two_clients(stack, place)
         laptop.type_line("?gate")
         for client in (laptop, phone):
-            screen = client.wait_for(WAITING, timeout=30)
-            assert BOX_KEYS in screen
+            # Waited for whole: a frame may show the box's title before its keys line.
+            client.wait_for(named(lambda s: WAITING in s and BOX_KEYS in s, "the box's keys"), 30)
         laptop.type_slowly("cat notes.txt")  # `a` and `n` among them, typed at the prompt
         laptop.paste(" yan12")  # and a paste at once: `y`, `1` and `2` answer nothing either
         laptop.wait_for(lambda s: "cat notes.txt yan12" in prompt_line(s))
@@ -152,11 +152,14 @@ def test_clients_attaching_while_a_question_waits_show_it_and_an_observer_cannot
         laptop.wait_for(WAITING, timeout=30)
         watcher = stack.enter_context(attach_client(place, "--observe", "--name", "watcher"))
         phone = stack.enter_context(attach_client(place, "--name", "phone"))
-        screen = watcher.wait_for(WAITING)
-        assert "observing: a controller answers this" in screen and BOX_KEYS not in screen
+        observing = "observing: a controller answers this"
+        screen = watcher.wait_for(named(lambda s: WAITING in s and observing in s, "the box"))
+        assert BOX_KEYS not in screen
         watcher.send("Tab")
         watcher.type("y")
-        assert BOX_KEYS in phone.wait_for(WAITING), "a late controller gets the open box"
+        # A late controller gets the open box, keys and all (waited for whole: a frame
+        # may show the box's title before its keys line is laid out).
+        phone.wait_for(named(lambda s: WAITING in s and BOX_KEYS in s, "the open box's keys"))
         assert WAITING in laptop.screen() and "(by watcher)" not in laptop.screen()
         phone.send("Tab")
         phone.wait_for(FOCUSED)

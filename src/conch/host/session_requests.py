@@ -1,6 +1,7 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
 the agent's: answer, cancel, set_agent; rename (the session's title), fork (a new session
-copied from one up to a chosen event: session_fork.py); and Tab's: complete.
+copied from one up to a chosen event: session_fork.py); Tab's: complete; and Up/Down's:
+input_history (the lines typed in every session).
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -45,6 +46,8 @@ from conch_plugins.shell_mode.routing import Target
 
 SUBMIT_MODES = ("shell", "agent", "auto")
 INTERRUPT_TARGETS = ("any", "shell", "agent")
+HISTORY_LIMIT = 100_000
+"""The most ``input_history`` lines one request returns (the app's own limit is 10,000)."""
 
 AfterReply = Callable[[], None]
 Handler = Callable[[Connection, dict[str, Any]], Awaitable[tuple[Any, AfterReply | None]]]
@@ -69,6 +72,7 @@ class SessionRequests:
             "rename": self.rename,
             "fork": self.fork,
             "complete": self.complete,
+            "input_history": self.input_history,
         }
 
     async def attach(
@@ -294,6 +298,21 @@ class SessionRequests:
             raise RequestFailed(f"Tab completion failed: {error}; the next Tab restarts it",
                                 "completion-failed") from None  # fmt: skip
         return completion_to_wire(completion), None
+
+    async def input_history(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Up/Down and Ctrl+R: the last ``limit`` lines typed in any session, oldest first,
+        each as ``[text, mode, cwd, time]`` (the app reads the same from the journal)."""
+        self._followed(connection)
+        limit = params.get("limit", HISTORY_LIMIT)
+        if not isinstance(limit, int) or not 0 < limit <= HISTORY_LIMIT:
+            raise RequestFailed(f"limit must be 1 to {HISTORY_LIMIT}", "bad-params")
+        journal = self.sessions.journal
+        if journal is None:
+            raise RequestFailed(f"no journal: {self.sessions.problem}", "journal")
+        entries = await asyncio.to_thread(journal.input_history, limit)
+        return {"entries": [[e.text, e.mode, e.cwd, e.time] for e in entries]}, None
 
     async def send_input(
         self, connection: Connection, params: dict[str, Any]

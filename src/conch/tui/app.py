@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input
 from conch import paths
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
-from conch.history import HistoryEntry, HistoryStore, JournalHistory
+from conch.history import HistoryStore, JournalHistory
 from conch.session_link import SessionLink
 from conch.tui import paste_input
 from conch.tui.agent_controller import AgentController
@@ -56,7 +56,6 @@ from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.conversation import Conversation
 from conch.tui.widgets.conversation_pane import ConversationPane
 from conch.tui.widgets.error_offer import ErrorOffer
-from conch.tui.widgets.history_search import HistorySearch
 from conch.tui.widgets.notice import Notice
 from conch.tui.widgets.prompt_bar import PromptBar
 from conch.tui.widgets.prompt_input import PromptInput
@@ -331,19 +330,8 @@ class ConchApp(App[None]):
     def action_copy_block(self) -> None:
         self.conversation_keys.copy_block()
 
-    def action_history_previous(self) -> None:
-        self.prompt_bar.recall_previous()
-
-    def action_history_next(self) -> None:
-        self.prompt_bar.recall_next()
-
     def action_search_history(self) -> None:
-        def chosen(entry: HistoryEntry | None) -> None:
-            if entry is not None:
-                self.prompt_bar.use_entry(entry)
-            self.prompt_bar.input.focus()
-
-        self.push_screen(HistorySearch(self.history, self.prompt_bar.input.value), chosen)
+        self.prompt_bar.search_history()
 
     def action_cycle_mode(self) -> None:
         self.mode_provider.mode = next_mode(self.mode_provider.mode)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pluggy
 from textual.app import App
-from textual.widgets import Input
 
 from conch.tui.agent_controller import AgentController
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.shell_controller import ShellController
-from conch.tui.widgets.paste_review import PasteReview
+from conch.tui.widgets.paste_review import hold_for_review
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
 
@@ -37,14 +36,7 @@ class PasteReviewer:
         self.agent = agent
 
     def review(self, text: str) -> None:
-        prompt = self.parts.prompt_bar.input
-
-        def reviewed(text: str | None) -> None:
-            if text:  # None: dropped; the prompt keeps what it held before the paste
-                prompt.post_message(Input.Submitted(prompt, text))
-            prompt.focus()
-
-        self.app.push_screen(PasteReview(text, self.destination(text)), reviewed)
+        hold_for_review(self.app, self.parts.prompt_bar.input, text, self.destination(text))
 
     def destination(self, text: str) -> str:
         """Where the pasted lines would go if submitted now, in a few words."""

@@ -11,6 +11,8 @@ how the host names this client to the others (a permission's "by").
 A full-screen program (vim) that runs in the session is told through ``on_full_screen``; when
 it is this client's, its screen comes in ``screen`` and ``send_keys`` types into it. Help
 after a line of this client's failed ("did you mean …?") comes through ``on_error_offer``.
+Tab asks the host (``complete``: the session's bash knows its cwd and aliases), and so do
+Up/Down for the lines typed in every session (``input_history``).
 Plain asyncio: no Textual. Starting a host blocks for up to seconds (host/process.py), so it
 runs in a thread; its module is imported only then (it pulls in the whole host, ~0.2 s).
 """
@@ -27,14 +29,17 @@ from typing import Any
 from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.session_feed import event_from_wire
 from conch.clients.attach.shared_questions import SharedQuestions
+from conch.history import HistoryEntry
 from conch.host.client import HostConnection, HostGone, HostNotRunning, HostRequestFailed
 from conch.host.client_name import client_name
+from conch.host.completion_wire import request_completion
 from conch.host.error_offers import MESSAGE_TYPE as ERROR_OFFER
 from conch.host.error_offers import offer_from_wire
 from conch.host.handshake import Role
 from conch.host.runtime import HostPlaces, host_places
 from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
+from conch_plugins.shell_mode.completion import Completion
 from conch_plugins.shell_mode.route_decision import Offer
 
 __all__ = ["Attached", "Detached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
@@ -201,6 +206,23 @@ class HostLink:
         ask with a ``reason`` and maybe a ``suggestion``)."""
         reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
         return reply if isinstance(reply, dict) else {}
+
+    async def complete(self, line: str, cursor: int, mode: str = "auto") -> Completion:
+        """What Tab offers for ``line`` at ``cursor``, from the session's own helper bash in
+        the host (its cwd after a ``cd``, its aliases). HostRequestFailed when it failed."""
+        try:
+            return await request_completion(self._live(), line, cursor, mode)
+        except ValueError as error:  # a reply that is not a completion
+            raise HostRequestFailed("completion-failed", str(error)) from None
+
+    async def input_history(self, limit: int) -> list[HistoryEntry]:
+        """The last ``limit`` lines typed in any of the host's sessions, oldest first."""
+        reply = await self._live().request("input_history", limit=limit)
+        rows = reply.get("entries") if isinstance(reply, dict) else None
+        return [
+            HistoryEntry(str(text), str(mode), str(cwd), float(at))
+            for text, mode, cwd, at in rows or []
+        ]
 
     async def set_agent(self, name: str) -> str:
         """The session's agent from its next prompt; the name the host settled on.

@@ -29,7 +29,9 @@ NOT_HERE_YET: dict[str, str] = {}
 """Commands of the app the window cannot do yet, and what to do instead (none now)."""
 ATTACH_KEYS = (
     "Ctrl+Space  cycle Auto → Shell → Agent; ! or ? sends one line to the shell / agent",
-    "Tab  gives a waiting question (a permission, shell-or-agent) the keys",
+    "Tab  gives a waiting question (a permission, shell-or-agent) the keys; else completes",
+    "Up/Down  recall lines typed in any session or client · Ctrl+R  search them",
+    "A paste of several lines is held for review: Ctrl+S submits it, Esc drops it",
     "Ctrl+C  interrupt the command · Esc  stop the agent's turn",
     "Ctrl+O  sessions: live ones (in the host) and stored ones; Enter opens, f forks",
     "Ctrl+D  detach (on an empty prompt) · Ctrl+Q  quit, stopping the session if idle",

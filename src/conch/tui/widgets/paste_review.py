@@ -8,11 +8,11 @@ gets every line), Esc drops it. It never submits on its own.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 
 class PasteReview(ModalScreen[str | None]):
@@ -59,3 +59,16 @@ class PasteReview(ModalScreen[str | None]):
 
     def action_drop(self) -> None:
         self.dismiss(None)
+
+
+def hold_for_review(app: App[None], prompt: Input, text: str, destination: str) -> None:
+    """Open the review for ``text`` pasted into ``prompt``; what the user keeps is submitted
+    from ``prompt`` as one line (the ordinary path of a typed line); Esc keeps what the
+    prompt held before the paste. ``destination`` says where that line would go."""
+
+    def reviewed(kept: str | None) -> None:
+        if kept:
+            prompt.post_message(Input.Submitted(prompt, kept))
+        prompt.focus()
+
+    app.push_screen(PasteReview(text, destination), reviewed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -22,6 +23,7 @@ from conch.tui.prompt_providers import (
     ModeRequested,
 )
 from conch.tui.widgets.completion_menu import CompletionMenu
+from conch.tui.widgets.history_search import HistorySearch
 from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode, parse_mode
@@ -34,6 +36,11 @@ _PLACEHOLDERS = {
 
 
 class PromptBar(Vertical):
+    BINDINGS = [
+        # Here, not on the input: the input takes Up/Down first while its Tab menu is open.
+        Binding("up", "history_previous", "History", show=False),
+        Binding("down", "history_next", "History", show=False),
+    ]
     DEFAULT_CSS = """
     $agent-colour: #9d6cdf;
     PromptBar {
@@ -66,6 +73,9 @@ class PromptBar(Vertical):
     """The command being run, or "" when the shell is idle."""
     secret: reactive[bool] = reactive(False)
     """The running program is reading a password: mask the input."""
+    locked: reactive[str] = reactive("")
+    """Why nothing can be typed here ("" when it can: an attached observer's says why); the
+    input is disabled and shows it in place of the placeholder."""
 
     def __init__(self, history: HistoryStore) -> None:
         super().__init__()
@@ -122,7 +132,9 @@ class PromptBar(Vertical):
         self.query_one(".prompt-status", Static).update(text, layout=False)
 
     def _show_placeholder(self) -> None:
-        if self.secret:
+        if self.locked:
+            placeholder = self.locked
+        elif self.secret:
             placeholder = "Password for the running command (hidden)"
         elif self.running_command:
             placeholder = f"Input for `{self.running_command}`"
@@ -132,6 +144,10 @@ class PromptBar(Vertical):
 
     def watch_running_command(self) -> None:
         self._show_status()
+        self._show_placeholder()
+
+    def watch_locked(self, locked: str) -> None:
+        self.input.disabled = bool(locked)
         self._show_placeholder()
 
     def watch_secret(self, secret: bool) -> None:
@@ -147,6 +163,12 @@ class PromptBar(Vertical):
         if entry is not None:
             self._show_entry(entry)
 
+    def action_history_previous(self) -> None:
+        self.recall_previous()
+
+    def action_history_next(self) -> None:
+        self.recall_next()
+
     def recall_next(self) -> None:
         if not self.cursor.is_recalling:
             return
@@ -158,6 +180,16 @@ class PromptBar(Vertical):
         if self._mode_before_recall is not None:
             self.post_message(ModeRequested(self._mode_before_recall))
         self.cursor.reset()
+
+    def search_history(self) -> None:
+        """Ctrl+R: search the history for what is typed; the chosen line replaces it."""
+
+        def chosen(entry: HistoryEntry | None) -> None:
+            if entry is not None:
+                self.use_entry(entry)
+            self.input.focus()
+
+        self.app.push_screen(HistorySearch(self.history, self.input.value), chosen)
 
     def use_entry(self, entry: HistoryEntry) -> None:
         """Put a chosen history entry in the prompt, in the mode it was typed in."""

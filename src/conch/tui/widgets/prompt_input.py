@@ -1,4 +1,5 @@
-"""The line editor: Up/Down walk the history, Tab completes, → takes the ghost suggestion.
+"""The line editor: Tab completes, → takes the ghost suggestion (Up/Down walk the history:
+the prompt bar's keys, which this input leaves to it unless its menu is open).
 
 Tab asks the app for candidates (``CompletionRequested`` goes up); the app answers with
 ``show_completion``. One candidate is inserted; several insert their common prefix and open
@@ -22,8 +23,6 @@ from conch_plugins.shell_mode.completion import Candidate, Completion
 
 class PromptInput(Input):
     BINDINGS = [
-        Binding("up", "app.history_previous", "History", show=False),
-        Binding("down", "app.history_next", "History", show=False),
         Binding("tab", "complete", "Complete", show=False),
     ]
 

@@ -16,11 +16,14 @@ a new one in the same cwd, with a fresh view; Ctrl+O (``/sessions``) and ``/fork
 to a chosen session or a fork the same way (window_sessions.py).
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
 session too when no other client is attached and nothing runs or waits (it decides: only it
-sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
-starts a new host, which restores the session from the journal; the window then gets the
-events it missed. A full-screen program started here gets this terminal while it runs (the
-window is suspended, raw_passthrough.py copies); one started in another client is said in
-its command's block.
+sees every client). The prompt is the app's (PromptBar): Tab completes from the session's
+bash in the host (its cwd, its aliases; an answer to a line changed since is dropped), Up/Down
+recall the lines typed in every session, another client's as it sends them, Ctrl+R searches
+them, and a paste of several lines is held for review. When the host goes away the status
+line says so, in one line, and Ctrl+R (then only) starts a new host, which restores the
+session from the journal; the window then gets the events it missed. A full-screen program
+started here gets this terminal while it runs (the window is suspended, raw_passthrough.py
+copies); one started in another client is said in its command's block.
 """
 
 from __future__ import annotations
@@ -35,20 +38,21 @@ from typing import ClassVar, TypeVar
 from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from conch.clients.attach.host_link import FullScreen, HostGone, HostLink, HostRequestFailed
-from conch.clients.attach.line_submission import Submission, submission_for
+from conch.clients.attach.line_submission import Submission, paste_destination, submission_for
 from conch.clients.attach.queue_cancel import queue_lines
 from conch.clients.attach.raw_passthrough import lend_terminal
+from conch.clients.attach.session_history import SessionHistory
 from conch.clients.attach.slash_lines import (
     WINDOW_COMMANDS,
     slash_line,
 )
 from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
-from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
+from conch.clients.attach.tui.prompt_row import QueueLine, wrapped_in_providers
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
@@ -56,27 +60,30 @@ from conch.clients.attach.tui.slash_actions import SlashActions
 from conch.clients.attach.tui.window_sessions import WindowSessions
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.paths import history_file
+from conch.secret_masking import MASK
+from conch.sessions.records import Event
+from conch.tui import paste_input
 from conch.tui.conversation_keys import (
     CONVERSATION_ACTIONS,
     CONVERSATION_BINDINGS,
     COPY_SELECTION_BINDING,
     ConversationKeys,
 )
-from conch.tui.prompt_providers import ModeProvider
+from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.paste_review import hold_for_review
+from conch.tui.widgets.prompt_bar import PromptBar
+from conch.tui.widgets.prompt_input import PromptInput
 from conch.tui.widgets.question import Question
 from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
 OBSERVING = "observing: you see this session but cannot type in it"
-SECRET_PLACEHOLDER = "Password for the running command (hidden)"
-PLACEHOLDERS = {
-    ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
-    ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
-    ExecutionMode.AGENT: "Ask the agent  (! runs one line in the shell)",
-}
+HISTORY_LIMIT = 10_000
+"""Lines of history asked of the host when the configuration cannot be read."""
 
 
 def detached_line(session: str, kept: str) -> str:
@@ -111,9 +118,6 @@ class StatusLine(Static):
 class AttachApp(App[None]):
     CSS = """
     .-prompt-area { height: auto; }
-    #prompt-row { height: auto; }
-    #prompt-row ModeBadge { margin: 1 0 0 0; }
-    Input#prompt { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_session", "Quit", priority=True),
@@ -121,9 +125,11 @@ class AttachApp(App[None]):
         COPY_SELECTION_BINDING,
         Binding("ctrl+c", "interrupt", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_input", "EOF/Detach", priority=True),
-        # Not in the footer: the status line names Ctrl+R when the host is gone, and a
-        # question's box names Tab.
-        Binding("ctrl+r", "restart_host", "Restart host", show=False, priority=True),
+        # Ctrl+R restarts a host that went away (the status line says so, and the footer
+        # lists it then); otherwise it searches the history. Tab goes to a waiting
+        # question (its box names the key); otherwise the prompt completes.
+        Binding("ctrl+r", "restart_host", "Restart host", priority=True),
+        Binding("ctrl+r", "search_history", "History"),
         Binding("tab", "question", "Question", show=False, priority=True),
         Binding("escape", "stop_agent", "Stop agent"),
         Binding("ctrl+o", "sessions", "Sessions"),
@@ -148,6 +154,8 @@ class AttachApp(App[None]):
         self.window_sessions = WindowSessions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
+        self.history = SessionHistory(history_file(), HISTORY_LIMIT)
+        """Up/Down and Ctrl+R: every session's lines, this one's as they are typed."""
         link.on_state_change = self._state_changed
         link.on_full_screen = self._full_screen_changed
 
@@ -159,20 +167,25 @@ class AttachApp(App[None]):
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
         yield QueueLine("")
         yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
-        # Not selected on focus: the focus comes back from a question while the user types,
-        # and a selected line would be replaced by the next key.
-        prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
-                       select_on_focus=False)  # fmt: skip
-        yield wrapped_in_providers(Horizontal(ModeBadge(""), prompt, id="prompt-row"))
+        yield wrapped_in_providers(PromptBar(self.history))  # the app's own prompt
         yield Footer()
+
+    def get_driver_class(self) -> type[Driver]:
+        paste_input.install()  # pasted control bytes stay text, never keys
+        return super().get_driver_class()
 
     @property
     def view(self) -> SessionView:
         return self.query_one(SessionView)
 
+    @cached_property
+    def prompt_bar(self) -> PromptBar:
+        """The app's prompt: badge, line editor, Tab menu, history recall."""
+        return self.query_one(PromptBar)
+
     @property
-    def prompt(self) -> Input:
-        return self.query_one("#prompt", Input)
+    def prompt(self) -> PromptInput:
+        return self.prompt_bar.input
 
     @property
     def mode_provider(self) -> ModeProvider:
@@ -180,8 +193,9 @@ class AttachApp(App[None]):
 
     def on_mount(self) -> None:
         self._watch_view()
-        self.watch(self.mode_provider, "mode", self._show_mode)
-        if not self.is_observer:
+        if self.is_observer:
+            self.prompt_bar.locked = OBSERVING
+        else:
             self.prompt.focus()
         self.follow()
 
@@ -193,19 +207,6 @@ class AttachApp(App[None]):
         self.route_question = RouteQuestion(self.prompt, self.view)
         self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
 
-    def _show_mode(self, mode: ExecutionMode) -> None:
-        """The badge and placeholder say where a line goes (this window's mode only)."""
-        self.query_one(ModeBadge).update(f"{mode.icon} {mode.label}")
-        if not self.is_observer:
-            secret = self.secret_input
-            self.prompt.placeholder = SECRET_PLACEHOLDER if secret else PLACEHOLDERS[mode]
-
-    def _mask_prompt(self, secret: bool) -> None:
-        """A password is being read: what is typed shows as dots (as in the app)."""
-        self.secret_input = secret
-        self.prompt.password = secret
-        self._show_mode(self.mode_provider.mode)
-
     def _state_changed(self) -> None:
         """The session's shared state changed: the status line, the queue line."""
         state = self.link.state
@@ -215,7 +216,8 @@ class AttachApp(App[None]):
         title = str(state.session.get("title") or "")
         secret = bool(state.session.get("secret_input"))
         if secret != self.secret_input:
-            self._mask_prompt(secret)
+            # A password is being read: the app's prompt masks what is typed for it.
+            self.secret_input = self.prompt_bar.secret = secret
         if (agent, title) != (self.agent_name, self.session_title):
             self.agent_name, self.session_title = agent, title
             if not self.host_lost:
@@ -243,19 +245,45 @@ class AttachApp(App[None]):
             await self.view.add_events(attached.history)
         else:
             await self.view.show_history(attached.history)
+        self.history.add_events(attached.history)
         self._attached_once = True
         self.host_lost = False
+        self.refresh_bindings()  # Ctrl+R searches the history again
         self._show_status()
         self._send_size()
+        self._load_history()
         try:
             while True:
-                await self.view.add_events(await self.link.next_events())
-                if self.view.feed.cwd != self._status_cwd:
-                    self._show_status()  # a `cd`: the status line says where the shell is
+                events = await self.link.next_events()
+                await self.view.add_events(events)
+                self._events_shown(events)
                 if self.focused is None and not self.is_observer:
                     self.prompt.focus()  # the focused box went with its ended turn
         except HostGone as gone:
             self._lost(str(gone))
+
+    def _events_shown(self, events: list[Event]) -> None:
+        """What the prompt shows follows the session: lines typed in any client join the
+        history, a running command takes the typed lines, a `cd` moves the status line."""
+        self.history.add_events(events)
+        self.prompt_bar.running_command = self.view.running_command
+        if self.view.feed.cwd != self._status_cwd:
+            self._show_status()
+
+    @work(exclusive=True, group="history")
+    async def _load_history(self) -> None:
+        """The lines typed in every session (the host reads its journal) and the old
+        history file, as the app loads them; the session's own came with its events."""
+        from conch.config import load_config
+
+        try:
+            limit = (await asyncio.to_thread(load_config)).config.history.max_entries
+        except Exception:  # a broken config is said by the app; history still works
+            limit = HISTORY_LIMIT
+        self.history.max_entries = limit
+        self.history.merge(await asyncio.to_thread(self.history.read_file))
+        with contextlib.suppress(HostGone, HostRequestFailed):  # recall keeps what it has
+            self.history.merge(await self.link.input_history(limit))
 
     def _show_status(self) -> None:
         status = self.query_one(StatusLine)
@@ -267,9 +295,11 @@ class AttachApp(App[None]):
         title = f" “{self.session_title}”" if self.session_title else ""
         session = (self.link.session or "")[:8]
         status.update(f"● attached to {session}{title} · {where}{agent}{role}")
+        self.query_one(CwdProvider).cwd = self.view.feed.cwd or self.link.cwd
 
     def _lost(self, reason: str) -> None:
         self.host_lost = True
+        self.refresh_bindings()  # Ctrl+R restarts the host now
         self.link.end_screen()
         self.view.show_full_screen(None)
         status = self.query_one(StatusLine)
@@ -310,7 +340,7 @@ class AttachApp(App[None]):
 
     # -- what the user does ------------------------------------------------------------
 
-    @on(Input.Submitted, "#prompt")
+    @on(Input.Submitted, "#prompt-input")
     async def submitted(self, event: Input.Submitted) -> None:
         line = event.value
         asking = self.route_question
@@ -320,7 +350,12 @@ class AttachApp(App[None]):
             self.notify("Still attaching: the line stays in the prompt; press Enter again "
                         "once the status line says attached.", severity="warning")  # fmt: skip
             return
+        if MASK in line and not self.view.is_running:
+            self.notify(f"This line holds {MASK} where history masked a secret: type the "
+                        "secret in its place, then press Enter.", severity="warning")  # fmt: skip
+            return  # a recalled line with a masked secret is never run: it stays here
         self.prompt.value = ""
+        self.prompt_bar.forget_recall()
         self.view.conversation.follow()
         slash = slash_line(line, self.mode_provider.mode)
         if slash is not None and (slash.name in WINDOW_COMMANDS or not self.view.is_running):
@@ -348,7 +383,34 @@ class AttachApp(App[None]):
             self.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
                                     str(suggestion) if suggestion else None)  # fmt: skip
 
-    @on(Input.Changed, "#prompt")
+    @on(PromptInput.CompletionRequested)
+    def completion_requested(self, message: PromptInput.CompletionRequested) -> None:
+        """Tab at the prompt: the session's bash in the host completes (its cwd, aliases)."""
+        message.stop()
+        if self.view.is_running or self.is_observer or self.host_lost:
+            return  # a running command's input is not a command line
+        self._complete(message.value, message.cursor, self.mode_provider.mode)
+
+    @work(exclusive=True, group="completion")
+    async def _complete(self, line: str, cursor: int, mode: ExecutionMode) -> None:
+        """Ask the host, off the event loop's way; the prompt drops a stale answer (the
+        line changed since), and a newer Tab cancels this one."""
+        completion = await self.ask(self.link.complete(line, cursor, mode.value))
+        if completion is not None:
+            self.prompt.show_completion(completion, line, cursor)
+
+    @on(PromptInput.MultiLinePasted)
+    def pasted(self, message: PromptInput.MultiLinePasted) -> None:
+        """A paste of several lines: the app's review, then the host as one line."""
+        message.stop()
+        where = paste_destination(message.text, self.mode_provider.mode,
+                                  self.view.running_command)  # fmt: skip
+        hold_for_review(self, self.prompt, message.text, where)
+
+    def action_search_history(self) -> None:
+        self.prompt_bar.search_history()
+
+    @on(Input.Changed, "#prompt-input")
     def prompt_changed(self) -> None:
         if self.route_question is not None:
             self.route_question.prompt_changed()
@@ -384,6 +446,9 @@ class AttachApp(App[None]):
             self.notify(why, severity="warning")
             return
         self.workers.cancel_group(self, "follow")  # its link is about to close
+        self.workers.cancel_group(self, "completion")  # the old session's bash answers it
+        self.prompt.close_menu()
+        self.prompt_bar.forget_recall()  # Up starts again from the newest line
         cwd = self.view.feed.cwd or self.link.cwd
         left = (await self.link.leave_for(session, cwd) or "")[:8]
         await self._fresh_view()
@@ -408,18 +473,24 @@ class AttachApp(App[None]):
 
     # -- questions ---------------------------------------------------------------------
 
+    def _waiting_question(self) -> Question | None:
+        """What Tab goes to: a permission first (the agent waits on it), then a route
+        question, then an error's offer; None on a screen over the window (a review)."""
+        if self.is_observer or self.screen is not self.screen_stack[0]:
+            return None
+        question: Question | None = self.view.waiting_permission()
+        if question is None and self.route_question is not None:
+            question = self.route_question.waiting()
+        if question is None and self.error_offers is not None:
+            question = self.error_offers.waiting()
+        return question
+
     def action_question(self) -> None:
-        """Tab: to the waiting question (a permission first: the agent waits on it), or
-        from it back to the prompt. Never by itself: only this key gives a box the keys."""
-        question: Question | None = None
-        if not self.is_observer:
-            question = self.view.waiting_permission()
-            if question is None and self.route_question is not None:
-                question = self.route_question.waiting()
-            if question is None and self.error_offers is not None:
-                question = self.error_offers.waiting()
+        """Tab: to the waiting question, or from it back to the prompt. Never by itself:
+        only this key gives a box the keys. With none waiting Tab completes (check_action)."""
+        question = self._waiting_question()
         if question is None:
-            return  # the keys stay at the prompt: nothing else here takes them
+            return
         question.hand_back_to = self.prompt  # now: the answer key may follow in one burst
         self.screen.set_focus(self.prompt if self.focused is question else question)
 
@@ -503,6 +574,12 @@ class AttachApp(App[None]):
             return self.conversation_keys.is_enabled(action)
         if action in ("interrupt", "stop_agent") and self.is_observer:
             return False  # the footer lists what this client can do
+        if action == "question":
+            return self._waiting_question() is not None
+        if action == "restart_host":
+            return self.host_lost
+        if action == "search_history":
+            return not self.host_lost and not self.is_observer
         return super().check_action(action, parameters)
 
     def action_scroll_pages(self, pages: float) -> None:

@@ -121,6 +121,13 @@ class SessionView(Vertical):
         """Whether a command runs in the session now (typed lines go to it)."""
         return self.feed.running_position is not None
 
+    @property
+    def running_command(self) -> str:
+        """The command that runs in the session now ("" when none does)."""
+        position = self.feed.running_position
+        item = self.feed.item(position) if position is not None else None
+        return item.command if isinstance(item, ShellBlock) else ""
+
     def waiting_permission(self) -> SharedPermission | None:
         """The oldest permission request no answer has settled yet (what Tab focuses)."""
         for position in sorted(self._questions):
