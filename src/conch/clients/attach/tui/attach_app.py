@@ -47,7 +47,12 @@ from conch.clients.attach.slash_lines import (
     slash_line,
 )
 from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
-from conch.clients.attach.tui.prompt_row import ModeBadge, QueueLine, wrapped_in_providers
+from conch.clients.attach.tui.prompt_row import (
+    ModeBadge,
+    PromptLine,
+    QueueLine,
+    wrapped_in_providers,
+)
 from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
@@ -150,12 +155,12 @@ class AttachApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
-        yield QueueLine("")
+        yield QueueLine()
         yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
         # Not selected on focus: the focus comes back from a question while the user types,
         # and a selected line would be replaced by the next key.
-        prompt = Input(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
-                       select_on_focus=False)  # fmt: skip
+        prompt = PromptLine(placeholder=OBSERVING, id="prompt", disabled=self.is_observer,
+                            select_on_focus=False)  # fmt: skip
         yield wrapped_in_providers(Horizontal(ModeBadge(""), prompt, id="prompt-row"))
         yield Footer()
 
@@ -204,9 +209,7 @@ class AttachApp(App[None]):
             if not self.host_lost:
                 self._show_status()
         queued = queue_lines(state.queue)
-        line = self.query_one(QueueLine)
-        line.update(queued)
-        line.set_class(bool(queued), "-waiting")
+        self.query_one(QueueLine).show(queued)
 
     # -- following the session ---------------------------------------------------------
 
@@ -369,7 +372,7 @@ class AttachApp(App[None]):
             before=old,
         )
         await old.remove()
-        self.query_one(QueueLine).update("")
+        self.query_one(QueueLine).show("")
         self._watch_view()
 
     # -- questions ---------------------------------------------------------------------

@@ -7,8 +7,10 @@ it. The queue line lists the prompts waiting for the agent, numbered alike in ev
 
 from __future__ import annotations
 
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from conch.plugin_host import load_plugins
 from conch.tui.prompt_providers import ModeProvider
@@ -21,6 +23,32 @@ class QueueLine(Static):
     QueueLine { height: auto; padding: 0 1; color: $warning; display: none; }
     QueueLine.-waiting { display: block; }
     """
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False)  # a queued prompt is shown as typed
+        self._shown = ""
+
+    def show(self, queued: str) -> None:
+        """List ``queued`` (empty: hidden). The shared state changes twice a command (its
+        start and end) and the queue is mostly unchanged: redrawing it laid out the whole
+        screen each time, a frame of ~10 ms that held back the command's end (attach window,
+        40 blocks mounted). Only a change is drawn."""
+        if queued == self._shown:
+            return
+        self._shown = queued
+        self.update(queued)
+        self.set_class(bool(queued), "-waiting")
+
+
+class PromptLine(Input):
+    """The window's one-line prompt."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """How wide the line is. Input sets it on every edit and Textual's own declaration lays
+    out the whole screen each time: a full layout per key and one more on Enter (the line is
+    cleared), ~10 ms each with 40 blocks mounted, before the command's block could show.
+    The line's box never depends on it (fixed height, 1fr width), so a repaint is enough,
+    as for the app's PromptInput."""
 
 
 class ModeBadge(Static):
