@@ -146,6 +146,8 @@ class AttachApp(App[None]):
         self.slash_actions = SlashActions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
+        self.queue_line = QueueLine()
+        """Kept: the shared state changes twice a command, and a query walked every widget."""
         link.on_state_change = self._state_changed
         link.on_full_screen = self._full_screen_changed
 
@@ -155,7 +157,7 @@ class AttachApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
-        yield QueueLine()
+        yield self.queue_line
         yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
         # Not selected on focus: the focus comes back from a question while the user types,
         # and a selected line would be replaced by the next key.
@@ -200,7 +202,7 @@ class AttachApp(App[None]):
     def _state_changed(self) -> None:
         """The session's shared state changed: the status line, the queue line."""
         state = self.link.state
-        if state is None or not self.query(QueueLine):
+        if state is None or not self.queue_line.is_attached:
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
         title = str(state.session.get("title") or "")
@@ -209,7 +211,7 @@ class AttachApp(App[None]):
             if not self.host_lost:
                 self._show_status()
         queued = queue_lines(state.queue)
-        self.query_one(QueueLine).show(queued)
+        self.queue_line.show(queued)
 
     # -- following the session ---------------------------------------------------------
 
@@ -372,7 +374,7 @@ class AttachApp(App[None]):
             before=old,
         )
         await old.remove()
-        self.query_one(QueueLine).show("")
+        self.queue_line.show("")
         self._watch_view()
 
     # -- questions ---------------------------------------------------------------------
