@@ -3,7 +3,7 @@
 Starts conch in a 120x40 tmux pane, waits for the prompt, waits 2 s idle and
 reads VmRSS/VmHWM of the conch python process and its bash child from /proc.
 Then runs `seq 1 1000000` in it and reads them again (a growth check).
-Target: the python process ≤ 80 MB idle.
+Target: the python process ≤ 60 MB idle (the standing budget).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def main() -> None:
         time.sleep(0.3)
     finally:
         tmux.close()
-    print("   target: conch python process ≤ 80 MB (VmRSS, idle)")
+    print("   target: conch python process ≤ 60 MB (VmRSS, idle)")
 
 
 if __name__ == "__main__":

@@ -45,15 +45,15 @@ def test_slash_commands_are_the_apps_names_and_shell_mode_keeps_only_the_windows
     assert slash_line("/cancel 1", SHELL) == SlashLine("/cancel", "1")
 
 
-def test_what_the_window_cannot_do_yet_says_what_to_do_instead() -> None:
-    assert "conch sessions" in (not_here_yet("/sessions") or "")
-    assert "/fork" in (not_here_yet("/fork") or "")
-    for works_here in ("/agents", "/new", "/rename"):
+def test_help_lists_every_command_the_window_takes() -> None:
+    for works_here in ("/agents", "/new", "/rename", "/sessions", "/fork"):
         assert not_here_yet(works_here) is None
     shown = attach_help()
     assert "/agents [NAME]" in shown and "/detach" in shown and "/rename TITLE" in shown
     assert "/new " in shown and "goes on in the host" in shown
-    assert "/sessions" not in shown and "/fork" not in shown
+    assert "/sessions " in shown and "live or stored session" in shown
+    assert "/fork " in shown and "this window goes to the fork" in shown
+    assert "Ctrl+O  sessions" in shown
 
 
 QUEUE = [{"id": "p1", "text": "first"}, {"id": "p2", "text": "second"}]

@@ -283,3 +283,50 @@ def test_slash_new_typed_by_hand_leaves_the_session_for_an_empty_new_one(place: 
         assert "in-the-old-session" not in screen and len(find_blocks(screen, "echo fresh")) == 1
     with attach_client(place, old_id) as back:
         finished_block(back, "echo in-the-old-session", "in-the-old-session")
+
+
+def test_what_a_background_job_prints_shows_in_every_client_and_after_a_reattach(
+    place: Place,
+) -> None:
+    """The host reads bash between commands as the app does: a job's late line is journaled
+    and shown under "output from a background job" in each client, live and from history."""
+    with attach_client(place) as first, attach_client(place) as second:
+        job = "(while [ ! -e go ]; do sleep 0.05; done; echo LATE-LINE) &"
+        first.type_line(f"!{job}")
+        finished_block(second, job, "[1]")
+        (place.workdir / "go").touch()
+        for client in (first, second):
+            rows = screen_rows(client.wait_for(late_line_shown))
+            assert rows[rows.index("LATE-LINE") - 1] == "output from a background job", rows
+        first.send("C-d")  # detach: the session goes on in the host
+        first.wait_for(EXITED_MARK)
+    with attach_client(place) as again:
+        rows = screen_rows(again.wait_for(late_line_shown))
+        assert rows[rows.index("LATE-LINE") - 1] == "output from a background job", rows
+
+
+def late_line_shown(screen: str) -> bool:
+    return "LATE-LINE" in screen_rows(screen)  # a row of its own, not the command's line
+
+
+def test_a_password_typed_for_a_running_command_shows_as_dots_and_reaches_it(
+    place: Place,
+) -> None:
+    """The host sees the program turn echo off (sudo, ssh, getpass all do): the prompt
+    masks what is typed, at human speed, and the command gets it."""
+    command = 'read -r -s -p "Password: " pw; echo; echo got-${#pw}'
+    with attach_client(place) as client:
+        client.type_line(f"!{command}")
+        client.wait_for("Password for the running command (hidden)")
+        client.type_slowly("hunter2")
+        masked = client.wait_for("•" * 7)
+        assert "hunter2" not in masked, masked
+        client.send("Enter")
+        block = finished_block(client, command, "got-7")
+        assert "hunter2" not in client.screen(), block
+        client.wait_for("Type a command or ask the agent")  # unmasked again once it ended
+
+
+def screen_rows(screen: str) -> list[str]:
+    """Every row of the screen without the blocks' left bar."""
+    return [line.strip().removeprefix("▌").strip() for line in screen.splitlines()]

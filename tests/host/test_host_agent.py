@@ -245,6 +245,17 @@ async def test_set_agent_names_the_agent_of_the_next_prompts(
     await state.wait_until(lambda m: m.session["agent"] == "fake", timeout=10)
 
 
+async def test_an_attach_that_names_an_unknown_agent_is_refused_before_any_session_opens(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    with pytest.raises(HostRequestFailed) as unknown:
+        await attach(clients, "laptop", cwd=str(project), new=True, agent="no-such-agent")
+    assert unknown.value.code == "no-agent" and "fake" in str(unknown.value)
+    assert json.loads(conch("ps", "--json").stdout) == [], "no session left behind"
+    _, attached = await attach(clients, "laptop", cwd=str(project), new=True, agent="fake")
+    assert json.loads(conch("ps", "--json").stdout)[0]["id"] == attached["session"]
+
+
 # -- a host restart ----------------------------------------------------------------------
 
 

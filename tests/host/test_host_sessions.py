@@ -222,6 +222,23 @@ async def test_every_client_mirrors_who_is_attached_and_the_session_state(
     await mirror.wait_until(lambda m: len(m.clients) == 1, timeout=10)
 
 
+async def test_every_client_is_told_while_the_running_program_reads_a_password(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    controller, attached = await attach(clients, cwd=str(project))
+    observer, _ = await attach(clients, "observer", session=attached["session"])
+    mirror = StateMirror(observer)
+    mirror.start()
+    await mirror.wait_until(lambda m: m.session.get("state") == "idle", timeout=10)
+    assert not mirror.session.get("secret_input")
+    await controller.request("submit", line='read -r -s -p "Password: " pw; echo got-${#pw}')
+    await mirror.wait_until(lambda m: m.session.get("secret_input") is True, timeout=10)
+    assert await controller.request("send_input", text="hunter2\n") == {"sent": True}
+    ended = await events_until(controller, is_kind("shell_end"))
+    assert "got-7" in output_of(ended) and "hunter2" not in json.dumps(ended)
+    await mirror.wait_until(lambda m: not m.session.get("secret_input"), timeout=10)
+
+
 # -- faults ------------------------------------------------------------------------------
 
 _CLIENT_THEN_HANG = """

@@ -237,6 +237,15 @@ class SessionEngine:
         with contextlib.suppress(OSError, ShellStartError):
             os.killpg(os.tcgetpgrp(self.shell.shell.fd), signal.SIGWINCH)
 
+    def reads_secret(self) -> bool:
+        """The running command's program turned echo off for a line (sudo, ssh, getpass)."""
+        if self.state != "running":
+            return False
+        try:
+            return self.shell.shell.wants_secret()
+        except (OSError, ShellStartError):
+            return False
+
     def notice(self, text: str, level: NoticeLevel = "info") -> None:
         self.record(lambda recorder: recorder.notice(text, level))
 
@@ -248,6 +257,9 @@ class SessionEngine:
         except ShellStartError as error:
             self.notice(f"The session shell did not start: {error}. The next command tries "
                         "again.", "error")  # fmt: skip
+        # What background jobs print while no command runs is journaled like the app's
+        # (shell output outside any command): every client shows it as a block of its own.
+        self.shell.shell.watch_between_commands(self._background_output)
         while (queued := self._lines.get()) is not None and not self._stopping:
             self._run(*queued)
 
@@ -299,6 +311,10 @@ class SessionEngine:
         recording = self._recording  # set before bash gets the line: output comes after
         if recording is not None:
             self.record(lambda _: recording.output(text))
+
+    def _background_output(self, text: str) -> None:
+        """From the shell's reader between commands (its own thread)."""
+        self.record(lambda recorder: recorder.background_output(text))
 
     def _after(self, command: str, outcome: RunOutcome, unsent: list[str]) -> None:
         if may_change_exports(command):

@@ -25,6 +25,7 @@ from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
+from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
@@ -37,6 +38,8 @@ log = logging.getLogger("conch.host")
 SETTLE_TIMEOUT = 2.0
 """Seconds Ctrl+Q waits for a command that has just ended to finish its bookkeeping (its
 exports are read from bash: milliseconds, unless bash hangs)."""
+PASSWORD_POLL = 0.15
+"""Seconds between looks at whether a running program reads a password (the app's pace)."""
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -58,6 +61,7 @@ class SessionHost:
         self._live_list = live_list or live_list_path()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
+        self._password_watch: asyncio.Task[None] | None = None
 
     # -- life ----------------------------------------------------------------------------
 
@@ -74,6 +78,7 @@ class SessionHost:
             log.error("no sessions: %s", self.problem)
             return
         self.journal.subscribe(self._committed)
+        self._password_watch = asyncio.create_task(self._watch_for_passwords())
         for session_id in await asyncio.to_thread(load_live_list, self._live_list):
             try:
                 await self._open(cwd="", new=False, resume=session_id)
@@ -84,6 +89,8 @@ class SessionHost:
     async def stop(self) -> None:
         """Stop every session cleanly; the next host starts with none. Under the opening
         lock, so a session Ctrl+Q is stopping is stopped once."""
+        if self._password_watch is not None:
+            self._password_watch.cancel()
         async with self._opening:
             agents = list(self.agents.values())
             await asyncio.gather(*(agent.stop() for agent in agents))
@@ -274,6 +281,17 @@ class SessionHost:
             shared.set_queue(agent.waiting())
             shared.set_questions(agent.questions.pending())
 
+    async def _watch_for_passwords(self) -> None:
+        """Whether each session's running program reads a password, in its shared state,
+        so every client masks what is typed for it (as the app polls its own bash: echo
+        off is a terminal setting, no event says it changed)."""
+        while True:
+            await asyncio.sleep(PASSWORD_POLL)
+            for session_id, engine in list(self.engines.items()):
+                shared = self.shared.get(session_id)
+                if shared is not None:
+                    shared.set_secret_input(engine.reads_secret())
+
     def state_of(self, engine: SessionEngine) -> SessionState:
         """needs-input (a question waits) over working (an agent turn) over the shell's."""
         agent = self.agents.get(engine.id)
@@ -284,6 +302,14 @@ class SessionHost:
         return "working" if agent.is_working else engine.state
 
     # -- choosing and opening sessions ---------------------------------------------------
+
+    def check_agent(self, name: str) -> None:
+        """RequestFailed (``no-agent``) unless ``name`` is an agent that can run here: an
+        attach that will switch to it is refused before any session is opened or revived."""
+        try:
+            chosen_agent(self._loaded.config, name)
+        except UnknownAgent as error:
+            raise RequestFailed(str(error), "no-agent") from None
 
     async def session_for(self, session: str | None, cwd: str, new: bool) -> SessionEngine:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:

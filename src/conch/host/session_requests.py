@@ -1,5 +1,6 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-the agent's: answer, cancel, set_agent; rename (the session's title); and Tab's: complete.
+the agent's: answer, cancel, set_agent; rename (the session's title), fork (a new session
+copied from one up to a chosen event: session_fork.py); and Tab's: complete.
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -34,6 +35,7 @@ from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
 from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
+from conch.host.session_fork import fork_session
 from conch.host.session_host import SessionHost
 from conch.plugin_host import shell_feature
 from conch.sessions.errors import JournalError
@@ -65,6 +67,7 @@ class SessionRequests:
             "cancel": self.cancel,
             "set_agent": self.set_agent,
             "rename": self.rename,
+            "fork": self.fork,
             "complete": self.complete,
         }
 
@@ -79,6 +82,11 @@ class SessionRequests:
         after_index = params.get("after_index", -1)
         if not isinstance(after_index, int) or after_index < -1:
             raise RequestFailed("after_index must be an event index, or -1 for all", "bad-params")
+        agent = params.get("agent")
+        if agent is not None:  # the agent the client switches to next (--agent): known?
+            if not isinstance(agent, str) or not agent:
+                raise RequestFailed("agent must be an agent's name", "bad-params")
+            self.sessions.check_agent(agent)
         session = params.get("session")
         engine = await self.sessions.session_for(
             str(session) if session else None, str(params.get("cwd") or ""), bool(params.get("new"))
@@ -247,6 +255,22 @@ class SessionRequests:
         if shared is not None:
             shared.set_title(title)
         return {"session": engine.id, "title": title}, None
+
+    async def fork(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """A new session copied from ``session`` (the followed one by default) up to event
+        ``at_index`` (its end by default): its id, for an ``attach`` to open it."""
+        followed = self._controlled(connection)
+        session, at_index = params.get("session") or followed.id, params.get("at_index")
+        if not isinstance(session, str) or not isinstance(at_index, int | None):
+            raise RequestFailed("fork needs a session id and an event index (or none for "
+                                "its end)", "bad-params")  # fmt: skip
+        journal = self.sessions.journal
+        if journal is None:
+            raise RequestFailed(f"sessions cannot run: {self.sessions.problem}", "journal")
+        fork = await asyncio.to_thread(fork_session, journal, session, at_index)
+        return {"session": fork.id, "parent": fork.parent_id, "title": fork.title or ""}, None
 
     async def complete(
         self, connection: Connection, params: dict[str, Any]

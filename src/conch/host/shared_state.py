@@ -1,8 +1,9 @@
 """A live session's shared mutable state, as a Yjs document (pycrdt) every client mirrors.
 
 What every client must show alike and that is not history: the title, the agent, the
-session's state, who is attached with which role, the prompts waiting for the agent
-(``queue``: each can be cancelled by its id from any client) and the permission questions
+session's state (and ``secret_input``: the running program reads a password), who is
+attached with which role, the prompts waiting for the agent (``queue``: each can be
+cancelled by its id from any client) and the permission questions
 waiting for an answer (``questions``: by id, with the tool and the options, and the turn and
 tool call id by which a client finds the journaled request it shows). History stays
 in the journal, a client's draft and mode stay in that client. Synced with the Yjs sync
@@ -45,7 +46,7 @@ _client_keys = itertools.count(1)
 class SharedState:
     def __init__(self, title: str, agent: str, state: SessionState, broadcast: Broadcast) -> None:
         self.doc: Doc[Any] = Doc()
-        self.session: Map[str] = self.doc.get("session", type=Map)
+        self.session: Map[Any] = self.doc.get("session", type=Map)
         self.clients: Map[Map[str]] = self.doc.get("clients", type=Map)
         self.queue: Array[Map[Any]] = self.doc.get("queue", type=Array)
         self.questions: Map[Map[Any]] = self.doc.get("questions", type=Map)
@@ -62,6 +63,11 @@ class SharedState:
     def set_state(self, state: SessionState) -> None:
         if self.session.get("state") != state:
             self.session["state"] = state
+
+    def set_secret_input(self, secret: bool) -> None:
+        """The running program reads a password (echo off): clients mask what is typed."""
+        if bool(self.session.get("secret_input")) != secret:
+            self.session["secret_input"] = secret
 
     def set_title(self, title: str) -> None:
         if self.session.get("title") != title:

@@ -134,6 +134,8 @@ class HostLink:
             params["session"] = self.session
         elif self.new:
             params["new"] = True
+        if self.agent and self.role == "controller":
+            params["agent"] = self.agent  # refused before a session is opened for nothing
         reply = await connection.request("attach", **params)
         self.session = str(reply["session"])
         self.new = False  # a reopen attaches to this session, not to another new one
@@ -285,12 +287,28 @@ class HostLink:
             return Detached(stopped=False, kept="the host did not answer")
         return Detached(bool(answer.get("stopped")), str(answer.get("kept") or ""))
 
-    async def leave_for_new(self, cwd: str) -> str | None:
-        """``/new``: stop following this session (it goes on in the host); the next ``open``
-        attaches to a new session in ``cwd``. The session left, if there was one."""
+    async def fork(self, at_index: int | None = None, session: str | None = None) -> str:
+        """A new session copied from ``session`` (the attached one by default) up to event
+        ``at_index`` (its end by default); its id. HostRequestFailed: ``observer``,
+        ``no-session``, ``bad-params`` (a point outside the session), ``journal``."""
+        params: dict[str, Any] = {"at_index": at_index}
+        if session:
+            params["session"] = session
+        reply = await self._live().request("fork", **params)
+        return str(reply["session"])
+
+    async def live_sessions(self) -> list[dict[str, Any]]:
+        """The sessions the host runs now, as ``conch ps --json`` lists them."""
+        rows = await self._live().request("ps")
+        return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+    async def leave_for(self, session: str | None, cwd: str = "") -> str | None:
+        """``/new``, the picker, ``/fork``: stop following this session (it goes on in the
+        host); the next ``open`` attaches to ``session`` (the host revives a stored one), or
+        to a new session in ``cwd`` when None. The session left, if there was one."""
         left = self.session
         await self.detach()
-        self.session, self.new, self.cwd = None, True, cwd or self.cwd
+        self.session, self.new, self.cwd = session, session is None, cwd or self.cwd
         self.state, self.full_screen = None, None
         self.questions = SharedQuestions()  # the ids of the left session's questions
         return left

@@ -21,16 +21,17 @@ ATTACH_MEANINGS = {
     "/cancel": "withdraw queued prompt N (Esc stops the running turn)",
     "/new": "leave this session (it goes on in the host) for a new one here",
     "/rename": "give this session a title (every client shows it)",
+    "/sessions": "open a live or stored session here, or fork one (Ctrl+O)",
+    "/fork": "fork this session from one of its turns; this window goes to the fork",
 }
 """What a command does here, where it differs from the app's help."""
-NOT_HERE_YET = {
-    "/sessions": "`conch sessions` lists sessions and `conch attach ID` opens one",
-    "/fork": "fork it in the app (`conch --resume ID`, then /fork)",
-}
+NOT_HERE_YET: dict[str, str] = {}
+"""Commands of the app the window cannot do yet, and what to do instead (none now)."""
 ATTACH_KEYS = (
     "Ctrl+Space  cycle Auto → Shell → Agent; ! or ? sends one line to the shell / agent",
     "Tab  gives a waiting question (a permission, shell-or-agent) the keys",
     "Ctrl+C  interrupt the command · Esc  stop the agent's turn",
+    "Ctrl+O  sessions: live ones (in the host) and stored ones; Enter opens, f forks",
     "Ctrl+D  detach (on an empty prompt) · Ctrl+Q  quit, stopping the session if idle",
 )
 

@@ -2,16 +2,19 @@
 
 Lists the journal's sessions newest first (rows: ``session_rows``), filtered as the user types.
 Rename and delete happen here and the list is read again; open and fork end the picker with a
-``PickerResult`` for the app to act on. Every journal call runs in a worker thread and comes
-back as a message (``session_jobs``). Nothing is deleted without an explicit "y" (the question:
-``session_edits``), the session the user is in is never deleted from here, and a journal error
-is shown in the picker, never raised.
+``PickerResult`` for the app to act on (or, made with ``fork_here=False``, fork nothing and
+end with the chosen session for its caller to fork: the attach window asks its host, which
+writes the journal). Sessions a host runs show what it says of them (``live``). Every
+journal call runs in a worker thread and comes back as a message (``session_jobs``).
+Nothing is deleted without an explicit "y" (the question: ``session_edits``), the session the
+user is in is never deleted from here, and a journal error is shown in the picker, never
+raised.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Literal
@@ -37,9 +40,10 @@ KEYS_HELP = "Enter open · f fork · r rename · d delete · / search · Esc clo
 class PickerResult:
     """What the user chose: open a session, or open the fork just made of one."""
 
-    action: Literal["open", "fork"]
+    action: Literal["open", "fork", "fork-chosen"]
     session_id: str
-    """The session to open: the chosen one, or for "fork" the new fork (claimed already)."""
+    """The session to open: the chosen one, or for "fork" the new fork (claimed already);
+    for "fork-chosen" the chosen one, to fork (the picker did not)."""
 
 
 class SessionPicker(ModalScreen[PickerResult | None]):
@@ -74,13 +78,23 @@ class SessionPicker(ModalScreen[PickerResult | None]):
     ]
 
     def __init__(
-        self, journal: Journal, current_id: str | None, *, now: Callable[[], float] = time.time
+        self,
+        journal: Journal,
+        current_id: str | None,
+        *,
+        now: Callable[[], float] = time.time,
+        live: Mapping[str, str] | None = None,
+        fork_here: bool = True,
     ) -> None:
-        """``now``: the clock "3 min ago" is counted from (fixed in tests and snapshots)."""
+        """``now``: the clock "3 min ago" is counted from (fixed in tests and snapshots);
+        ``live``: the status of the sessions a host runs, by id; ``fork_here``: whether
+        ``f`` forks in ``journal`` (else it ends with "fork-chosen")."""
         super().__init__()
         self.journal = journal
         self.current_id = current_id
         self.now = now
+        self.live = dict(live or {})
+        self.fork_here = fork_here
         self.summaries: list[SessionSummary] = []
         """The sessions listed, in order."""
         self._titles: dict[str, str] = {}
@@ -143,7 +157,9 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         options = self.options
         highlighted = options.highlighted
         width = options.scrollable_content_region.width
-        rows = session_options(self.summaries, self.current_id, self._titles, self.now(), width)
+        rows = session_options(
+            self.summaries, self.current_id, self._titles, self.now(), width, self.live
+        )
         options.clear_options()
         options.add_options(rows)
         if highlighted is not None and highlighted < len(rows):
@@ -217,6 +233,9 @@ class SessionPicker(ModalScreen[PickerResult | None]):
     def action_fork(self) -> None:
         chosen = self.chosen
         if chosen is None:
+            return
+        if not self.fork_here:
+            self.dismiss(PickerResult("fork-chosen", chosen.record.id))
             return
         self._edits.writing = True
         self._say(f"Forking “{chosen.display_title}”…")

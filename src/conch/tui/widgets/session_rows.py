@@ -1,8 +1,10 @@
 """The session picker's rows: one session's title, the session it was forked from, directory,
-last use and status, fitted to the list's width as an option's text."""
+last use and status, fitted to the list's width as an option's text. A session running in a
+Conch host says so in its status (``live``: what ``conch ps`` says of it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -27,10 +29,14 @@ def session_options(
     titles: dict[str, str],
     now: float,
     width: int,
+    live: Mapping[str, str] | None = None,
 ) -> list[Option]:
     """One option per session (its id the session's), the columns fitted to ``width`` cells;
-    ``titles``: display titles of the sessions' parents, by id."""
-    rows = [SessionRow.of(summary, current_id, titles, now) for summary in summaries]
+    ``titles``: display titles of the sessions' parents, by id; ``live``: the status of
+    sessions a host runs, by id."""
+    live = live or {}
+    rows = [SessionRow.of(summary, current_id, titles, now, live.get(summary.record.id))
+            for summary in summaries]  # fmt: skip
     columns = Columns.fitted(width, rows)
     return [Option(row.text(columns), id=row.id) for row in rows]
 
@@ -52,8 +58,14 @@ class SessionRow:
 
     @classmethod
     def of(
-        cls, summary: SessionSummary, current_id: str | None, titles: dict[str, str], now: float
+        cls,
+        summary: SessionSummary,
+        current_id: str | None,
+        titles: dict[str, str],
+        now: float,
+        live: str | None = None,
     ) -> SessionRow:
+        """``live``: what a host says of the session, if one runs it."""
         record = summary.record
         is_current = record.id == current_id
         parent = ""
@@ -61,7 +73,9 @@ class SessionRow:
             parent = "↳ " + titles.get(record.parent_id, record.parent_id[:8])
         elif record.forked_from_event is not None:
             parent = "↳ (a deleted session)"
-        status = "open here" if is_current else STATUS_TEXT.get(record.status, record.status)
+        status = live or STATUS_TEXT.get(record.status, record.status)
+        if is_current:
+            status = f"open here · {live}" if live else "open here"
         return cls(
             record.id,
             is_current,
@@ -70,7 +84,7 @@ class SessionRow:
             shorten_home(record.cwd),
             format_age(record.last_used_at, now),
             status,
-            record.status == "idle" and not is_current,
+            record.status == "idle" and not is_current and live is None,
         )
 
     def text(self, columns: Columns) -> Text:
@@ -98,7 +112,8 @@ class Columns(NamedTuple):
         """Marker, age and status keep their widths; title, parent and directory share the
         rest (half, a fifth, three tenths), none wider than its longest cell."""
         width = width if width > 0 else 100
-        share = max(24, width - 2 - AGE_WIDTH - STATUS_WIDTH - 3)
+        status = max((cell_len(row.status) for row in rows), default=0)
+        share = max(24, width - 2 - AGE_WIDTH - max(STATUS_WIDTH, status) - 3)
         title_need = max((cell_len(row.title) for row in rows), default=1)
         parent_need = max((cell_len(row.parent) for row in rows), default=0)
         cwd_need = max((cell_len(row.cwd) for row in rows), default=1)

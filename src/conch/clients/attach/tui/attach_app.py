@@ -12,7 +12,8 @@ is answered only after Tab gives it the focus (shared_permission.py); prompts qu
 agent are listed under the conversation and ``/cancel N`` withdraws one from any client.
 ``/rename TITLE`` titles the session for every client (the status line shows the shared
 state's title); ``/new`` leaves the session running in the host and attaches this window to
-a new one in the same cwd, with a fresh view.
+a new one in the same cwd, with a fresh view; Ctrl+O (``/sessions``) and ``/fork`` move it
+to a chosen session or a fork the same way (window_sessions.py).
 Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and the host stops the
 session too when no other client is attached and nothing runs or waits (it decides: only it
 sees every client). When the host goes away the status line says so, in one line, and Ctrl+R
@@ -57,6 +58,7 @@ from conch.clients.attach.tui.route_question import RouteQuestion
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.clients.attach.tui.slash_actions import SlashActions
+from conch.clients.attach.tui.window_sessions import WindowSessions
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
 from conch.tui.conversation_keys import (
@@ -74,6 +76,7 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 
 T = TypeVar("T")
 OBSERVING = "observing: you see this session but cannot type in it"
+SECRET_PLACEHOLDER = "Password for the running command (hidden)"
 PLACEHOLDERS = {
     ExecutionMode.AUTO: "Type a command or ask the agent  (! shell · ? agent)",
     ExecutionMode.SHELL: "Shell command  (? sends one line to the agent)",
@@ -128,6 +131,7 @@ class AttachApp(App[None]):
         Binding("ctrl+r", "restart_host", "Restart host", show=False, priority=True),
         Binding("tab", "question", "Question", show=False, priority=True),
         Binding("escape", "stop_agent", "Stop agent"),
+        Binding("ctrl+o", "sessions", "Sessions"),
         *CONVERSATION_BINDINGS,
     ]
 
@@ -143,7 +147,10 @@ class AttachApp(App[None]):
         """The session's agent, as the shared state says ("none": no agent configured)."""
         self.session_title = ""
         """The session's title, as the shared state says (``/rename`` in any client)."""
+        self.secret_input = False
+        """The running program reads a password: the prompt masks what is typed for it."""
         self.slash_actions = SlashActions(self)
+        self.window_sessions = WindowSessions(self)
         self.route_question: RouteQuestion | None = None
         self.error_offers: ErrorOffers | None = None
         self.queue_line = QueueLine()
@@ -197,7 +204,14 @@ class AttachApp(App[None]):
         """The badge and placeholder say where a line goes (this window's mode only)."""
         self.query_one(ModeBadge).update(f"{mode.icon} {mode.label}")
         if not self.is_observer:
-            self.prompt.placeholder = PLACEHOLDERS[mode]
+            secret = self.secret_input
+            self.prompt.placeholder = SECRET_PLACEHOLDER if secret else PLACEHOLDERS[mode]
+
+    def _mask_prompt(self, secret: bool) -> None:
+        """A password is being read: what is typed shows as dots (as in the app)."""
+        self.secret_input = secret
+        self.prompt.password = secret
+        self._show_mode(self.mode_provider.mode)
 
     def _state_changed(self) -> None:
         """The session's shared state changed: the status line, the queue line."""
@@ -206,6 +220,9 @@ class AttachApp(App[None]):
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
         title = str(state.session.get("title") or "")
+        secret = bool(state.session.get("secret_input"))
+        if secret != self.secret_input:
+            self._mask_prompt(secret)
         if (agent, title) != (self.agent_name, self.session_title):
             self.agent_name, self.session_title = agent, title
             if not self.host_lost:
@@ -304,6 +321,10 @@ class AttachApp(App[None]):
         asking = self.route_question
         if asking is not None and asking.answer_by_enter(line):
             return  # Enter again on the unchanged line: the recommended route
+        if not self._attached_once and not self.host_lost:  # moving to another session
+            self.notify("Still attaching: the line stays in the prompt; press Enter again "
+                        "once the status line says attached.", severity="warning")  # fmt: skip
+            return
         self.prompt.value = ""
         self.view.conversation.follow()
         slash = slash_line(line, self.mode_provider.mode)
@@ -352,16 +373,29 @@ class AttachApp(App[None]):
     async def start_new_session(self) -> None:
         """``/new``: leave this session (it goes on in the host) and attach, in this window,
         to a new one in the shell's cwd: a fresh view, as if just attached."""
-        if self.host_lost or not self._attached_once:
-            why = "The Conch host is gone: Ctrl+R first." if self.host_lost else "Still attaching."
+        await self.move_to(None)
+
+    def cannot_move(self) -> str | None:
+        """Why this window cannot go to another session now (None: it can)."""
+        if self.host_lost:
+            return "The Conch host is gone: Ctrl+R first."
+        return None if self._attached_once else "Still attaching."
+
+    async def move_to(self, session: str | None) -> None:
+        """Leave this session (it goes on in the host) and attach this window to ``session``
+        (a new one in the shell's cwd when None): a fresh view, as if just attached."""
+        why = self.cannot_move()
+        if why is not None:
             self.notify(why, severity="warning")
             return
         self.workers.cancel_group(self, "follow")  # its link is about to close
-        left = (await self.link.leave_for_new(self.view.feed.cwd or self.link.cwd) or "")[:8]
+        cwd = self.view.feed.cwd or self.link.cwd
+        left = (await self.link.leave_for(session, cwd) or "")[:8]
         await self._fresh_view()
         self._attached_once = False
         self.agent_name = self.session_title = ""
-        self.query_one(StatusLine).update("attaching to a new session…")
+        where = f"session {session[:8]}" if session else "a new session"
+        self.query_one(StatusLine).update(f"attaching to {where}…")
         self.follow()
         self.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
                     "comes back).", timeout=10)  # fmt: skip
@@ -497,6 +531,10 @@ class AttachApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from self.conversation_keys.commands()
+        yield from self.window_sessions.commands()
+
+    def action_sessions(self) -> None:
+        self.window_sessions.show_picker()
 
     def action_restart_host(self) -> None:
         if self.host_lost:

@@ -1,6 +1,7 @@
 """What Conch's own ``/commands`` do in ``conch attach``'s window (slash_lines.py says which
 a line is and which the window takes): each asks the host through the window's link, and
-says the outcome in a toast. ``/new`` swaps the window's view, so the window does it.
+says the outcome in a toast. ``/new`` swaps the window's view, so the window does it;
+``/sessions`` and ``/fork`` choose the session to go to first (window_sessions.py).
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ class SlashActions:
             await self._rename(argument)
         elif name == "/new":
             await self.app.start_new_session()
+        elif name == "/sessions":
+            self.app.window_sessions.show_picker()
+        elif name == "/fork":
+            self.app.window_sessions.fork()
 
     async def _rename(self, title: str) -> None:
         """``/rename TITLE``: the session's title, for every client (the status line)."""

@@ -1,0 +1,150 @@
+"""Sessions from inside ``conch attach``: the app's picker (Ctrl+O, ``/sessions``) and ``/fork``.
+
+The picker is the app's (session_picker.py): the journal's sessions, read here (reading needs
+no claim), with those the host runs marked live with their state and clients (the host's
+``ps``). Choosing one moves this window to it (AttachApp.move_to: the session left goes on
+in the host, which revives a stored one). Forking is the host's, since it holds the claims:
+the picker's ``f`` and the point chosen in /fork's list (fork_picker.py) go to its ``fork``
+request, and the window moves to the fork. The picker's rename and delete write the journal
+from here, so for a session the host runs they are refused, in the picker, with the reason.
+A failure is said in a toast with what to do; nothing here raises into the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+from conch.clients.attach.host_link import HostRequestFailed
+from conch.clients.attach.live_marks import live_marks
+from conch.sessions.errors import JournalError
+from conch.sessions.journal import Journal
+from conch.sessions.locations import journal_path
+from conch.sessions.projections import rebuild_conversation
+from conch.sessions.views import ConversationView
+from conch.tui.widgets.fork_picker import ForkPicker
+from conch.tui.widgets.session_picker import SessionPicker
+
+if TYPE_CHECKING:
+    from conch.clients.attach.tui.attach_app import AttachApp
+
+WORKER_GROUP = "window-sessions"
+
+
+class WindowSessions:
+    """The picker and /fork for ``app``'s window."""
+
+    def __init__(self, app: AttachApp) -> None:
+        self.app = app
+
+    def show_picker(self) -> None:
+        """Ctrl+O, /sessions: the picker; the chosen session (or a fork of it) opens here."""
+        if self._choosing():
+            return
+        self.app.run_worker(self._pick(), exclusive=True, group=WORKER_GROUP)
+
+    def fork(self) -> None:
+        """/fork: choose a command or prompt of this session; the window goes to the fork."""
+        if self._choosing():
+            return
+        self.app.run_worker(self._fork_from_a_turn(), exclusive=True, group=WORKER_GROUP)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The palette's entries (Ctrl+P)."""
+        yield SystemCommand("Sessions", "Open a live or stored session here, or fork one "
+                            "(Ctrl+O, /sessions)", self.show_picker)  # fmt: skip
+        yield SystemCommand("Fork this session", "From one of its turns; this window goes "
+                            "to the fork (/fork)", self.fork)  # fmt: skip
+
+    def _choosing(self) -> bool:
+        """A picker is open already (Ctrl+O again, from the palette): it stays the one."""
+        return isinstance(self.app.screen, SessionPicker | ForkPicker)
+
+    async def _pick(self) -> None:
+        current = self._current()
+        journal = await self._journal() if current is not None else None
+        if current is None or journal is None:
+            return
+        rows = await self.app.ask(self.app.link.live_sessions())
+        picker = SessionPicker(journal, current, live=live_marks(rows or []), fork_here=False)
+        try:
+            result = await self.app.push_screen_wait(picker)
+        finally:
+            await asyncio.to_thread(journal.close)
+        self._back_to_prompt()
+        if result is None:
+            return
+        if result.action == "fork-chosen":
+            await self._fork(None, result.session_id)
+        elif result.session_id != current:
+            await self.app.move_to(result.session_id)
+
+    async def _fork_from_a_turn(self) -> None:
+        current = self._current()
+        journal = await self._journal() if current is not None else None
+        if current is None or journal is None:
+            return
+
+        def read() -> ConversationView:
+            try:
+                return rebuild_conversation(journal.events(current))
+            finally:
+                journal.close()
+
+        try:
+            view = await asyncio.to_thread(read)
+        except (JournalError, sqlite3.Error) as error:
+            self._say(f"Could not read this session to fork it: {error}. `conch sessions "
+                      f"export {current[:8]}` shows what the journal holds.")  # fmt: skip
+            return
+        at_index = await self.app.push_screen_wait(ForkPicker(view))
+        self._back_to_prompt()
+        if at_index is not None:
+            await self._fork(at_index, None)
+
+    async def _fork(self, at_index: int | None, session: str | None) -> None:
+        """Ask the host to fork (the attached session when ``session`` is None), then go to
+        the fork."""
+        fork = await self.app.ask(self._fork_request(at_index, session))
+        if fork is None:
+            return
+        forked = (session or self.app.link.session or "")[:8]
+        self.app.notify(f"Forked {forked} into {fork[:8]}; this window goes to the fork.",
+                        timeout=10)  # fmt: skip
+        await self.app.move_to(fork)
+
+    async def _fork_request(self, at_index: int | None, session: str | None) -> str | None:
+        try:
+            return await self.app.link.fork(at_index, session)
+        except HostRequestFailed as failure:
+            self._say(f"Not forked: {failure}.")
+            return None
+
+    def _current(self) -> str | None:
+        """The attached session, or None (said) when the window cannot move now."""
+        why = self.app.cannot_move()
+        if why is not None:
+            self.app.notify(why, severity="warning")
+            return None
+        return self.app.link.session
+
+    async def _journal(self) -> Journal | None:
+        """The journal, opened to read (the host writes it; a reader needs no claim)."""
+        path = journal_path()
+        try:
+            return await asyncio.to_thread(Journal.open, path)
+        except (JournalError, sqlite3.Error, OSError) as error:
+            self._say(f"Cannot read the sessions in {path}: {error}. `conch sessions` lists "
+                      "them and `conch attach ID` opens one.")  # fmt: skip
+            return None
+
+    def _say(self, text: str) -> None:
+        self.app.notify(text, severity="error", timeout=15, markup=False)
+
+    def _back_to_prompt(self) -> None:
+        if not self.app.is_observer:
+            self.app.prompt.focus()
