@@ -11,8 +11,9 @@ tree and REV (exported with `git archive`, run with this venv), folding on, each
 child process of its own, one after the other, twice (this, REV, this, REV) so both see
 the machine's load. With --attach: this tree's `conch attach` window (AttachApp, headless)
 on a session of a real detached host — the session runs in the host, the window folds its
-old items as the app does — alternating with the app, twice each. Prints figures; asserts
-nothing.
+old items as the app does — alternating with the app, twice each, with the window process's
+CPU time over each command (less moved by the machine's load than the wall clock). Prints
+figures; asserts nothing.
 
     .venv/bin/python bench/long_session.py [--commands N] [--command CMD] [--against REV]
                                            [--attach]
@@ -78,14 +79,20 @@ async def enter_to_frame(root: Path, commands: int, command: str, fold: bool) ->
         conversation_trim.LIVE_LIMIT = limit
 
 
-async def attach_enter_to_frame(root: Path, commands: int, command: str) -> list[float]:
-    """The same, in a `conch attach` window on a host session (the host is running)."""
+async def attach_enter_to_frame(
+    root: Path, commands: int, command: str
+) -> tuple[list[float], list[float]]:
+    """The same, in a `conch attach` window on a host session (the host is running); also
+    the window process's CPU time over each (Enter → that frame), which the machine's load
+    moves far less than the wall-clock time: the host, bash and this window are three
+    processes that each wait for a core when the machine is busy."""
     from textual import events
 
     work = root / "work"
     work.mkdir(exist_ok=True)
     app = make_timed_attach_app(work)
     times: list[float] = []
+    cpu: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         while not app.attached:
             await pilot.pause(0.05)
@@ -95,21 +102,24 @@ async def attach_enter_to_frame(root: Path, commands: int, command: str) -> list
             await pilot.pause(0)
             app.finished.clear()
             started = time.perf_counter()
+            started_cpu = time.process_time()
             app.post_message(events.Key("enter", "\r"))
             await asyncio.wait_for(app.finished.wait(), 10)
             await asyncio.wait_for(app.shown.wait(), 5)
             times.append(app.shown_at - started)
+            cpu.append(time.process_time() - started_cpu)
             await asyncio.sleep(0.01)  # a settled app between commands
-    return times
+    return times, cpu
 
 
-def attach_in_child(root: Path, commands: int, command: str) -> list[float]:
-    """One attach-window run in a fresh process, against the host under ``root``."""
+def attach_in_child(root: Path, commands: int, command: str) -> tuple[list[float], list[float]]:
+    """One attach-window run in a fresh process, against the host under ``root``: the
+    times, and the window's CPU time for each."""
     args = [str(PYTHON), __file__, "--child-attach", str(root), "--commands", str(commands),
             "--command", command]  # fmt: skip
     done = subprocess.run(args, check=True, capture_output=True, text=True)
-    times: list[float] = json.loads(done.stdout.splitlines()[-1])
-    return times
+    figures = json.loads(done.stdout.splitlines()[-1])
+    return figures["times"], figures["cpu"]
 
 
 def windows(times: list[float]) -> str:
@@ -153,8 +163,8 @@ def main() -> None:
         from conch.tui.frame_rate import raise_frame_rate
 
         raise_frame_rate()  # as `conch attach` does, before Textual is imported
-        times = asyncio.run(attach_enter_to_frame(root, args.commands, args.command))
-        print(json.dumps(times))
+        times, cpu = asyncio.run(attach_enter_to_frame(root, args.commands, args.command))
+        print(json.dumps({"times": times, "cpu": cpu}))
         return
     header(f"Enter → frame showing the finished block, {args.commands}× `{args.command}` "
            "(headless app, Shell mode)")  # fmt: skip
@@ -164,8 +174,9 @@ def main() -> None:
             for _ in range(2):
                 times = in_child(None, args.commands, args.command)
                 print(f"{'the app':<22} {windows(times)}", flush=True)
-                times = attach_in_child(root, args.commands, args.command)
+                times, cpu = attach_in_child(root, args.commands, args.command)
                 print(f"{'attached (host)':<22} {windows(times)}", flush=True)
+                print(f"{'  its CPU time':<22} {windows(cpu)}", flush=True)
         return
     if args.against:
         other = revision_path(export_revision(args.against))

@@ -167,3 +167,19 @@ def test_clients_attaching_while_a_question_waits_show_it_and_an_observer_cannot
         for client in (laptop, phone, watcher):
             client.wait_for("Allow (by phone): Edit notes.txt", timeout=20)
             client.wait_for("outcome=allow", timeout=20)
+
+
+def test_a_queued_prompt_typed_or_pasted_shows_as_typed_in_the_queue_line(
+    place: Place,
+) -> None:
+    with attach_client(place, "--name", "laptop") as laptop:
+        laptop.type_line("?wait")
+        laptop.wait_for("✦ wait", timeout=20)
+        laptop.type_line_slowly("?typed [b]by[/b] hand")
+        laptop.paste("?pasted [i]text[/i]")
+        laptop.wait_for(lambda s: "?pasted [i]text[/i]" in prompt_line(s))
+        laptop.send("Enter")
+        screen = laptop.wait_for("2. pasted [i]text[/i]", timeout=20)
+        assert "1. typed [b]by[/b] hand" in screen, "the queue line shows the lines as typed"
+        laptop.send("Escape")  # the running turn stops; the queued prompts run
+        laptop.wait_for(lambda s: "queued for the agent" not in s, timeout=30)

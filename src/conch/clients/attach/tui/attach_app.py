@@ -156,6 +156,8 @@ class AttachApp(App[None]):
         self.error_offers: ErrorOffers | None = None
         self.history = SessionHistory(history_file(), HISTORY_LIMIT)
         """Up/Down and Ctrl+R: every session's lines, this one's as they are typed."""
+        self.queue_line = QueueLine()
+        """Kept: the shared state changes twice a command, and a query walked every widget."""
         link.on_state_change = self._state_changed
         link.on_full_screen = self._full_screen_changed
 
@@ -165,7 +167,7 @@ class AttachApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionView(client_name=self.link.name, can_answer=not self.is_observer)
-        yield QueueLine("")
+        yield self.queue_line
         yield StatusLine("attaching…", markup=False)  # a title or a path is not markup
         yield wrapped_in_providers(PromptBar(self.history))  # the app's own prompt
         yield Footer()
@@ -210,7 +212,7 @@ class AttachApp(App[None]):
     def _state_changed(self) -> None:
         """The session's shared state changed: the status line, the queue line."""
         state = self.link.state
-        if state is None or not self.query(QueueLine):
+        if state is None or not self.queue_line.is_attached:
             return  # not composed yet, or the window is closing
         agent = str(state.session.get("agent") or "")
         title = str(state.session.get("title") or "")
@@ -223,9 +225,7 @@ class AttachApp(App[None]):
             if not self.host_lost:
                 self._show_status()
         queued = queue_lines(state.queue)
-        line = self.query_one(QueueLine)
-        line.update(queued)
-        line.set_class(bool(queued), "-waiting")
+        self.queue_line.show(queued)
 
     # -- following the session ---------------------------------------------------------
 
@@ -468,7 +468,7 @@ class AttachApp(App[None]):
             before=old,
         )
         await old.remove()
-        self.query_one(QueueLine).update("")
+        self.queue_line.show("")
         self._watch_view()
 
     # -- questions ---------------------------------------------------------------------

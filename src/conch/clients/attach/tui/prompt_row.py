@@ -23,6 +23,21 @@ class QueueLine(Static):
     QueueLine.-waiting { display: block; }
     """
 
+    def __init__(self) -> None:
+        super().__init__("", markup=False)  # a queued prompt is shown as typed
+        self._shown = ""
+
+    def show(self, queued: str) -> None:
+        """List ``queued`` (empty: hidden). The shared state changes twice a command (its
+        start and end) and the queue is mostly unchanged: redrawing it laid out the whole
+        screen each time, a frame of ~10 ms that held back the command's end (attach window,
+        40 blocks mounted). Only a change is drawn."""
+        if queued == self._shown:
+            return
+        self._shown = queued
+        self.update(queued)
+        self.set_class(bool(queued), "-waiting")
+
 
 def wrapped_in_providers(prompt_row: Widget) -> Widget:
     """The prompt in the containers the plugins supply, as the app wraps its own (the mode
