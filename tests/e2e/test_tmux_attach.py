@@ -314,9 +314,12 @@ def test_a_password_typed_for_a_running_command_shows_as_dots_and_reaches_it(
 ) -> None:
     """The host sees the program turn echo off (sudo, ssh, getpass all do): the prompt
     masks what is typed, at human speed, and the command gets it."""
-    command = 'read -r -s -p "Password: " pw; echo; echo got-${#pw}'
+    # getpass turns echo off before it prints its prompt, as sudo does.
+    asks = 'import getpass; print("got-%d" % len(getpass.getpass("Password: ")))'
+    command = f"python3 -c '{asks}'"
     with attach_client(place) as client:
         client.type_line(f"!{command}")
+        running_block(client, command, "Password:")
         client.wait_for("Password for the running command (hidden)")
         client.type_slowly("hunter2")
         masked = client.wait_for("•" * 7)

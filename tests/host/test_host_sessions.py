@@ -231,8 +231,12 @@ async def test_every_client_is_told_while_the_running_program_reads_a_password(
     mirror.start()
     await mirror.wait_until(lambda m: m.session.get("state") == "idle", timeout=10)
     assert not mirror.session.get("secret_input")
-    await controller.request("submit", line='read -r -s -p "Password: " pw; echo got-${#pw}')
+    # getpass turns echo off before it prints its prompt (as sudo does; bash's read -s prints
+    # first): once "Password:" shows, what is typed is not echoed.
+    getpass = 'import getpass; print("got-%d" % len(getpass.getpass("Password: ")))'
+    await controller.request("submit", line=f"python3 -c '{getpass}'")
     await mirror.wait_until(lambda m: m.session.get("secret_input") is True, timeout=10)
+    await events_until(controller, output_with("Password:"))  # as a person types: after it
     assert await controller.request("send_input", text="hunter2\n") == {"sent": True}
     ended = await events_until(controller, is_kind("shell_end"))
     assert "got-7" in output_of(ended) and "hunter2" not in json.dumps(ended)
