@@ -267,6 +267,9 @@ def launch_conch(
     workdir = home / "work"
     workdir.mkdir(exist_ok=True)
     xdg = root / "xdg"
+    # The Conch host's socket and lock live here: one private host per test's "machine".
+    runtime = root / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
     if config_toml:
         (xdg / "config" / "conch").mkdir(parents=True, exist_ok=True)
         (xdg / "config" / "conch" / "config.toml").write_text(config_toml)
@@ -276,6 +279,7 @@ def launch_conch(
         "XDG_CONFIG_HOME": str(xdg / "config"),
         "XDG_STATE_HOME": str(xdg / "state"),
         "XDG_DATA_HOME": str(xdg / "data"),
+        "XDG_RUNTIME_DIR": str(runtime),
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "TMPDIR": str(tmp_path),
@@ -297,11 +301,9 @@ def launch_conch(
     socket_path = terminal.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
     try:
         if wait_ready:
-            # Fully painted: the prompt with its badge, and the footer's key bindings.
-            terminal.wait_for(
-                named(lambda s: mode_badge(s) is not None and "^q Quit" in s, "the first screen"),
-                timeout=15,
-            )
+            # Fully painted and attached: the prompt with its badge, the footer's key
+            # bindings, and the status line's cwd (shown once the session is there).
+            terminal.wait_for(named(is_ready, "the first screen"), timeout=15)
         yield terminal
     finally:
         subprocess.run(
@@ -310,3 +312,34 @@ def launch_conch(
         # kill-server leaves the socket file behind; don't litter /tmp/tmux-UID.
         if socket_path:
             Path(socket_path).unlink(missing_ok=True)
+
+
+def is_ready(screen: str) -> bool:
+    """The first screen is there: badge, footer, and the session's cwd under the prompt."""
+    return mode_badge(screen) is not None and "^q Quit" in screen and bool(status_line(screen))
+
+
+def stop_host(runtime: Path) -> None:
+    """Stop the Conch host whose runtime dir is ``runtime`` (``launch_conch(tmp_path)``'s is
+    tmp_path/e2e/run), as `conch host stop` does (SIGTERM: sessions stop cleanly), and wait
+    until it is gone."""
+    lock = runtime / "conch" / "host.lock"
+    try:
+        text = lock.read_text().strip()
+    except OSError:
+        return
+    if not text.isdigit():
+        return
+    pid = int(text)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
