@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.failure_offer import Offer, error_offer
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.shell_mode.route_decision import Offer, decide, error_offer
+from conch_plugins.shell_mode.route_decision import decide
 from conch_plugins.shell_mode.routing import Target, route_line
 from tests.unit.routing_setup import run_bash, stub_command_index
 
