@@ -38,7 +38,7 @@ uninstall:
 	elif [ -e $(CONCH_LINK) ]; then echo "$(CONCH_LINK) is not a link: left alone"; \
 	else echo "nothing to remove at $(CONCH_LINK)"; fi
 
-# The tests drive bash-completion and bubblewrap for real; installs them when apt can, never fails.
+# The tests drive bash-completion, bubblewrap, tmux, git, vim and less for real; installs them when apt can, never fails.
 ensure-test-peers:
 	bash .ci/ensure-test-peers
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.peers.programs import needs_program
+
 TMUX = shutil.which("tmux")
 
-needs_tmux = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+needs_tmux = needs_program("tmux", "tmux", "the tests that drive Conch in a terminal")
 """For a module of tests that drive Conch in tmux: ``pytestmark = needs_tmux``."""
 
 WIDTH, HEIGHT = 120, 40

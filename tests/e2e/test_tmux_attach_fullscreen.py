@@ -31,13 +31,14 @@ from tests.e2e.test_tmux_attach import (
     finished_block,
     place,
 )
+from tests.peers.programs import needs_program
 
 __all__ = ["place"]  # the fixture, shared with the attach tests
 
 VIM = shutil.which("vim")
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(VIM is None, reason="vim is not installed (Debian package vim)"),
+    needs_program("vim", "vim", "the tests of vim through the host"),
 ]
 
 EDIT = "vim -u NONE -N notes.txt"

@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conch_terminal import (
-    TMUX,
     ConchTerminal,
     find_blocks,
     is_finished,
     launch_conch,
     named,
+    needs_tmux,
 )
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not on PATH; these tests drive Conch inside tmux"
-)
+pytestmark = needs_tmux
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from conch.host.client import HostConnection
 from conch.host.error_offers import OutputSample, offer_from_wire
 from conch.host.runtime import host_places
-from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE, Offer
+from conch_plugins.shell_mode.failure_offer import NO_AGENT_MESSAGE, Offer
 from tests.host.conch_process import conch
 from tests.host.conftest import host_pid
 from tests.host.test_host_sessions import events_until, is_kind

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,9 @@ from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from tests.host.conch_process import conch, has_exited
 from tests.host.test_host_sessions import attach, events_until, is_kind, output_of
+from tests.peers.programs import needs_program
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("less") is None, reason="less is not installed (Debian package less)"
-)
+pytestmark = needs_program("less", "less", "the tests of a full-screen program through the host")
 
 
 class Watcher:

@@ -20,17 +20,17 @@ import pytest
 from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
     EXITED_MARK,
-    TMUX,
     block_status,
     launch_conch,
     named,
+    needs_tmux,
 )
 from tests.hostile.conftest import SHAPES, damage, remount_read_only, write_journal
 from tests.peers.fake_openai_server import FakeOpenAIServer, text
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(TMUX is None, reason="tmux is not on PATH; these tests drive Conch in it"),
+    needs_tmux,
 ]
 
 Mount = Callable[[str], Path]

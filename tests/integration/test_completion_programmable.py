@@ -8,7 +8,6 @@ with a reason otherwise; git's completion ships with git itself.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,14 +16,10 @@ import pytest
 
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.completion import Completer, Completion, CompletionShell
-from conch_plugins.shell_mode.completion.completion_shell import BASH_COMPLETION
+from tests.peers.programs import needs_bash_completion, needs_program
 
-NEEDS_BASH_COMPLETION = pytest.mark.skipif(
-    not Path(BASH_COMPLETION).is_file(),
-    reason=f"bash-completion is not installed ({BASH_COMPLETION} is missing; "
-    "`apt-get install bash-completion`)",
-)
-NEEDS_GIT = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+NEEDS_BASH_COMPLETION = needs_bash_completion()
+NEEDS_GIT = needs_program("git", "git", "git's programmable completion")
 
 Complete = Callable[[str], Completion]
 

@@ -10,6 +10,7 @@ import pytest
 
 from conch_plugins.shell_mode.completion import CompletionShell
 from conch_plugins.shell_mode.completion.completion_shell import BASH_COMPLETION
+from tests.peers.programs import needs_bash_completion
 
 HAS_BASH_COMPLETION = Path(BASH_COMPLETION).is_file()
 
@@ -135,7 +136,7 @@ def test_the_users_bashrc_is_not_read_and_history_is_not_written(isolated_home: 
     assert not (isolated_home / ".bash_history").exists()
 
 
-@pytest.mark.skipif(not HAS_BASH_COMPLETION, reason="bash-completion is not installed")
+@needs_bash_completion("the check that its variables stay its own")
 def test_bash_completions_own_variables_are_not_the_users() -> None:
     shell = CompletionShell()
     try:

@@ -25,6 +25,7 @@ from conch_plugins.shell_mode.command_encoding import encode_command
 from conch_plugins.shell_mode.command_result import CollectingSink, CommandResult
 from conch_plugins.shell_mode.persistent_bash import PersistentBash, ShellBusyError
 from conch_plugins.shell_mode.shell_options import ShellOptions
+from tests.peers.programs import missing_reason
 
 # Generous bound for commands that should finish at once; only there so that a
 # bug fails the test instead of hanging it.
@@ -577,7 +578,7 @@ def test_pager_and_git_pager_are_cat(shell: PersistentBash) -> None:
 def test_git_log_does_not_hang(shell: PersistentBash, workdir: Path, home: Path) -> None:
     git = shutil.which("git")
     if git is None:
-        pytest.skip("git not installed")
+        pytest.skip(missing_reason("git", "git", "the test that git log does not hang"))
     env = {
         **os.environ,
         "HOME": str(home),

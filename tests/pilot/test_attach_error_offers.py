@@ -23,7 +23,7 @@ from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.notice import Notice
-from conch_plugins.shell_mode.route_decision import NO_AGENT_MESSAGE, Offer
+from conch_plugins.shell_mode.failure_offer import NO_AGENT_MESSAGE, Offer
 from tests.host.conch_process import conch
 from tests.peers.fake_agents import write_fake_acp_config
 from tests.pilot.conftest import shown_text, wait_for

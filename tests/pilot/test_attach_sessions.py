@@ -199,7 +199,7 @@ async def test_a_line_entered_while_the_window_moves_stays_in_the_prompt(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
         old = app.link.session
-        await app.move_to(None)  # as /new, the picker and /fork do
+        await app.window_sessions.move_to(None)  # as /new, the picker and /fork do
         app.prompt.value = "!echo typed-early"
         await app.submitted(Input.Submitted(app.prompt, "!echo typed-early"))  # not attached yet
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conch.complete_cli import main
-from conch_plugins.shell_mode.completion.completion_shell import BASH_COMPLETION
+from tests.peers.programs import needs_bash_completion, needs_program
 
 
 def test_prints_each_candidate_text_as_tab_inserts_it(
@@ -41,10 +40,8 @@ def test_command_names_come_from_path(capsys: pytest.CaptureFixture[str]) -> Non
     assert "echo" in capsys.readouterr().out.splitlines()
 
 
-@pytest.mark.skipif(
-    not Path(BASH_COMPLETION).is_file() or shutil.which("git") is None,
-    reason="needs bash-completion and git",
-)
+@needs_bash_completion("`conch complete` of git's subcommands")
+@needs_program("git", "git", "`conch complete` of git's subcommands")
 def test_programmable_completion_runs_as_on_tab(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

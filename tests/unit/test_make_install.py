@@ -4,17 +4,15 @@ neither touches a ``conch`` it did not make."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conch import __version__
+from tests.peers.programs import needs_program
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+pytestmark = needs_program("make", "make", "the tests of `make install`")
 
 
 def make(target: str, prefix: Path) -> subprocess.CompletedProcess[str]:

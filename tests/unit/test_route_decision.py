@@ -3,22 +3,23 @@ error_offer() on real bash error output."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conch_plugins.shell_mode.command_check import CommandIndex
+from conch_plugins.shell_mode.failure_offer import Offer, error_offer
 from conch_plugins.shell_mode.modes import ExecutionMode
-from conch_plugins.shell_mode.route_decision import Offer, decide, error_offer
+from conch_plugins.shell_mode.route_decision import decide
 from conch_plugins.shell_mode.routing import Target, route_line
+from tests.peers.programs import needs_program
 from tests.unit.routing_setup import run_bash, stub_command_index
 
 _NAMES = """git python3 make find docker npm grep ps ls cat clear sort touch curl ssh tail
 head top who vim pip node cp rm mv df du yes nice kubectl sudo tar wc less env date mkdir
 pytest diff which file"""
 COMMANDS = _NAMES.split()
-NEEDS_MAKE = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+NEEDS_MAKE = needs_program("make", "make", "the routing tests that read a Makefile's targets")
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +239,7 @@ def test_command_not_found_offers_the_correction(
     assert meant in offer.message
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@needs_program("git", "git", 'the test of git\'s own "did you mean"')
 def test_gits_own_hint_becomes_the_correction_without_an_index(tmp_path: Path) -> None:
     status, output = run_bash("git stauts", tmp_path)
     offer = error_offer("git stauts", status, output)

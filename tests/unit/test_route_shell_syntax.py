@@ -9,8 +9,9 @@ import pytest
 
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.control_syntax import has_compound_command, has_control_syntax
+from conch_plugins.shell_mode.failure_offer import error_offer
 from conch_plugins.shell_mode.natural_language import reads_as_request
-from conch_plugins.shell_mode.route_decision import decide, error_offer
+from conch_plugins.shell_mode.route_decision import decide
 from conch_plugins.shell_mode.shell_words import split_shell
 from tests.unit.routing_setup import run_bash, stub_command_index
 

@@ -132,10 +132,7 @@ class PersistentBash:
 
     def close(self) -> None:
         self._between_commands.clear()
-        child, self._child = self._child, None
-        if child is not None:
-            with contextlib.suppress(Exception):
-                child.close(force=True)
+        self._reap()
         spool_dir, self._spool_dir = self._spool_dir, None
         if spool_dir is not None:
             shutil.rmtree(spool_dir, ignore_errors=True)
@@ -349,18 +346,13 @@ class PersistentBash:
         self, sink: CommandSink, scanner: SentinelScanner, pending: bytes
     ) -> HandoverResult:
         def passthrough(stdin_fd: int, stdout_fd: int) -> ScanResult | None:
-            return pass_through(self.fd, stdin_fd, stdout_fd, pending, scanner, self._lend_size)
+            return pass_through(self.fd, stdin_fd, stdout_fd, pending, scanner, self._set_size)
 
         rows, cols = self.options.rows, self.options.cols
         try:
             return sink.run_fullscreen(passthrough)
         finally:
             self.resize(rows, cols)
-
-    def _lend_size(self, rows: int, cols: int) -> None:
-        if self._child is not None:
-            with contextlib.suppress(OSError):
-                self._child.setwinsize(rows, cols)
 
     def _emit(self, sink: CommandSink, decoder: codecs.IncrementalDecoder, data: bytes) -> None:
         if data:

@@ -3,7 +3,7 @@ for the client that submitted the line and no other.
 
 The host decides, because only it knows what the decision needs: the session's commands (the
 PATH, aliases and functions of its bash), whether the session has an agent, and which client
-submitted the line. The decision is the app's own (route_decision.offer_after_failure). It goes
+submitted the line. The decision is the app's own (failure_offer.offer_after_failure). It goes
 to that client as one ``error_offer`` message, sent after the command's ``shell_end`` event:
 ``block`` is the index of the command's ``shell_start`` event, ``kind`` is ``correction``
 (``text`` is the corrected command), ``agent`` (``text`` is the line to send) or ``no-agent``
@@ -20,7 +20,7 @@ from typing import Any
 
 from conch_plugins.shell_mode.command_check import CommandIndex
 from conch_plugins.shell_mode.command_result import CommandResult
-from conch_plugins.shell_mode.route_decision import Offer, OfferKind, offer_after_failure
+from conch_plugins.shell_mode.failure_offer import Offer, OfferKind, offer_after_failure
 
 MESSAGE_TYPE = "error_offer"
 SAMPLE_CHARS = 16_384

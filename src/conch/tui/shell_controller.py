@@ -37,7 +37,7 @@ from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
 from conch_plugins.shell_mode.cwd import shorten_home
-from conch_plugins.shell_mode.route_decision import offer_after_failure
+from conch_plugins.shell_mode.failure_offer import offer_after_failure
 
 # Columns the block's border and padding take from the conversation width.
 _BLOCK_CHROME = 6

@@ -40,7 +40,7 @@ from conch.host.runtime import HostPlaces, host_places
 from conch.host.state_mirror import StateMirror
 from conch.sessions.records import Event
 from conch_plugins.shell_mode.completion import Completion
-from conch_plugins.shell_mode.route_decision import Offer
+from conch_plugins.shell_mode.failure_offer import Offer
 
 __all__ = ["Attached", "Detached", "FullScreen", "HostGone", "HostLink", "HostRequestFailed"]
 STOP_TIMEOUT = 10.0

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from conch.tui.widgets.question import Question
-from conch_plugins.shell_mode.route_decision import Offer
+from conch_plugins.shell_mode.failure_offer import Offer
 
 
 class ErrorOffer(Question):

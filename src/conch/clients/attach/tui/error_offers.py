@@ -22,7 +22,7 @@ from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.tui.session_view import SessionView
 from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.notice import Notice
-from conch_plugins.shell_mode.route_decision import Offer
+from conch_plugins.shell_mode.failure_offer import Offer
 
 ENDS_KEPT = 16
 """Commands whose shown end is remembered: an offer told after its block's end is shown at

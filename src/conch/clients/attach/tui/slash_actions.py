@@ -55,7 +55,7 @@ class SlashActions:
         elif name == "/rename":
             await self._rename(argument)
         elif name == "/new":
-            await self.app.start_new_session()
+            await self.app.window_sessions.move_to(None)  # in the shell's cwd
         elif name == "/sessions":
             self.app.window_sessions.show_picker()
         elif name == "/fork":

@@ -2,11 +2,13 @@
 
 The picker is the app's (session_picker.py): the journal's sessions, read here (reading needs
 no claim), with those the host runs marked live with their state and clients (the host's
-``ps``). Choosing one moves this window to it (AttachApp.move_to: the session left goes on
-in the host, which revives a stored one). Forking is the host's, since it holds the claims:
-the picker's ``f`` and the point chosen in /fork's list (fork_picker.py) go to its ``fork``
-request, and the window moves to the fork. The picker's rename and delete write the journal
-from here, so for a session the host runs they are refused, in the picker, with the reason.
+``ps``). Choosing one moves this window to it (``move_to``: the session left goes on in
+the host, which revives a stored one, and the window gets a fresh view, as if just
+attached; ``/new`` moves it to a new session in the shell's cwd the same way). Forking is
+the host's, since it holds the claims: the picker's ``f`` and the point chosen in /fork's
+list (fork_picker.py) go to its ``fork`` request, and the window moves to the fork. The
+picker's rename and delete write the journal from here, so for a session the host runs they
+are refused, in the picker, with the reason.
 A failure is said in a toast with what to do; nothing here raises into the app.
 """
 
@@ -21,6 +23,8 @@ from textual.app import SystemCommand
 
 from conch.clients.attach.host_link import HostRequestFailed
 from conch.clients.attach.live_marks import live_marks
+from conch.clients.attach.tui.session_view import SessionView
+from conch.clients.attach.tui.status_line import StatusLine
 from conch.sessions.errors import JournalError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -60,6 +64,46 @@ class WindowSessions:
         yield SystemCommand("Fork this session", "From one of its turns; this window goes "
                             "to the fork (/fork)", self.fork)  # fmt: skip
 
+    def cannot_move(self) -> str | None:
+        """Why this window cannot go to another session now (None: it can)."""
+        if self.app.host_lost:
+            return "The Conch host is gone: Ctrl+R first."
+        return None if self.app.attached_once else "Still attaching."
+
+    async def move_to(self, session: str | None) -> None:
+        """Leave this session (it goes on in the host) and attach this window to ``session``
+        (a new one in the shell's cwd when None): a fresh view, as if just attached."""
+        app = self.app
+        why = self.cannot_move()
+        if why is not None:
+            app.notify(why, severity="warning")
+            return
+        app.workers.cancel_group(app, "follow")  # its link is about to close
+        app.workers.cancel_group(app, "completion")  # the old session's bash answers it
+        app.prompt.close_menu()
+        app.prompt_bar.forget_recall()  # Up starts again from the newest line
+        cwd = app.view.feed.cwd or app.link.cwd
+        left = (await app.link.leave_for(session, cwd) or "")[:8]
+        await self._fresh_view()
+        app.attached_once = False
+        app.agent_name = app.session_title = ""
+        where = f"session {session[:8]}" if session else "a new session"
+        app.query_one(StatusLine).update(f"attaching to {where}…")
+        app.follow()
+        app.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
+                   "comes back).", timeout=10)  # fmt: skip
+
+    async def _fresh_view(self) -> None:
+        """An empty SessionView in place of the old one, and the helpers that watch it."""
+        app = self.app
+        old = app.view
+        await app.mount(
+            SessionView(client_name=app.link.name, can_answer=not app.is_observer), before=old
+        )
+        await old.remove()
+        app.queue_line.show("")
+        app.watch_view()
+
     def _choosing(self) -> bool:
         """A picker is open already (Ctrl+O again, from the palette): it stays the one."""
         return isinstance(self.app.screen, SessionPicker | ForkPicker)
@@ -81,7 +125,7 @@ class WindowSessions:
         if result.action == "fork-chosen":
             await self._fork(None, result.session_id)
         elif result.session_id != current:
-            await self.app.move_to(result.session_id)
+            await self.move_to(result.session_id)
 
     async def _fork_from_a_turn(self) -> None:
         current = self._current()
@@ -115,7 +159,7 @@ class WindowSessions:
         forked = (session or self.app.link.session or "")[:8]
         self.app.notify(f"Forked {forked} into {fork[:8]}; this window goes to the fork.",
                         timeout=10)  # fmt: skip
-        await self.app.move_to(fork)
+        await self.move_to(fork)
 
     async def _fork_request(self, at_index: int | None, session: str | None) -> str | None:
         try:
@@ -126,7 +170,7 @@ class WindowSessions:
 
     def _current(self) -> str | None:
         """The attached session, or None (said) when the window cannot move now."""
-        why = self.app.cannot_move()
+        why = self.cannot_move()
         if why is not None:
             self.app.notify(why, severity="warning")
             return None
