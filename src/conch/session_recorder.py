@@ -98,14 +98,19 @@ class ShellRecording:
         elif backlog:
             self._commit_gathered()
 
-    def finished(self, result: CommandResult, *, interrupted: bool = False) -> None:
+    def finished(
+        self, result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
+        full_screen: bool = False,
+    ) -> None:  # fmt: skip
         """The command ended: its status, the cwd after it, how long it took, and whether
-        Ctrl+C or the timeout stopped it (a restore shows them as the live block did).
+        Ctrl+C or the timeout stopped it, bash was started anew after it exited
+        (``restarted``) or it ran full-screen (a restore shows them as the live block did).
         ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
         end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
                            interrupted=interrupted,
                            interrupted_by_user=result.interrupted and not interrupted,
-                           timed_out=result.timed_out)  # fmt: skip
+                           timed_out=result.timed_out, restarted=restarted,
+                           full_screen=full_screen)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()

@@ -38,6 +38,7 @@ from conch_plugins.shell_mode.command_result import (
     Passthrough,
     ProgramWriter,
 )
+from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.held_input import HeldInput
 
 log = logging.getLogger("conch.host")
@@ -69,6 +70,8 @@ class _EngineSink(CommandSink):
         self._relay = relay
         self._command = command
         self._owner = owner
+        self.ran_full_screen = False
+        """A client drew the program's screen (vim, less): said in the command's end."""
 
     def on_output(self, text: str) -> None:
         self.output.add(text)
@@ -83,7 +86,9 @@ class _EngineSink(CommandSink):
     def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
         if self._owner is None:  # no client to lend it to: captured as output
             return False
-        return self._relay.lend(passthrough, self._command, self._owner)
+        outcome = self._relay.lend(passthrough, self._command, self._owner)
+        self.ran_full_screen = self.ran_full_screen or outcome is not False
+        return outcome
 
 
 class SessionEngine:
@@ -285,7 +290,14 @@ class SessionEngine:
                 if self._abandoned or recording is None:
                     return  # a stop already closed it in the journal
             stopped = self._stopping  # ended by a host stop, not by the user: interrupted
-            self.record(lambda _: recording.finished(ended.result, interrupted=stopped))
+            self.record(
+                lambda _: recording.finished(
+                    ended.result,
+                    interrupted=stopped,
+                    restarted=ended.restarted,
+                    full_screen=sink.ran_full_screen,
+                )
+            )
 
         try:
             outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)
@@ -326,7 +338,7 @@ class SessionEngine:
             # It may hold a password: say how much, never what.
             self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
                         "lines), so it was not run.", "warning")  # fmt: skip
-        where = self.shell.shell.cwd
+        where = shorten_home(self.shell.shell.cwd)  # as the app says it
         if outcome.revived:
             self.notice(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:

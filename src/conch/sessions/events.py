@@ -90,11 +90,13 @@ def shell_output(text: str) -> JsonObject:
 def shell_end(
     exit_status: int | None, cwd: str, *, interrupted: bool = False,
     duration: float | None = None, interrupted_by_user: bool = False, timed_out: bool = False,
+    restarted: bool = False, full_screen: bool = False,
 ) -> JsonObject:  # fmt: skip
     """The command finished (exit status and the cwd after it), or never will (``interrupted``:
     Conch stopped first). A finished one also says how long it ran and whether Ctrl+C
     (``interrupted_by_user``) or the command timeout stopped it, so a restore shows what the
-    live block showed."""
+    live block showed; and, only when so, that bash exited and a new one was started
+    (``restarted``) or that the command ran full-screen (vim, less)."""
     payload: JsonObject = {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
     if duration is not None:
         payload |= {
@@ -102,6 +104,10 @@ def shell_end(
             "interrupted_by_user": interrupted_by_user,
             "timed_out": timed_out,
         }
+    if restarted:
+        payload["restarted"] = True
+    if full_screen:
+        payload["full_screen"] = True
     return payload
 
 

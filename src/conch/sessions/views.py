@@ -52,6 +52,10 @@ class ShellBlock:
     interrupted_by_user: bool = False
     """Ctrl+C stopped it (not to be confused with the ``interrupted`` state: Conch stopped)."""
     timed_out: bool = False
+    bash_restarted: bool = False
+    """bash exited with it and a new bash was started in its place."""
+    ran_full_screen: bool = False
+    """It drew on the whole terminal (vim, less): its screen is not in the output."""
 
     @property
     def finished(self) -> bool:

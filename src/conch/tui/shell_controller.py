@@ -252,7 +252,11 @@ class ShellController:
             recording = journal.started()
             if recording is not None:
                 result = outcome.result
-                record(lambda _: recording.finished(result))
+                record(
+                    lambda _: recording.finished(
+                        result, restarted=outcome.restarted, full_screen=block.sink.ran_fullscreen
+                    )
+                )
                 if may_change_exports(block.command):
                     self._record_exports()
         finally:

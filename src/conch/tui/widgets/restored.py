@@ -157,7 +157,8 @@ def finish_live_command(live: CommandBlock, block: ShellBlock) -> bool:
     result = _command_result(block)
     if result is None or block.state == "interrupted" or live.result is not None:
         return False
-    live.finish(result)
+    live.sink.ran_fullscreen = live.sink.ran_fullscreen or block.ran_full_screen
+    live.finish(result, block.bash_restarted)
     return True
 
 
@@ -194,9 +195,11 @@ def _command_status(
         return SHELL_INTERRUPTED, "-interrupted"
     if result is None:
         return SHELL_RUNNING, ""
-    status, css_class = describe_result(result, restarted=False)
+    status, css_class = describe_result(result, restarted=block.bash_restarted)
     missing = unfinished_reason(result.exit_status, output)
     note = f" · unfinished input: {missing} — nothing ran" if missing else ""
+    if block.ran_full_screen:
+        note += " · ran full-screen"
     return status + note, css_class
 
 
