@@ -227,6 +227,32 @@ def kill_conch(terminal: ConchTerminal) -> None:
     terminal.wait_for(EXITED_MARK)
 
 
+def crash_conch(terminal: ConchTerminal) -> None:
+    """kill -9 all of Conch: this terminal's window and the host that runs its session (its
+    bash goes with it), as when the machine's Conch dies at once. kill -9 of the window alone
+    (``kill_conch``) leaves the session running in the host; this is the crash after which
+    a new ``conch`` must restore the session from its journal."""
+    lock = terminal.home.parent / "run" / "conch" / "host.lock"
+    text = lock.read_text().strip() if lock.exists() else ""
+    assert text.isdigit(), f"no Conch host runs for this terminal ({lock}: {text!r})"
+    kill_conch(terminal)
+    host = int(text)
+    os.kill(host, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _is_alive(host):
+        assert time.monotonic() < deadline, f"the Conch host {host} outlived kill -9"
+        time.sleep(POLL)
+
+
+def _is_alive(pid: int) -> bool:
+    """Running, not a zombie its parent has yet to reap (a dead host holds nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def _is_python(pid: int) -> bool:
     try:
         argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
