@@ -6,7 +6,8 @@ prompt and a permission answer are committed alone; a command's output and a tur
 of updates are batched (one commit per half second at most, and at the end). No Textual:
 shell output is recorded from the shell's worker thread, agent updates from the event loop.
 Known secret shapes in typed lines, commands and output are masked before they are written
-(``mask_secrets``): the journal on disk is not a keyring.
+(``mask_secrets``): the journal on disk is not a keyring. The text before masking goes to the
+journal's listeners only (``Event.shown``: the host's live clients), never to the disk.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ class ShellRecording:
         delay: float = OUTPUT_DELAY,
         quiet_output_at_once: bool = False,
     ) -> None:
-        self.start_index = journal.append(
-            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
-        )
+        stored = ev.shell_start(mask_secrets(command), cwd)
+        shown = _shown(ev.shell_start(command, cwd), stored)
+        self.start_index = journal.append(session_id, ev.SHELL_START, ev.SHELL, stored, shown)
         self._delay = delay
         self._at_once = quiet_output_at_once
         self._last_commit = time.monotonic()
@@ -163,8 +164,9 @@ class ShellRecording:
                 end = cut if cut > start else end  # one very long line: cut where it must be
             else:
                 end = len(text)
-            masked = mask_secrets(text[start:end])
-            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(masked))
+            clear = ev.shell_output(text[start:end])
+            stored = ev.shell_output(mask_secrets(text[start:end]))
+            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, stored, _shown(clear, stored))
             start = end
 
 
@@ -178,18 +180,22 @@ class TurnRecording:
 
     def update(self, event: AgentEvent) -> None:
         """Masked too: a tool's output (``cat .env``) is journaled with the turn."""
-        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, _masked(ev.agent_update(self.turn, event)))
+        update = ev.agent_update(self.turn, event)
+        stored = _masked(update)
+        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, stored, _shown(update, stored))
 
     def permission_asked(self, request: PermissionRequest) -> None:
         """The agent asked: journaled in the stream's order, before what it sends while the
         user decides, and committed at once (the question is there even after a crash)."""
-        asked = _masked(ev.permission_asked(self.turn, request))  # the command it wants to run
-        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked)
+        clear = ev.permission_asked(self.turn, request)
+        asked = _masked(clear)  # the command it wants to run
+        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked, _shown(clear, asked))
         self._batch.flush()
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
-        answer = _masked(ev.permission(self.turn, request, decision))
-        self._batch.append(ev.PERMISSION, ev.USER, answer)
+        clear = ev.permission(self.turn, request, decision)
+        answer = _masked(clear)
+        self._batch.append(ev.PERMISSION, ev.USER, answer, _shown(clear, answer))
         self._batch.flush()  # the user's answer is acknowledged on its own
 
     def flush(self) -> None:
@@ -229,13 +235,14 @@ class SessionRecorder:
     def user_input(self, text: str, mode: str, cwd: str) -> int:
         """A submitted line, masked: after a restart Up/Down recalls ``GITHUB_TOKEN=••••••``."""
         payload = ev.user_input(mask_secrets(text), mode, cwd)
-        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload)
+        shown = _shown(ev.user_input(text, mode, cwd), payload)
+        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload, shown)
 
     def prompt(self, text: str, context: TurnContext) -> int:
         """A prompt for the agent with its frozen context; returns the turn's index."""
-        return self.journal.append(
-            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(mask_secrets(text), context)
-        )
+        stored = ev.agent_prompt(mask_secrets(text), context)
+        shown = _shown(ev.agent_prompt(text, context), stored)
+        return self.journal.append(self.session_id, ev.AGENT_PROMPT, ev.USER, stored, shown)
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
         return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay,
@@ -259,12 +266,18 @@ class SessionRecorder:
     def background_output(self, text: str) -> int:
         """What a background job printed while no command ran: shell output outside any
         command (the conversation shows it as a block of its own)."""
-        return self.journal.append(
-            self.session_id, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(mask_secrets(text))
-        )
+        stored = ev.shell_output(mask_secrets(text))
+        shown = _shown(ev.shell_output(text), stored)
+        return self.journal.append(self.session_id, ev.SHELL_OUTPUT, ev.SHELL, stored, shown)
 
     def notice(self, text: str, level: NoticeLevel = "info") -> int:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
+
+
+def _shown(clear: JsonObject, stored: JsonObject) -> JsonObject | None:
+    """What the user's own screens get live where masking changed the stored payload (their
+    terminal shows everything, as the app's own blocks do); None when nothing was masked."""
+    return clear if clear != stored else None
 
 
 def _masked(payload: JsonObject) -> JsonObject:

@@ -74,6 +74,9 @@ class SessionAgent:
         self.questions = PermissionQuestions(on_change)
         self._on_change = on_change
         self._waiting: tuple[WaitingPrompt, ...] = ()
+        self._typed: dict[str, str] = {}
+        """What the user typed for each queued prompt (the queue shows it, not the shell
+        activity sent before it)."""
         self._busy = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -104,7 +107,10 @@ class SessionAgent:
         """On the agent's loop: the queue or a turn changed. The host's loop reads only this
         snapshot (the runner's deque may change under a reader on another thread)."""
         runner = self.runner
-        self._waiting = tuple(WaitingPrompt(q.id, q.text, q.turn_index) for q in runner.pending)
+        waiting = [(q.id, self._typed.get(q.id, q.text), q.turn_index) for q in runner.pending]
+        self._waiting = tuple(WaitingPrompt(*prompt) for prompt in waiting)
+        # Only the prompts still queued are looked up again.
+        self._typed = {prompt_id: text for prompt_id, text, _ in waiting}
         self._busy = runner.is_busy
         self._on_change()
 
@@ -155,7 +161,10 @@ class SessionAgent:
         view = HostTurn(
             prompt_id, self.questions, self._changed, queued=self.runner.is_busy, turn_index=index
         )
-        self.runner.submit(QueuedPrompt(text, view, context, index, prompt_id))
+        self._typed[prompt_id] = text
+        # As the app sends it: what the user ran since the last prompt, then their words.
+        sent = self.engine.shell_activity() + text if self.spec is not None else text
+        self.runner.submit(QueuedPrompt(sent, view, context, index, prompt_id))
         self._changed()
         return WaitingPrompt(prompt_id, text, index)
 

@@ -2,9 +2,12 @@
 
 Lines run one at a time in the session's own thread, and everything is journaled the way
 the app journals it (session_recorder.py): the input, the command's start, its output in
-short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. Clients
-never hear from the engine directly: they follow the journal (session_host.py), and a
-full-screen program's screen goes to the client that started it (full_screen_relay.py). Must never
+short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. A
+private line (private_command.py) is the exception: it is journaled nowhere, and its
+command's events go to the clients only. Clients never hear from the engine directly
+otherwise: they follow the journal (session_host.py), and a full-screen program's screen
+goes to the client that started it (full_screen_relay.py). Each command's activity is kept
+for the agent's next prompt, as the app tells it. Must never
 import Textual or block the host's event loop (callers run ``open``/``stop`` in threads).
 """
 
@@ -19,15 +22,18 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
 from conch.config import ShellConfig
 from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
+from conch.host.private_command import Announce, PrivateCommand
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
 from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
+from conch.sessions.records import Event
 from conch.sessions.startup import OpenedSession
 from conch.shell_start import shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
@@ -101,6 +107,7 @@ class SessionEngine:
         start_cwd: str,
         config: ShellConfig,
         output_delay: float = HOST_OUTPUT_DELAY,
+        private_prefix: str = " ",
     ) -> None:
         self.journal = journal
         self.id = opened.record.id
@@ -122,13 +129,20 @@ class SessionEngine:
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
+        self.private_prefix = private_prefix
+        """A line that starts with it is private: it runs, and is never journaled."""
+        self.on_unstored: Announce | None = None
+        """Told, from the session's thread, each event of a private line's command: the
+        clients see it, the journal never does (private_command.py)."""
+        self._shell_context = ShellContextLog()
+        """The commands run since the last prompt, told to the agent with the next one."""
         self.on_command_end: Callable[[CommandEnded], None] | None = None
         """Told, on the session's thread, when a line a client submitted has run (the host
         offers that client help if it failed: error_offers.py)."""
-        self._lines: queue.Queue[tuple[str, object] | None] = queue.Queue()
+        self._lines: queue.Queue[tuple[str, object, bool] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._input: HeldInput | None = None
-        self._recording: ShellRecording | None = None
+        self._recording: ShellRecording | PrivateCommand | None = None
         self._abandoned = False
         self._stopping = False
         self._unfinished = 0
@@ -196,14 +210,32 @@ class SessionEngine:
 
     # -- what clients ask ----------------------------------------------------------------
 
-    def submit(self, line: str, mode: str = "shell", owner: object = None) -> int | None:
+    def submit(
+        self, line: str, mode: str = "shell", owner: object = None, typed: str = ""
+    ) -> int | None:
         """Journal the line as the user's input and queue it for bash; its input's index.
-        A full-screen program it starts is lent to ``owner`` (None: nobody, it is captured)."""
-        index = self.record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
+        A full-screen program it starts is lent to ``owner`` (None: nobody, it is captured).
+        A private line (``typed``, the line as typed, starts with the private prefix) is
+        run and shown, never journaled (None)."""
+        private = self.is_private(typed or line)
+        index = None
+        if not private:
+            cwd = self.shell.shell.cwd
+            index = self.record(lambda recorder: recorder.user_input(line, mode, cwd))
         with self._lock:
             self._unfinished += 1
-        self._lines.put((line, owner))
+        self._lines.put((line, owner, private))
         return index
+
+    def shell_activity(self) -> str:
+        """What ran since the last call (a private line: nothing), as text for the agent's
+        next prompt, as the app tells it (agents/shell_context.py); from any thread."""
+        with self._lock:
+            return self._shell_context.take()
+
+    def is_private(self, typed: str) -> bool:
+        """Whether the line as typed is private (like bash's ignorespace)."""
+        return is_private(typed, self.private_prefix)
 
     @property
     def has_work(self) -> bool:
@@ -268,7 +300,7 @@ class SessionEngine:
         while (queued := self._lines.get()) is not None and not self._stopping:
             self._run(*queued)
 
-    def _run(self, command: str, owner: object = None) -> None:
+    def _run(self, command: str, owner: object = None, private: bool = False) -> None:
         sink = _EngineSink(self._output, self.full_screen, command, owner)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
@@ -277,7 +309,11 @@ class SessionEngine:
             self._set_state("running")
             self._idle.clear()
         cwd = self.shell.shell.cwd
-        recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
+        recording: ShellRecording | PrivateCommand | None
+        if private:
+            recording = PrivateCommand(self.id, command, cwd, self._announce)
+        else:
+            recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
         with self._lock:
             self._recording = recording
 
@@ -307,9 +343,14 @@ class SessionEngine:
                 abandoned = self._abandoned
                 self._input = self._recording = None
         if not abandoned:
-            self._after(command, outcome, sink.input.take_unsent())
+            self._after(command, outcome, sink.input.take_unsent(), private)
+            if not private:  # what the next prompt tells the agent (a private line: nothing)
+                activity = ShellActivity(command, outcome.result.exit_status, cwd,
+                                         sink.output.text())  # fmt: skip
+                with self._lock:
+                    self._shell_context.record(activity)
             told = self.on_command_end
-            if told is not None and recording is not None and owner is not None:
+            if told is not None and isinstance(recording, ShellRecording) and owner is not None:
                 told(CommandEnded(recording.start_index, command, outcome.result, sink.output,
                                   owner))  # fmt: skip
         with self._lock:
@@ -324,12 +365,19 @@ class SessionEngine:
         if recording is not None:
             self.record(lambda _: recording.output(text))
 
+    def _announce(self, event: Event) -> None:
+        told = self.on_unstored
+        if told is not None:
+            told(event)
+
     def _background_output(self, text: str) -> None:
         """From the shell's reader between commands (its own thread)."""
         self.record(lambda recorder: recorder.background_output(text))
 
-    def _after(self, command: str, outcome: RunOutcome, unsent: list[str]) -> None:
-        if may_change_exports(command):
+    def _after(
+        self, command: str, outcome: RunOutcome, unsent: list[str], private: bool = False
+    ) -> None:
+        if may_change_exports(command) and not private:  # as the app: a private one's stay
             found = self.shell.exports_changed()
             if found is not None:
                 self.record(lambda recorder: recorder.environment_changed(*found))

@@ -205,6 +205,7 @@ class SessionHost:
                     loop.call_soon_threadsafe(self._refresh, engine.id)
 
         engine.on_state = changed
+        engine.on_unstored = self._committed  # a private line's: to the clients, in order
         engine.on_command_end = lambda ended: self._offer_help(engine, ended)
         self._relay_full_screen(engine)
         return changed
@@ -349,7 +350,8 @@ class SessionHost:
             raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
-        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
+        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell,
+                               private_prefix=config.agent.private_prefix)  # fmt: skip
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)

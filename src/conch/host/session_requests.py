@@ -168,12 +168,15 @@ class SessionRequests:
                 return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
         if to == "shell":
             owner = connection.following
-            index = await asyncio.to_thread(engine.submit, text, mode, owner)
+            index = await asyncio.to_thread(engine.submit, text, mode, owner, line)
             return {"input_index": index, "to": "shell", "reason": reason}, None
         agent = self._agent(engine)
-        input_index = await asyncio.to_thread(
-            engine.record, lambda recorder: recorder.user_input(line, mode, engine.shell.shell.cwd)
-        )
+        input_index = None
+        if not engine.is_private(line):  # like bash's ignorespace: not in history or journal
+            input_index = await asyncio.to_thread(
+                engine.record,
+                lambda recorder: recorder.user_input(line, mode, engine.shell.shell.cwd),
+            )
         waiting = await agent.submit(text)
         reply = {"input_index": input_index, "to": "agent", "reason": reason,
                  "prompt": waiting.id, "turn_index": waiting.turn_index}  # fmt: skip

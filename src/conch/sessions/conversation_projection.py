@@ -95,7 +95,10 @@ class ConversationProjector:
         self.last_index = -1
 
     def apply(self, event: Event) -> None:
-        self.last_index = event.idx
+        """Fold ``event`` in. One with a negative index is in no journal (a private line's
+        command, shown live by the host's clients only): it moves ``last_index`` not."""
+        if event.idx >= 0:
+            self.last_index = event.idx
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
             handler(self, event)

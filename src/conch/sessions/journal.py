@@ -31,6 +31,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -221,10 +222,14 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
 
     # -- events (other reads: event_reads.py) ---------------------------------------------
 
-    def append(self, session_id: str, kind: str, sender: str, payload: JsonObject) -> int:
-        """Append one event and commit it (durable on return). Returns its index."""
+    def append(
+        self, session_id: str, kind: str, sender: str, payload: JsonObject,
+        shown: JsonObject | None = None,
+    ) -> int:  # fmt: skip
+        """Append one event and commit it (durable on return). Returns its index.
+        ``shown``: the payload before masking, for listeners only (records.Event.shown)."""
         self._claims.require(session_id)
-        return self._commit(session_id, [prepare(kind, sender, payload)])[-1]
+        return self._commit(session_id, [prepare(kind, sender, payload, shown)])[-1]
 
     def append_many(
         self, session_id: str, events: Sequence[tuple[str, str, JsonObject]]
@@ -312,8 +317,10 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
                 rows = insert_events(conn, session_id, pending)
             # Committed, and still under the lock: listeners see events in commit order.
             listeners = list(self._listeners)
-            for row in rows if listeners else []:
+            for row, item in zip(rows if listeners else [], pending, strict=False):
                 event = event_record(session_id, row[1:])
+                if item.shown is not None and item.blob is None:
+                    event = replace(event, shown=item.shown)
                 for listener in listeners:
                     listener(event)
         return [row[1] for row in rows]

@@ -164,7 +164,7 @@ class HostLink:
         while seen < last_index:
             batch = await self.next_events()
             history += batch
-            seen = batch[-1].idx
+            seen = max(seen, batch[-1].idx)  # a private line's event (-1) is in no journal
         return history
 
     async def next_events(self) -> list[Event]:

@@ -147,8 +147,8 @@ class SessionFeed:
         """Fold one event in; the items it added or changed, in position order. An event
         seen already (a re-attach overlaps) changes nothing."""
         projector = self._projector
-        if event.idx <= projector.last_index:
-            return []
+        if 0 <= event.idx <= projector.last_index:
+            return []  # (a private line's events are in no journal: index -1, never seen)
         count = projector.item_count
         watched = [(p, projector.is_open_at(p)) for p in projector.open_positions]
         running = self.running_position
