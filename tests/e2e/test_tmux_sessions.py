@@ -41,7 +41,10 @@ def test_kill_9_in_the_middle_of_a_command_keeps_what_it_printed(tmp_path: Path)
         time.sleep(OUTPUT_DELAY + 0.3)  # output is journaled within OUTPUT_DELAY seconds
         crash_conch(conch)
     with launch_conch(tmp_path) as again:
-        screen = again.wait_for(named(interrupted, "the interrupted command"))
+        # The notice that says what happened may paint before the blocks it speaks of.
+        restored = named(lambda s: interrupted(s) and "started-before-crash" in block_lines(s),
+                         "the interrupted command")  # fmt: skip
+        screen = again.wait_for(restored)
         lines = block_lines(screen)
         assert "first-command" in lines, screen
         assert "started-before-crash" in lines, screen
@@ -62,8 +65,13 @@ def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
         time.sleep(OUTPUT_DELAY + 0.3)  # streamed text is journaled within OUTPUT_DELAY
         crash_conch(conch)
     with launch_conch(tmp_path, config) as again:
-        screen = again.wait_for(named(interrupted, "the interrupted turn"))
-        assert "✦ write a long answer please" in block_lines(screen), screen
+        # The notice that says what happened may paint before the turn it speaks of, and
+        # the turn's prompt before its text (markdown renders after the mount).
+        prompt = "✦ write a long answer please"
+        restored = named(lambda s: interrupted(s) and "word word" in s.partition(prompt)[2],
+                         "the interrupted turn")  # fmt: skip
+        screen = again.wait_for(restored)
+        assert prompt in block_lines(screen), screen
         assert "word word" in screen, screen  # what had streamed before the crash is kept
 
 
