@@ -38,6 +38,18 @@ BACKLOG_LIMIT = 8 * 1024 * 1024
 the disk): memory stays bounded when the disk is slower than the command."""
 
 
+def command_end(
+    result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
+    full_screen: bool = False,
+) -> JsonObject:  # fmt: skip
+    """The shell_end payload for a command that ended with ``result`` (see ``finished``)."""
+    return ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
+                        interrupted=interrupted,
+                        interrupted_by_user=result.interrupted and not interrupted,
+                        timed_out=result.timed_out, restarted=restarted,
+                        full_screen=full_screen)  # fmt: skip
+
+
 class ShellRecording:
     """One command: its output gathered from the reader thread and committed on a timer
     thread, then its end.
@@ -107,11 +119,8 @@ class ShellRecording:
         Ctrl+C or the timeout stopped it, bash was started anew after it exited
         (``restarted``) or it ran full-screen (a restore shows them as the live block did).
         ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
-        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
-                           interrupted=interrupted,
-                           interrupted_by_user=result.interrupted and not interrupted,
-                           timed_out=result.timed_out, restarted=restarted,
-                           full_screen=full_screen)  # fmt: skip
+        end = command_end(result, interrupted=interrupted, restarted=restarted,
+                          full_screen=full_screen)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()

@@ -16,6 +16,15 @@ TOKEN = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
 PRIVATE = "private-marker-4711"
 
 
+async def laptop_and_phone(
+    clients: list[HostConnection], project: Path
+) -> tuple[HostConnection, HostConnection, str]:
+    """Two controllers following one new session, and its id."""
+    laptop, attached = await attach(clients, cwd=str(project))
+    phone, _ = await attach(clients, session=attached["session"])
+    return laptop, phone, str(attached["session"])
+
+
 def stored_payloads(session: str) -> str:
     with Journal.open(journal_path()) as journal:
         return "\n".join(str(dict(event.payload)) for event in journal.events(session))
@@ -24,17 +33,16 @@ def stored_payloads(session: str) -> str:
 async def test_live_clients_see_a_secret_in_clear_that_the_journal_and_a_later_client_see_masked(
     host: int, project: Path, clients: list[HostConnection]
 ) -> None:
-    laptop, attached = await attach(clients, cwd=str(project))
-    phone, _ = await attach(clients, session=attached["session"])
+    laptop, phone, session = await laptop_and_phone(clients, project)
     await laptop.request("submit", line=f"export GITHUB_TOKEN={TOKEN}; echo $GITHUB_TOKEN")
     for client in (laptop, phone):
         live = await events_until(client, is_kind("shell_end"))
         typed = next(e for e in live if e["kind"] == "user_input")["payload"]["text"]
         started = next(e for e in live if e["kind"] == "shell_start")["payload"]["command"]
         assert TOKEN in typed and TOKEN in started and TOKEN in output_of(live)
-    assert TOKEN not in stored_payloads(attached["session"])
-    assert "GITHUB_TOKEN=••••••" in stored_payloads(attached["session"])
-    later, _ = await attach(clients, session=attached["session"])
+    assert TOKEN not in stored_payloads(session)
+    assert "GITHUB_TOKEN=••••••" in stored_payloads(session)
+    later, _ = await attach(clients, session=session)
     history = await events_until(later, is_kind("shell_end"))
     assert TOKEN not in str(history) and "GITHUB_TOKEN=••••••" in str(history)
 
@@ -42,8 +50,7 @@ async def test_live_clients_see_a_secret_in_clear_that_the_journal_and_a_later_c
 async def test_a_private_line_runs_and_shows_in_every_client_and_is_never_journaled(
     host: int, project: Path, clients: list[HostConnection]
 ) -> None:
-    laptop, attached = await attach(clients, cwd=str(project))
-    phone, _ = await attach(clients, session=attached["session"])
+    laptop, phone, session = await laptop_and_phone(clients, project)
     await laptop.request("submit", line="echo public-line")
     await events_until(laptop, is_kind("shell_end"))
     await events_until(phone, is_kind("shell_end"))
@@ -57,7 +64,7 @@ async def test_a_private_line_runs_and_shows_in_every_client_and_is_never_journa
     await laptop.request("submit", line="echo after-it")
     after = await events_until(laptop, is_kind("shell_end"))
     assert "after-it" in output_of(after) and all(e["idx"] >= 0 for e in after)
-    stored = stored_payloads(attached["session"])
+    stored = stored_payloads(session)
     assert PRIVATE not in stored and "public-line" in stored and "after-it" in stored
     history = await laptop.request("input_history", limit=100)
     assert PRIVATE not in str(history)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from conch.session_recorder import command_end
 from conch.sessions import events as ev
 from conch.sessions.records import Event, JsonObject
 from conch_plugins.shell_mode.command_result import CommandResult
@@ -41,11 +42,8 @@ class PrivateCommand:
         self, result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
         full_screen: bool = False,
     ) -> None:  # fmt: skip
-        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
-                           interrupted=interrupted,
-                           interrupted_by_user=result.interrupted and not interrupted,
-                           timed_out=result.timed_out, restarted=restarted,
-                           full_screen=full_screen)  # fmt: skip
+        end = command_end(result, interrupted=interrupted, restarted=restarted,
+                          full_screen=full_screen)  # fmt: skip
         self._tell(ev.SHELL_END, end)
 
     def flush(self) -> None:
