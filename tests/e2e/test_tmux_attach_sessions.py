@@ -1,7 +1,8 @@
 """Sessions from inside `conch attach`, typed at in tmux: two sessions live in one host; in
 one window Ctrl+O shows the picker with both marked live, arrow keys and Enter move the window
 to the other session (only its lines show); /fork (typed, and pasted) forks it in the host and
-the window goes to the fork, while `conch ps` lists the original still live beside it."""
+the window goes to the fork, while `conch ps` lists the original still live beside it. The
+picker's rename of a session open in another window goes through the host: both show it."""
 
 from __future__ import annotations
 
@@ -77,3 +78,26 @@ def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
             finished_block(two, "echo in-the-fork", "in-the-fork")
             assert {row["id"][:8] for row in conch_ps(place)} == {first, second, fork, again}
         assert "line-of-b" not in one.screen() and session_of(one) == first, "one is unmoved"
+
+
+def test_the_picker_renames_the_session_open_in_another_window_and_both_show_it(
+    place: Place,
+) -> None:
+    with attach_client(place) as one:
+        one.type_line("echo line-of-a")
+        finished_block(one, "echo line-of-a", "line-of-a")
+        first = session_of(one)
+        with attach_client(place, "--new") as two:
+            two.send("C-o")
+            screen = two.wait_for(lambda s: "Sessions" in s and "echo line-of-a" in s)
+            rows = screen.splitlines()
+            current = next(i for i, row in enumerate(rows) if "open here · live" in row)
+            other = next(i for i, row in enumerate(rows) if "echo line-of-a" in row)
+            two.send("Down" if other > current else "Up")
+            two.send("r")
+            two.type_slowly("deploy fix")
+            two.send("Enter")
+
+            two.wait_for("to “deploy fix”.")
+            one.wait_for("deploy fix")  # its status line: the title every client shows
+            assert {row["id"][:8]: row["title"] for row in conch_ps(place)}[first] == "deploy fix"

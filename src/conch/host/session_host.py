@@ -174,7 +174,7 @@ class SessionHost:
         follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
-        journal = self._journal()
+        journal = self.require_journal()
         history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
         return follower, history
 
@@ -315,7 +315,7 @@ class SessionHost:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:
         an id or unique prefix, a new one, or this directory's last one."""
         async with self._opening:
-            journal = self._journal()
+            journal = self.require_journal()
             if session:
                 try:
                     session_id = await asyncio.to_thread(journal.resolve_id, session)
@@ -332,7 +332,7 @@ class SessionHost:
             return await self._open(cwd, new=new, resume=None)
 
     async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
-        journal = self._journal()
+        journal = self.require_journal()
         config = self._loaded.config
         default_agent = config.agent.default or ""
         try:
@@ -365,7 +365,8 @@ class SessionHost:
         log.info("session %s live (%s)", engine.id, opened.how)
         return engine
 
-    def _journal(self) -> Journal:
+    def require_journal(self) -> Journal:
+        """The journal, or RequestFailed (``journal``) saying why sessions cannot run."""
         if self.journal is None:
             raise RequestFailed(f"sessions cannot run: {self.problem}", "journal")
         return self.journal

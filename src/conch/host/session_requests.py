@@ -1,5 +1,6 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-the agent's: answer, cancel, set_agent; rename (the session's title), fork (a new session
+the agent's: answer, cancel, set_agent; rename (a session's title) and delete (a stored
+session: the picker's), fork (a new session
 copied from one up to a chosen event: session_fork.py); Tab's: complete; and Up/Down's:
 input_history (the lines typed in every session).
 
@@ -70,6 +71,7 @@ class SessionRequests:
             "cancel": self.cancel,
             "set_agent": self.set_agent,
             "rename": self.rename,
+            "delete": self.delete,
             "fork": self.fork,
             "complete": self.complete,
             "input_history": self.input_history,
@@ -243,22 +245,55 @@ class SessionRequests:
     async def rename(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """The session's title: in the journal (``conch ps``, ``conch sessions``, a revive)
-        and in the shared state, so every attached client shows the new one."""
-        engine = self._controlled(connection)
+        """A session's title (the followed one by default; ``title`` null clears it): in the
+        journal (``conch ps``, ``conch sessions``, a revive) and, for a live session, in its
+        shared state, so every attached client shows the new one."""
+        session_id = self._session_to_edit(connection, params, "rename")
         title = params.get("title")
-        if not isinstance(title, str) or not title.strip():
+        if title is not None and (not isinstance(title, str) or not title.strip()):
             raise RequestFailed("rename needs a title, e.g. rename fix the login tests",
                                 "bad-params")  # fmt: skip
-        title = title.strip()
+        title = title.strip() if title is not None else None
+        journal = self.sessions.require_journal()
         try:
-            await asyncio.to_thread(engine.journal.rename, engine.id, title)
+            record = await asyncio.to_thread(journal.rename, session_id, title)
         except JournalError as error:
             raise RequestFailed(f"the journal could not rename it: {error}", "journal") from None
-        shared = self.sessions.shared.get(engine.id)
+        shared = self.sessions.shared.get(session_id)
         if shared is not None:
-            shared.set_title(title)
-        return {"session": engine.id, "title": title}, None
+            shared.set_title(record.title or "")
+        return {"session": session_id, "title": record.title or ""}, None
+
+    async def delete(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Delete a stored session for good (its forks keep their own copies). A live one
+        is refused: it has a bash, maybe clients, and its journal writer is in this host."""
+        session_id = self._session_to_edit(connection, params, "delete")
+        if session_id in self.sessions.engines:
+            raise RequestFailed(
+                "it is running in the host: attach to it and quit it with Ctrl+Q (or stop "
+                "the host with `conch host stop`), then delete it",
+                "live",
+            )
+        journal = self.sessions.require_journal()
+        try:
+            await asyncio.to_thread(journal.delete, session_id, detach_forks=True)
+        except JournalError as error:
+            raise RequestFailed(f"the journal could not delete it: {error}", "journal") from None
+        return {"session": session_id}, None
+
+    def _session_to_edit(self, connection: Connection, params: dict[str, Any], what: str) -> str:
+        """The id a rename or delete is about: ``session`` (an exact id) or, with none, the
+        session this connection follows. Observers change nothing."""
+        if connection.role != "controller":
+            raise RequestFailed(f"an observer cannot {what} sessions", "observer")
+        session = params.get("session")
+        if session is None:
+            return self._controlled(connection).id
+        if not isinstance(session, str) or not session:
+            raise RequestFailed(f"{what} needs a session id", "bad-params")
+        return session
 
     async def fork(
         self, connection: Connection, params: dict[str, Any]
@@ -270,9 +305,7 @@ class SessionRequests:
         if not isinstance(session, str) or not isinstance(at_index, int | None):
             raise RequestFailed("fork needs a session id and an event index (or none for "
                                 "its end)", "bad-params")  # fmt: skip
-        journal = self.sessions.journal
-        if journal is None:
-            raise RequestFailed(f"sessions cannot run: {self.sessions.problem}", "journal")
+        journal = self.sessions.require_journal()
         fork = await asyncio.to_thread(fork_session, journal, session, at_index)
         return {"session": fork.id, "parent": fork.parent_id, "title": fork.title or ""}, None
 
@@ -308,9 +341,7 @@ class SessionRequests:
         limit = params.get("limit", HISTORY_LIMIT)
         if not isinstance(limit, int) or not 0 < limit <= HISTORY_LIMIT:
             raise RequestFailed(f"limit must be 1 to {HISTORY_LIMIT}", "bad-params")
-        journal = self.sessions.journal
-        if journal is None:
-            raise RequestFailed(f"no journal: {self.sessions.problem}", "journal")
+        journal = self.sessions.require_journal()
         entries = await asyncio.to_thread(journal.input_history, limit)
         return {"entries": [[e.text, e.mode, e.cwd, e.time] for e in entries]}, None
 

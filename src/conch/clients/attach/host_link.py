@@ -230,11 +230,20 @@ class HostLink:
         reply = await self._live().request("set_agent", agent=name)
         return str(reply["agent"])
 
-    async def rename(self, title: str) -> str:
-        """Give the session a title (every client's status line shows it); the title the
-        host stored. HostRequestFailed (``bad-params``) for an empty one."""
-        reply = await self._live().request("rename", title=title)
+    async def rename(self, title: str | None, session: str | None = None) -> str:
+        """Give ``session`` (the attached one by default) a title, or clear it with None
+        (every client's status line shows it); the title the host stored.
+        HostRequestFailed: ``bad-params`` for an empty one, ``observer``, ``journal``."""
+        params: dict[str, Any] = {"title": title}
+        if session:
+            params["session"] = session
+        reply = await self._live().request("rename", **params)
         return str(reply["title"])
+
+    async def delete(self, session: str) -> None:
+        """Delete a stored session for good (its forks keep their copies).
+        HostRequestFailed: ``live`` (the host runs it: says what to do), ``journal``."""
+        await self._live().request("delete", session=session)
 
     async def answer(self, question: str, option: str) -> None:
         """Answer a permission question; HostRequestFailed ``already-answered`` when another
