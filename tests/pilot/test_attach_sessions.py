@@ -193,7 +193,7 @@ async def test_the_footer_and_the_palette_offer_sessions_and_fork(project: Path)
         assert "Sessions" in commands
         commands["Fork this session"].callback()
         await wait_for(pilot, lambda: isinstance(app.screen, ForkPicker))
-        assert "Nothing to fork yet" in shown_text(app.screen)
+        await wait_for(pilot, lambda: "Nothing to fork yet" in shown_text(app.screen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is app.prompt)
         commands["Sessions"].callback()

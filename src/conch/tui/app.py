@@ -221,9 +221,12 @@ class ConchApp(App[None]):
     # -- lines, pastes and Tab -----------------------------------------------------------
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "prompt-input":
+        if isinstance(event.input, PromptInput):
             event.stop()
-            await self.lines.dispatch(event.value)
+            try:
+                await self.lines.dispatch(event.value)
+            finally:
+                await event.input.line_handled()
 
     def on_prompt_input_multi_line_pasted(self, message: PromptInput.MultiLinePasted) -> None:
         self.pastes.review(message.text)

@@ -247,7 +247,10 @@ class AttachApp(App[None]):
 
     @on(Input.Submitted, "#prompt-input")
     async def submitted(self, event: Input.Submitted) -> None:
-        await self.lines.enter(event.value)
+        try:
+            await self.lines.enter(event.value)
+        finally:
+            await self.prompt.line_handled()
 
     @on(PromptInput.CompletionRequested)
     def completion_requested(self, message: PromptInput.CompletionRequested) -> None:
