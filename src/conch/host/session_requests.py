@@ -200,11 +200,15 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         """A controller's answer to a permission question: the first one wins."""
-        agent = self._agent(self._controlled(connection))
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         question, option = params.get("question"), params.get("option")
         if not isinstance(question, str) or not isinstance(option, str):
             raise RequestFailed("answer needs a question id and an option id", "bad-params")
-        by = connection.client or "a client"
+        # Who answered is said only when the question showed in more than one window; the
+        # one person at a lone window is not named, as in the app.
+        shown_to = self.sessions.followers.get(engine.id, set())
+        by = (connection.client or "a client") if len(shown_to) > 1 else ""
         try:
             decision = agent.questions.answer(question, option, by)
         except AlreadyAnswered as taken:
