@@ -27,6 +27,7 @@ import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from conch.agents.registry import UnknownAgent
 from conch.host.completion_wire import completion_to_wire
 from conch.host.connection import Connection
 from conch.host.follower import Follower
@@ -34,7 +35,6 @@ from conch.host.handshake import ROLES, Role
 from conch.host.permission_questions import AlreadyAnswered, UnknownOption, UnknownQuestion
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_fork import fork_session
 from conch.host.session_host import SessionHost
@@ -233,14 +233,17 @@ class SessionRequests:
     async def set_agent(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """The agent for the session's next prompts."""
-        agent = self._agent(self._controlled(connection))
+        """The agent for the session's next prompts. The conversation says the outcome, as
+        the app's ``/agents NAME`` does: the next prompt's agent, or which agents exist."""
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         name = params.get("agent")
         if not isinstance(name, str) or not name:
             raise RequestFailed("set_agent needs an agent name", "bad-params")
         try:
             spec = await agent.set_agent(name)
         except UnknownAgent as error:
+            await asyncio.to_thread(engine.notice, str(error), "warning")
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
 
