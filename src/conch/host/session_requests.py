@@ -1,7 +1,8 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
 the agent's: answer, cancel, set_agent; rename (the session's title), fork (a new session
-copied from one up to a chosen event: session_fork.py); Tab's: complete; and Up/Down's:
-input_history (the lines typed in every session).
+copied from one up to a chosen event: session_fork.py); Tab's: complete; Up/Down's:
+input_history (the lines typed in every session); and a paste review's: route (where a
+``submit`` would send a line now, sending nothing).
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -72,6 +73,7 @@ class SessionRequests:
             "rename": self.rename,
             "fork": self.fork,
             "complete": self.complete,
+            "route": self.route,
             "input_history": self.input_history,
         }
 
@@ -151,21 +153,10 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         engine = self._controlled(connection)
-        line, mode = params.get("line"), params.get("mode", "shell")
-        if not isinstance(line, str) or not line.strip():
-            raise RequestFailed("submit needs a non-empty line", "bad-params")
-        if mode not in SUBMIT_MODES:
-            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
-        to, text, reason = mode, line, f"{mode} mode"
-        if mode == "auto":
-            commands = engine.shell.index
-            route_line = shell_feature().route
-            route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
-            to, text, reason = route.target.value, route.text, route.reason
-            if route.target is Target.ASK and not self._has_agent(engine):
-                to = "shell"  # nowhere else to send it: asking would be a question for nothing
-            elif route.target is Target.ASK:
-                return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
+        line, mode = self._line_and_mode(params, "submit")
+        to, text, reason, suggestion = await self._route(engine, line, mode)
+        if to == "ask":
+            return {"to": "ask", "reason": reason, "suggestion": suggestion}, None
         if to == "shell":
             owner = connection.following
             index = await asyncio.to_thread(engine.submit, text, mode, owner)
@@ -178,6 +169,40 @@ class SessionRequests:
         reply = {"input_index": input_index, "to": "agent", "reason": reason,
                  "prompt": waiting.id, "turn_index": waiting.turn_index}  # fmt: skip
         return reply, None
+
+    async def route(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Where ``submit`` would send the line now (``to``: shell, agent or ask), sending
+        nothing: a paste review says it before the user submits."""
+        engine = self._followed(connection)
+        line, mode = self._line_and_mode(params, "route")
+        to, _, reason, _ = await self._route(engine, line, mode)
+        return {"to": to, "reason": reason}, None
+
+    @staticmethod
+    def _line_and_mode(params: dict[str, Any], request: str) -> tuple[str, str]:
+        line, mode = params.get("line"), params.get("mode", "shell")
+        if not isinstance(line, str) or not line.strip():
+            raise RequestFailed(f"{request} needs a non-empty line", "bad-params")
+        if mode not in SUBMIT_MODES:
+            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
+        return line, mode
+
+    async def _route(
+        self, engine: SessionEngine, line: str, mode: str
+    ) -> tuple[str, str, str, str | None]:
+        """Where ``line`` goes in ``mode``: the target (shell, agent, ask), the text to send
+        there, why, and for ``ask`` the suggested route."""
+        if mode != "auto":
+            return mode, line, f"{mode} mode", None
+        commands = engine.shell.index
+        route_line = shell_feature().route
+        route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
+        if route.target is Target.ASK and not self._has_agent(engine):
+            # Nowhere else to send it: asking would be a question for nothing.
+            return "shell", route.text, route.reason, None
+        return route.target.value, route.text, route.reason, route.suggestion
 
     async def interrupt(
         self, connection: Connection, params: dict[str, Any]

@@ -255,9 +255,9 @@ class AttachApp(App[None]):
         self.lines.complete(message.value, message.cursor)
 
     @on(PromptInput.MultiLinePasted)
-    def pasted(self, message: PromptInput.MultiLinePasted) -> None:
+    async def pasted(self, message: PromptInput.MultiLinePasted) -> None:
         message.stop()
-        self.lines.paste(message.text)
+        await self.lines.paste(message.text)
 
     def action_search_history(self) -> None:
         self.prompt_bar.search_history()
