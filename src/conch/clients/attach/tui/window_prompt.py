@@ -27,7 +27,7 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 if TYPE_CHECKING:
     from conch.clients.attach.tui.attach_app import AttachApp
 
-ROUTE_TIMEOUT = 2.0
+ROUTE_TIMEOUT = 5.0
 """Seconds a paste review waits for the host to say where Auto mode sends the paste; then
 it opens saying Auto mode decides on submit."""
 HISTORY_LIMIT = 10_000
