@@ -422,11 +422,11 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
 
 
 async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
-    make_app: AppFactory,
+    make_agent_app: AppFactory,
 ) -> None:
     from conch.tui.widgets.error_offer import ErrorOffer
 
-    app = make_app()
+    app = make_agent_app()
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await run_command(pilot, "!make the failing tests pass")
@@ -436,6 +436,25 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
         await pilot.press("tab", "y")
         await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
         assert app.query(AgentTurn).last().prompt == "make the failing tests pass"
+
+
+async def test_with_no_agent_a_failed_request_is_told_so_and_not_offered(
+    make_app: AppFactory,
+) -> None:
+    """As through the host: an offer to send it to an agent there is not would be a
+    question for nothing."""
+    from conch.tui.widgets.error_offer import ErrorOffer
+    from conch_plugins.shell_mode.failure_offer import NO_AGENT_MESSAGE
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "!make the failing tests pass")
+        await wait_for(pilot, lambda: any(NO_AGENT_MESSAGE in str(notice.render())
+                                          for notice in app.query(Notice)))  # fmt: skip
+        assert not app.query(ErrorOffer) and not app.query(AgentTurn)
+        await pilot.press("tab")
+        assert app.focused is app.prompt_bar.input, "nothing to answer"
 
 
 async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(

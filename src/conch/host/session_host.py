@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conch.agents.backend import no_agent_hint
+from conch.agents.registry import UnknownAgent, agent_named
 from conch.config import LoadedConfig, load_config
 from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
@@ -25,7 +26,6 @@ from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
@@ -307,7 +307,7 @@ class SessionHost:
         """RequestFailed (``no-agent``) unless ``name`` is an agent that can run here: an
         attach that will switch to it is refused before any session is opened or revived."""
         try:
-            chosen_agent(self._loaded.config, name)
+            agent_named(self._loaded.config.agents, name)
         except UnknownAgent as error:
             raise RequestFailed(str(error), "no-agent") from None
 

@@ -1,8 +1,9 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
 the agent's: answer, cancel, set_agent; rename (a session's title) and delete (a stored
-session: the picker's), fork (a new session
-copied from one up to a chosen event: session_fork.py); Tab's: complete; and Up/Down's:
-input_history (the lines typed in every session).
+session: the picker's), fork (a new session copied from one up to a chosen event:
+session_fork.py); Tab's: complete; Up/Down's: input_history (the lines typed in every
+session); and a paste review's: route (where a ``submit`` would send a line now, sending
+nothing).
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -28,6 +29,7 @@ import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from conch.agents.registry import UnknownAgent
 from conch.host.completion_wire import completion_to_wire
 from conch.host.connection import Connection
 from conch.host.follower import Follower
@@ -35,7 +37,6 @@ from conch.host.handshake import ROLES, Role
 from conch.host.permission_questions import AlreadyAnswered, UnknownOption, UnknownQuestion
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_fork import fork_session
 from conch.host.session_host import SessionHost
@@ -74,6 +75,7 @@ class SessionRequests:
             "delete": self.delete,
             "fork": self.fork,
             "complete": self.complete,
+            "route": self.route,
             "input_history": self.input_history,
         }
 
@@ -153,21 +155,10 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         engine = self._controlled(connection)
-        line, mode = params.get("line"), params.get("mode", "shell")
-        if not isinstance(line, str) or not line.strip():
-            raise RequestFailed("submit needs a non-empty line", "bad-params")
-        if mode not in SUBMIT_MODES:
-            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
-        to, text, reason = mode, line, f"{mode} mode"
-        if mode == "auto":
-            commands = engine.shell.index
-            route_line = shell_feature().route
-            route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
-            to, text, reason = route.target.value, route.text, route.reason
-            if route.target is Target.ASK and not self._has_agent(engine):
-                to = "shell"  # nowhere else to send it: asking would be a question for nothing
-            elif route.target is Target.ASK:
-                return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
+        line, mode = self._line_and_mode(params, "submit")
+        to, text, reason, suggestion = await self._route(engine, line, mode)
+        if to == "ask":
+            return {"to": "ask", "reason": reason, "suggestion": suggestion}, None
         if to == "shell":
             owner = connection.following
             index = await asyncio.to_thread(engine.submit, text, mode, owner)
@@ -180,6 +171,40 @@ class SessionRequests:
         reply = {"input_index": input_index, "to": "agent", "reason": reason,
                  "prompt": waiting.id, "turn_index": waiting.turn_index}  # fmt: skip
         return reply, None
+
+    async def route(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Where ``submit`` would send the line now (``to``: shell, agent or ask), sending
+        nothing: a paste review says it before the user submits."""
+        engine = self._followed(connection)
+        line, mode = self._line_and_mode(params, "route")
+        to, _, reason, _ = await self._route(engine, line, mode)
+        return {"to": to, "reason": reason}, None
+
+    @staticmethod
+    def _line_and_mode(params: dict[str, Any], request: str) -> tuple[str, str]:
+        line, mode = params.get("line"), params.get("mode", "shell")
+        if not isinstance(line, str) or not line.strip():
+            raise RequestFailed(f"{request} needs a non-empty line", "bad-params")
+        if mode not in SUBMIT_MODES:
+            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
+        return line, mode
+
+    async def _route(
+        self, engine: SessionEngine, line: str, mode: str
+    ) -> tuple[str, str, str, str | None]:
+        """Where ``line`` goes in ``mode``: the target (shell, agent, ask), the text to send
+        there, why, and for ``ask`` the suggested route."""
+        if mode != "auto":
+            return mode, line, f"{mode} mode", None
+        commands = engine.shell.index
+        route_line = shell_feature().route
+        route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
+        if route.target is Target.ASK and not self._has_agent(engine):
+            # Nowhere else to send it: asking would be a question for nothing.
+            return "shell", route.text, route.reason, None
+        return route.target.value, route.text, route.reason, route.suggestion
 
     async def interrupt(
         self, connection: Connection, params: dict[str, Any]
@@ -202,11 +227,15 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         """A controller's answer to a permission question: the first one wins."""
-        agent = self._agent(self._controlled(connection))
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         question, option = params.get("question"), params.get("option")
         if not isinstance(question, str) or not isinstance(option, str):
             raise RequestFailed("answer needs a question id and an option id", "bad-params")
-        by = connection.client or "a client"
+        # Who answered is said only when the question showed in more than one window; the
+        # one person at a lone window is not named, as in the app.
+        shown_to = self.sessions.followers.get(engine.id, set())
+        by = (connection.client or "a client") if len(shown_to) > 1 else ""
         try:
             decision = agent.questions.answer(question, option, by)
         except AlreadyAnswered as taken:
@@ -231,14 +260,17 @@ class SessionRequests:
     async def set_agent(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """The agent for the session's next prompts."""
-        agent = self._agent(self._controlled(connection))
+        """The agent for the session's next prompts. The conversation says the outcome, as
+        the app's ``/agents NAME`` does: the next prompt's agent, or which agents exist."""
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         name = params.get("agent")
         if not isinstance(name, str) or not name:
             raise RequestFailed("set_agent needs an agent name", "bad-params")
         try:
             spec = await agent.set_agent(name)
         except UnknownAgent as error:
+            await asyncio.to_thread(engine.notice, str(error), "warning")
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
 

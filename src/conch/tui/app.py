@@ -126,6 +126,7 @@ class ConchApp(App[None]):
         self.agent = AgentController(
             self, parts, binding, self.shell, shell_context, loaded, start_cwd, agent_name
         )
+        self.shell.has_agent = lambda: self.agent.choice.spec is not None
         self.completion = CompletionController(self, parts, self.shell)
         self.sessions = SessionSwitcher(
             self, parts, binding, self.shell, self.agent, self.questions, self.completion,

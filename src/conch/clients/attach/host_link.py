@@ -207,6 +207,12 @@ class HostLink:
         reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
         return reply if isinstance(reply, dict) else {}
 
+    async def route(self, submission: Submission) -> str:
+        """Where submitting ``submission`` would send it now (shell, agent, or ask), from
+        the host's routing with the session's commands; nothing is sent."""
+        reply = await self._live().request("route", line=submission.text, mode=submission.mode)
+        return str(reply.get("to") or "") if isinstance(reply, dict) else ""
+
     async def complete(self, line: str, cursor: int, mode: str = "auto") -> Completion:
         """What Tab offers for ``line`` at ``cursor``, from the session's own helper bash in
         the host (its cwd after a ``cd``, its aliases). HostRequestFailed when it failed."""

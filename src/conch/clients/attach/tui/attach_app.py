@@ -18,7 +18,7 @@ journal; the window then gets the events it missed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Collection, Iterable
 from functools import cached_property
 from typing import ClassVar, TypeVar
 
@@ -258,9 +258,9 @@ class AttachApp(App[None]):
         self.lines.complete(message.value, message.cursor)
 
     @on(PromptInput.MultiLinePasted)
-    def pasted(self, message: PromptInput.MultiLinePasted) -> None:
+    async def pasted(self, message: PromptInput.MultiLinePasted) -> None:
         message.stop()
-        self.lines.paste(message.text)
+        await self.lines.paste(message.text)
 
     def action_search_history(self) -> None:
         self.prompt_bar.search_history()
@@ -299,14 +299,18 @@ class AttachApp(App[None]):
         """A key on a focused box: the host decides, and every client's box says it."""
         await self.questions.answer(event.box, event.option_id)
 
-    async def ask(self, request: Awaitable[T]) -> T | None:
-        """Send a request; a host that went away is said in the status line."""
+    async def ask(
+        self, request: Awaitable[T], *, said_in_conversation: Collection[str] = ()
+    ) -> T | None:
+        """Send a request; a host that went away is said in the status line, a refusal in a
+        toast unless its code is one the host says in the conversation."""
         try:
             return await request
         except HostGone as gone:
             self.host_gone(str(gone))
         except HostRequestFailed as failure:
-            self.notify(str(failure), severity="error")
+            if failure.code not in said_in_conversation:
+                self.notify(str(failure), severity="error")
         return None
 
     async def action_detach(self) -> None:

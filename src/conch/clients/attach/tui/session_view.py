@@ -129,10 +129,11 @@ class SessionView(Vertical):
         return item.command if isinstance(item, ShellBlock) else ""
 
     def waiting_permission(self) -> SharedPermission | None:
-        """The oldest permission request no answer has settled yet (what Tab focuses)."""
+        """The oldest permission request not yet answered here or settled (what Tab
+        focuses)."""
         for position in sorted(self._questions):
             for box in self._questions[position]:
-                if box.is_open:
+                if box.is_open and not box.sent:
                     return box
         return None
 
@@ -285,7 +286,8 @@ class SessionView(Vertical):
             decided = change.decided
             for box in self._questions.get(change.position, []):
                 if box.is_open and box.tool_call_id == decided.tool_call_id:
-                    mine = decided.option_id is None or decided.by == self.client_name
+                    # No name: the one window on the session answered, which is this one.
+                    mine = decided.option_id is None or decided.by in ("", self.client_name)
                     box.decided(permission_outcome(decided), decided.by, mine=mine)
                     return
 
