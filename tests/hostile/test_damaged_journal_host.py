@@ -19,7 +19,8 @@ import pytest
 from conch.host.client import HostConnection
 from conch.host.live_list import live_list_path
 from conch.host.runtime import host_places, runtime_dir
-from conch.sessions.locations import journal_path
+from conch.sessions.journal import Journal
+from conch.sessions.locations import journal_path, root_marker_path
 from tests.e2e.conch_terminal import stop_host
 from tests.host.conch_process import conch
 from tests.host.conftest import clients  # noqa: F401
@@ -79,6 +80,22 @@ async def test_the_first_attach_is_told_where_the_damaged_journal_went_and_no_la
 
     _, again = await attach(clients, cwd=str(project))
     assert again["session"] == reply["session"]
+    assert again["notices"] == [], "said once"
+
+
+async def test_the_first_attach_is_told_that_the_journal_was_deleted(
+    project: Path,  # noqa: F811
+    clients: list[HostConnection],  # noqa: F811
+) -> None:
+    journal = journal_path()
+    Journal.open(journal, root_marker=root_marker_path()).close()  # a journal Conch knew
+    for file in journal.parent.glob("journal.db*"):
+        file.unlink()
+    start_host()
+    _, reply = await attach(clients, cwd=str(project))
+    [notice] = reply["notices"]
+    assert f"The session journal {journal} was deleted" in notice
+    _, again = await attach(clients, cwd=str(project))
     assert again["notices"] == [], "said once"
 
 

@@ -7,9 +7,9 @@ session gets the event. The journal and the engines' starts and stops are used f
 
 The journal is opened as the app opens it (session_opening.py): a damaged one is set aside
 untouched and salvaged into a new one, and the first window that attaches is told where it
-went; one that cannot be written leaves the host running its sessions unsaved, in a scratch
-journal in the runtime dir that goes when the host stops, and every window that attaches is
-told so.
+went (or that the journal was wiped, when it was); one that cannot be written leaves the
+host running its sessions unsaved, in a scratch journal in the runtime dir that goes when
+the host stops, and every window that attaches is told so.
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ class SessionHost:
         """Why sessions cannot run ("" when the journal is open)."""
         self.unsaved = ""
         """Why sessions are not being saved ("" when they are): told to every window."""
-        self._damage_note = ""
-        """Where a damaged journal went: told to the first window that attaches, once."""
+        self._start_notes: list[str] = []
+        """What opening the journal found (where a damaged one went, a wiped one): told to
+        the first window that attaches, once."""
         self._scratch: Path | None = None
         """The directory of the scratch journal an unsaved host runs its sessions in."""
         self._loaded = loaded or load_config()
@@ -88,10 +89,11 @@ class SessionHost:
         self._loop = asyncio.get_running_loop()
         path = journal_path()
         opened = await asyncio.to_thread(open_journal, path, RESTART_HOST)
-        self._damage_note = opened.damage_note
-        if opened.damage_note:
-            log.warning("%s", opened.damage_note)
         self.journal = opened.journal
+        loss = self.journal.storage_loss if self.journal is not None else None
+        self._start_notes = [note for note in (opened.damage_note, loss and loss.message) if note]
+        for note in self._start_notes:
+            log.warning("%s", note)
         if self.journal is None:
             self.unsaved = opened.problem
             log.error("%s", self.unsaved)
@@ -148,10 +150,11 @@ class SessionHost:
 
     def notices_for_attach(self) -> list[str]:
         """What a window that attaches is told about the journal: that nothing is saved
-        (every window), where a damaged one was set aside (the first window only, as the
-        app says it once at the start that found it)."""
-        notices = [note for note in (self.unsaved, self._damage_note) if note]
-        self._damage_note = ""
+        (every window), where a damaged one was set aside or that it was wiped (the first
+        window only, as the app says it once at the start that found it)."""
+        notices = [self.unsaved] if self.unsaved else []
+        notices += self._start_notes
+        self._start_notes = []
         return notices
 
     async def stop_if_idle(self, session_id: str) -> str:

@@ -73,7 +73,7 @@ class Attached:
     """This client had to start the host (none was running)."""
     notices: tuple[str, ...] = ()
     """What the host says about its journal, once, to show below the history: a damaged
-    journal set aside (to the first window only), sessions not being saved."""
+    journal set aside or a wiped one (to the first window only), sessions not being saved."""
 
 
 @dataclass(frozen=True)
