@@ -118,6 +118,8 @@ class SessionRequests:
             "state": engine.state,
             "role": role,
             "last_index": history[-1].idx if history else after_index,
+            # Said once in the window, not journaled: a damaged journal set aside, unsaved.
+            "notices": self.sessions.notices_for_attach(),
         }
 
         def send_history(history: list[Event] = history, follower: Follower = follower) -> None:

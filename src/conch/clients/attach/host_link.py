@@ -71,6 +71,9 @@ class Attached:
     history: list[Event]
     started_host: bool
     """This client had to start the host (none was running)."""
+    notices: tuple[str, ...] = ()
+    """What the host says about its journal, once, to show below the history: a damaged
+    journal set aside or a wiped one (to the first window only), sessions not being saved."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ class HostLink:
             await self.set_agent(self.agent)
             self.agent = None  # a reopen keeps what the session has now
         history = await self._history(int(reply["last_index"]), after_index)
-        return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
+        notices = tuple(str(notice) for notice in reply.get("notices") or ())
+        return Attached(self.session, str(reply["cwd"]), reply["role"], history, started, notices)
 
     async def reopen(self, after_index: int) -> Attached:
         """After the host went away: start one, attach again, get what was missed."""
@@ -220,6 +224,12 @@ class HostLink:
             return await request_completion(self._live(), line, cursor, mode)
         except ValueError as error:  # a reply that is not a completion
             raise HostRequestFailed("completion-failed", str(error)) from None
+
+    async def blob(self, ref: int) -> str:
+        """The full text of a big output the journal stores by reference (its event carries
+        ``ref``, ``size`` and a tail)."""
+        reply = await self._live().request("blob", ref=ref)
+        return str(reply.get("text", "")) if isinstance(reply, dict) else ""
 
     async def input_history(self, limit: int) -> list[HistoryEntry]:
         """The last ``limit`` lines typed in any of the host's sessions, oldest first."""

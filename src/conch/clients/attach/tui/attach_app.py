@@ -58,6 +58,7 @@ from conch.tui.conversation_keys import (
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.notice import Notice
 from conch.tui.widgets.prompt_bar import PromptBar
 from conch.tui.widgets.prompt_input import PromptInput
 from conch.tui.widgets.question import Question
@@ -198,7 +199,9 @@ class AttachApp(App[None]):
         if self.attached_once:
             await self.view.add_events(attached.history)
         else:
-            await self.view.show_history(attached.history)
+            await self.view.show_history(attached.history, self.link.blob)
+        for notice in attached.notices:  # below the history, where the eye is (as the app)
+            self.view.conversation.add_block(Notice(notice, "warning"))
         self.history.add_events(attached.history)
         self.attached_once = True
         self.host_lost = False
