@@ -27,6 +27,15 @@ def on_session_other_than(terminal: ConchTerminal, *left: str) -> str:
     return session_of(terminal)
 
 
+def arrow_to_row(terminal: ConchTerminal, screen: str, text: str) -> None:
+    """In the picker on ``screen``: the arrow from the row open here to the next row that
+    shows ``text`` (the picker lists two sessions here)."""
+    rows = screen.splitlines()
+    current = next(i for i, row in enumerate(rows) if "open here · live" in row)
+    other = next(i for i, row in enumerate(rows) if text in row)
+    terminal.send("Down" if other > current else "Up")
+
+
 def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
     place: Place,
 ) -> None:
@@ -46,11 +55,8 @@ def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
                 return "Sessions" in screen and len(rows) == 2
 
             screen = two.wait_for(listed)
-            rows = screen.splitlines()
-            current = next(i for i, row in enumerate(rows) if "open here · live" in row)
-            other = next(i for i, row in enumerate(rows) if "echo line-of-a" in row)
-            assert "echo line-of-b" in rows[current]
-            two.send("Down" if other > current else "Up")
+            assert "echo line-of-b" in next(r for r in screen.splitlines() if "open here" in r)
+            arrow_to_row(two, screen, "echo line-of-a")
             two.send("Enter")
 
             assert on_session_other_than(two, second) == first
@@ -90,10 +96,7 @@ def test_the_picker_renames_the_session_open_in_another_window_and_both_show_it(
         with attach_client(place, "--new") as two:
             two.send("C-o")
             screen = two.wait_for(lambda s: "Sessions" in s and "echo line-of-a" in s)
-            rows = screen.splitlines()
-            current = next(i for i, row in enumerate(rows) if "open here · live" in row)
-            other = next(i for i, row in enumerate(rows) if "echo line-of-a" in row)
-            two.send("Down" if other > current else "Up")
+            arrow_to_row(two, screen, "echo line-of-a")
             two.send("r")
             two.type_slowly("deploy fix")
             two.send("Enter")

@@ -46,6 +46,12 @@ async def session_with_line(
     return str(reply["session"])
 
 
+async def stored_and_live(opened: list[HostConnection], cwd: Path) -> tuple[str, str]:
+    """Two sessions besides the window's: one stopped (stored only), one the host runs."""
+    stored = await session_with_line(opened, cwd, "line-of-stored", keep=False)
+    return stored, await session_with_line(opened, cwd, "line-of-live", keep=True)
+
+
 def live_ids() -> set[str]:
     return {row["id"] for row in json.loads(conch("ps", "--json").stdout)}
 
@@ -79,8 +85,7 @@ async def test_ctrl_o_lists_live_and_stored_sessions_and_opens_the_chosen_one(
     project: Path,  # noqa: F811
     clients: list[HostConnection],  # noqa: F811
 ) -> None:
-    stored = await session_with_line(clients, project, "line-of-stored", keep=False)
-    live = await session_with_line(clients, project, "line-of-live", keep=True)
+    stored, live = await stored_and_live(clients, project)
     app = AttachApp(HostLink(str(project), name="one", new=True))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
@@ -230,8 +235,7 @@ async def test_the_picker_renames_a_live_session_through_the_host_and_deletes_a_
     project: Path,  # noqa: F811
     clients: list[HostConnection],  # noqa: F811
 ) -> None:
-    stored = await session_with_line(clients, project, "line-of-stored", keep=False)
-    live = await session_with_line(clients, project, "line-of-live", keep=True)
+    stored, live = await stored_and_live(clients, project)
     app = AttachApp(HostLink(str(project), name="one", new=True))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
