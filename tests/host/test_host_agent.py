@@ -147,6 +147,24 @@ async def test_the_agent_is_told_the_commands_run_since_its_last_prompt_once_sec
     assert answer_of(second) == "received: and now?", "each command is told once"
 
 
+async def test_route_says_where_a_submit_would_send_a_line_and_sends_nothing(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, "laptop", cwd=str(project))
+    script = "echo first-line\necho second-line"
+    assert (await client.request("route", line=script, mode="auto"))["to"] == "shell"
+    assert (await client.request("route", line="true", mode="auto"))["to"] == "ask"
+    request = "what does this project do?"
+    assert (await client.request("route", line=request, mode="auto"))["to"] == "agent"
+    assert (await client.request("route", line=request, mode="shell"))["to"] == "shell"
+    shell = await client.request("submit", line="echo after-routes", mode="shell")
+    seen = await events_until(client, is_kind("shell_end"))
+    typed = [e["payload"].get("text") for e in seen if e["kind"] == "user_input"]
+    assert typed == ["echo after-routes"], "routing sent nothing"
+    assert not [e for e in seen if e["kind"] == "agent_prompt"], "nor to the agent"
+    assert shell["to"] == "shell" and "after-routes" in output_of(seen)
+
+
 # -- permission questions ----------------------------------------------------------------
 
 

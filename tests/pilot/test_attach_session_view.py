@@ -17,8 +17,10 @@ from conch.agents.events import (
     ToolCall,
     TurnContext,
 )
+from conch.clients.attach.host_link import HostGone
 from conch.clients.attach.tui.session_view import LIVE_LIMIT, TRIM_COUNT, SessionView
 from conch.sessions import events as ev
+from conch.sessions.pending import TAIL_CHARS
 from conch.sessions.records import Event, JsonObject
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
@@ -117,6 +119,53 @@ async def test_a_long_history_mounts_its_recent_items_and_still_takes_live_ones(
                          duration=5.0))])  # fmt: skip
         await wait_for(pilot, lambda: "✓ 0" in blocks(app)[-1])
         assert "$ sleep 5" in blocks(app)[-1].splitlines()[0]
+
+
+def big_output_command(journal: Journal, ref: int, lines: int) -> str:
+    """A finished command whose output the journal stored as blob ``ref``: its event carries
+    the size and tail, as the host sends it. Returns the blob's text."""
+    text = "".join(f"{n}\n" for n in range(1, lines + 1))
+    stored = {"ref": ref, "size": len(text), "tail": text[-TAIL_CHARS:]}
+    journal.command(f"seq 1 {lines}", status=None)
+    journal.add(ev.SHELL_OUTPUT, ev.SHELL, stored)
+    journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(0, "/w", duration=0.01))
+    return text
+
+
+async def test_a_restored_big_output_shows_its_last_lines_and_count_read_from_the_host() -> None:
+    journal = Journal()
+    blobs = {7: big_output_command(journal, 7, 40_000)}
+    asked: list[int] = []
+
+    async def fetch(ref: int) -> str:
+        asked.append(ref)
+        return blobs[ref]
+
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.query_one(SessionView).show_history(journal.events, fetch)
+        await pilot.pause()
+        [block] = app.query(CommandBlock)
+        assert asked == [7]
+        assert "40,000 lines, last 5,000 shown" in block.status_text
+        shown = block.output.text()
+        assert shown.startswith("35001\n") and shown.endswith("\n40000")
+
+
+async def test_a_big_output_the_host_cannot_send_shows_its_stored_tail() -> None:
+    journal = Journal()
+    big_output_command(journal, 7, 40_000)
+
+    async def gone(ref: int) -> str:
+        raise HostGone("the host went away")
+
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.query_one(SessionView).show_history(journal.events, gone)
+        await pilot.pause()
+        [block] = app.query(CommandBlock)
+        assert block.output.text().startswith("[… 228,894 bytes stored in the journal")
+        assert block.output.text().endswith("\n40000") and "✓ 0" in block.status_text
 
 
 async def test_a_reattach_overlapping_the_history_shows_nothing_twice() -> None:

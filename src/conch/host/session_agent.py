@@ -30,12 +30,12 @@ from conch.agent_replay import AgentReplay
 from conch.agent_runner import AgentRunner, QueuedPrompt, new_prompt_id
 from conch.agents.backend import AgentBackend, NoAgentBackend
 from conch.agents.events import TurnContext
-from conch.agents.registry import AgentSpec
+from conch.agents.registry import AgentSpec, agent_named, switched_notice
 from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.config import ConchConfig
 from conch.host.host_turn import HostTurn
 from conch.host.permission_questions import PermissionQuestions
-from conch.host.session_agent_choice import chosen_agent, initial_agent
+from conch.host.session_agent_choice import initial_agent
 from conch.host.session_engine import HOST_OUTPUT_DELAY, SessionEngine
 from conch.host.turn_journal import HostTurnJournal
 from conch.session_recorder import SessionRecorder
@@ -197,15 +197,13 @@ class SessionAgent:
     async def set_agent(self, name: str) -> AgentSpec:
         """From the next prompt on, ``name`` answers (a fresh agent: it gets the earlier
         turns as text). UnknownAgent when there is no such agent here."""
-        spec = chosen_agent(self.config, name)
+        spec = agent_named(self.config.agents, name)
         await self._call(self._switch(spec))
         # Stored on the session, so a restarted host or a revive keeps this agent; the
         # agent's own session id is dropped with the agent it belonged to.
         await asyncio.to_thread(self.engine.record, lambda recorder: _store_agent(recorder, spec))
         self.engine.agent = spec.name
-        model = f" ({spec.model})" if spec.model else ""
-        await asyncio.to_thread(self.engine.notice, f"Agent: {spec.name}{model} answers from "
-                                "the next prompt on.")  # fmt: skip
+        await asyncio.to_thread(self.engine.notice, switched_notice(spec))
         return spec
 
     async def _switch(self, spec: AgentSpec) -> None:

@@ -4,6 +4,12 @@ One Journal for the whole host (one SQLite connection, claims per session). Its 
 called in the committing thread; it only hops to the event loop, where each follower of the
 session gets the event. The journal and the engines' starts and stops are used from threads
 (``asyncio.to_thread``), never on the event loop.
+
+The journal is opened as the app opens it (session_opening.py): a damaged one is set aside
+untouched and salvaged into a new one, and the first window that attaches is told where it
+went (or that the journal was wiped, when it was); one that cannot be written leaves the
+host running its sessions unsaved, in a scratch journal in the runtime dir that goes when
+the host stops, and every window that attaches is told so.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conch.agents.backend import no_agent_hint
+from conch.agents.registry import UnknownAgent, agent_named
 from conch.config import LoadedConfig, load_config
 from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
@@ -24,13 +33,14 @@ from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
+from conch.host.runtime import runtime_dir
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
+from conch.session_opening import open_journal
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
-from conch.sessions.locations import journal_path, root_marker_path
+from conch.sessions.locations import journal_path
 from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
 
@@ -40,6 +50,8 @@ SETTLE_TIMEOUT = 2.0
 exports are read from bash: milliseconds, unless bash hangs)."""
 PASSWORD_POLL = 0.15
 """Seconds between looks at whether a running program reads a password (the app's pace)."""
+RESTART_HOST = "restart the Conch host (`conch host stop`, then `conch`)"
+"""What to restart once the journal can be written again: a new window attaches to this host."""
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -57,6 +69,13 @@ class SessionHost:
         self.journal: Journal | None = None
         self.problem = ""
         """Why sessions cannot run ("" when the journal is open)."""
+        self.unsaved = ""
+        """Why sessions are not being saved ("" when they are): told to every window."""
+        self._start_notes: list[str] = []
+        """What opening the journal found (where a damaged one went, a wiped one): told to
+        the first window that attaches, once."""
+        self._scratch: Path | None = None
+        """The directory of the scratch journal an unsaved host runs its sessions in."""
         self._loaded = loaded or load_config()
         self._live_list = live_list or live_list_path()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -69,17 +88,26 @@ class SessionHost:
         """Open the journal and run again the sessions a killed host was running."""
         self._loop = asyncio.get_running_loop()
         path = journal_path()
-        try:
-            self.journal = await asyncio.to_thread(
-                Journal.open, path, root_marker=root_marker_path()
-            )
-        except (JournalError, OSError) as error:
-            self.problem = f"the journal {path} could not be opened ({error})"
-            log.error("no sessions: %s", self.problem)
-            return
+        opened = await asyncio.to_thread(open_journal, path, RESTART_HOST)
+        self.journal = opened.journal
+        loss = self.journal.storage_loss if self.journal is not None else None
+        self._start_notes = [note for note in (opened.damage_note, loss and loss.message) if note]
+        for note in self._start_notes:
+            log.warning("%s", note)
+        if self.journal is None:
+            self.unsaved = opened.problem
+            log.error("%s", self.unsaved)
+            try:
+                self.journal = await asyncio.to_thread(self._open_scratch)
+            except (JournalError, OSError) as error:
+                self.problem = f"{self.unsaved} (no journal for this run either: {error})"
+                log.error("no sessions: %s", self.problem)
+                return
         self.journal.subscribe(self._committed)
         self._password_watch = asyncio.create_task(self._watch_for_passwords())
-        for session_id in await asyncio.to_thread(load_live_list, self._live_list):
+        # A killed host's sessions are in the real journal, not in this run's scratch one.
+        killed = [] if self._scratch else await asyncio.to_thread(load_live_list, self._live_list)
+        for session_id in killed:
             try:
                 await self._open(cwd="", new=False, resume=session_id)
             except RequestFailed as failure:
@@ -99,9 +127,35 @@ class SessionHost:
             self.engines.clear()
             self.agents.clear()
             self.shared.clear()
-            await asyncio.to_thread(save_live_list, self._live_list, [])
+            await self._save_live_list()
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
+        if self._scratch is not None:
+            await asyncio.to_thread(shutil.rmtree, self._scratch, True)
+
+    def _open_scratch(self) -> Journal:
+        """A journal for this run only, private (0700), in the runtime dir (a tmpfs when
+        there is one): the sessions run as in a saved journal, and nothing is kept."""
+        where = runtime_dir()
+        self._scratch = Path(
+            tempfile.mkdtemp(prefix="unsaved-", dir=where if where.is_dir() else None)
+        )
+        return Journal.open(self._scratch / "journal.db")
+
+    async def _save_live_list(self) -> None:
+        """The sessions a killed host's successor runs again; an unsaved host's die with
+        its scratch journal, so it leaves the list as it found it."""
+        if self._scratch is None:
+            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+
+    def notices_for_attach(self) -> list[str]:
+        """What a window that attaches is told about the journal: that nothing is saved
+        (every window), where a damaged one was set aside or that it was wiped (the first
+        window only, as the app says it once at the start that found it)."""
+        notices = [self.unsaved] if self.unsaved else []
+        notices += self._start_notes
+        self._start_notes = []
+        return notices
 
     async def stop_if_idle(self, session_id: str) -> str:
         """Ctrl+Q's end of a session: stop it unless a client follows it, a command runs or
@@ -127,7 +181,7 @@ class SessionHost:
             self.engines.pop(session_id, None)
             self.shared.pop(session_id, None)
             self.followers.pop(session_id, None)
-            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+            await self._save_live_list()
             log.info("session %s stopped (Ctrl+Q, idle)", session_id)
             return ""
 
@@ -174,7 +228,7 @@ class SessionHost:
         follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
-        journal = self._journal()
+        journal = self.require_journal()
         history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
         return follower, history
 
@@ -308,7 +362,7 @@ class SessionHost:
         """RequestFailed (``no-agent``) unless ``name`` is an agent that can run here: an
         attach that will switch to it is refused before any session is opened or revived."""
         try:
-            chosen_agent(self._loaded.config, name)
+            agent_named(self._loaded.config.agents, name)
         except UnknownAgent as error:
             raise RequestFailed(str(error), "no-agent") from None
 
@@ -316,7 +370,7 @@ class SessionHost:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:
         an id or unique prefix, a new one, or this directory's last one."""
         async with self._opening:
-            journal = self._journal()
+            journal = self.require_journal()
             if session:
                 try:
                     session_id = await asyncio.to_thread(journal.resolve_id, session)
@@ -333,7 +387,7 @@ class SessionHost:
             return await self._open(cwd, new=new, resume=None)
 
     async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
-        journal = self._journal()
+        journal = self.require_journal()
         config = self._loaded.config
         default_agent = config.agent.default or ""
         try:
@@ -363,11 +417,12 @@ class SessionHost:
         self.engines[engine.id] = engine
         self.agents[engine.id] = agent
         self._refresh(engine.id)
-        await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+        await self._save_live_list()
         log.info("session %s live (%s)", engine.id, opened.how)
         return engine
 
-    def _journal(self) -> Journal:
+    def require_journal(self) -> Journal:
+        """The journal, or RequestFailed (``journal``) saying why sessions cannot run."""
         if self.journal is None:
             raise RequestFailed(f"sessions cannot run: {self.problem}", "journal")
         return self.journal

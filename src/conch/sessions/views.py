@@ -30,6 +30,10 @@ class OutputRef:
     tail: str
     """The last characters, for previews and replays without reading the blob."""
 
+    def preview(self) -> str:
+        """What stands for the output when the blob is not read: its size, then its tail."""
+        return f"[… {self.size:,} bytes stored in the journal; last part:]\n{self.tail}"
+
 
 OutputPiece = str | OutputRef
 
@@ -70,8 +74,7 @@ class ShellBlock:
             elif read_blob is not None:
                 parts.append(read_blob(piece.ref))
             else:
-                parts.append(f"[… {piece.size:,} bytes stored in the journal; last part:]\n")
-                parts.append(piece.tail)
+                parts.append(piece.preview())
         return "".join(parts)
 
     def output_tail(self, chars: int) -> str:

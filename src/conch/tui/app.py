@@ -126,6 +126,7 @@ class ConchApp(App[None]):
         self.agent = AgentController(
             self, parts, binding, self.shell, shell_context, loaded, start_cwd, agent_name
         )
+        self.shell.has_agent = lambda: self.agent.choice.spec is not None
         self.completion = CompletionController(self, parts, self.shell)
         self.sessions = SessionSwitcher(
             self, parts, binding, self.shell, self.agent, self.questions, self.completion,
@@ -221,9 +222,12 @@ class ConchApp(App[None]):
     # -- lines, pastes and Tab -----------------------------------------------------------
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "prompt-input":
+        if isinstance(event.input, PromptInput):
             event.stop()
-            await self.lines.dispatch(event.value)
+            try:
+                await self.lines.dispatch(event.value)
+            finally:
+                await event.input.line_handled()
 
     def on_prompt_input_multi_line_pasted(self, message: PromptInput.MultiLinePasted) -> None:
         self.pastes.review(message.text)

@@ -33,6 +33,7 @@ from conch.tui.session_binding import SessionBinding
 from conch.tui.widgets.background_output import BackgroundOutput
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
@@ -105,6 +106,9 @@ class ShellController:
         self.start_cwd = start_cwd
         self.bash = self.new_bash(binding.link)
         self.running_block: CommandBlock | None = None
+        self.has_agent: Callable[[], bool] = lambda: True
+        """Whether an agent is configured to send a request to (the app sets it once its
+        agent controller is there): without one a failed request is told so, not offered."""
         self._background_block: BackgroundOutput | None = None
         self._background_text: PendingText | None = None
         self._journal_done: threading.Event | None = None
@@ -310,8 +314,10 @@ class ShellController:
         """After a failure that reads as a request or a typo: offer, never act."""
         self.questions.lapse()
         offer = offer_after_failure(block.command, outcome.result, block.output.text,
-                                    self.bash.index)  # fmt: skip
-        if offer is not None:
+                                    self.bash.index, agent=self.has_agent())  # fmt: skip
+        if offer is not None and offer.kind == "no-agent":
+            self.parts.conversation.add_block(Notice(offer.message, "warning"))
+        elif offer is not None:
             self.questions.show_offer(ErrorOffer(offer))
 
     def _give_back_unread(self, block: CommandBlock, unread: str) -> None:

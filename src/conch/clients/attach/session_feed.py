@@ -23,7 +23,13 @@ from conch.sessions import events as ev
 from conch.sessions.codec import CodecError, agent_event_from_json, from_json
 from conch.sessions.conversation_projection import ConversationProjector
 from conch.sessions.records import Event
-from conch.sessions.views import AgentTurnView, ConversationItem, ConversationView, PermissionView
+from conch.sessions.views import (
+    AgentTurnView,
+    ConversationItem,
+    ConversationView,
+    OutputRef,
+    PermissionView,
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,10 @@ def output_piece_text(payload: Mapping[str, Any]) -> str:
     """A shell_output event's text; a big one stored by reference shows its size and tail, as
     a restored block does (widgets/restored.py reads the whole blob only on export)."""
     if "ref" in payload:
-        size = int(payload.get("size", 0))
-        return f"[… {size:,} bytes stored in the journal; last part:]\n{payload.get('tail', '')}"
+        ref = OutputRef(
+            int(payload["ref"]), int(payload.get("size", 0)), str(payload.get("tail", ""))
+        )
+        return ref.preview()
     return str(payload.get("text", ""))
 
 
