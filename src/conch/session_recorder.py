@@ -105,7 +105,8 @@ class ShellRecording:
         end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
                            interrupted=interrupted,
                            interrupted_by_user=result.interrupted and not interrupted,
-                           timed_out=result.timed_out)  # fmt: skip
+                           timed_out=result.timed_out,
+                           not_started=result.not_started)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()

@@ -17,8 +17,10 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from conch import paths
 from conch.config import ShellConfig
 from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
@@ -29,7 +31,7 @@ from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
 from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
 from conch.sessions.startup import OpenedSession
-from conch.shell_start import shell_start
+from conch.shell_start import did_not_start_note, shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import (
@@ -96,6 +98,7 @@ class SessionEngine:
         start_cwd: str,
         config: ShellConfig,
         output_delay: float = HOST_OUTPUT_DELAY,
+        config_path: Path | None = None,
     ) -> None:
         self.journal = journal
         self.id = opened.record.id
@@ -114,6 +117,8 @@ class SessionEngine:
         self.completion = SessionCompletion(lambda: self.shell)
         """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
+        self.config_path = config_path or paths.config_file()
+        """Named when bash does not start (``shell.bash`` there may be wrong)."""
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
@@ -255,8 +260,7 @@ class SessionEngine:
         try:
             self.shell.start()
         except ShellStartError as error:
-            self.notice(f"The session shell did not start: {error}. The next command tries "
-                        "again.", "error")  # fmt: skip
+            self.notice(did_not_start_note(str(error), self.config_path), "error")
         # What background jobs print while no command runs is journaled like the app's
         # (shell output outside any command): every client shows it as a block of its own.
         self.shell.shell.watch_between_commands(self._background_output)
@@ -326,6 +330,8 @@ class SessionEngine:
             # It may hold a password: say how much, never what.
             self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
                         "lines), so it was not run.", "warning")  # fmt: skip
+        if outcome.start_error:
+            self.notice(did_not_start_note(outcome.start_error, self.config_path), "error")
         where = self.shell.shell.cwd
         if outcome.revived:
             self.notice(f"bash had exited; started a new bash in {where}.")

@@ -349,7 +349,8 @@ class SessionHost:
             raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
-        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
+        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell,
+                               config_path=self._loaded.path)  # fmt: skip
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)

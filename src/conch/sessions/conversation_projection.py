@@ -63,6 +63,7 @@ class _ShellBuilder:
             ending.duration,
             ending.interrupted_by_user,
             ending.timed_out,
+            ending.not_started,
         )
 
 
@@ -73,6 +74,7 @@ class _Ending:
     duration: float | None = None
     interrupted_by_user: bool = False
     timed_out: bool = False
+    not_started: bool = False
 
 
 class ConversationProjector:
@@ -348,6 +350,7 @@ def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events:
         float(duration) if isinstance(duration, int | float) else max(0.0, between_events),
         bool(by_user) if isinstance(by_user, bool) else exit_status == SIGINT_STATUS,
         payload.get("timed_out") is True,
+        payload.get("not_started") is True,
     )
 
 

@@ -90,11 +90,13 @@ def shell_output(text: str) -> JsonObject:
 def shell_end(
     exit_status: int | None, cwd: str, *, interrupted: bool = False,
     duration: float | None = None, interrupted_by_user: bool = False, timed_out: bool = False,
+    not_started: bool = False,
 ) -> JsonObject:  # fmt: skip
     """The command finished (exit status and the cwd after it), or never will (``interrupted``:
     Conch stopped first). A finished one also says how long it ran and whether Ctrl+C
     (``interrupted_by_user``) or the command timeout stopped it, so a restore shows what the
-    live block showed."""
+    live block showed. ``not_started``: bash could not be started, so nothing ran (said only
+    then, to keep the common payload small)."""
     payload: JsonObject = {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
     if duration is not None:
         payload |= {
@@ -102,6 +104,8 @@ def shell_end(
             "interrupted_by_user": interrupted_by_user,
             "timed_out": timed_out,
         }
+    if not_started:
+        payload["not_started"] = True
     return payload
 
 

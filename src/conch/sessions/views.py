@@ -52,6 +52,8 @@ class ShellBlock:
     interrupted_by_user: bool = False
     """Ctrl+C stopped it (not to be confused with the ``interrupted`` state: Conch stopped)."""
     timed_out: bool = False
+    not_started: bool = False
+    """bash could not be started, so the command never ran."""
 
     @property
     def finished(self) -> bool:

@@ -183,6 +183,7 @@ def _command_result(block: ShellBlock) -> CommandResult | None:
         shell_exited=block.exit_status is None,
         interrupted=block.interrupted_by_user,
         timed_out=block.timed_out,
+        not_started=block.not_started,
     )
 
 
