@@ -17,6 +17,7 @@ import uuid
 from typing import Literal
 
 from conch.agents.events import AgentEvent, Decision, PermissionRequest, TurnContext
+from conch.output_spool import OutputSpool
 from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.batch import Batch
@@ -98,15 +99,20 @@ class ShellRecording:
         elif backlog:
             self._commit_gathered()
 
-    def finished(self, result: CommandResult, *, interrupted: bool = False) -> None:
+    def finished(
+        self, result: CommandResult, *, interrupted: bool = False, spool: OutputSpool | None = None
+    ) -> None:
         """The command ended: its status, the cwd after it, how long it took, and whether
         Ctrl+C or the timeout stopped it (a restore shows them as the live block did).
-        ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
+        ``interrupted``: Conch itself stopped it (the host was stopped), not the user.
+        ``spool``: its output's file, whose failure is said with the end."""
         end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
                            interrupted=interrupted,
                            interrupted_by_user=result.interrupted and not interrupted,
                            timed_out=result.timed_out,
-                           not_started=result.not_started)  # fmt: skip
+                           not_started=result.not_started,
+                           spool_error=spool.error if spool else "",
+                           spool_complete_lines=spool.complete_lines if spool else 0)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from conch import paths
-from conch.config import ShellConfig
+from conch.config import ShellConfig, UiConfig
 from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
+from conch.output_spool import OutputSpool
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
@@ -52,21 +53,30 @@ with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
 (bench/host_stream.py), so at most 20 a second while a command streams stays cheap. Output
 after a quiet spell (nothing committed for this long) is committed at once, so a line that
 comes alone does not wait at all."""
+DEFAULT_SCROLLBACK_LINES = UiConfig().scrollback_lines
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
 
 
 class _EngineSink(CommandSink):
-    """A command's output to its journal recording (and its ends to ``output``, for an offer
-    after it fails); input held until bash has read the line; a full-screen program lent to
-    the client that submitted the line, if one did."""
+    """A command's output to its journal recording and its spool file (and its ends to
+    ``output``, for an offer after it fails); input held until bash has read the line; a
+    full-screen program lent to the client that submitted the line, if one did."""
 
     def __init__(
-        self, on_text: Callable[[str], None], relay: FullScreenRelay, command: str, owner: object
+        self,
+        on_text: Callable[[str], None],
+        relay: FullScreenRelay,
+        command: str,
+        owner: object,
+        spool: OutputSpool,
     ) -> None:
         self.input = HeldInput()
         self.output = OutputSample()
+        self.spool = spool
+        """The whole output in a file, as the app keeps it: the copy that stays when the
+        journal stops saving (a full disk); dropped once the journal holds the end."""
         self._on_text = on_text
         self._relay = relay
         self._command = command
@@ -74,6 +84,7 @@ class _EngineSink(CommandSink):
 
     def on_output(self, text: str) -> None:
         self.output.add(text)
+        self.spool.write(text)
         self._on_text(text)
 
     def on_accepted(self, write: ProgramWriter) -> None:
@@ -99,6 +110,7 @@ class SessionEngine:
         config: ShellConfig,
         output_delay: float = HOST_OUTPUT_DELAY,
         config_path: Path | None = None,
+        scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
     ) -> None:
         self.journal = journal
         self.id = opened.record.id
@@ -119,6 +131,8 @@ class SessionEngine:
         self.command_timeout = config.command_timeout or None
         self.config_path = config_path or paths.config_file()
         """Named when bash does not start (``shell.bash`` there may be wrong)."""
+        self.scrollback_lines = scrollback_lines
+        """A command's output past this many lines is spooled to a file, as the app does."""
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
@@ -268,7 +282,8 @@ class SessionEngine:
             self._run(*queued)
 
     def _run(self, command: str, owner: object = None) -> None:
-        sink = _EngineSink(self._output, self.full_screen, command, owner)
+        spool = OutputSpool(paths.output_dir(), self.scrollback_lines)
+        sink = _EngineSink(self._output, self.full_screen, command, owner, spool)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
             self._input = sink.input
@@ -284,12 +299,16 @@ class SessionEngine:
             # As soon as the command ended (BashSupervisor.run calls this on every path):
             # clients see the end before bash's names are refreshed (1-2 ms, more under
             # load), as the app's block does.
+            spool.close()  # its failure (a full disk) is said with the end
             with self._lock:
                 self._ending = True  # clients may see the end now: Ctrl+Q waits (settle)
                 if self._abandoned or recording is None:
                     return  # a stop already closed it in the journal
             stopped = self._stopping  # ended by a host stop, not by the user: interrupted
-            self.record(lambda _: recording.finished(ended.result, interrupted=stopped))
+            self.record(lambda _: recording.finished(ended.result, interrupted=stopped,
+                                                     spool=spool))  # fmt: skip
+            if self.recorder is not None:
+                spool.drop()  # the journal holds all of it: keep one copy
 
         try:
             outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)

@@ -128,6 +128,7 @@ class SessionHost:
             self.shared.pop(session_id, None)
             self.followers.pop(session_id, None)
             await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+            await asyncio.to_thread(engine.journal.checkpoint)
             log.info("session %s stopped (Ctrl+Q, idle)", session_id)
             return ""
 
@@ -350,7 +351,8 @@ class SessionHost:
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
         engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell,
-                               config_path=self._loaded.path)  # fmt: skip
+                               config_path=self._loaded.path,
+                               scrollback_lines=config.ui.scrollback_lines)  # fmt: skip
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)

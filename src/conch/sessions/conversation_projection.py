@@ -64,6 +64,8 @@ class _ShellBuilder:
             ending.interrupted_by_user,
             ending.timed_out,
             ending.not_started,
+            ending.spool_error,
+            ending.spool_complete_lines,
         )
 
 
@@ -75,6 +77,8 @@ class _Ending:
     interrupted_by_user: bool = False
     timed_out: bool = False
     not_started: bool = False
+    spool_error: str = ""
+    spool_complete_lines: int = 0
 
 
 class ConversationProjector:
@@ -351,6 +355,8 @@ def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events:
         bool(by_user) if isinstance(by_user, bool) else exit_status == SIGINT_STATUS,
         payload.get("timed_out") is True,
         payload.get("not_started") is True,
+        str(payload.get("spool_error") or ""),
+        int(lines) if isinstance(lines := payload.get("spool_complete_lines"), int) else 0,
     )
 
 

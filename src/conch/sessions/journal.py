@@ -108,6 +108,13 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
             self._claims.release_all()
             self._db.close()
 
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the file and cut it to nothing, as closing does. A
+        long-lived writer (the host) calls it when a session stops: otherwise the log keeps
+        its largest size (4.6 MB after an 8 MB flood) beside the file that holds the same."""
+        with self._db.lock, contextlib.suppress(sqlite3.Error):
+            self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def __enter__(self) -> Journal:
         return self
 

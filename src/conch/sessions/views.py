@@ -54,6 +54,10 @@ class ShellBlock:
     timed_out: bool = False
     not_started: bool = False
     """bash could not be started, so the command never ran."""
+    spool_error: str = ""
+    """Why the file that was to hold its whole output failed ("" when it did not)."""
+    spool_complete_lines: int = 0
+    """With ``spool_error``: about how many lines reached that file."""
 
     @property
     def finished(self) -> bool:

@@ -42,10 +42,12 @@ class ItemChanged:
 
 @dataclass(frozen=True)
 class OutputAdded:
-    """More output for the running command at ``position``."""
+    """More output for the running command at ``position``: ``skipped`` lines that only the
+    journal holds (a big piece is sent as its end), then ``text``."""
 
     position: int
     text: str
+    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,19 @@ def event_from_wire(session_id: str, record: Mapping[str, Any]) -> Event:
     )
 
 
-def output_piece_text(payload: Mapping[str, Any]) -> str:
-    """A shell_output event's text; a big one stored by reference shows its size and tail, as
-    a restored block does (widgets/restored.py reads the whole blob only on export)."""
-    if "ref" in payload:
-        size = int(payload.get("size", 0))
-        return f"[… {size:,} bytes stored in the journal; last part:]\n{payload.get('tail', '')}"
-    return str(payload.get("text", ""))
+def output_piece(payload: Mapping[str, Any]) -> tuple[int, str]:
+    """A shell_output event as a live view takes it: the lines it skips, then its text. A big
+    piece stored by reference gives its tail from the first whole line, and how many lines
+    came before; one without a line count shows its size and tail, as a restored block does
+    (widgets/restored.py reads the whole blob only on export)."""
+    if "ref" not in payload:
+        return 0, str(payload.get("text", ""))
+    tail, lines = str(payload.get("tail", "")), payload.get("lines")
+    if isinstance(lines, int):
+        shown = tail[tail.find("\n") + 1 :]
+        return max(0, lines - shown.count("\n")), shown
+    size = int(payload.get("size", 0))
+    return 0, f"[… {size:,} bytes stored in the journal; last part:]\n{tail}"
 
 
 class SessionFeed:
@@ -163,7 +171,8 @@ class SessionFeed:
             still_open = projector.is_open_at(position)
             live = self._turn_change(position, event) if position == turn_position else None
             if event.kind == ev.SHELL_OUTPUT and position == running and still_open:
-                changes.append(OutputAdded(position, output_piece_text(event.payload)))
+                skipped, text = output_piece(event.payload)
+                changes.append(OutputAdded(position, text, skipped))
             elif live is not None and still_open:
                 self._turn_logs[position].append(live)
                 changes.append(live)

@@ -175,6 +175,8 @@ class SessionView(Vertical):
         if isinstance(change, OutputAdded):
             block = self._widgets.get(change.position)
             if isinstance(block, CommandBlock):
+                if change.skipped:
+                    block.output.skip(change.skipped)
                 block.output.append(change.text)
                 block.output_arrived()
             return
