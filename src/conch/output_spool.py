@@ -93,9 +93,11 @@ class OutputSpool:
             with contextlib.suppress(OSError):
                 path.unlink()
 
-    def failed_elsewhere(self, error: str, complete_lines: int) -> None:
-        """Another process's spool of this output failed (the host's, for a window)."""
+    def told(self, error: str, complete_lines: int, path: str) -> None:
+        """How another process's spool of this output went (the host's, for a window that
+        keeps none): ``error`` after ``complete_lines`` lines, and the file if it was kept."""
         self.error, self.complete_lines = error, complete_lines
+        self.path = Path(path) if path else None
 
     def _failed(self, error: OSError) -> None:
         """Stop spooling (the command goes on) and remember why."""

@@ -305,9 +305,10 @@ class SessionEngine:
                 if self._abandoned or recording is None:
                     return  # a stop already closed it in the journal
             stopped = self._stopping  # ended by a host stop, not by the user: interrupted
-            self.record(lambda _: recording.finished(ended.result, interrupted=stopped,
-                                                     spool=spool))  # fmt: skip
-            if self.recorder is not None:
+            saving = self.journal.is_saving(self.id)  # else the file is the one whole copy
+            self.record(lambda _: recording.finished(
+                ended.result, interrupted=stopped, spool=spool, spool_kept=not saving))  # fmt: skip
+            if self.recorder is not None and saving and self.journal.is_saving(self.id):
                 spool.drop()  # the journal holds all of it: keep one copy
 
         try:

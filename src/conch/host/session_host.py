@@ -28,11 +28,13 @@ from conch.host.session_agent import SessionAgent
 from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
+from conch.session_recorder import stopped_saving_note
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path, root_marker_path
 from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
+from conch.sessions.unsaved import UnsavedSessions
 
 log = logging.getLogger("conch.host")
 SETTLE_TIMEOUT = 2.0
@@ -40,6 +42,11 @@ SETTLE_TIMEOUT = 2.0
 exports are read from bash: milliseconds, unless bash hangs)."""
 PASSWORD_POLL = 0.15
 """Seconds between looks at whether a running program reads a password (the app's pace)."""
+UNSAVED_NEXT_STEP = (
+    "It goes on in the host, and every window shows it, but nothing more of it is saved. "
+    "Free some space, then end it (Ctrl+Q) and run `conch` to save again (`conch --new` if "
+    "the session is damaged)."
+)
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -62,6 +69,8 @@ class SessionHost:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
         self._password_watch: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        """Notices on their way (kept referenced until done)."""
 
     # -- life ----------------------------------------------------------------------------
 
@@ -78,6 +87,8 @@ class SessionHost:
             log.error("no sessions: %s", self.problem)
             return
         self.journal.subscribe(self._committed)
+        # A session the disk cannot take goes on unsaved: its windows still see it all.
+        self.journal.unsaved = UnsavedSessions(self._stopped_saving)
         self._password_watch = asyncio.create_task(self._watch_for_passwords())
         for session_id in await asyncio.to_thread(load_live_list, self._live_list):
             try:
@@ -151,6 +162,21 @@ class SessionHost:
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
                 self._loop.call_soon_threadsafe(self._deliver, event)
+
+    def _stopped_saving(self, session_id: str, error: BaseException) -> None:
+        """In the committing thread, under the journal's lock: say it, from the loop."""
+        log.error("session %s goes on unsaved: %s", session_id, error)
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._tell_stopped_saving, session_id, error)
+
+    def _tell_stopped_saving(self, session_id: str, error: BaseException) -> None:
+        engine = self.engines.get(session_id)
+        if engine is not None:
+            text = stopped_saving_note(error, UNSAVED_NEXT_STEP)
+            task = asyncio.create_task(asyncio.to_thread(engine.notice, text, "error"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _deliver(self, event: Event) -> None:
         engine = self.engines.get(event.session_id)

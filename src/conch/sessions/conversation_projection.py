@@ -66,6 +66,7 @@ class _ShellBuilder:
             ending.not_started,
             ending.spool_error,
             ending.spool_complete_lines,
+            ending.spool_path,
         )
 
 
@@ -79,6 +80,7 @@ class _Ending:
     not_started: bool = False
     spool_error: str = ""
     spool_complete_lines: int = 0
+    spool_path: str = ""
 
 
 class ConversationProjector:
@@ -357,6 +359,7 @@ def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events:
         payload.get("not_started") is True,
         str(payload.get("spool_error") or ""),
         int(lines) if isinstance(lines := payload.get("spool_complete_lines"), int) else 0,
+        str(payload.get("spool_path") or ""),
     )
 
 

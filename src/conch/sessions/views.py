@@ -58,6 +58,8 @@ class ShellBlock:
     """Why the file that was to hold its whole output failed ("" when it did not)."""
     spool_complete_lines: int = 0
     """With ``spool_error``: about how many lines reached that file."""
+    spool_path: str = ""
+    """That file, when it was kept: the journal did not save the output."""
 
     @property
     def finished(self) -> bool:

@@ -157,8 +157,9 @@ def finish_live_command(live: CommandBlock, block: ShellBlock) -> bool:
     result = _command_result(block)
     if result is None or block.state == "interrupted" or live.result is not None:
         return False
-    if block.spool_error:  # the host's file of its output failed: the block says so
-        live.output.spool.failed_elsewhere(block.spool_error, block.spool_complete_lines)
+    # The host's file of its output: failed (the block says what was not saved), or kept
+    # as the one whole copy (the block names it).
+    live.output.spool.told(block.spool_error, block.spool_complete_lines, block.spool_path)
     live.finish(result)
     return True
 
