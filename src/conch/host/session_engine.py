@@ -375,6 +375,11 @@ class SessionEngine:
             self._set_state("failed")
             return None
 
+    def went_unsaved(self) -> None:
+        """The journal stopped saving this session; it goes on, and every client still sees
+        it (sessions/unsaved.py), but ``ps`` says failed until it is stopped."""
+        self._set_state("failed")
+
     def _set_state(self, state: SessionState) -> None:
         if self.state == "failed" and state != "stopped":
             return  # it goes on unrecorded, and says so until it is stopped

@@ -173,6 +173,7 @@ class SessionHost:
     def _tell_stopped_saving(self, session_id: str, error: BaseException) -> None:
         engine = self.engines.get(session_id)
         if engine is not None:
+            engine.went_unsaved()
             text = stopped_saving_note(error, UNSAVED_NEXT_STEP)
             task = asyncio.create_task(asyncio.to_thread(engine.notice, text, "error"))
             self._tasks.add(task)
