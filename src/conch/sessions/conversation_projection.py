@@ -206,13 +206,7 @@ class ConversationProjector:
 
     @staticmethod
     def _add_output(builder: _ShellBuilder, event: Event) -> None:
-        payload = event.payload
-        if "ref" in payload:
-            builder.output.append(
-                OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")))
-            )
-        else:
-            builder.output.append(str(payload.get("text", "")))
+        builder.output.append(output_piece(event.payload))
 
     def _shell_end(self, event: Event) -> None:
         payload = event.payload
@@ -344,6 +338,15 @@ def _permission_view(payload: Mapping[str, Any], decision: object) -> Permission
 
 SIGINT_STATUS = 130
 """bash's status for a command stopped by Ctrl+C (128 + SIGINT)."""
+
+
+def output_piece(payload: Mapping[str, Any]) -> OutputPiece:
+    """A shell_output event's output: its text, or the reference to its blob."""
+    if "ref" not in payload:
+        return str(payload.get("text", ""))
+    lines = payload.get("lines")
+    return OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")),
+                     lines if isinstance(lines, int) else None)  # fmt: skip
 
 
 def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events: float) -> _Ending:

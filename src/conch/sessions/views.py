@@ -29,6 +29,16 @@ class OutputRef:
     """Bytes (UTF-8)."""
     tail: str
     """The last characters, for previews and replays without reading the blob."""
+    lines: int | None = None
+    """Its newlines (None: journaled before they were counted)."""
+
+    def live_piece(self) -> tuple[int, str]:
+        """As a view that cannot read the blob shows it: the lines it skips, then its tail
+        from the first whole line; a marker with its size when its lines are not known."""
+        if self.lines is None:
+            return 0, f"[… {self.size:,} bytes stored in the journal; last part:]\n{self.tail}"
+        shown = self.tail[self.tail.find("\n") + 1 :]
+        return max(0, self.lines - shown.count("\n")), shown
 
 
 OutputPiece = str | OutputRef
@@ -77,6 +87,17 @@ class ShellBlock:
                 parts.append(f"[… {piece.size:,} bytes stored in the journal; last part:]\n")
                 parts.append(piece.tail)
         return "".join(parts)
+
+    def newlines(self) -> int | None:
+        """How many lines ended in the output, blobs counted unread (None: a blob's count is
+        not known)."""
+        total = 0
+        for piece in self.output:
+            counted = piece.count("\n") if isinstance(piece, str) else piece.lines
+            if counted is None:
+                return None
+            total += counted
+        return total
 
     def output_tail(self, chars: int) -> str:
         """The last ``chars`` characters of the output, without reading any blob."""

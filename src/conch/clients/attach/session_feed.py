@@ -21,7 +21,7 @@ from typing import Any
 from conch.agents.events import AgentEvent, PermissionRequest
 from conch.sessions import events as ev
 from conch.sessions.codec import CodecError, agent_event_from_json, from_json
-from conch.sessions.conversation_projection import ConversationProjector
+from conch.sessions.conversation_projection import ConversationProjector, output_piece
 from conch.sessions.records import Event
 from conch.sessions.views import AgentTurnView, ConversationItem, ConversationView, PermissionView
 
@@ -101,19 +101,11 @@ def event_from_wire(session_id: str, record: Mapping[str, Any]) -> Event:
     )
 
 
-def output_piece(payload: Mapping[str, Any]) -> tuple[int, str]:
-    """A shell_output event as a live view takes it: the lines it skips, then its text. A big
-    piece stored by reference gives its tail from the first whole line, and how many lines
-    came before; one without a line count shows its size and tail, as a restored block does
-    (widgets/restored.py reads the whole blob only on export)."""
-    if "ref" not in payload:
-        return 0, str(payload.get("text", ""))
-    tail, lines = str(payload.get("tail", "")), payload.get("lines")
-    if isinstance(lines, int):
-        shown = tail[tail.find("\n") + 1 :]
-        return max(0, lines - shown.count("\n")), shown
-    size = int(payload.get("size", 0))
-    return 0, f"[… {size:,} bytes stored in the journal; last part:]\n{tail}"
+def live_output(payload: Mapping[str, Any]) -> tuple[int, str]:
+    """A shell_output event as a live view takes it: the lines it skips, then its text (a
+    big piece stored by reference gives its end: views.OutputRef.live_piece)."""
+    piece = output_piece(payload)
+    return (0, piece) if isinstance(piece, str) else piece.live_piece()
 
 
 class SessionFeed:
@@ -171,7 +163,7 @@ class SessionFeed:
             still_open = projector.is_open_at(position)
             live = self._turn_change(position, event) if position == turn_position else None
             if event.kind == ev.SHELL_OUTPUT and position == running and still_open:
-                skipped, text = output_piece(event.payload)
+                skipped, text = live_output(event.payload)
                 changes.append(OutputAdded(position, text, skipped))
             elif live is not None and still_open:
                 self._turn_logs[position].append(live)

@@ -138,6 +138,9 @@ def _widget_for(
 def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: int) -> CommandBlock:
     text = block.output_text(read_blob)
     shown, total = _last_lines(text, max(1, max_lines))
+    counted = block.newlines() if read_blob is None else None  # blobs unread: count them
+    if counted is not None:
+        total = counted + (1 if text and not text.endswith("\n") else 0)
     output = BoundedOutput(max_lines, None)  # the journal holds the full text: no spool file
     output.append(shown)
     output.close()
