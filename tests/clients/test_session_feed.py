@@ -146,7 +146,7 @@ def test_a_block_counts_the_lines_of_its_big_pieces_without_reading_them() -> No
             {"ref": 7, "size": 6888888, "tail": "999999\n", "lines": 999999},
         )
     )
-    block = feed.item(0)  # fmt: skip
+    block = feed.item(0)
     assert isinstance(block, ShellBlock) and block.newlines() == 1000000
 
 
