@@ -362,8 +362,10 @@ class SessionEngine:
                         "error")  # fmt: skip
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
-        """One journal write; on failure the session goes on unrecorded, and the log says so
-        (clients follow the journal, so they stop seeing this session's news)."""
+        """One journal write. A write the disk refuses does not fail here: the journal keeps
+        the session going unsaved, and clients still see it (sessions/unsaved.py). On any
+        other failure the session goes on unrecorded, and the log says so (clients follow
+        the journal, so they stop seeing this session's news)."""
         recorder = self.recorder
         if recorder is None:
             return None
