@@ -35,7 +35,8 @@ class PendingEvent:
 
 def prepare(kind: str, sender: str, payload: JsonObject) -> PendingEvent:
     """Stamp the time, check the JSON; shell output over BLOB_THRESHOLD becomes
-    ``{size, tail}`` plus a blob (the journal adds ``ref`` when it stores the blob)."""
+    ``{size, tail, lines}`` plus a blob (the journal adds ``ref`` when it stores the blob):
+    a window that follows the command live shows the tail and counts the lines."""
     now = time.time()
     if kind == ev.SHELL_OUTPUT:
         text = payload.get("text")
@@ -44,7 +45,8 @@ def prepare(kind: str, sender: str, payload: JsonObject) -> PendingEvent:
             data = text.encode("utf-8")
             if len(data) > BLOB_THRESHOLD:
                 rest = {key: value for key, value in payload.items() if key != "text"}
-                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:]}
+                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:],
+                                      "lines": text.count("\n")}  # fmt: skip
                 dumps(stored)
                 return PendingEvent(now, kind, sender, stored, None, data)
     return PendingEvent(now, kind, sender, payload, dumps(payload))
