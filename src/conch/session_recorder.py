@@ -18,9 +18,11 @@ import uuid
 from typing import Literal
 
 from conch.agents.events import AgentEvent, Decision, PermissionRequest, TurnContext
+from conch.output_spool import OutputSpool
 from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.batch import Batch
+from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
 from conch.sessions.records import JsonObject, JsonValue
@@ -40,14 +42,24 @@ the disk): memory stays bounded when the disk is slower than the command."""
 
 def command_end(
     result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
-    full_screen: bool = False,
+    full_screen: bool = False, spool: OutputSpool | None = None, spool_kept: bool = False,
 ) -> JsonObject:  # fmt: skip
     """The shell_end payload for a command that ended with ``result`` (see ``finished``)."""
     return ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
                         interrupted=interrupted,
                         interrupted_by_user=result.interrupted and not interrupted,
-                        timed_out=result.timed_out, restarted=restarted,
-                        full_screen=full_screen)  # fmt: skip
+                        timed_out=result.timed_out,
+                        not_started=result.not_started,
+                        spool_error=spool.error if spool else "",
+                        spool_complete_lines=spool.complete_lines if spool else 0,
+                        spool_path=str(spool.path or "") if spool and spool_kept else "",
+                        restarted=restarted, full_screen=full_screen)  # fmt: skip
+
+
+def stopped_saving_note(error: BaseException, next_step: str) -> str:
+    """What the user is told when the journal could not take the session any more."""
+    kind = "journal" if isinstance(error, JournalError) else "disk"
+    return f"Conch stopped saving this session ({kind} error: {error}). {next_step}"
 
 
 class ShellRecording:
@@ -112,15 +124,23 @@ class ShellRecording:
             self._commit_gathered()
 
     def finished(
-        self, result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
+        self,
+        result: CommandResult,
+        *,
+        interrupted: bool = False,
+        restarted: bool = False,
         full_screen: bool = False,
-    ) -> None:  # fmt: skip
+        spool: OutputSpool | None = None,
+        spool_kept: bool = False,
+    ) -> None:
         """The command ended: its status, the cwd after it, how long it took, and whether
         Ctrl+C or the timeout stopped it, bash was started anew after it exited
         (``restarted``) or it ran full-screen (a restore shows them as the live block did).
-        ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
+        ``interrupted``: Conch itself stopped it (the host was stopped), not the user.
+        ``spool``: its output's file, whose failure is said with the end, and its path when
+        it is ``spool_kept`` (the journal did not save the output)."""
         end = command_end(result, interrupted=interrupted, restarted=restarted,
-                          full_screen=full_screen)  # fmt: skip
+                          full_screen=full_screen, spool=spool, spool_kept=spool_kept)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()

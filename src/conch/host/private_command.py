@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from conch.output_spool import OutputSpool
 from conch.session_recorder import command_end
 from conch.sessions import events as ev
 from conch.sessions.records import Event, JsonObject
@@ -40,10 +41,10 @@ class PrivateCommand:
 
     def finished(
         self, result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
-        full_screen: bool = False,
+        full_screen: bool = False, spool: OutputSpool | None = None, spool_kept: bool = False,
     ) -> None:  # fmt: skip
         end = command_end(result, interrupted=interrupted, restarted=restarted,
-                          full_screen=full_screen)  # fmt: skip
+                          full_screen=full_screen, spool=spool, spool_kept=spool_kept)  # fmt: skip
         self._tell(ev.SHELL_END, end)
 
     def flush(self) -> None:

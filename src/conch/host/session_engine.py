@@ -20,14 +20,17 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from conch import paths
 from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
-from conch.config import ShellConfig
+from conch.config import ShellConfig, UiConfig
 from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
 from conch.host.private_command import Announce, PrivateCommand
+from conch.output_spool import OutputSpool
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
@@ -35,7 +38,7 @@ from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
 from conch.sessions.records import Event
 from conch.sessions.startup import OpenedSession
-from conch.shell_start import shell_start
+from conch.shell_start import did_not_start_note, shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import (
@@ -57,21 +60,30 @@ with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
 (bench/host_stream.py), so at most 20 a second while a command streams stays cheap. Output
 after a quiet spell (nothing committed for this long) is committed at once, so a line that
 comes alone does not wait at all."""
+DEFAULT_SCROLLBACK_LINES = UiConfig().scrollback_lines
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
 
 
 class _EngineSink(CommandSink):
-    """A command's output to its journal recording (and its ends to ``output``, for an offer
-    after it fails); input held until bash has read the line; a full-screen program lent to
-    the client that submitted the line, if one did."""
+    """A command's output to its journal recording and its spool file (and its ends to
+    ``output``, for an offer after it fails); input held until bash has read the line; a
+    full-screen program lent to the client that submitted the line, if one did."""
 
     def __init__(
-        self, on_text: Callable[[str], None], relay: FullScreenRelay, command: str, owner: object
+        self,
+        on_text: Callable[[str], None],
+        relay: FullScreenRelay,
+        command: str,
+        owner: object,
+        spool: OutputSpool,
     ) -> None:
         self.input = HeldInput()
         self.output = OutputSample()
+        self.spool = spool
+        """The whole output in a file, as the app keeps it: the copy that stays when the
+        journal stops saving (a full disk); dropped once the journal holds the end."""
         self._on_text = on_text
         self._relay = relay
         self._command = command
@@ -81,6 +93,7 @@ class _EngineSink(CommandSink):
 
     def on_output(self, text: str) -> None:
         self.output.add(text)
+        self.spool.write(text)
         self._on_text(text)
 
     def on_accepted(self, write: ProgramWriter) -> None:
@@ -108,6 +121,8 @@ class SessionEngine:
         config: ShellConfig,
         output_delay: float = HOST_OUTPUT_DELAY,
         private_prefix: str = " ",
+        config_path: Path | None = None,
+        scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
     ) -> None:
         self.journal = journal
         self.id = opened.record.id
@@ -126,6 +141,10 @@ class SessionEngine:
         self.completion = SessionCompletion(lambda: self.shell)
         """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
+        self.config_path = config_path or paths.config_file()
+        """Named when bash does not start (``shell.bash`` there may be wrong)."""
+        self.scrollback_lines = scrollback_lines
+        """A command's output past this many lines is spooled to a file, as the app does."""
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
@@ -292,8 +311,7 @@ class SessionEngine:
         try:
             self.shell.start()
         except ShellStartError as error:
-            self.notice(f"The session shell did not start: {error}. The next command tries "
-                        "again.", "error")  # fmt: skip
+            self.notice(did_not_start_note(str(error), self.config_path), "error")
         # What background jobs print while no command runs is journaled like the app's
         # (shell output outside any command): every client shows it as a block of its own.
         self.shell.shell.watch_between_commands(self._background_output)
@@ -301,7 +319,9 @@ class SessionEngine:
             self._run(*queued)
 
     def _run(self, command: str, owner: object = None, private: bool = False) -> None:
-        sink = _EngineSink(self._output, self.full_screen, command, owner)
+        # As the app: a private line leaves no file behind.
+        spool = OutputSpool(None if private else paths.output_dir(), self.scrollback_lines)
+        sink = _EngineSink(self._output, self.full_screen, command, owner, spool)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
             self._input = sink.input
@@ -321,19 +341,18 @@ class SessionEngine:
             # As soon as the command ended (BashSupervisor.run calls this on every path):
             # clients see the end before bash's names are refreshed (1-2 ms, more under
             # load), as the app's block does.
+            spool.close()  # its failure (a full disk) is said with the end
             with self._lock:
                 self._ending = True  # clients may see the end now: Ctrl+Q waits (settle)
                 if self._abandoned or recording is None:
                     return  # a stop already closed it in the journal
             stopped = self._stopping  # ended by a host stop, not by the user: interrupted
-            self.record(
-                lambda _: recording.finished(
-                    ended.result,
-                    interrupted=stopped,
-                    restarted=ended.restarted,
-                    full_screen=sink.ran_full_screen,
-                )
-            )
+            saving = self.journal.is_saving(self.id)  # else the file is the one whole copy
+            self.record(lambda _: recording.finished(
+                ended.result, interrupted=stopped, restarted=ended.restarted,
+                full_screen=sink.ran_full_screen, spool=spool, spool_kept=not saving))  # fmt: skip
+            if self.recorder is not None and saving and self.journal.is_saving(self.id):
+                spool.drop()  # the journal holds all of it: keep one copy
 
         try:
             outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)
@@ -386,6 +405,8 @@ class SessionEngine:
             # It may hold a password: say how much, never what.
             self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
                         "lines), so it was not run.", "warning")  # fmt: skip
+        if outcome.start_error:
+            self.notice(did_not_start_note(outcome.start_error, self.config_path), "error")
         where = shorten_home(self.shell.shell.cwd)  # as the app says it
         if outcome.revived:
             self.notice(f"bash had exited; started a new bash in {where}.")
@@ -396,8 +417,10 @@ class SessionEngine:
                         "error")  # fmt: skip
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
-        """One journal write; on failure the session goes on unrecorded, and the log says so
-        (clients follow the journal, so they stop seeing this session's news)."""
+        """One journal write. A write the disk refuses does not fail here: the journal keeps
+        the session going unsaved, and clients still see it (sessions/unsaved.py). On any
+        other failure the session goes on unrecorded, and the log says so (clients follow
+        the journal, so they stop seeing this session's news)."""
         recorder = self.recorder
         if recorder is None:
             return None
@@ -408,6 +431,11 @@ class SessionEngine:
             self.recorder = None
             self._set_state("failed")
             return None
+
+    def went_unsaved(self) -> None:
+        """The journal stopped saving this session; it goes on, and every client still sees
+        it (sessions/unsaved.py), but ``ps`` says failed until it is stopped."""
+        self._set_state("failed")
 
     def _set_state(self, state: SessionState) -> None:
         if self.state == "failed" and state != "stopped":

@@ -38,11 +38,13 @@ from conch.host.session_agent import SessionAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
 from conch.session_opening import open_journal
+from conch.session_recorder import stopped_saving_note
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
+from conch.sessions.unsaved import UnsavedSessions
 
 log = logging.getLogger("conch.host")
 SETTLE_TIMEOUT = 2.0
@@ -52,6 +54,11 @@ PASSWORD_POLL = 0.15
 """Seconds between looks at whether a running program reads a password (the app's pace)."""
 RESTART_HOST = "restart the Conch host (`conch host stop`, then `conch`)"
 """What to restart once the journal can be written again: a new window attaches to this host."""
+UNSAVED_NEXT_STEP = (
+    "It goes on in the host, and every window shows it, but nothing more of it is saved. "
+    "Free some space, then end it (Ctrl+Q) and run `conch` to save again (`conch --new` if "
+    "the session is damaged)."
+)
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -81,6 +88,8 @@ class SessionHost:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
         self._password_watch: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        """Notices on their way (kept referenced until done)."""
 
     # -- life ----------------------------------------------------------------------------
 
@@ -104,6 +113,8 @@ class SessionHost:
                 log.error("no sessions: %s", self.problem)
                 return
         self.journal.subscribe(self._committed)
+        # A session the disk cannot take goes on unsaved: its windows still see it all.
+        self.journal.unsaved = UnsavedSessions(self._stopped_saving)
         self._password_watch = asyncio.create_task(self._watch_for_passwords())
         # A killed host's sessions are in the real journal, not in this run's scratch one.
         killed = [] if self._scratch else await asyncio.to_thread(load_live_list, self._live_list)
@@ -182,6 +193,7 @@ class SessionHost:
             self.shared.pop(session_id, None)
             self.followers.pop(session_id, None)
             await self._save_live_list()
+            await asyncio.to_thread(engine.journal.checkpoint)
             log.info("session %s stopped (Ctrl+Q, idle)", session_id)
             return ""
 
@@ -204,6 +216,22 @@ class SessionHost:
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
                 self._loop.call_soon_threadsafe(self._deliver, event)
+
+    def _stopped_saving(self, session_id: str, error: BaseException) -> None:
+        """In the committing thread, under the journal's lock: say it, from the loop."""
+        log.error("session %s goes on unsaved: %s", session_id, error)
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._tell_stopped_saving, session_id, error)
+
+    def _tell_stopped_saving(self, session_id: str, error: BaseException) -> None:
+        engine = self.engines.get(session_id)
+        if engine is not None:
+            engine.went_unsaved()
+            text = stopped_saving_note(error, UNSAVED_NEXT_STEP)
+            task = asyncio.create_task(asyncio.to_thread(engine.notice, text, "error"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _deliver(self, event: Event) -> None:
         engine = self.engines.get(event.session_id)
@@ -405,7 +433,9 @@ class SessionHost:
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
         engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell,
-                               private_prefix=config.agent.private_prefix)  # fmt: skip
+                               private_prefix=config.agent.private_prefix,
+                               config_path=self._loaded.path,
+                               scrollback_lines=config.ui.scrollback_lines)  # fmt: skip
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)

@@ -39,7 +39,8 @@ def prepare(
     kind: str, sender: str, payload: JsonObject, shown: JsonObject | None = None
 ) -> PendingEvent:
     """Stamp the time, check the JSON; shell output over BLOB_THRESHOLD becomes
-    ``{size, tail}`` plus a blob (the journal adds ``ref`` when it stores the blob; its
+    ``{size, tail, lines}`` plus a blob (the journal adds ``ref`` when it stores the blob):
+    a window that follows the command live shows the tail and counts the lines (its
     ``shown`` is dropped: a listener gets the stored tail). ``shown``: the payload before
     its secrets were masked, never stored."""
     now = time.time()
@@ -50,7 +51,8 @@ def prepare(
             data = text.encode("utf-8")
             if len(data) > BLOB_THRESHOLD:
                 rest = {key: value for key, value in payload.items() if key != "text"}
-                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:]}
+                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:],
+                                      "lines": text.count("\n")}  # fmt: skip
                 dumps(stored)
                 return PendingEvent(now, kind, sender, stored, None, data)
     return PendingEvent(now, kind, sender, payload, dumps(payload), shown=shown)

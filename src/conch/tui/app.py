@@ -35,7 +35,7 @@ from conch.tui.conversation_keys import (
     ConversationKeys,
 )
 from conch.tui.conversation_trim import ConversationTrim
-from conch.tui.crash_note import CrashNote
+from conch.tui.crash_note import CrashNote, ReportsCrashes
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
@@ -79,7 +79,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(App[None]):
+class ConchApp(ReportsCrashes, App[None]):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -209,15 +209,6 @@ class ConchApp(App[None]):
         self.completion.close()
         self.binding.close()
         await self.agent.close()
-
-    def _handle_exception(self, error: Exception) -> None:
-        self.crash.remember(error)
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        self.bell()
-        self._exit_renderables.append(self.crash.printed())
-        self._close_messages_no_wait()
 
     # -- lines, pastes and Tab -----------------------------------------------------------
 

@@ -26,7 +26,7 @@ from conch.pending_text import PendingText
 from conch.secret_masking import warm_up
 from conch.session_link import SessionLink
 from conch.session_recorder import ShellRecording
-from conch.shell_start import shell_start
+from conch.shell_start import did_not_start_note, shell_start
 from conch.tui.question_controller import QuestionController
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.session_binding import SessionBinding
@@ -170,9 +170,7 @@ class ShellController:
         block.add(text)
 
     def _tell_did_not_start(self, error: str) -> None:
-        text = f"The session shell did not start: {error}. Check shell.bash in "
-        text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-        self.binding.tell(text, "error")
+        self.binding.tell(did_not_start_note(error, self.loaded.path), "error")
 
     def resize(self, size: Size) -> None:
         self.bash.shell.resize(max(5, size.height), max(20, size.width - _BLOCK_CHROME))

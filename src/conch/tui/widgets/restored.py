@@ -138,6 +138,9 @@ def _widget_for(
 def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: int) -> CommandBlock:
     text = block.output_text(read_blob)
     shown, total = _last_lines(text, max(1, max_lines))
+    counted = block.newlines() if read_blob is None else None  # blobs unread: count them
+    if counted is not None:
+        total = counted + (1 if text and not text.endswith("\n") else 0)
     output = BoundedOutput(max_lines, None)  # the journal holds the full text: no spool file
     output.append(shown)
     output.close()
@@ -157,6 +160,9 @@ def finish_live_command(live: CommandBlock, block: ShellBlock) -> bool:
     result = _command_result(block)
     if result is None or block.state == "interrupted" or live.result is not None:
         return False
+    # The host's file of its output: failed (the block says what was not saved), or kept
+    # as the one whole copy (the block names it).
+    live.output.spool.told(block.spool_error, block.spool_complete_lines, block.spool_path)
     live.sink.ran_fullscreen = live.sink.ran_fullscreen or block.ran_full_screen
     live.finish(result, block.bash_restarted)
     return True
@@ -184,6 +190,7 @@ def _command_result(block: ShellBlock) -> CommandResult | None:
         shell_exited=block.exit_status is None,
         interrupted=block.interrupted_by_user,
         timed_out=block.timed_out,
+        not_started=block.not_started,
     )
 
 

@@ -46,6 +46,7 @@ from conch.clients.attach.tui.window_sessions import WindowSessions
 from conch.clients.attach.tui.window_terminal import WindowTerminal
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.host.request_errors import CRASHED
 from conch.paths import history_file
 from conch.sessions.records import Event
 from conch.tui import paste_input
@@ -55,6 +56,7 @@ from conch.tui.conversation_keys import (
     COPY_SELECTION_BINDING,
     ConversationKeys,
 )
+from conch.tui.crash_note import CrashNote, ReportsCrashes
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -66,7 +68,7 @@ from conch.tui.widgets.question import Question
 T = TypeVar("T")
 
 
-class AttachApp(App[None]):
+class AttachApp(ReportsCrashes, App[None]):
     CSS = """
     .-prompt-area { height: auto; }
     """
@@ -92,6 +94,7 @@ class AttachApp(App[None]):
         self.link = link
         self.farewell = ""
         """What ``conch attach`` prints once the window is gone."""
+        self.crash = CrashNote()
         self.host_lost = False
         self.attached_once = False
         """Attached at least once to this window's session (the first history came)."""
@@ -312,7 +315,9 @@ class AttachApp(App[None]):
         except HostGone as gone:
             self.host_gone(str(gone))
         except HostRequestFailed as failure:
-            if failure.code not in said_in_conversation:
+            if failure.code == CRASHED:  # a report was written: say where, and keep it said
+                self.view.conversation.add_block(Notice(str(failure), "error"))
+            elif failure.code not in said_in_conversation:
                 self.notify(str(failure), severity="error")
         return None
 

@@ -181,6 +181,8 @@ class SessionView(Vertical):
         if isinstance(change, OutputAdded):
             block = self._widgets.get(change.position)
             if isinstance(block, CommandBlock):
+                if change.skipped:
+                    block.output.skip(change.skipped)
                 block.output.append(change.text)
                 block.output_arrived()
             return
@@ -300,7 +302,11 @@ class SessionView(Vertical):
         """A running command, as the app shows one: its output grows as it streams."""
         assert isinstance(item, ShellBlock)
         output = BoundedOutput(self.scrollback_lines, None)  # the journal keeps it all
-        output.append(item.output_text())
+        for piece in item.output:  # a big piece: its end, and its lines counted
+            skipped, text = (0, piece) if isinstance(piece, str) else piece.live_piece()
+            if skipped:
+                output.skip(skipped)
+            output.append(text)
         block = CommandBlock(item.command, item.cwd, output)
         block.journal_index = item.index
         self._say_elsewhere(block)

@@ -80,6 +80,9 @@ class WindowPrompt:
         if app.error_offers is not None:
             app.error_offers.lapse()
         reply = await app.ask(app.link.submit(submission))
+        if reply is None and not app.prompt.value:
+            app.prompt.value = typed  # not taken (said why): nothing typed is lost
+            app.prompt.cursor_position = len(typed)
         if reply is not None and reply.get("to") == "ask" and app.route_question is not None:
             suggestion = reply.get("suggestion")
             app.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
