@@ -264,11 +264,11 @@ class SessionEngine:
             return self._unfinished > 0
 
     def interrupt(self) -> bool:
-        """Ctrl+C to the running command; False when nothing runs."""
-        if self.state != "running":
-            return False
-        self.shell.shell.interrupt()
-        return True
+        """Ctrl+C to the running command (held until bash has read its line); False when
+        nothing runs."""
+        with self._lock:
+            held = self._input
+        return held is not None and held.interrupt(self.shell.shell.interrupt)
 
     def send_input(self, data: bytes, by: object = None) -> bool:
         """Bytes for the running command's stdin (held until bash has read its line);

@@ -362,7 +362,7 @@ class ShellController:
     def interrupt_or_clear(self) -> None:
         """Ctrl+C: interrupt the running command, else clear the prompt."""
         if self.running_block is not None:
-            self.bash.shell.interrupt()
+            self.running_block.sink.interrupt(self.bash.shell.interrupt)
         else:
             prompt_bar = self.parts.prompt_bar
             prompt_bar.input.value = ""
