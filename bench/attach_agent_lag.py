@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import CONCH, Tmux, figures, header, isolate_with_runtime, isolated_env
+from benchlib import CONCH, Tmux, figures, header, isolate, isolated_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_ACP_AGENT = ROOT / "tests" / "peers" / "fake_acp_agent.py"
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=15)
     args = parser.parse_args()
     header("conch attach in tmux 120x40: an agent's answer in two clients (fake ACP agent)")
-    root = isolate_with_runtime()
+    root = isolate()
     env = {**isolated_env(root), "XDG_RUNTIME_DIR": str(root / "run")}
     write_config(env)
     tmux = Tmux(env)

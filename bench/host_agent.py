@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import CONFIG_TOML, PYTHON, figures, header, isolate_with_runtime, running_host
+from benchlib import CONFIG_TOML, PYTHON, figures, header, isolate, running_host
 
-ROOT = isolate_with_runtime()
+ROOT = isolate()
 FAKE_AGENT = Path(__file__).resolve().parent.parent / "tests" / "peers" / "fake_acp_agent.py"
 AGENT_TOML = (
     '[agent]\ndefault = "fake"\nsandbox = false\n\n[agents.fake]\nkind = "acp"\n'

@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import children, figures, header, isolate_with_runtime, running_host, status_kb
+from benchlib import children, figures, header, isolate, running_host, status_kb
 
-ROOT = isolate_with_runtime()
+ROOT = isolate()
 
 from conch.host.client import HostConnection, ask_host  # noqa: E402
 from conch.host.runtime import host_places  # noqa: E402

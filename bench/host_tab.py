@@ -28,12 +28,12 @@ from benchlib import (
     Tmux,
     figures,
     header,
-    isolate_with_runtime,
+    isolate,
     isolated_env,
     running_host,
 )
 
-ROOT = isolate_with_runtime()
+ROOT = isolate()
 
 from conch.host.client import HostConnection  # noqa: E402
 from conch.host.completion_wire import request_completion  # noqa: E402

@@ -37,7 +37,6 @@ from benchlib import (
     export_revision,
     header,
     isolate,
-    isolate_with_runtime,
     isolated_env,
     revision_path,
     running_host,
@@ -169,7 +168,7 @@ def main() -> None:
     header(f"Enter → frame showing the finished block, {args.commands}× `{args.command}` "
            "(headless app, Shell mode)")  # fmt: skip
     if args.attach:
-        root = isolate_with_runtime()
+        root = isolate()
         with running_host(root):
             for _ in range(2):
                 times = in_child(None, args.commands, args.command)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 
+from tests.e2e.conch_terminal import stop_host
 from tests.peers.fake_openai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +31,21 @@ pytest_textual_snapshot.SVGImageExtension.dirname = classmethod(_top_level_snaps
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh HOME and XDG dirs per test; bash gets an empty .bashrc."""
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh HOME, XDG dirs and runtime dir per test; bash gets an empty .bashrc. A
+    Conch host a test started (``conch`` runs its session in one) is stopped after it."""
     home = tmp_path / "home"
     home.mkdir()
     (home / ".bashrc").write_text("")
     monkeypatch.setenv("HOME", str(home))
     for name, where in XDG_DIRS.items():
         monkeypatch.setenv(name, str(home / where))
-    return home
+    runtime = tmp_path / "xdg-run"  # tests that want "run" make their own
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    yield home
+    stop_host(runtime)
+    stop_host(tmp_path / "e2e" / "run")
 
 
 @pytest.fixture

@@ -29,15 +29,20 @@ CONFIG_TOML = "[shell]\nsource_bashrc = false\n"
 
 
 def isolate() -> Path:
-    """Point XDG_CONFIG/STATE/DATA_HOME and TMPDIR at a fresh temp tree (removed at exit).
+    """Point XDG_CONFIG/STATE/DATA/RUNTIME and TMPDIR at a fresh temp tree (removed at exit).
 
     Call before importing conch. Returns the tree; ``<tree>/work`` is an empty
-    directory to start the session in.
+    directory to start the session in. ``conch`` runs its sessions in a host, which it starts
+    and which outlives it: the runtime dir keeps that host (its socket) private to the
+    bench, never the user's own, and it is stopped at exit.
     """
     root = Path(tempfile.mkdtemp(prefix="conch-bench-"))
     atexit.register(shutil.rmtree, root, True)
     for name in ("config", "state", "data", "work", "tmp"):
         (root / name).mkdir()
+    (root / "run").mkdir(mode=0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(root / "run")
+    atexit.register(_stop_host, root)
     # PersistentBash makes a temp dir per shell and never removes it: keep those in the tree.
     os.environ["TMPDIR"] = str(root / "tmp")
     tempfile.tempdir = str(root / "tmp")
@@ -79,25 +84,24 @@ def isolated_env(root: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(root / "config"),
         "XDG_STATE_HOME": str(root / "state"),
         "XDG_DATA_HOME": str(root / "data"),
+        "XDG_RUNTIME_DIR": str(root / "run"),
         "TMPDIR": str(root / "tmp"),
     }
 
 
-def isolate_with_runtime() -> Path:
-    """``isolate``, plus a private XDG_RUNTIME_DIR (``<tree>/run``, 0700) for a host's socket.
-    Call before importing conch."""
-    root = isolate()
-    run = root / "run"
-    run.mkdir(mode=0o700)
-    os.environ["XDG_RUNTIME_DIR"] = str(run)
-    return root
+def _stop_host(root: Path) -> None:
+    """At exit: stop the host a `conch` of this bench started, if one did."""
+    if (root / "run" / "conch").exists():
+        env = {**os.environ, **isolated_env(root)}
+        subprocess.run([str(PYTHON), "-m", "conch", "host", "stop"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
 @contextlib.contextmanager
 def running_host(root: Path) -> Iterator[dict[str, str]]:
-    """A detached `conch host` in ``root``'s dirs (see isolate_with_runtime) for the block;
+    """A detached `conch host` in ``root``'s dirs (see isolate) for the block;
     yields the environment that reaches it; stopped after."""
-    env = {**os.environ, **isolated_env(root), "XDG_RUNTIME_DIR": str(root / "run")}
+    env = {**os.environ, **isolated_env(root)}
     subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     try:

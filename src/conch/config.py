@@ -34,7 +34,7 @@ class UiConfig:
     """Mode at start: auto, shell or agent."""
     scrollback_lines: int = 5000
     """Lines of output a command block keeps; longer output is saved to a file."""
-    in_host: bool = False
+    in_host: bool = True
     """`conch` runs its session in the Conch host and shows it in the `conch attach`
     window: the session outlives the window. Off until that window has all the app has."""
 

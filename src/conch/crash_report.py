@@ -1,5 +1,8 @@
 """When Conch crashes: a report file in the state dir, one line on the terminal, a non-zero exit.
 
+In the host a crash is one request's: the host writes the report, answers that request with
+``host_crash_message`` (the window shows it) and goes on serving its sessions.
+
 Textual's own crash screen prints the traceback with every frame's local variables, and in
 Conch those are the session: typed lines, command output, agent answers, left on the
 terminal for anyone to see. Instead the traceback (no locals) goes to a private file
@@ -51,4 +54,13 @@ def crash_message(error: BaseException, report: Path | None) -> str:
     return (
         f"Conch crashed ({type(error).__name__}); {where}. Your session is saved up to the "
         "last thing shown as done; `conch` reopens it."
+    )
+
+
+def host_crash_message(error: BaseException, report: Path | None) -> str:
+    """What the window that asked is told when the host crashed answering it."""
+    where = f"the report is {report}" if report else "no report could be written"
+    return (
+        f"Conch crashed ({type(error).__name__}) in the host while answering this window, so "
+        f"that was not done; {where}. The host and its sessions go on."
     )

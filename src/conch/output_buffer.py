@@ -7,34 +7,25 @@ first byte) is written to a spool file the block links to. No Textual here.
 
 The spool file is private (0600, in a 0700 directory). A spool that cannot be written (the
 state dir's disk is full, or read-only) never stops the command: spooling stops, the lines in
-memory go on, and ``spool_error`` says from which line on the file is incomplete, and why.
+memory go on, and ``spool_error`` says from which line on the file is incomplete, and why
+(output_spool.py).
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import os
 import threading
-import time
 from collections import deque
 from pathlib import Path
-from typing import TextIO
 
-from conch import private
+from conch.output_spool import MAX_LINE_CHARS, OutputSpool
 from conch.terminal_text import ERASE, EscapeFilter, overlay
 
-# Keep the first bytes in memory until we know whether output needs a file.
-_SPILL_BYTES = 1 << 20
-MAX_LINE_CHARS = 1 << 16
-"""A longer line keeps only its end in memory (all of it is in the spool file): a 10 MB
-line with no newline would otherwise be re-copied on every read, and drawn whole."""
+__all__ = ["MAX_LINE_CHARS", "BoundedOutput"]
 PARSE_AFTER = 1 << 18
 """Appended text waits, unparsed, until a reader asks or this many characters wait: a flood
 is then cut into lines in big pieces, of which only the last ``max_lines`` become strings.
 Parsing each ~2 KB read as it came cost the pty's reader thread ~160 ms of a 0.5 s
 `seq 1 1000000`; a reader's parse of what waits takes about a millisecond."""
-_count = itertools.count(1)
 
 
 class BoundedOutput:
@@ -44,12 +35,7 @@ class BoundedOutput:
         """``spool_dir`` None: keep no file (the full text is stored elsewhere, e.g. the output
         of a command restored from the session journal)."""
         self.max_lines = max(1, max_lines)
-        self.spool_dir = spool_dir
-        self.spool_path: Path | None = None
-        self.spool_error: str = ""
-        """Why the full output is not (all) in the spool file ("" when it is)."""
-        self.spool_complete_lines = 0
-        """With ``spool_error``: about how many lines reached the spool file before it failed."""
+        self.spool = OutputSpool(spool_dir, self.max_lines)
         self.version = 0
         """Bumped on every change, so a view can tell whether to redraw."""
         self._total_lines = 0
@@ -68,16 +54,27 @@ class BoundedOutput:
         """Characters after the last newline waiting (the partial line's growth), or all of
         them when none holds a newline."""
         self._escapes = EscapeFilter()
-        self._early: list[str] = []
-        self._early_bytes = 0
-        self._spool: TextIO | None = None
         self._lock = threading.Lock()
+
+    @property
+    def spool_path(self) -> Path | None:
+        return self.spool.path
+
+    @property
+    def spool_error(self) -> str:
+        """Why the full output is not (all) in the spool file ("" when it is)."""
+        return self.spool.error
+
+    @property
+    def spool_complete_lines(self) -> int:
+        """With ``spool_error``: about how many lines reached the spool file before it failed."""
+        return self.spool.complete_lines
 
     # -- writer side (any thread) -----------------------------------------
 
     def append(self, text: str) -> None:
         with self._lock:
-            self._save_raw(text)
+            self.spool.write(text)
             self.total_chars += len(text)
             self._waiting.append(text)
             self._waiting_chars += len(text)
@@ -136,24 +133,25 @@ class BoundedOutput:
             tail = "…" + "".join(self._partial)[-MAX_LINE_CHARS:]
             self._partial, self._partial_chars = [tail], len(tail)
 
+    def skip(self, lines: int) -> None:
+        """``lines`` lines this view does not get (the journal holds them, a window showing a
+        host's command gets their end only): counted, and the lines held are let go, as
+        they no longer end where the next text starts."""
+        with self._lock:
+            self._parse_waiting()
+            self._lines.clear()
+            self._partial, self._partial_chars = [], 0
+            self._total_lines += lines
+            self.version += 1
+
     def close(self) -> None:
         with self._lock:
-            handle = self._spool
-            self._spool = None
-            if handle is not None:
-                try:
-                    handle.close()  # flushes the last buffered text: the disk may be full now
-                except OSError as error:
-                    self._spool_failed(error)
+            self.spool.close()
 
     def drop_spool(self) -> None:
-        """Delete the spool file: the session journal holds the whole output, and a second
-        copy of a 50 MB flood is 50 MB wasted."""
-        self.close()
-        path, self.spool_path = self.spool_path, None
-        if path is not None:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        """Delete the spool file: the session journal holds the whole output."""
+        with self._lock:
+            self.spool.drop()
 
     # -- reader side --------------------------------------------------------
 
@@ -187,42 +185,6 @@ class BoundedOutput:
     def text(self) -> str:
         return "\n".join(self.snapshot())
 
-    # -- internals ----------------------------------------------------------
-
-    def _save_raw(self, text: str) -> None:
-        if self._spool is not None:
-            try:
-                self._spool.write(text)
-            except OSError as error:
-                self._spool_failed(error)
-            return
-        if self.spool_dir is None or self.spool_error:
-            return
-        self._early.append(text)
-        self._early_bytes += len(text)
-        partial = self._waiting_tail + (0 if self._waiting_newlines else self._partial_chars)
-        too_long = partial + len(text) > MAX_LINE_CHARS  # a line will be cut
-        lines = self._total_lines + self._waiting_newlines + text.count("\n")
-        if self._early_bytes > _SPILL_BYTES or too_long or lines > self.max_lines:
-            early, self._early, self._early_bytes = "".join(self._early), [], 0
-            try:
-                path = self.spool_dir / f"output-{_unique_name()}.log"
-                fd = private.open_new_text(path)
-                self.spool_path = path
-                self._spool = open(fd, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
-                self._spool.write(early)
-            except OSError as error:
-                self._spool_failed(error)
-
-    def _spool_failed(self, error: OSError) -> None:
-        """Stop spooling (the command goes on) and remember why."""
-        handle, self._spool = self._spool, None
-        if handle is not None:
-            with contextlib.suppress(OSError):
-                handle.close()
-        self.spool_error = error.strerror or str(error)
-        self.spool_complete_lines = self._total_lines + self._waiting_newlines
-
 
 def _shown(line: str) -> str:
     """A line as a terminal shows it (carriage returns applied), cut to its end if huge."""
@@ -237,7 +199,3 @@ def _compact_partial(partial: str) -> str:
     next chunk's text redraws the line from its start (progress bars split across reads)."""
     body = partial.rstrip("\r")
     return overlay(body) + ("\r" if len(body) < len(partial) else "")
-
-
-def _unique_name() -> str:
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(_count)}"

@@ -6,7 +6,8 @@ prompt and a permission answer are committed alone; a command's output and a tur
 of updates are batched (one commit per half second at most, and at the end). No Textual:
 shell output is recorded from the shell's worker thread, agent updates from the event loop.
 Known secret shapes in typed lines, commands and output are masked before they are written
-(``mask_secrets``): the journal on disk is not a keyring.
+(``mask_secrets``): the journal on disk is not a keyring. The text before masking goes to the
+journal's listeners only (``Event.shown``: the host's live clients), never to the disk.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import uuid
 from typing import Literal
 
 from conch.agents.events import AgentEvent, Decision, PermissionRequest, TurnContext
+from conch.output_spool import OutputSpool
 from conch.secret_masking import mask_secrets
 from conch.sessions import events as ev
 from conch.sessions.batch import Batch
+from conch.sessions.errors import JournalError
 from conch.sessions.events import TurnStatus
 from conch.sessions.journal import Journal
 from conch.sessions.records import JsonObject, JsonValue
@@ -35,6 +38,28 @@ OUTPUT_DELAY = 0.2
 BACKLOG_LIMIT = 8 * 1024 * 1024
 """Output gathered and not yet committed past which the reader commits it itself (waits for
 the disk): memory stays bounded when the disk is slower than the command."""
+
+
+def command_end(
+    result: CommandResult, *, interrupted: bool = False, restarted: bool = False,
+    full_screen: bool = False, spool: OutputSpool | None = None, spool_kept: bool = False,
+) -> JsonObject:  # fmt: skip
+    """The shell_end payload for a command that ended with ``result`` (see ``finished``)."""
+    return ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
+                        interrupted=interrupted,
+                        interrupted_by_user=result.interrupted and not interrupted,
+                        timed_out=result.timed_out,
+                        not_started=result.not_started,
+                        spool_error=spool.error if spool else "",
+                        spool_complete_lines=spool.complete_lines if spool else 0,
+                        spool_path=str(spool.path or "") if spool and spool_kept else "",
+                        restarted=restarted, full_screen=full_screen)  # fmt: skip
+
+
+def stopped_saving_note(error: BaseException, next_step: str) -> str:
+    """What the user is told when the journal could not take the session any more."""
+    kind = "journal" if isinstance(error, JournalError) else "disk"
+    return f"Conch stopped saving this session ({kind} error: {error}). {next_step}"
 
 
 class ShellRecording:
@@ -56,9 +81,9 @@ class ShellRecording:
         delay: float = OUTPUT_DELAY,
         quiet_output_at_once: bool = False,
     ) -> None:
-        self.start_index = journal.append(
-            session_id, ev.SHELL_START, ev.SHELL, ev.shell_start(mask_secrets(command), cwd)
-        )
+        stored = ev.shell_start(mask_secrets(command), cwd)
+        shown = _shown(ev.shell_start(command, cwd), stored)
+        self.start_index = journal.append(session_id, ev.SHELL_START, ev.SHELL, stored, shown)
         self._delay = delay
         self._at_once = quiet_output_at_once
         self._last_commit = time.monotonic()
@@ -98,14 +123,24 @@ class ShellRecording:
         elif backlog:
             self._commit_gathered()
 
-    def finished(self, result: CommandResult, *, interrupted: bool = False) -> None:
+    def finished(
+        self,
+        result: CommandResult,
+        *,
+        interrupted: bool = False,
+        restarted: bool = False,
+        full_screen: bool = False,
+        spool: OutputSpool | None = None,
+        spool_kept: bool = False,
+    ) -> None:
         """The command ended: its status, the cwd after it, how long it took, and whether
-        Ctrl+C or the timeout stopped it (a restore shows them as the live block did).
-        ``interrupted``: Conch itself stopped it (the host was stopped), not the user."""
-        end = ev.shell_end(result.exit_status, result.cwd, duration=result.duration,
-                           interrupted=interrupted,
-                           interrupted_by_user=result.interrupted and not interrupted,
-                           timed_out=result.timed_out)  # fmt: skip
+        Ctrl+C or the timeout stopped it, bash was started anew after it exited
+        (``restarted``) or it ran full-screen (a restore shows them as the live block did).
+        ``interrupted``: Conch itself stopped it (the host was stopped), not the user.
+        ``spool``: its output's file, whose failure is said with the end, and its path when
+        it is ``spool_kept`` (the journal did not save the output)."""
+        end = command_end(result, interrupted=interrupted, restarted=restarted,
+                          full_screen=full_screen, spool=spool, spool_kept=spool_kept)  # fmt: skip
         with self._committing:
             with self._lock:
                 self._raise_failure()
@@ -158,8 +193,9 @@ class ShellRecording:
                 end = cut if cut > start else end  # one very long line: cut where it must be
             else:
                 end = len(text)
-            masked = mask_secrets(text[start:end])
-            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(masked))
+            clear = ev.shell_output(text[start:end])
+            stored = ev.shell_output(mask_secrets(text[start:end]))
+            self._batch.append(ev.SHELL_OUTPUT, ev.SHELL, stored, _shown(clear, stored))
             start = end
 
 
@@ -173,18 +209,22 @@ class TurnRecording:
 
     def update(self, event: AgentEvent) -> None:
         """Masked too: a tool's output (``cat .env``) is journaled with the turn."""
-        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, _masked(ev.agent_update(self.turn, event)))
+        update = ev.agent_update(self.turn, event)
+        stored = _masked(update)
+        self._batch.append(ev.AGENT_UPDATE, ev.AGENT, stored, _shown(update, stored))
 
     def permission_asked(self, request: PermissionRequest) -> None:
         """The agent asked: journaled in the stream's order, before what it sends while the
         user decides, and committed at once (the question is there even after a crash)."""
-        asked = _masked(ev.permission_asked(self.turn, request))  # the command it wants to run
-        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked)
+        clear = ev.permission_asked(self.turn, request)
+        asked = _masked(clear)  # the command it wants to run
+        self._batch.append(ev.PERMISSION_ASKED, ev.AGENT, asked, _shown(clear, asked))
         self._batch.flush()
 
     def permission(self, request: PermissionRequest, decision: Decision) -> None:
-        answer = _masked(ev.permission(self.turn, request, decision))
-        self._batch.append(ev.PERMISSION, ev.USER, answer)
+        clear = ev.permission(self.turn, request, decision)
+        answer = _masked(clear)
+        self._batch.append(ev.PERMISSION, ev.USER, answer, _shown(clear, answer))
         self._batch.flush()  # the user's answer is acknowledged on its own
 
     def flush(self) -> None:
@@ -224,13 +264,14 @@ class SessionRecorder:
     def user_input(self, text: str, mode: str, cwd: str) -> int:
         """A submitted line, masked: after a restart Up/Down recalls ``GITHUB_TOKEN=••••••``."""
         payload = ev.user_input(mask_secrets(text), mode, cwd)
-        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload)
+        shown = _shown(ev.user_input(text, mode, cwd), payload)
+        return self.journal.append(self.session_id, ev.USER_INPUT, ev.USER, payload, shown)
 
     def prompt(self, text: str, context: TurnContext) -> int:
         """A prompt for the agent with its frozen context; returns the turn's index."""
-        return self.journal.append(
-            self.session_id, ev.AGENT_PROMPT, ev.USER, ev.agent_prompt(mask_secrets(text), context)
-        )
+        stored = ev.agent_prompt(mask_secrets(text), context)
+        shown = _shown(ev.agent_prompt(text, context), stored)
+        return self.journal.append(self.session_id, ev.AGENT_PROMPT, ev.USER, stored, shown)
 
     def shell_started(self, command: str, cwd: str) -> ShellRecording:
         return ShellRecording(self.journal, self.session_id, command, cwd, self.output_delay,
@@ -254,12 +295,18 @@ class SessionRecorder:
     def background_output(self, text: str) -> int:
         """What a background job printed while no command ran: shell output outside any
         command (the conversation shows it as a block of its own)."""
-        return self.journal.append(
-            self.session_id, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output(mask_secrets(text))
-        )
+        stored = ev.shell_output(mask_secrets(text))
+        shown = _shown(ev.shell_output(text), stored)
+        return self.journal.append(self.session_id, ev.SHELL_OUTPUT, ev.SHELL, stored, shown)
 
     def notice(self, text: str, level: NoticeLevel = "info") -> int:
         return self.journal.append(self.session_id, ev.NOTICE, ev.CONCH, ev.notice(text, level))
+
+
+def _shown(clear: JsonObject, stored: JsonObject) -> JsonObject | None:
+    """What the user's own screens get live where masking changed the stored payload (their
+    terminal shows everything, as the app's own blocks do); None when nothing was masked."""
+    return clear if clear != stored else None
 
 
 def _masked(payload: JsonObject) -> JsonObject:

@@ -7,6 +7,8 @@ the app and the host both start session shells this way.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conch.config import ShellConfig
 from conch.sessions.startup import OpenedSession
 from conch_plugins.shell_mode.shell_options import ShellOptions
@@ -22,3 +24,9 @@ def shell_start(
         return start_cwd, options
     options.extra_env.update(restored.environment)
     return restored.cwd, options
+
+
+def did_not_start_note(error: str, config_path: Path) -> str:
+    """What the user is told each time the session's bash could not be started."""
+    return (f"The session shell did not start: {error}. Check shell.bash in {config_path} "
+            "and your ~/.bashrc; the next command tries again.")  # fmt: skip

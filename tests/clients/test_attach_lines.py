@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from conch.clients.attach.line_submission import Submission, paste_destination, submission_for
+from conch.clients.attach.line_submission import Submission, submission_for
 from conch.clients.attach.queue_cancel import NothingToCancel, prompt_to_cancel, queue_lines
 from conch.clients.attach.shared_questions import SharedQuestions
 from conch.clients.attach.slash_lines import SlashLine, attach_help, not_here_yet, slash_line
+from conch.paste_destination import UNKNOWN, paste_destination
 from conch_plugins.shell_mode.modes import ExecutionMode
 
 AUTO, SHELL, AGENT = ExecutionMode.AUTO, ExecutionMode.SHELL, ExecutionMode.AGENT
@@ -96,11 +97,10 @@ def test_a_journaled_request_finds_its_question_id_even_after_it_was_settled() -
 
 
 def test_a_paste_review_names_where_the_pasted_lines_would_go() -> None:
-    assert paste_destination("a\nb", ExecutionMode.AUTO, "cat") == "the running `cat` as its input"
-    assert (
-        paste_destination("a\nb", ExecutionMode.SHELL, "")
-        == "the shell (Shell mode), as one script"
-    )
-    assert paste_destination("a\nb", ExecutionMode.AGENT, "") == "the agent, as one prompt"
-    assert paste_destination("!a\nb", ExecutionMode.AUTO, "") == "the shell, as one script"
-    assert paste_destination("a\nb", ExecutionMode.AUTO, "").startswith("Auto mode")
+    auto, shell = ExecutionMode.AUTO, ExecutionMode.SHELL
+    assert paste_destination("shell", auto, "cat") == "the running `cat` as its input"
+    assert paste_destination("shell", shell) == "the shell (Shell mode), as one script"
+    assert paste_destination("agent", ExecutionMode.AGENT) == "the agent, as one prompt"
+    assert paste_destination("shell", auto) == "the shell, as one script"
+    assert paste_destination("ask", auto) == "Auto mode, which will ask: shell or agent"
+    assert paste_destination(UNKNOWN, auto).startswith("Auto mode: the shell as one script")

@@ -126,6 +126,30 @@ def test_a_big_output_stored_by_reference_shows_its_size_and_tail() -> None:
     assert "6,888,888 bytes" in change.text and change.text.endswith("999999\n")
 
 
+def test_a_big_output_with_its_line_count_gives_its_whole_last_lines_and_skips_the_rest() -> None:
+    session, feed = Session(), SessionFeed()
+    apply_all(feed, session.command_start("seq 1 999999"))
+    payload: JsonObject = {"ref": 7, "size": 6888888, "tail": "97\n999998\n999999\n",
+                           "lines": 999999}  # fmt: skip
+    (change,) = feed.apply(session.add(ev.SHELL_OUTPUT, ev.SHELL, payload))
+    assert change == OutputAdded(0, "999998\n999999\n", skipped=999997)
+
+
+def test_a_block_counts_the_lines_of_its_big_pieces_without_reading_them() -> None:
+    session, feed = Session(), SessionFeed()
+    apply_all(feed, session.command_start("seq 1 999999"))
+    feed.apply(session.output("0\n"))
+    feed.apply(
+        session.add(
+            ev.SHELL_OUTPUT,
+            ev.SHELL,
+            {"ref": 7, "size": 6888888, "tail": "999999\n", "lines": 999999},
+        )
+    )
+    block = feed.item(0)
+    assert isinstance(block, ShellBlock) and block.newlines() == 1000000
+
+
 def test_a_wire_event_becomes_the_journal_record_it_carries() -> None:
     record = {"idx": 4, "kind": "shell_output", "sender": "shell", "time": 12.5,
               "payload": {"text": "x"}}  # fmt: skip

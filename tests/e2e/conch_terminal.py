@@ -227,6 +227,32 @@ def kill_conch(terminal: ConchTerminal) -> None:
     terminal.wait_for(EXITED_MARK)
 
 
+def crash_conch(terminal: ConchTerminal) -> None:
+    """kill -9 all of Conch: this terminal's window and the host that runs its session (its
+    bash goes with it), as when the machine's Conch dies at once. kill -9 of the window alone
+    (``kill_conch``) leaves the session running in the host; this is the crash after which
+    a new ``conch`` must restore the session from its journal."""
+    lock = terminal.home.parent / "run" / "conch" / "host.lock"
+    text = lock.read_text().strip() if lock.exists() else ""
+    assert text.isdigit(), f"no Conch host runs for this terminal ({lock}: {text!r})"
+    kill_conch(terminal)
+    host = int(text)
+    os.kill(host, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _is_alive(host):
+        assert time.monotonic() < deadline, f"the Conch host {host} outlived kill -9"
+        time.sleep(POLL)
+
+
+def _is_alive(pid: int) -> bool:
+    """Running, not a zombie its parent has yet to reap (a dead host holds nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def _is_python(pid: int) -> bool:
     try:
         argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
@@ -267,6 +293,9 @@ def launch_conch(
     workdir = home / "work"
     workdir.mkdir(exist_ok=True)
     xdg = root / "xdg"
+    # The Conch host's socket and lock live here: one private host per test's "machine".
+    runtime = root / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
     if config_toml:
         (xdg / "config" / "conch").mkdir(parents=True, exist_ok=True)
         (xdg / "config" / "conch" / "config.toml").write_text(config_toml)
@@ -276,6 +305,7 @@ def launch_conch(
         "XDG_CONFIG_HOME": str(xdg / "config"),
         "XDG_STATE_HOME": str(xdg / "state"),
         "XDG_DATA_HOME": str(xdg / "data"),
+        "XDG_RUNTIME_DIR": str(runtime),
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "TMPDIR": str(tmp_path),
@@ -297,11 +327,9 @@ def launch_conch(
     socket_path = terminal.tmux("display-message", "-p", "#{socket_path}").stdout.strip()
     try:
         if wait_ready:
-            # Fully painted: the prompt with its badge, and the footer's key bindings.
-            terminal.wait_for(
-                named(lambda s: mode_badge(s) is not None and "^q Quit" in s, "the first screen"),
-                timeout=15,
-            )
+            # Fully painted and attached: the prompt with its badge, the footer's key
+            # bindings, and the status line's cwd (shown once the session is there).
+            terminal.wait_for(named(is_ready, "the first screen"), timeout=15)
         yield terminal
     finally:
         subprocess.run(
@@ -310,3 +338,34 @@ def launch_conch(
         # kill-server leaves the socket file behind; don't litter /tmp/tmux-UID.
         if socket_path:
             Path(socket_path).unlink(missing_ok=True)
+
+
+def is_ready(screen: str) -> bool:
+    """The first screen is there: badge, footer, and the session's cwd under the prompt."""
+    return mode_badge(screen) is not None and "^q Quit" in screen and bool(status_line(screen))
+
+
+def stop_host(runtime: Path) -> None:
+    """Stop the Conch host whose runtime dir is ``runtime`` (``launch_conch(tmp_path)``'s is
+    tmp_path/e2e/run), as `conch host stop` does (SIGTERM: sessions stop cleanly), and wait
+    until it is gone."""
+    lock = runtime / "conch" / "host.lock"
+    try:
+        text = lock.read_text().strip()
+    except OSError:
+        return
+    if not text.isdigit():
+        return
+    pid = int(text)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)

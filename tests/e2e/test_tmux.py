@@ -53,6 +53,22 @@ def test_a_commands_output_and_success_status_appear(conch: ConchTerminal) -> No
 
 
 @pytest.mark.e2e
+def test_keys_typed_ahead_in_one_burst_act_in_the_order_typed(conch: ConchTerminal) -> None:
+    """One write holding a line, a Backspace, Enter, then the next line with a left arrow,
+    as keys typed ahead while Conch is busy arrive: Enter ends its own line, and each
+    editing key acts where it was typed (Enter used to run after the next line's letters:
+    ``echo burst-onxeecho burst-to``)."""
+    conch.type("echo burst-onx\x7fe\recho burst-to\x1b[Dw")  # \x7f Backspace, ESC[D ←
+
+    screen = conch.wait_for(lambda s: "$ echo burst-one" in s and "✓ 0" in s, timeout=15)
+    assert "burst-onx" not in screen and "oneecho" not in screen, screen
+    screen = conch.wait_for(lambda s: "echo burst-two" in prompt_text(s))
+    conch.send("Enter")
+    screen = conch.wait_for(lambda s: "$ echo burst-two" in s and s.count("✓ 0") == 2)
+    assert "Type a command" in prompt_text(screen), f"nothing is left over: {screen}"
+
+
+@pytest.mark.e2e
 def test_cd_persists_and_the_status_line_shows_the_new_directory(conch: ConchTerminal) -> None:
     conch.run("mkdir -p sub/deeper && cd sub/deeper")
     conch.wait_for(named(lambda s: status_line(s) == "~/work/sub/deeper", "status ~/work/sub"))

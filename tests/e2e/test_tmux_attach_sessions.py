@@ -1,7 +1,8 @@
 """Sessions from inside `conch attach`, typed at in tmux: two sessions live in one host; in
 one window Ctrl+O shows the picker with both marked live, arrow keys and Enter move the window
 to the other session (only its lines show); /fork (typed, and pasted) forks it in the host and
-the window goes to the fork, while `conch ps` lists the original still live beside it."""
+the window goes to the fork, while `conch ps` lists the original still live beside it. The
+picker's rename of a session open in another window goes through the host: both show it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ def on_session_other_than(terminal: ConchTerminal, *left: str) -> str:
     return session_of(terminal)
 
 
+def arrow_to_row(terminal: ConchTerminal, screen: str, text: str) -> None:
+    """In the picker on ``screen``: the arrow from the row open here to the next row that
+    shows ``text`` (the picker lists two sessions here)."""
+    rows = screen.splitlines()
+    current = next(i for i, row in enumerate(rows) if "open here · live" in row)
+    other = next(i for i, row in enumerate(rows) if text in row)
+    terminal.send("Down" if other > current else "Up")
+
+
 def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
     place: Place,
 ) -> None:
@@ -45,11 +55,8 @@ def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
                 return "Sessions" in screen and len(rows) == 2
 
             screen = two.wait_for(listed)
-            rows = screen.splitlines()
-            current = next(i for i, row in enumerate(rows) if "open here · live" in row)
-            other = next(i for i, row in enumerate(rows) if "echo line-of-a" in row)
-            assert "echo line-of-b" in rows[current]
-            two.send("Down" if other > current else "Up")
+            assert "echo line-of-b" in next(r for r in screen.splitlines() if "open here" in r)
+            arrow_to_row(two, screen, "echo line-of-a")
             two.send("Enter")
 
             assert on_session_other_than(two, second) == first
@@ -77,3 +84,23 @@ def test_ctrl_o_moves_the_window_to_the_other_session_and_fork_leaves_it_live(
             finished_block(two, "echo in-the-fork", "in-the-fork")
             assert {row["id"][:8] for row in conch_ps(place)} == {first, second, fork, again}
         assert "line-of-b" not in one.screen() and session_of(one) == first, "one is unmoved"
+
+
+def test_the_picker_renames_the_session_open_in_another_window_and_both_show_it(
+    place: Place,
+) -> None:
+    with attach_client(place) as one:
+        one.type_line("echo line-of-a")
+        finished_block(one, "echo line-of-a", "line-of-a")
+        first = session_of(one)
+        with attach_client(place, "--new") as two:
+            two.send("C-o")
+            screen = two.wait_for(lambda s: "Sessions" in s and "echo line-of-a" in s)
+            arrow_to_row(two, screen, "echo line-of-a")
+            two.send("r")
+            two.type_slowly("deploy fix")
+            two.send("Enter")
+
+            two.wait_for("to “deploy fix”.")
+            one.wait_for("deploy fix")  # its status line: the title every client shows
+            assert {row["id"][:8]: row["title"] for row in conch_ps(place)}[first] == "deploy fix"

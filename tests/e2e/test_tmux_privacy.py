@@ -1,9 +1,15 @@
 """Secrets and private lines, as a person meets them: typed in a real terminal, then looked
 for in the journal file on disk, in Up/Down after a restart, and in what the agent was sent
-(the scripted OpenAI-compatible server keeps every request), before and after a restart."""
+(the scripted OpenAI-compatible server keeps every request), before and after a restart.
+
+Conch runs its session in the Conch host, so "a restart" is either of two things, and each
+test runs with both: the window is killed and `conch` attaches again to the session the host
+kept running (``reattach``), or the whole of Conch dies (host and window, kill -9) and
+`conch` restores the session from its journal (``crash``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,7 @@ from tests.e2e.conch_terminal import (
     STATUS_RE,
     ConchTerminal,
     block_lines,
+    crash_conch,
     kill_conch,
     launch_conch,
     named,
@@ -26,6 +33,14 @@ pytestmark = needs_tmux
 GITHUB_TOKEN = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
 BEARER = "sk-bearer-Qm7Tn3Wv9Xy2Lp5"
 PRIVATE = "private-marker-4711"
+
+Restart = Callable[[ConchTerminal], None]
+
+
+@pytest.fixture(params=["reattach", "crash"])
+def end_conch(request: pytest.FixtureRequest) -> Restart:
+    """How Conch goes before it is started again (see the module's docstring)."""
+    return kill_conch if request.param == "reattach" else crash_conch
 
 
 def wait_finished(terminal: ConchTerminal, title: str) -> None:
@@ -69,7 +84,7 @@ def stored_bytes(terminal: ConchTerminal) -> bytes:
 
 @pytest.mark.e2e
 def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
-    tmp_path: Path, fake_llm: FakeOpenAIServer
+    tmp_path: Path, fake_llm: FakeOpenAIServer, end_conch: Restart
 ) -> None:
     export = f"export GITHUB_TOKEN={GITHUB_TOKEN}"
     curl = f"curl -sS -H 'Authorization: Bearer {BEARER}' http://127.0.0.1:9/; echo $GITHUB_TOKEN"
@@ -85,7 +100,7 @@ def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
         on_disk = stored_bytes(conch)
         assert b"export GITHUB_TOKEN=" in on_disk, "the command itself is journaled"
         assert GITHUB_TOKEN.encode() not in on_disk and BEARER.encode() not in on_disk
-        kill_conch(conch)
+        end_conch(conch)
     with launch_conch(tmp_path, openai_agent_config(fake_llm)) as again:
         sent = ask(again, fake_llm, "and what now?")
         assert "export GITHUB_TOKEN=••••••" in sent, "the replay after the restart has it"
@@ -94,7 +109,7 @@ def test_secrets_typed_in_the_shell_reach_neither_the_journal_nor_the_agent(
 
 @pytest.mark.e2e
 def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_restart(
-    tmp_path: Path, fake_llm: FakeOpenAIServer
+    tmp_path: Path, fake_llm: FakeOpenAIServer, end_conch: Restart
 ) -> None:
     with launch_conch(tmp_path, openai_agent_config(fake_llm)) as conch:
         run_by_hand(conch, "echo public-line")
@@ -108,7 +123,7 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
         sent = ask(conch, fake_llm, "what happened?")
         assert "public-line" in sent and PRIVATE not in sent
         assert PRIVATE.encode() not in stored_bytes(conch)
-        kill_conch(conch)
+        end_conch(conch)
     with launch_conch(tmp_path, openai_agent_config(fake_llm)) as again:
         sent = ask(again, fake_llm, "remind me")
         assert "public-line" in sent, f"no replay after the restart:\n{again.screen()}"
@@ -122,14 +137,14 @@ def test_a_private_line_stays_out_of_history_the_journal_and_the_agent_across_a_
 
 @pytest.mark.e2e
 def test_after_a_restart_up_recalls_a_secret_masked_and_enter_does_not_run_it(
-    tmp_path: Path,
+    tmp_path: Path, end_conch: Restart
 ) -> None:
     export = f"export GITHUB_TOKEN={GITHUB_TOKEN}"
     with launch_conch(tmp_path) as conch:
         run_by_hand(conch, export)
         conch.send("Up")  # this session's own memory keeps the real line
         conch.wait_for(named(lambda s: GITHUB_TOKEN in prompt_text(s), "the real line"))
-        kill_conch(conch)
+        end_conch(conch)
     masked = "export GITHUB_TOKEN=••••••"
     with launch_conch(tmp_path) as again:
         restored = again.wait_for(masked)

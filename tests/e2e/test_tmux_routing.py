@@ -23,6 +23,7 @@ pytestmark = needs_tmux
 
 ASK_TEXT = "Run this in the shell, or send it to the agent?"
 OFFER_TEXT = "This reads as a request: send it to the agent?"
+NO_AGENT_NOTE = "This reads as a request, but no agent is configured (see `conch agents`)."
 NO_AGENT = "No agent is configured"
 KEY_PAUSE = 0.02
 
@@ -72,8 +73,9 @@ def test_prose_with_a_semicolon_still_reaches_the_agent(conch: ConchTerminal) ->
 
 @pytest.mark.e2e
 def test_find_all_python_files_fails_and_offers_to_send_it_to_the_agent(
-    conch: ConchTerminal,
+    conch_with_agent: ConchTerminal, fake_llm: FakeOpenAIServer
 ) -> None:
+    conch = conch_with_agent
     line = "find all python files"
     conch.type_line_slowly(line, KEY_PAUSE)
 
@@ -84,4 +86,22 @@ def test_find_all_python_files_fails_and_offers_to_send_it_to_the_agent(
     screen = conch.wait_for(named(failed_with_offer, "find to fail and the offer"), timeout=20)
     block = find_blocks(screen, line)[-1]
     assert "No such file or directory" in block, block
+    assert_no_agent_turn(screen, line)
+    assert fake_llm.requests == [], "offered, never sent without the user's key"
+
+
+@pytest.mark.e2e
+def test_with_no_agent_find_all_python_files_fails_and_says_there_is_no_agent(
+    conch: ConchTerminal,
+) -> None:
+    """No offer to send it to an agent there is not: the line under the block says so."""
+    line = "find all python files"
+    conch.type_line_slowly(line, KEY_PAUSE)
+
+    def failed_with_note(screen: str) -> bool:
+        blocks = find_blocks(screen, line)
+        return bool(blocks) and is_finished(blocks[-1]) and NO_AGENT_NOTE in screen
+
+    screen = conch.wait_for(named(failed_with_note, "find to fail and the note"), timeout=20)
+    assert OFFER_TEXT not in screen, screen
     assert_no_agent_turn(screen, line)

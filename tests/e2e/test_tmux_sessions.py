@@ -1,5 +1,8 @@
 """Crashes in a real terminal: kill -9 Conch mid-command and mid-turn, start it again.
 
+Conch runs its session in the Conch host, so a crash is kill -9 of the host and the window
+together (kill -9 of the window alone leaves the session running: tests/e2e/test_tmux_attach.py).
+
 Nothing acknowledged is lost (the command line, its output so far, the prompt), and nothing
 is left half-done in the view: the command and the turn are marked interrupted.
 """
@@ -15,7 +18,7 @@ from conch.session_recorder import OUTPUT_DELAY
 from tests.e2e.agent_config import openai_agent_config
 from tests.e2e.conch_terminal import (
     block_lines,
-    kill_conch,
+    crash_conch,
     launch_conch,
     named,
     needs_tmux,
@@ -36,9 +39,12 @@ def test_kill_9_in_the_middle_of_a_command_keeps_what_it_printed(tmp_path: Path)
         conch.type_line("echo started-before-crash; sleep 30")
         conch.wait_for(named(lambda s: "started-before-crash" in block_lines(s), "the output"))
         time.sleep(OUTPUT_DELAY + 0.3)  # output is journaled within OUTPUT_DELAY seconds
-        kill_conch(conch)
+        crash_conch(conch)
     with launch_conch(tmp_path) as again:
-        screen = again.wait_for(named(interrupted, "the interrupted command"))
+        # The notice that says what happened may paint before the blocks it speaks of.
+        restored = named(lambda s: interrupted(s) and "started-before-crash" in block_lines(s),
+                         "the interrupted command")  # fmt: skip
+        screen = again.wait_for(restored)
         lines = block_lines(screen)
         assert "first-command" in lines, screen
         assert "started-before-crash" in lines, screen
@@ -57,10 +63,15 @@ def test_kill_9_in_the_middle_of_an_agent_turn_keeps_the_prompt(
         conch.type_line("?write a long answer please")
         conch.wait_for(named(lambda s: "word word" in s, "the answer to stream"))
         time.sleep(OUTPUT_DELAY + 0.3)  # streamed text is journaled within OUTPUT_DELAY
-        kill_conch(conch)
+        crash_conch(conch)
     with launch_conch(tmp_path, config) as again:
-        screen = again.wait_for(named(interrupted, "the interrupted turn"))
-        assert "✦ write a long answer please" in block_lines(screen), screen
+        # The notice that says what happened may paint before the turn it speaks of, and
+        # the turn's prompt before its text (markdown renders after the mount).
+        prompt = "✦ write a long answer please"
+        restored = named(lambda s: interrupted(s) and "word word" in s.partition(prompt)[2],
+                         "the interrupted turn")  # fmt: skip
+        screen = again.wait_for(restored)
+        assert prompt in block_lines(screen), screen
         assert "word word" in screen, screen  # what had streamed before the crash is kept
 
 

@@ -124,9 +124,45 @@ async def test_auto_mode_sends_commands_to_bash_and_requests_to_the_agent(
     assert both["to"] == "ask" and "true" in both["reason"], "a command and a reply: asked"
     agent = await client.request("submit", line="what does this project do?", mode="auto")
     assert agent["to"] == "agent"
-    assert answer_of(await events_until(client, turn_ended)) == (
-        "received: what does this project do?"
-    )
+    told = answer_of(await events_until(client, turn_ended))
+    # As the app tells it: the commands run since the last prompt, then the user's words.
+    assert told.startswith("received: <recent-shell-commands>\n$ echo routed-$((6 * 7))"), told
+    assert "routed-42" in told and told.endswith("</recent-shell-commands>\n\n"
+                                                 "what does this project do?"), told  # fmt: skip
+
+
+async def test_the_agent_is_told_the_commands_run_since_its_last_prompt_once_secrets_masked(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, "laptop", cwd=str(project))
+    token = "ghp_" + "Zq8Xw2Ly5Nv3Kt7Rb4Hm9Jc6Pd1Sf0Ga2Uek"
+    for line in (f"export GITHUB_TOKEN={token}", " echo private-marker-4711"):
+        await client.request("submit", line=line)
+        await events_until(client, is_kind("shell_end"))
+    _, first = await ask(client, "what did I run?")
+    told = answer_of(first)
+    assert "$ export GITHUB_TOKEN=••••••" in told and token not in told, told
+    assert "private-marker-4711" not in told, "a private line is never told"
+    _, second = await ask(client, "and now?")
+    assert answer_of(second) == "received: and now?", "each command is told once"
+
+
+async def test_route_says_where_a_submit_would_send_a_line_and_sends_nothing(
+    host: int, project: Path, clients: list[HostConnection]
+) -> None:
+    client, _ = await attach(clients, "laptop", cwd=str(project))
+    script = "echo first-line\necho second-line"
+    assert (await client.request("route", line=script, mode="auto"))["to"] == "shell"
+    assert (await client.request("route", line="true", mode="auto"))["to"] == "ask"
+    request = "what does this project do?"
+    assert (await client.request("route", line=request, mode="auto"))["to"] == "agent"
+    assert (await client.request("route", line=request, mode="shell"))["to"] == "shell"
+    shell = await client.request("submit", line="echo after-routes", mode="shell")
+    seen = await events_until(client, is_kind("shell_end"))
+    typed = [e["payload"].get("text") for e in seen if e["kind"] == "user_input"]
+    assert typed == ["echo after-routes"], "routing sent nothing"
+    assert not [e for e in seen if e["kind"] == "agent_prompt"], "nor to the agent"
+    assert shell["to"] == "shell" and "after-routes" in output_of(seen)
 
 
 # -- permission questions ----------------------------------------------------------------
@@ -266,7 +302,8 @@ async def test_a_restarted_host_replays_the_conversation_to_the_new_agent_once(
     await client.request("submit", line="echo the-port-is-8080")
     await events_until(client, is_kind("shell_end"))
     _, first = await ask(client, "remember the port")
-    assert answer_of(first) == "received: remember the port"
+    told = answer_of(first)
+    assert "echo the-port-is-8080" in told and told.endswith("remember the port"), told
     _, second = await ask(client, "and the host is db1")
     assert answer_of(second) == "received: and the host is db1", "no replay on a 2nd turn"
     os.kill(host, signal.SIGKILL)

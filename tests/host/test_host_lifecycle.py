@@ -166,7 +166,9 @@ async def test_set_agent_is_stored_on_the_session_and_ps_shows_agent_and_model(
     assert await client.request("set_agent", agent="scripted") == {
         "agent": "scripted", "model": "tiny-model",
     }  # fmt: skip
-    await events_until(client, lambda e: "Agent: scripted (tiny-model)" in str(e["payload"]))
+    await events_until(
+        client, lambda e: "The next prompt goes to scripted (tiny-model)." in str(e["payload"])
+    )
     [row] = ps_rows()
     assert (row["agent"], row["model"]) == ("scripted", "tiny-model")
     assert "scripted/tiny-model" in conch("ps").stdout

@@ -79,7 +79,9 @@ def test_a_damaged_journal_is_set_aside_and_conch_starts_saying_where(
         assert block_status(conch.run("echo still-works")).startswith("✓ 0")
     with launch_conch(tmp_path) as again:
         again.wait_for(on_screen("echo still-works"), timeout=20)
-        assert "damaged" not in again.screen()
+        # Said once: not again (the test's own paths, in other notices, hold "damaged").
+        shown = flat(again.screen())
+        assert flat("journal was damaged") not in shown and aside.name not in shown, shown
 
 
 def test_a_salvaged_session_comes_back_on_screen(tmp_path: Path) -> None:
@@ -182,27 +184,48 @@ def test_a_missing_bash_gives_a_notice_per_command_and_the_agent_still_works(
 
 CRASHING_PLUGIN = """
 import pluggy
+from textual.containers import Vertical
 
 hookimpl = pluggy.HookimplMarker("conch")
+
+
+class CrashingBox(Vertical):
+    DEFAULT_CSS = "CrashingBox { height: auto; }"
+
+    def on_input_submitted(self, event):
+        secret_in_a_local = "LOCAL-" + event.value.upper()
+        if "crash-now" in event.value:
+            raise RuntimeError("a plugin failed")
+
+
+@hookimpl
+def conch_prompt_providers():
+    return [CrashingBox]
 
 
 @hookimpl(tryfirst=True)
 def conch_route_line(line, mode, index):
     secret_in_a_local = "LOCAL-" + line.upper()
-    if "crash-now" in line:
-        raise RuntimeError("a plugin failed")
+    if "route-fails" in line:
+        raise RuntimeError("a plugin failed in the host")
     return None
 """
 
 
 def crashing_plugin(site: Path) -> None:
-    """A real plugin, installed where Python finds entry points, that fails on one line."""
+    """A real plugin, installed where Python finds entry points, that fails on one line: in
+    the window (its prompt box, on ``crash-now``) or in the host (its route, on
+    ``route-fails``: the host routes what the window sends in Auto mode)."""
     site.mkdir(parents=True)
     (site / "crashing_plugin.py").write_text(CRASHING_PLUGIN)
     info = site / "crashing_plugin-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: crashing-plugin\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[conch.plugins]\ncrashing = crashing_plugin\n")
+
+
+def crash_reports(tmp_path: Path) -> list[Path]:
+    return list((xdg(tmp_path, "state") / "conch" / "crashes").glob("crash-*.txt"))
 
 
 def test_a_crash_exits_non_zero_prints_the_report_path_and_no_session_contents(
@@ -216,11 +239,31 @@ def test_a_crash_exits_non_zero_prints_the_report_path_and_no_session_contents(
     assert "Conch crashed (RuntimeError)" in screen
     rc = re.search(rf"{EXITED_MARK} rc=(\d+)", screen)
     assert rc is not None and rc.group(1) != "0", screen
-    reports = list((xdg(tmp_path, "state") / "conch" / "crashes").glob("crash-*.txt"))
+    reports = crash_reports(tmp_path)
     assert len(reports) == 1 and flat(str(reports[0])) in flat(screen), screen
     assert "private-words" not in screen.lower() and "LOCAL-" not in screen, screen
     report = reports[0].read_text()
     assert "RuntimeError: a plugin failed" in report and "LOCAL-" not in report
+    assert stat.S_IMODE(reports[0].stat().st_mode) == 0o600
+
+
+def test_a_crash_in_the_host_is_reported_in_the_window_and_conch_goes_on(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    crashing_plugin(site)
+    with launch_conch(tmp_path, extra_env={"PYTHONPATH": str(site)}) as conch:
+        conch.type_line("echo route-fails private-words")
+        screen = conch.wait_for(on_screen("Conch crashed (RuntimeError) in the host"), timeout=20)
+        reports = crash_reports(tmp_path)
+        assert len(reports) == 1 and flat(str(reports[0])) in flat(screen), screen
+        # Nothing typed is lost: the line is back in the prompt, and the rest goes on.
+        assert "echo route-fails private-words" in conch.screen()
+        conch.send("C-u")
+        assert block_status(conch.run("echo still-here")).startswith("✓ 0")
+        assert EXITED_MARK not in conch.screen()
+    report = reports[0].read_text()
+    assert "RuntimeError: a plugin failed in the host" in report and "LOCAL-" not in report
     assert stat.S_IMODE(reports[0].stat().st_mode) == 0o600
 
 
@@ -253,6 +296,9 @@ def test_everything_conch_writes_is_private_whatever_the_umask(tmp_path: Path, u
     written = [path for kind in ("config", "state", "data")
                for path in (xdg(tmp_path, kind) / "conch").rglob("*")]  # fmt: skip
     assert any(path.name == "journal.db" for path in written), written
+    # The host's socket, lock and their folder (in the runtime dir) are Conch's too.
+    runtime = tmp_path / "e2e" / "run" / "conch"
+    written += [runtime, *runtime.rglob("*")]
     loose = [
         f"{path} {oct(stat.S_IMODE(path.stat().st_mode))}"
         for path in written + [xdg(tmp_path, kind) / "conch" for kind in ("state", "data")]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Static
 
 from conch.tui.app import ConchApp
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.notice import Notice
+from conch.tui.widgets.prompt_input import PromptInput
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.pilot.conftest import AppFactory, run_command, submit, wait_for, wait_for_shell
 
@@ -420,11 +422,11 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
 
 
 async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
-    make_app: AppFactory,
+    make_agent_app: AppFactory,
 ) -> None:
     from conch.tui.widgets.error_offer import ErrorOffer
 
-    app = make_app()
+    app = make_agent_app()
     async with app.run_test() as pilot:
         await wait_for_shell(pilot)
         await run_command(pilot, "!make the failing tests pass")
@@ -434,6 +436,25 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
         await pilot.press("tab", "y")
         await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
         assert app.query(AgentTurn).last().prompt == "make the failing tests pass"
+
+
+async def test_with_no_agent_a_failed_request_is_told_so_and_not_offered(
+    make_app: AppFactory,
+) -> None:
+    """As through the host: an offer to send it to an agent there is not would be a
+    question for nothing."""
+    from conch.tui.widgets.error_offer import ErrorOffer
+    from conch_plugins.shell_mode.failure_offer import NO_AGENT_MESSAGE
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        await run_command(pilot, "!make the failing tests pass")
+        await wait_for(pilot, lambda: any(NO_AGENT_MESSAGE in str(notice.render())
+                                          for notice in app.query(Notice)))  # fmt: skip
+        assert not app.query(ErrorOffer) and not app.query(AgentTurn)
+        await pilot.press("tab")
+        assert app.focused is app.prompt_bar.input, "nothing to answer"
 
 
 async def test_typing_dismisses_the_offer_and_every_key_reaches_the_prompt(
@@ -466,3 +487,22 @@ async def test_a_clicked_offer_takes_keys_and_once_answered_hands_them_back(
         await pilot.press("n", "l", "s")
         assert offer.done and app.focused is app.prompt_bar.input
         assert app.prompt_bar.input.value == "ls"
+
+
+async def test_keys_typed_ahead_in_a_burst_act_in_the_order_typed(make_app: AppFactory) -> None:
+    """All keys queued at once, as keys typed ahead while the app is busy arrive: Enter and
+    the editing keys (bindings) act in their turn among the letters, and the keys after
+    Enter edit the prompt the sent line left."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await wait_for_shell(pilot)
+        burst = [*"echo onx", "backspace", "e", "enter", *"echo to", "left", "w"]
+        for key in burst:
+            name = {" ": "space"}.get(key, key)
+            app.post_message(events.Key(name, key if len(key) == 1 else None))
+
+        prompt = app.query_one(PromptInput)
+        await wait_for(pilot, lambda: prompt.value == "echo two" and bool(app.query(CommandBlock)))
+        await wait_for(pilot, lambda: block_text(app.query_one(CommandBlock)) == "one")
+        assert rendered_rows(app.query_one(CommandBlock))[0].startswith("$ echo one ")
+        assert len(app.query(CommandBlock)) == 1

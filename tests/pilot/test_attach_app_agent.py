@@ -62,8 +62,11 @@ async def test_keys_at_the_prompt_never_answer_and_tab_then_a_key_does(project: 
         assert app.focused is box
         assert "▶ keys go to this box" in shown_text(box)
         await pilot.press("2")
-        # The box settles, then the turn ends and is shown whole: read the conversation.
-        await wait_for(pilot, lambda: "Reject (by pilot): Edit notes.txt" in shown_text(app.view))
+        assert app.focused is app.prompt, "the answer gives the keys back at once"
+        # The box settles, then the turn ends and is shown whole: read the conversation. The
+        # one window on the session answered: like the app, it names nobody.
+        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+        assert "(by pilot)" not in shown_text(app.view)
         assert app.focused is app.prompt and app.prompt.value == "yn12a"
         await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
 

@@ -17,8 +17,10 @@ from conch.agents.events import (
     ToolCall,
     TurnContext,
 )
+from conch.clients.attach.host_link import HostGone
 from conch.clients.attach.tui.session_view import LIVE_LIMIT, TRIM_COUNT, SessionView
 from conch.sessions import events as ev
+from conch.sessions.pending import TAIL_CHARS
 from conch.sessions.records import Event, JsonObject
 from conch.tui.widgets.agent_turn import AgentTurn
 from conch.tui.widgets.command_block import CommandBlock
@@ -117,6 +119,53 @@ async def test_a_long_history_mounts_its_recent_items_and_still_takes_live_ones(
                          duration=5.0))])  # fmt: skip
         await wait_for(pilot, lambda: "✓ 0" in blocks(app)[-1])
         assert "$ sleep 5" in blocks(app)[-1].splitlines()[0]
+
+
+def big_output_command(journal: Journal, ref: int, lines: int) -> str:
+    """A finished command whose output the journal stored as blob ``ref``: its event carries
+    the size and tail, as the host sends it. Returns the blob's text."""
+    text = "".join(f"{n}\n" for n in range(1, lines + 1))
+    stored = {"ref": ref, "size": len(text), "tail": text[-TAIL_CHARS:]}
+    journal.command(f"seq 1 {lines}", status=None)
+    journal.add(ev.SHELL_OUTPUT, ev.SHELL, stored)
+    journal.add(ev.SHELL_END, ev.SHELL, ev.shell_end(0, "/w", duration=0.01))
+    return text
+
+
+async def test_a_restored_big_output_shows_its_last_lines_and_count_read_from_the_host() -> None:
+    journal = Journal()
+    blobs = {7: big_output_command(journal, 7, 40_000)}
+    asked: list[int] = []
+
+    async def fetch(ref: int) -> str:
+        asked.append(ref)
+        return blobs[ref]
+
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.query_one(SessionView).show_history(journal.events, fetch)
+        await pilot.pause()
+        [block] = app.query(CommandBlock)
+        assert asked == [7]
+        assert "40,000 lines, last 5,000 shown" in block.status_text
+        shown = block.output.text()
+        assert shown.startswith("35001\n") and shown.endswith("\n40000")
+
+
+async def test_a_big_output_the_host_cannot_send_shows_its_stored_tail() -> None:
+    journal = Journal()
+    big_output_command(journal, 7, 40_000)
+
+    async def gone(ref: int) -> str:
+        raise HostGone("the host went away")
+
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.query_one(SessionView).show_history(journal.events, gone)
+        await pilot.pause()
+        [block] = app.query(CommandBlock)
+        assert block.output.text().startswith("[… 228,894 bytes stored in the journal")
+        assert block.output.text().endswith("\n40000") and "✓ 0" in block.status_text
 
 
 async def test_a_reattach_overlapping_the_history_shows_nothing_twice() -> None:
@@ -280,3 +329,53 @@ async def test_a_box_in_hand_when_another_client_answers_says_so_after_the_turn_
         shown = turn_text(app)
         assert "Reject (by phone): Edit notes.txt" in shown
         assert "already answered by phone" in shown
+
+
+async def test_a_private_command_in_no_journal_shows_between_the_journaled_ones() -> None:
+    journal = Journal()
+    journal.command("echo before", "before\n")
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(SessionView)
+        await view.show_history(journal.events)
+        private = [  # as the host sends a private line's command: index -1, in no journal
+            Event("s1", -1, 200.0, ev.SHELL_START, ev.SHELL, ev.shell_start(" echo p", "/w")),
+            Event("s1", -1, 200.1, ev.SHELL_OUTPUT, ev.SHELL, ev.shell_output("p-out\n")),
+        ]
+        await view.add_events(private)
+        await wait_for(pilot, lambda: len(blocks(app)) == 2 and "p-out" in blocks(app)[1])
+        assert view.is_running and view.feed.last_index == journal.events[-1].idx
+        end = ev.shell_end(0, "/w", duration=0.01)
+        await view.add_events([Event("s1", -1, 200.2, ev.SHELL_END, ev.SHELL, end)])
+        await wait_for(pilot, lambda: "✓ 0" in blocks(app)[1])
+        assert not view.is_running
+        await view.add_events(journal.command("echo after", "after\n"))
+        await wait_for(pilot, lambda: len(blocks(app)) == 3 and "✓ 0" in blocks(app)[2])
+        assert "after" in blocks(app)[2] and "p-out" in blocks(app)[1]
+
+
+async def test_a_command_s_end_says_bash_was_started_anew_and_that_it_ran_full_screen() -> None:
+    journal = Journal()
+    journal.add(ev.SHELL_START, ev.SHELL, ev.shell_start("vim notes", "/w"))
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(SessionView)
+        await view.show_history(journal.events)
+        end = ev.shell_end(0, "/w", duration=0.2, full_screen=True)
+        await view.add_events([journal.add(ev.SHELL_END, ev.SHELL, end)])
+        await wait_for(pilot, lambda: "ran full-screen" in blocks(app)[0])
+        await view.add_events([journal.add(ev.SHELL_START, ev.SHELL, ev.shell_start("exit", "/w"))])
+        gone = ev.shell_end(None, "/w", duration=0.0, restarted=True)
+        await view.add_events([journal.add(ev.SHELL_END, ev.SHELL, gone)])
+        await wait_for(pilot, lambda: len(blocks(app)) == 2 and "✗" in blocks(app)[1])
+        assert "bash exited; started a new bash" in blocks(app)[1]
+    restored = ViewApp()  # a later attach (or a restart) shows the same from the journal
+    async with restored.run_test(size=(100, 30)) as pilot:
+        await restored.query_one(SessionView).show_history(journal.events)
+
+        def statuses() -> list[str]:
+            return [block.strip().rsplit("\n", 1)[-1].strip("▌ ") for block in blocks(restored)]
+
+        full_screen, restarted = "✓ 0 · 200 ms · ran full-screen", "✗ bash exited; started a new"
+        await wait_for(pilot, lambda: statuses()[:1] == [full_screen])
+        assert statuses()[1].startswith(restarted), statuses()

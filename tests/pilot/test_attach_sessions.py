@@ -2,7 +2,8 @@
 sessions with the host's live ones marked (state, clients); choosing one by keys moves the
 window to it (the one left goes on in the host; a stored one is revived) and shows only its
 lines. /fork and the picker's `f` fork through the host and move the window to the fork;
-an observer's fork is refused with the reason."""
+an observer's fork is refused with the reason. The picker's rename and delete go through the
+host: a live session is renamed, a stored one deleted, a live one's delete refused."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import json
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp
 from conch.host.client import HostConnection
 from conch.host.runtime import host_places
+from conch.sessions.journal import Journal
+from conch.sessions.locations import journal_path
 from conch.tui.widgets.fork_picker import ForkPicker
 from conch.tui.widgets.session_picker import SessionPicker
 from tests.host.conch_process import conch
@@ -43,6 +46,12 @@ async def session_with_line(
     return str(reply["session"])
 
 
+async def stored_and_live(opened: list[HostConnection], cwd: Path) -> tuple[str, str]:
+    """Two sessions besides the window's: one stopped (stored only), one the host runs."""
+    stored = await session_with_line(opened, cwd, "line-of-stored", keep=False)
+    return stored, await session_with_line(opened, cwd, "line-of-live", keep=True)
+
+
 def live_ids() -> set[str]:
     return {row["id"] for row in json.loads(conch("ps", "--json").stdout)}
 
@@ -57,13 +66,18 @@ def row_text(picker: SessionPicker, session: str) -> str:
     return str(picker.options.get_option_at_index(index).prompt)
 
 
-async def choose(pilot: Pilot[None], picker: SessionPicker, session: str) -> None:
-    """Arrow keys from the highlighted row down or up to ``session``, then Enter."""
+async def highlight(pilot: Pilot[None], picker: SessionPicker, session: str) -> None:
+    """Arrow keys from the highlighted row down or up to ``session``."""
     target = [summary.record.id for summary in picker.summaries].index(session)
     now = picker.options.highlighted or 0
     for _ in range(abs(target - now)):
         await pilot.press("down" if target > now else "up")
     await wait_for(pilot, lambda: picker.options.highlighted == target)
+
+
+async def choose(pilot: Pilot[None], picker: SessionPicker, session: str) -> None:
+    """Arrow keys to ``session``, then Enter."""
+    await highlight(pilot, picker, session)
     await pilot.press("enter")
 
 
@@ -71,8 +85,7 @@ async def test_ctrl_o_lists_live_and_stored_sessions_and_opens_the_chosen_one(
     project: Path,  # noqa: F811
     clients: list[HostConnection],  # noqa: F811
 ) -> None:
-    stored = await session_with_line(clients, project, "line-of-stored", keep=False)
-    live = await session_with_line(clients, project, "line-of-live", keep=True)
+    stored, live = await stored_and_live(clients, project)
     app = AttachApp(HostLink(str(project), name="one", new=True))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
@@ -185,7 +198,7 @@ async def test_the_footer_and_the_palette_offer_sessions_and_fork(project: Path)
         assert "Sessions" in commands
         commands["Fork this session"].callback()
         await wait_for(pilot, lambda: isinstance(app.screen, ForkPicker))
-        assert "Nothing to fork yet" in shown_text(app.screen)
+        await wait_for(pilot, lambda: "Nothing to fork yet" in shown_text(app.screen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is app.prompt)
         commands["Sessions"].callback()
@@ -212,3 +225,51 @@ async def test_a_line_entered_while_the_window_moves_stays_in_the_prompt(
         await pilot.press("enter")
         await wait_for(pilot, lambda: "typed-early" in shown_text(app.view))
         assert app.prompt.value == ""
+
+
+def picker_message(picker: SessionPicker) -> str:
+    return str(picker.query_one(".session-picker--message", Static).render())
+
+
+async def test_the_picker_renames_a_live_session_through_the_host_and_deletes_a_stored_one(
+    project: Path,  # noqa: F811
+    clients: list[HostConnection],  # noqa: F811
+) -> None:
+    stored, live = await stored_and_live(clients, project)
+    app = AttachApp(HostLink(str(project), name="one", new=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: picker_of(app) is not None)
+        picker = picker_of(app)
+        assert picker is not None
+
+        await highlight(pilot, picker, live)
+        await pilot.press("r", *"deploy", "space", *"fix", "enter")
+
+        await wait_for(pilot, lambda: "Renamed" in picker_message(picker))
+        assert picker_message(picker).endswith("to “deploy fix”.")
+        await wait_for(pilot, lambda: "deploy fix" in row_text(picker, live))
+        with Journal.open(journal_path()) as journal:
+            assert journal.get_session(live).title == "deploy fix"
+        listed = {row["id"]: row["title"] for row in json.loads(conch("ps", "--json").stdout)}
+        assert listed[live] == "deploy fix", "the host's live session has the new title"
+
+        await pilot.press("d")
+        await wait_for(pilot, lambda: picker_message(picker).startswith("Delete"))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "running in the host" in picker_message(picker))
+        assert "Ctrl+Q" in picker_message(picker)
+        assert live in [summary.record.id for summary in picker.summaries]
+
+        await highlight(pilot, picker, stored)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: picker_message(picker).startswith("Delete"))
+        await pilot.press("y")
+
+        await wait_for(
+            pilot, lambda: stored not in [summary.record.id for summary in picker.summaries]
+        )
+        with Journal.open(journal_path()) as journal:
+            assert stored not in {summary.record.id for summary in journal.list_sessions()}
+        assert live_ids() == {app.link.session, live}

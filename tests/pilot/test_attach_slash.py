@@ -41,9 +41,13 @@ async def test_agents_name_switches_the_session_agent_for_every_client(project: 
         await wait_for(pilot, lambda: "agent fake" in status(first))  # the shared state
         await submit(pilot, first, "/agents second")
         await wait_for(pilot, lambda: "agent second" in status(first))
-        await wait_for(pilot, lambda: "is second from its next prompt" in toasts(first))
+        # Said in the conversation, as the app's /agents NAME says it.
+        await wait_for(pilot, lambda: "The next prompt goes to second." in shown_text(first.view))
         await submit(pilot, first, "/agents no-such-agent")
-        await wait_for(pilot, lambda: "no-such-agent" in toasts(first))
+        await wait_for(pilot, lambda: "No agent named 'no-such-agent'. Known: " in
+                       shown_text(first.view))  # fmt: skip
+        assert "second" in shown_text(first.view).split("No agent named")[-1], "which exist"
+        assert "no-such-agent" not in toasts(first), "said once, in the conversation"
         assert "agent second" in status(first), "an unknown name changes nothing"
         assert not first.query(CommandBlock), "no /command went to bash"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -213,6 +214,27 @@ async def test_r_renames_in_place(journal: Journal, sessions: Sessions) -> None:
         assert message(pilot) == "Renamed “why does make fail on CI?” to “CI failure”."
         assert not picker(pilot).query("#session-rename"), "the field goes once saved"
         assert result_of(pilot.app) is UNSET, "renaming keeps the picker open"
+
+
+async def test_a_title_typed_in_one_burst_after_r_is_kept_whole_and_enter_saves_it(
+    journal: Journal, sessions: Sessions
+) -> None:
+    """The keys are queued together, as a fast typist or a loaded machine delivers them: the
+    rename is of the row the arrows reached, and the title's keys arrive before the field
+    would have the focus. None may go to the list (``d`` would ask to delete, Enter would
+    open the session)."""
+    async with PickerApp(journal, sessions.current).run_test(size=(120, 30)) as pilot:
+        await opened(pilot)
+        await highlight(pilot, sessions.question)
+        burst = [("up", None), ("down", None), ("r", "r"), ("d", "d"), ("e", "e"),
+                 ("space", " "), ("v", "v"), ("enter", None)]  # fmt: skip
+        for key, character in burst:
+            pilot.app.post_message(events.Key(key, character))
+
+        await wait_for(pilot, lambda: journal.get_session(sessions.question).title is not None)
+        assert journal.get_session(sessions.question).title == "de v"
+        assert result_of(pilot.app) is UNSET, "Enter saved the title; it opened nothing"
+        assert not message(pilot).startswith("Delete")
 
 
 async def test_escape_during_a_rename_changes_nothing(journal: Journal, sessions: Sessions) -> None:

@@ -206,10 +206,11 @@ def test_did_you_mean_offer(snap_compare: Callable[..., bool], make_app: AppFact
 
 
 def test_send_to_agent_offer_after_an_error(
-    snap_compare: Callable[..., bool], make_app: AppFactory
+    snap_compare: Callable[..., bool], make_agent_app: AppFactory
 ) -> None:
+    """With an agent configured (with none, a note says so instead of an offer)."""
     run_before = _failed_then_offer("!make the failing tests pass")
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_agent_app(), terminal_size=SIZE, run_before=run_before)
 
 
 def test_tab_completion_menu(

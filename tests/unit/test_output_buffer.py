@@ -332,3 +332,10 @@ def test_a_ten_megabyte_line_keeps_its_end_in_memory_and_all_of_it_on_disk(
     buffer.append("\n")
     assert buffer.total_lines == 1
     assert spool_text(buffer) == chunk * 160 + "\n"
+
+
+def test_skipped_lines_are_counted_and_what_was_held_is_let_go() -> None:
+    buffer = feed(BoundedOutput(100, None), "one\ntwo\npart")
+    buffer.skip(1000)
+    buffer.append("last\n")
+    assert (buffer.total_lines, buffer.snapshot(), buffer.dropped_lines) == (1003, ["last"], 1002)

@@ -194,7 +194,8 @@ class Decision:
     option_id: str | None
     option_kind: str = ""
     by: str = ""
-    """Who answered, when several clients could ("" when the one person at the app did)."""
+    """Who answered, when the question showed in several clients ("" when the one person
+    at the app, or at the one window on a host session, did)."""
 
     @property
     def allowed(self) -> bool:

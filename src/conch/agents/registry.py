@@ -171,3 +171,26 @@ def choose_agent(
     if fallback is None and specs["offline"].is_installed:
         fallback = specs["offline"]  # the offline default
     return AgentChoice(fallback, tuple(problems))
+
+
+class UnknownAgent(Exception):
+    """No agent by that name, or it is not installed here; the message says which."""
+
+
+def agent_named(agents: dict[str, dict[str, Any]], name: str) -> AgentSpec:
+    """The agent ``/agents NAME`` switches to; UnknownAgent saying which exist when there is
+    none by that name, or what it needs when it is not installed."""
+    specs, _ = all_specs(agents)
+    spec = specs.get(name)
+    if spec is None:
+        known = ", ".join(sorted(specs))
+        raise UnknownAgent(f"No agent named {name!r}. Known: {known} (see /agents).")
+    if not spec.is_installed:
+        raise UnknownAgent(f"{name} is not installed here (`conch agents` says what it needs).")
+    return spec
+
+
+def switched_notice(spec: AgentSpec) -> str:
+    """What the conversation says once ``spec`` takes the next prompt."""
+    model = f" ({spec.model})" if spec.model else ""
+    return f"The next prompt goes to {spec.name}{model}."

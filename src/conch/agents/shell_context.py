@@ -9,12 +9,16 @@ masked (only the part that is sent: at most MAX_OUTPUT_CHARS a command). No Text
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conch.secret_masking import mask_secrets
 
 MAX_OUTPUT_CHARS = 2000
 MAX_TOTAL_CHARS = 8000
+MAX_KEPT = MAX_TOTAL_CHARS // 20
+"""Activities kept until the next prompt: a command's part is 20 characters at the least
+(``$ x   (exit 0, in /)``), so no more than this many are ever told. A session with no agent
+(the host runs it for days) would otherwise keep every command's output."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,15 @@ class ShellContextLog:
         self._pending: list[ShellActivity] = []
 
     def record(self, activity: ShellActivity) -> None:
+        output = activity.output
+        if len(output) > MAX_OUTPUT_CHARS + 1:  # one more: the told part says it was cut
+            activity = replace(activity, output=output[-(MAX_OUTPUT_CHARS + 1) :])
         self._pending.append(activity)
+        del self._pending[:-MAX_KEPT]
+
+    def __len__(self) -> int:
+        """Activities kept and not told yet."""
+        return len(self._pending)
 
     def forget(self) -> None:
         """Drop what was not told yet (the session it happened in was left)."""

@@ -1,5 +1,6 @@
 """One client following one session: stored events first, then live ones, never a gap or a
-duplicate.
+duplicate. A private line's events (private_command.py) are in no journal: they go out
+as they come, and only to those following then.
 
 The follower is registered (and buffers live events) before the history is read, so an event
 committed while the history is being read is either in it or in the buffer, or both; sending
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from conch.host.handshake import Role
+from conch.host.private_command import UNSTORED
 from conch.sessions.records import Event
 
 log = logging.getLogger("conch.host")
@@ -27,7 +29,12 @@ def _nowhere(data: bytes) -> None:
 
 
 def event_message(event: Event) -> dict[str, Any]:
-    """The journal's own record on the wire: the same fields it stores, nothing more."""
+    """The journal's own record on the wire: the same fields it stores, nothing more, except
+    that an event just committed carries what was typed or printed before its secrets were
+    masked (``Event.shown``): clients are the user's own screens, which show everything, as
+    the app's do. A client that attaches later gets the stored, masked record, as a restart
+    shows it."""
+    payload = event.shown if event.shown is not None else event.payload
     return {
         "type": "event",
         "session": event.session_id,
@@ -36,7 +43,7 @@ def event_message(event: Event) -> dict[str, Any]:
             "kind": event.kind,
             "sender": event.sender,
             "time": event.time,
-            "payload": dict(event.payload),
+            "payload": dict(payload),
         },
     }
 
@@ -84,6 +91,9 @@ class Follower:
             self._send_if_next(event)
 
     def _send_if_next(self, event: Event) -> None:
+        if event.idx == UNSTORED:  # a private line's: in no journal, so in no history
+            self._send(event_message(event))
+            return
         if event.idx <= self.last_sent:
             return  # in the history and in the buffer: sent once
         if event.idx != self.last_sent + 1:

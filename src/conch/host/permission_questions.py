@@ -23,7 +23,10 @@ class AlreadyAnswered(Exception):
     """Someone answered first (or the turn ended before anyone did)."""
 
     def __init__(self, decision: Decision) -> None:
-        who = decision.by or "nobody (the turn ended first)"
+        if decision.option_id is None:
+            who = "nobody (the turn ended first)"
+        else:
+            who = decision.by or "another client"
         chosen = decision.option_id or "cancelled"
         super().__init__(f"this question was already answered by {who}: {chosen}")
         self.decision = decision

@@ -10,3 +10,7 @@ class RequestFailed(Exception):
     def __init__(self, message: str, code: str = "failed") -> None:
         super().__init__(message)
         self.code = code
+
+
+CRASHED = "crashed"
+"""The error code of a request the host crashed answering (it wrote a crash report)."""

@@ -20,11 +20,12 @@ import time
 from typing import Any
 
 from conch import __version__
+from conch.crash_report import host_crash_message, write_report
 from conch.host.connection import Connection
 from conch.host.handshake import check_hello, refusal, welcome
 from conch.host.lock import HostLock
 from conch.host.peer import peer_credentials, refusal_for
-from conch.host.request_errors import RequestFailed
+from conch.host.request_errors import CRASHED, RequestFailed
 from conch.host.runtime import HostPlaces, ensure_private_dir
 from conch.host.session_host import SessionHost
 from conch.host.session_requests import AfterReply, Handler, SessionRequests
@@ -155,6 +156,12 @@ class HostServer:
             result, then = await handler(connection, params if isinstance(params, dict) else {})
         except RequestFailed as failure:
             error = {"code": failure.code, "message": str(failure)}
+            return {"type": "error", "id": request_id, "error": error}, None
+        except Exception as crash:  # a bug (a plugin's too) fails one request, not the host
+            report = await asyncio.to_thread(write_report, crash)
+            # The report has the traceback; the log only where it is (no session contents).
+            log.error("request %r crashed (%s); report: %s", method, type(crash).__name__, report)
+            error = {"code": CRASHED, "message": host_crash_message(crash, report)}
             return {"type": "error", "id": request_id, "error": error}, None
         return {"type": "response", "id": request_id, "result": result}, then
 

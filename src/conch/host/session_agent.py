@@ -30,12 +30,12 @@ from conch.agent_replay import AgentReplay
 from conch.agent_runner import AgentRunner, QueuedPrompt, new_prompt_id
 from conch.agents.backend import AgentBackend, NoAgentBackend
 from conch.agents.events import TurnContext
-from conch.agents.registry import AgentSpec
+from conch.agents.registry import AgentSpec, agent_named, switched_notice
 from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.config import ConchConfig
 from conch.host.host_turn import HostTurn
 from conch.host.permission_questions import PermissionQuestions
-from conch.host.session_agent_choice import chosen_agent, initial_agent
+from conch.host.session_agent_choice import initial_agent
 from conch.host.session_engine import HOST_OUTPUT_DELAY, SessionEngine
 from conch.host.turn_journal import HostTurnJournal
 from conch.session_recorder import SessionRecorder
@@ -74,6 +74,9 @@ class SessionAgent:
         self.questions = PermissionQuestions(on_change)
         self._on_change = on_change
         self._waiting: tuple[WaitingPrompt, ...] = ()
+        self._typed: dict[str, str] = {}
+        """What the user typed for each queued prompt (the queue shows it, not the shell
+        activity sent before it)."""
         self._busy = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -104,7 +107,10 @@ class SessionAgent:
         """On the agent's loop: the queue or a turn changed. The host's loop reads only this
         snapshot (the runner's deque may change under a reader on another thread)."""
         runner = self.runner
-        self._waiting = tuple(WaitingPrompt(q.id, q.text, q.turn_index) for q in runner.pending)
+        waiting = [(q.id, self._typed.get(q.id, q.text), q.turn_index) for q in runner.pending]
+        self._waiting = tuple(WaitingPrompt(*prompt) for prompt in waiting)
+        # Only the prompts still queued are looked up again.
+        self._typed = {prompt_id: text for prompt_id, text, _ in waiting}
         self._busy = runner.is_busy
         self._on_change()
 
@@ -155,7 +161,10 @@ class SessionAgent:
         view = HostTurn(
             prompt_id, self.questions, self._changed, queued=self.runner.is_busy, turn_index=index
         )
-        self.runner.submit(QueuedPrompt(text, view, context, index, prompt_id))
+        self._typed[prompt_id] = text
+        # As the app sends it: what the user ran since the last prompt, then their words.
+        sent = self.engine.shell_activity() + text if self.spec is not None else text
+        self.runner.submit(QueuedPrompt(sent, view, context, index, prompt_id))
         self._changed()
         return WaitingPrompt(prompt_id, text, index)
 
@@ -188,15 +197,13 @@ class SessionAgent:
     async def set_agent(self, name: str) -> AgentSpec:
         """From the next prompt on, ``name`` answers (a fresh agent: it gets the earlier
         turns as text). UnknownAgent when there is no such agent here."""
-        spec = chosen_agent(self.config, name)
+        spec = agent_named(self.config.agents, name)
         await self._call(self._switch(spec))
         # Stored on the session, so a restarted host or a revive keeps this agent; the
         # agent's own session id is dropped with the agent it belonged to.
         await asyncio.to_thread(self.engine.record, lambda recorder: _store_agent(recorder, spec))
         self.engine.agent = spec.name
-        model = f" ({spec.model})" if spec.model else ""
-        await asyncio.to_thread(self.engine.notice, f"Agent: {spec.name}{model} answers from "
-                                "the next prompt on.")  # fmt: skip
+        await asyncio.to_thread(self.engine.notice, switched_notice(spec))
         return spec
 
     async def _switch(self, spec: AgentSpec) -> None:

@@ -2,9 +2,12 @@
 
 Lines run one at a time in the session's own thread, and everything is journaled the way
 the app journals it (session_recorder.py): the input, the command's start, its output in
-short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. Clients
-never hear from the engine directly: they follow the journal (session_host.py), and a
-full-screen program's screen goes to the client that started it (full_screen_relay.py). Must never
+short batches, its end with status, cwd, duration and Ctrl+C, and what it exported. A
+private line (private_command.py) is the exception: it is journaled nowhere, and its
+command's events go to the clients only. Clients never hear from the engine directly
+otherwise: they follow the journal (session_host.py), and a full-screen program's screen
+goes to the client that started it (full_screen_relay.py). Each command's activity is kept
+for the agent's next prompt, as the app tells it. Must never
 import Textual or block the host's event loop (callers run ``open``/``stop`` in threads).
 """
 
@@ -17,19 +20,25 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
-from conch.config import ShellConfig
+from conch import paths
+from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
+from conch.config import ShellConfig, UiConfig
 from conch.host.error_offers import CommandEnded, OutputSample
 from conch.host.full_screen_relay import FullScreenRelay
 from conch.host.live_sessions import SessionState
+from conch.host.private_command import Announce, PrivateCommand
+from conch.output_spool import OutputSpool
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
 from conch.session_recorder import NoticeLevel, SessionRecorder, ShellRecording
 from conch.sessions.interruptions import closing_events
 from conch.sessions.journal import Journal
+from conch.sessions.records import Event
 from conch.sessions.startup import OpenedSession
-from conch.shell_start import shell_start
+from conch.shell_start import did_not_start_note, shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import (
@@ -38,6 +47,7 @@ from conch_plugins.shell_mode.command_result import (
     Passthrough,
     ProgramWriter,
 )
+from conch_plugins.shell_mode.cwd import shorten_home
 from conch_plugins.shell_mode.held_input import HeldInput
 
 log = logging.getLogger("conch.host")
@@ -50,28 +60,40 @@ with synchronous=FULL cost 5 ms median (15 ms max) on a loaded 2-core machine
 (bench/host_stream.py), so at most 20 a second while a command streams stays cheap. Output
 after a quiet spell (nothing committed for this long) is committed at once, so a line that
 comes alone does not wait at all."""
+DEFAULT_SCROLLBACK_LINES = UiConfig().scrollback_lines
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
 
 
 class _EngineSink(CommandSink):
-    """A command's output to its journal recording (and its ends to ``output``, for an offer
-    after it fails); input held until bash has read the line; a full-screen program lent to
-    the client that submitted the line, if one did."""
+    """A command's output to its journal recording and its spool file (and its ends to
+    ``output``, for an offer after it fails); input held until bash has read the line; a
+    full-screen program lent to the client that submitted the line, if one did."""
 
     def __init__(
-        self, on_text: Callable[[str], None], relay: FullScreenRelay, command: str, owner: object
+        self,
+        on_text: Callable[[str], None],
+        relay: FullScreenRelay,
+        command: str,
+        owner: object,
+        spool: OutputSpool,
     ) -> None:
         self.input = HeldInput()
         self.output = OutputSample()
+        self.spool = spool
+        """The whole output in a file, as the app keeps it: the copy that stays when the
+        journal stops saving (a full disk); dropped once the journal holds the end."""
         self._on_text = on_text
         self._relay = relay
         self._command = command
         self._owner = owner
+        self.ran_full_screen = False
+        """A client drew the program's screen (vim, less): said in the command's end."""
 
     def on_output(self, text: str) -> None:
         self.output.add(text)
+        self.spool.write(text)
         self._on_text(text)
 
     def on_accepted(self, write: ProgramWriter) -> None:
@@ -83,7 +105,9 @@ class _EngineSink(CommandSink):
     def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
         if self._owner is None:  # no client to lend it to: captured as output
             return False
-        return self._relay.lend(passthrough, self._command, self._owner)
+        outcome = self._relay.lend(passthrough, self._command, self._owner)
+        self.ran_full_screen = self.ran_full_screen or outcome is not False
+        return outcome
 
 
 class SessionEngine:
@@ -96,6 +120,9 @@ class SessionEngine:
         start_cwd: str,
         config: ShellConfig,
         output_delay: float = HOST_OUTPUT_DELAY,
+        private_prefix: str = " ",
+        config_path: Path | None = None,
+        scrollback_lines: int = DEFAULT_SCROLLBACK_LINES,
     ) -> None:
         self.journal = journal
         self.id = opened.record.id
@@ -114,16 +141,27 @@ class SessionEngine:
         self.completion = SessionCompletion(lambda: self.shell)
         """Tab for the clients: the session's own helper bash, started on the first Tab."""
         self.command_timeout = config.command_timeout or None
+        self.config_path = config_path or paths.config_file()
+        """Named when bash does not start (``shell.bash`` there may be wrong)."""
+        self.scrollback_lines = scrollback_lines
+        """A command's output past this many lines is spooled to a file, as the app does."""
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
         self.full_screen = FullScreenRelay()
         self.full_screen.on_adopted = self._redraw_program
+        self.private_prefix = private_prefix
+        """A line that starts with it is private: it runs, and is never journaled."""
+        self.on_unstored: Announce | None = None
+        """Told, from the session's thread, each event of a private line's command: the
+        clients see it, the journal never does (private_command.py)."""
+        self._shell_context = ShellContextLog()
+        """The commands run since the last prompt, told to the agent with the next one."""
         self.on_command_end: Callable[[CommandEnded], None] | None = None
         """Told, on the session's thread, when a line a client submitted has run (the host
         offers that client help if it failed: error_offers.py)."""
-        self._lines: queue.Queue[tuple[str, object] | None] = queue.Queue()
+        self._lines: queue.Queue[tuple[str, object, bool] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._input: HeldInput | None = None
-        self._recording: ShellRecording | None = None
+        self._recording: ShellRecording | PrivateCommand | None = None
         self._abandoned = False
         self._stopping = False
         self._unfinished = 0
@@ -191,14 +229,32 @@ class SessionEngine:
 
     # -- what clients ask ----------------------------------------------------------------
 
-    def submit(self, line: str, mode: str = "shell", owner: object = None) -> int | None:
+    def submit(
+        self, line: str, mode: str = "shell", owner: object = None, typed: str = ""
+    ) -> int | None:
         """Journal the line as the user's input and queue it for bash; its input's index.
-        A full-screen program it starts is lent to ``owner`` (None: nobody, it is captured)."""
-        index = self.record(lambda recorder: recorder.user_input(line, mode, self.shell.shell.cwd))
+        A full-screen program it starts is lent to ``owner`` (None: nobody, it is captured).
+        A private line (``typed``, the line as typed, starts with the private prefix) is
+        run and shown, never journaled (None)."""
+        private = self.is_private(typed or line)
+        index = None
+        if not private:
+            cwd = self.shell.shell.cwd
+            index = self.record(lambda recorder: recorder.user_input(line, mode, cwd))
         with self._lock:
             self._unfinished += 1
-        self._lines.put((line, owner))
+        self._lines.put((line, owner, private))
         return index
+
+    def shell_activity(self) -> str:
+        """What ran since the last call (a private line: nothing), as text for the agent's
+        next prompt, as the app tells it (agents/shell_context.py); from any thread."""
+        with self._lock:
+            return self._shell_context.take()
+
+    def is_private(self, typed: str) -> bool:
+        """Whether the line as typed is private (like bash's ignorespace)."""
+        return is_private(typed, self.private_prefix)
 
     @property
     def has_work(self) -> bool:
@@ -208,11 +264,11 @@ class SessionEngine:
             return self._unfinished > 0
 
     def interrupt(self) -> bool:
-        """Ctrl+C to the running command; False when nothing runs."""
-        if self.state != "running":
-            return False
-        self.shell.shell.interrupt()
-        return True
+        """Ctrl+C to the running command (held until bash has read its line); False when
+        nothing runs."""
+        with self._lock:
+            held = self._input
+        return held is not None and held.interrupt(self.shell.shell.interrupt)
 
     def send_input(self, data: bytes, by: object = None) -> bool:
         """Bytes for the running command's stdin (held until bash has read its line);
@@ -255,16 +311,17 @@ class SessionEngine:
         try:
             self.shell.start()
         except ShellStartError as error:
-            self.notice(f"The session shell did not start: {error}. The next command tries "
-                        "again.", "error")  # fmt: skip
+            self.notice(did_not_start_note(str(error), self.config_path), "error")
         # What background jobs print while no command runs is journaled like the app's
         # (shell output outside any command): every client shows it as a block of its own.
         self.shell.shell.watch_between_commands(self._background_output)
         while (queued := self._lines.get()) is not None and not self._stopping:
             self._run(*queued)
 
-    def _run(self, command: str, owner: object = None) -> None:
-        sink = _EngineSink(self._output, self.full_screen, command, owner)
+    def _run(self, command: str, owner: object = None, private: bool = False) -> None:
+        # As the app: a private line leaves no file behind.
+        spool = OutputSpool(None if private else paths.output_dir(), self.scrollback_lines)
+        sink = _EngineSink(self._output, self.full_screen, command, owner, spool)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
             self._input = sink.input
@@ -272,7 +329,11 @@ class SessionEngine:
             self._set_state("running")
             self._idle.clear()
         cwd = self.shell.shell.cwd
-        recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
+        recording: ShellRecording | PrivateCommand | None
+        if private:
+            recording = PrivateCommand(self.id, command, cwd, self._announce)
+        else:
+            recording = self.record(lambda recorder: recorder.shell_started(command, cwd))
         with self._lock:
             self._recording = recording
 
@@ -280,12 +341,18 @@ class SessionEngine:
             # As soon as the command ended (BashSupervisor.run calls this on every path):
             # clients see the end before bash's names are refreshed (1-2 ms, more under
             # load), as the app's block does.
+            spool.close()  # its failure (a full disk) is said with the end
             with self._lock:
                 self._ending = True  # clients may see the end now: Ctrl+Q waits (settle)
                 if self._abandoned or recording is None:
                     return  # a stop already closed it in the journal
             stopped = self._stopping  # ended by a host stop, not by the user: interrupted
-            self.record(lambda _: recording.finished(ended.result, interrupted=stopped))
+            saving = self.journal.is_saving(self.id)  # else the file is the one whole copy
+            self.record(lambda _: recording.finished(
+                ended.result, interrupted=stopped, restarted=ended.restarted,
+                full_screen=sink.ran_full_screen, spool=spool, spool_kept=not saving))  # fmt: skip
+            if self.recorder is not None and saving and self.journal.is_saving(self.id):
+                spool.drop()  # the journal holds all of it: keep one copy
 
         try:
             outcome = self.shell.run(command, sink, self.command_timeout, on_ended=journal_end)
@@ -295,9 +362,14 @@ class SessionEngine:
                 abandoned = self._abandoned
                 self._input = self._recording = None
         if not abandoned:
-            self._after(command, outcome, sink.input.take_unsent())
+            self._after(command, outcome, sink.input.take_unsent(), private)
+            if not private:  # what the next prompt tells the agent (a private line: nothing)
+                activity = ShellActivity(command, outcome.result.exit_status, cwd,
+                                         sink.output.text())  # fmt: skip
+                with self._lock:
+                    self._shell_context.record(activity)
             told = self.on_command_end
-            if told is not None and recording is not None and owner is not None:
+            if told is not None and isinstance(recording, ShellRecording) and owner is not None:
                 told(CommandEnded(recording.start_index, command, outcome.result, sink.output,
                                   owner))  # fmt: skip
         with self._lock:
@@ -312,12 +384,19 @@ class SessionEngine:
         if recording is not None:
             self.record(lambda _: recording.output(text))
 
+    def _announce(self, event: Event) -> None:
+        told = self.on_unstored
+        if told is not None:
+            told(event)
+
     def _background_output(self, text: str) -> None:
         """From the shell's reader between commands (its own thread)."""
         self.record(lambda recorder: recorder.background_output(text))
 
-    def _after(self, command: str, outcome: RunOutcome, unsent: list[str]) -> None:
-        if may_change_exports(command):
+    def _after(
+        self, command: str, outcome: RunOutcome, unsent: list[str], private: bool = False
+    ) -> None:
+        if may_change_exports(command) and not private:  # as the app: a private one's stay
             found = self.shell.exports_changed()
             if found is not None:
                 self.record(lambda recorder: recorder.environment_changed(*found))
@@ -326,7 +405,9 @@ class SessionEngine:
             # It may hold a password: say how much, never what.
             self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
                         "lines), so it was not run.", "warning")  # fmt: skip
-        where = self.shell.shell.cwd
+        if outcome.start_error:
+            self.notice(did_not_start_note(outcome.start_error, self.config_path), "error")
+        where = shorten_home(self.shell.shell.cwd)  # as the app says it
         if outcome.revived:
             self.notice(f"bash had exited; started a new bash in {where}.")
         if outcome.restarted:
@@ -336,8 +417,10 @@ class SessionEngine:
                         "error")  # fmt: skip
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
-        """One journal write; on failure the session goes on unrecorded, and the log says so
-        (clients follow the journal, so they stop seeing this session's news)."""
+        """One journal write. A write the disk refuses does not fail here: the journal keeps
+        the session going unsaved, and clients still see it (sessions/unsaved.py). On any
+        other failure the session goes on unrecorded, and the log says so (clients follow
+        the journal, so they stop seeing this session's news)."""
         recorder = self.recorder
         if recorder is None:
             return None
@@ -348,6 +431,11 @@ class SessionEngine:
             self.recorder = None
             self._set_state("failed")
             return None
+
+    def went_unsaved(self) -> None:
+        """The journal stopped saving this session; it goes on, and every client still sees
+        it (sessions/unsaved.py), but ``ps`` says failed until it is stopped."""
+        self._set_state("failed")
 
     def _set_state(self, state: SessionState) -> None:
         if self.state == "failed" and state != "stopped":

@@ -4,6 +4,12 @@ One Journal for the whole host (one SQLite connection, claims per session). Its 
 called in the committing thread; it only hops to the event loop, where each follower of the
 session gets the event. The journal and the engines' starts and stops are used from threads
 (``asyncio.to_thread``), never on the event loop.
+
+The journal is opened as the app opens it (session_opening.py): a damaged one is set aside
+untouched and salvaged into a new one, and the first window that attaches is told where it
+went (or that the journal was wiped, when it was); one that cannot be written leaves the
+host running its sessions unsaved, in a scratch journal in the runtime dir that goes when
+the host stops, and every window that attaches is told so.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conch.agents.backend import no_agent_hint
+from conch.agents.registry import UnknownAgent, agent_named
 from conch.config import LoadedConfig, load_config
 from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
@@ -24,15 +33,18 @@ from conch.host.handshake import Role
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
 from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
 from conch.host.request_errors import RequestFailed
+from conch.host.runtime import runtime_dir
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent, chosen_agent
 from conch.host.session_engine import SessionEngine
 from conch.host.shared_state import SharedState
+from conch.session_opening import open_journal
+from conch.session_recorder import stopped_saving_note
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
 from conch.sessions.journal import Journal
-from conch.sessions.locations import journal_path, root_marker_path
+from conch.sessions.locations import journal_path
 from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
+from conch.sessions.unsaved import UnsavedSessions
 
 log = logging.getLogger("conch.host")
 SETTLE_TIMEOUT = 2.0
@@ -40,6 +52,13 @@ SETTLE_TIMEOUT = 2.0
 exports are read from bash: milliseconds, unless bash hangs)."""
 PASSWORD_POLL = 0.15
 """Seconds between looks at whether a running program reads a password (the app's pace)."""
+RESTART_HOST = "restart the Conch host (`conch host stop`, then `conch`)"
+"""What to restart once the journal can be written again: a new window attaches to this host."""
+UNSAVED_NEXT_STEP = (
+    "It goes on in the host, and every window shows it, but nothing more of it is saved. "
+    "Free some space, then end it (Ctrl+Q) and run `conch` to save again (`conch --new` if "
+    "the session is damaged)."
+)
 STOPPED_NOTE = (
     "Session stopped: its last client quit with nothing running. `conch attach {short}` "
     "starts it again from the journal."
@@ -57,11 +76,20 @@ class SessionHost:
         self.journal: Journal | None = None
         self.problem = ""
         """Why sessions cannot run ("" when the journal is open)."""
+        self.unsaved = ""
+        """Why sessions are not being saved ("" when they are): told to every window."""
+        self._start_notes: list[str] = []
+        """What opening the journal found (where a damaged one went, a wiped one): told to
+        the first window that attaches, once."""
+        self._scratch: Path | None = None
+        """The directory of the scratch journal an unsaved host runs its sessions in."""
         self._loaded = loaded or load_config()
         self._live_list = live_list or live_list_path()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
         self._password_watch: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        """Notices on their way (kept referenced until done)."""
 
     # -- life ----------------------------------------------------------------------------
 
@@ -69,17 +97,28 @@ class SessionHost:
         """Open the journal and run again the sessions a killed host was running."""
         self._loop = asyncio.get_running_loop()
         path = journal_path()
-        try:
-            self.journal = await asyncio.to_thread(
-                Journal.open, path, root_marker=root_marker_path()
-            )
-        except (JournalError, OSError) as error:
-            self.problem = f"the journal {path} could not be opened ({error})"
-            log.error("no sessions: %s", self.problem)
-            return
+        opened = await asyncio.to_thread(open_journal, path, RESTART_HOST)
+        self.journal = opened.journal
+        loss = self.journal.storage_loss if self.journal is not None else None
+        self._start_notes = [note for note in (opened.damage_note, loss and loss.message) if note]
+        for note in self._start_notes:
+            log.warning("%s", note)
+        if self.journal is None:
+            self.unsaved = opened.problem
+            log.error("%s", self.unsaved)
+            try:
+                self.journal = await asyncio.to_thread(self._open_scratch)
+            except (JournalError, OSError) as error:
+                self.problem = f"{self.unsaved} (no journal for this run either: {error})"
+                log.error("no sessions: %s", self.problem)
+                return
         self.journal.subscribe(self._committed)
+        # A session the disk cannot take goes on unsaved: its windows still see it all.
+        self.journal.unsaved = UnsavedSessions(self._stopped_saving)
         self._password_watch = asyncio.create_task(self._watch_for_passwords())
-        for session_id in await asyncio.to_thread(load_live_list, self._live_list):
+        # A killed host's sessions are in the real journal, not in this run's scratch one.
+        killed = [] if self._scratch else await asyncio.to_thread(load_live_list, self._live_list)
+        for session_id in killed:
             try:
                 await self._open(cwd="", new=False, resume=session_id)
             except RequestFailed as failure:
@@ -99,9 +138,35 @@ class SessionHost:
             self.engines.clear()
             self.agents.clear()
             self.shared.clear()
-            await asyncio.to_thread(save_live_list, self._live_list, [])
+            await self._save_live_list()
         if self.journal is not None:
             await asyncio.to_thread(self.journal.close)
+        if self._scratch is not None:
+            await asyncio.to_thread(shutil.rmtree, self._scratch, True)
+
+    def _open_scratch(self) -> Journal:
+        """A journal for this run only, private (0700), in the runtime dir (a tmpfs when
+        there is one): the sessions run as in a saved journal, and nothing is kept."""
+        where = runtime_dir()
+        self._scratch = Path(
+            tempfile.mkdtemp(prefix="unsaved-", dir=where if where.is_dir() else None)
+        )
+        return Journal.open(self._scratch / "journal.db")
+
+    async def _save_live_list(self) -> None:
+        """The sessions a killed host's successor runs again; an unsaved host's die with
+        its scratch journal, so it leaves the list as it found it."""
+        if self._scratch is None:
+            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+
+    def notices_for_attach(self) -> list[str]:
+        """What a window that attaches is told about the journal: that nothing is saved
+        (every window), where a damaged one was set aside or that it was wiped (the first
+        window only, as the app says it once at the start that found it)."""
+        notices = [self.unsaved] if self.unsaved else []
+        notices += self._start_notes
+        self._start_notes = []
+        return notices
 
     async def stop_if_idle(self, session_id: str) -> str:
         """Ctrl+Q's end of a session: stop it unless a client follows it, a command runs or
@@ -127,7 +192,8 @@ class SessionHost:
             self.engines.pop(session_id, None)
             self.shared.pop(session_id, None)
             self.followers.pop(session_id, None)
-            await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+            await self._save_live_list()
+            await asyncio.to_thread(engine.journal.checkpoint)
             log.info("session %s stopped (Ctrl+Q, idle)", session_id)
             return ""
 
@@ -150,6 +216,22 @@ class SessionHost:
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
                 self._loop.call_soon_threadsafe(self._deliver, event)
+
+    def _stopped_saving(self, session_id: str, error: BaseException) -> None:
+        """In the committing thread, under the journal's lock: say it, from the loop."""
+        log.error("session %s goes on unsaved: %s", session_id, error)
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._tell_stopped_saving, session_id, error)
+
+    def _tell_stopped_saving(self, session_id: str, error: BaseException) -> None:
+        engine = self.engines.get(session_id)
+        if engine is not None:
+            engine.went_unsaved()
+            text = stopped_saving_note(error, UNSAVED_NEXT_STEP)
+            task = asyncio.create_task(asyncio.to_thread(engine.notice, text, "error"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _deliver(self, event: Event) -> None:
         engine = self.engines.get(event.session_id)
@@ -174,7 +256,7 @@ class SessionHost:
         follower.client = client
         self.followers.setdefault(engine.id, set()).add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
-        journal = self._journal()
+        journal = self.require_journal()
         history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
         return follower, history
 
@@ -205,6 +287,7 @@ class SessionHost:
                     loop.call_soon_threadsafe(self._refresh, engine.id)
 
         engine.on_state = changed
+        engine.on_unstored = self._committed  # a private line's: to the clients, in order
         engine.on_command_end = lambda ended: self._offer_help(engine, ended)
         self._relay_full_screen(engine)
         return changed
@@ -307,7 +390,7 @@ class SessionHost:
         """RequestFailed (``no-agent``) unless ``name`` is an agent that can run here: an
         attach that will switch to it is refused before any session is opened or revived."""
         try:
-            chosen_agent(self._loaded.config, name)
+            agent_named(self._loaded.config.agents, name)
         except UnknownAgent as error:
             raise RequestFailed(str(error), "no-agent") from None
 
@@ -315,7 +398,7 @@ class SessionHost:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:
         an id or unique prefix, a new one, or this directory's last one."""
         async with self._opening:
-            journal = self._journal()
+            journal = self.require_journal()
             if session:
                 try:
                     session_id = await asyncio.to_thread(journal.resolve_id, session)
@@ -332,7 +415,7 @@ class SessionHost:
             return await self._open(cwd, new=new, resume=None)
 
     async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
-        journal = self._journal()
+        journal = self.require_journal()
         config = self._loaded.config
         default_agent = config.agent.default or ""
         try:
@@ -349,7 +432,10 @@ class SessionHost:
             raise RequestFailed(f"{error} (see `conch sessions`)", "no-session") from None
         except JournalError as error:
             raise RequestFailed(f"the journal failed: {error}", "journal") from None
-        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell)
+        engine = SessionEngine(journal, opened, cwd or opened.record.cwd, config.shell,
+                               private_prefix=config.agent.private_prefix,
+                               config_path=self._loaded.path,
+                               scrollback_lines=config.ui.scrollback_lines)  # fmt: skip
         changed = self._share(engine, opened.record.title or "")
         agent = SessionAgent(engine, config, changed)
         await asyncio.to_thread(engine.start)
@@ -361,11 +447,12 @@ class SessionHost:
         self.engines[engine.id] = engine
         self.agents[engine.id] = agent
         self._refresh(engine.id)
-        await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
+        await self._save_live_list()
         log.info("session %s live (%s)", engine.id, opened.how)
         return engine
 
-    def _journal(self) -> Journal:
+    def require_journal(self) -> Journal:
+        """The journal, or RequestFailed (``journal``) saying why sessions cannot run."""
         if self.journal is None:
             raise RequestFailed(f"sessions cannot run: {self.problem}", "journal")
         return self.journal

@@ -1,7 +1,9 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-the agent's: answer, cancel, set_agent; rename (the session's title), fork (a new session
-copied from one up to a chosen event: session_fork.py); Tab's: complete; and Up/Down's:
-input_history (the lines typed in every session).
+the agent's: answer, cancel, set_agent; rename (a session's title) and delete (a stored
+session: the picker's), fork (a new session copied from one up to a chosen event:
+session_fork.py); Tab's: complete; Up/Down's: input_history (the lines typed in every
+session); and a paste review's: route (where a ``submit`` would send a line now, sending
+nothing).
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -27,6 +29,7 @@ import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from conch.agents.registry import UnknownAgent
 from conch.host.completion_wire import completion_to_wire
 from conch.host.connection import Connection
 from conch.host.follower import Follower
@@ -34,7 +37,6 @@ from conch.host.handshake import ROLES, Role
 from conch.host.permission_questions import AlreadyAnswered, UnknownOption, UnknownQuestion
 from conch.host.request_errors import RequestFailed
 from conch.host.session_agent import SessionAgent
-from conch.host.session_agent_choice import UnknownAgent
 from conch.host.session_engine import SessionEngine
 from conch.host.session_fork import fork_session
 from conch.host.session_host import SessionHost
@@ -70,8 +72,10 @@ class SessionRequests:
             "cancel": self.cancel,
             "set_agent": self.set_agent,
             "rename": self.rename,
+            "delete": self.delete,
             "fork": self.fork,
             "complete": self.complete,
+            "route": self.route,
             "input_history": self.input_history,
         }
 
@@ -114,6 +118,8 @@ class SessionRequests:
             "state": engine.state,
             "role": role,
             "last_index": history[-1].idx if history else after_index,
+            # Said once in the window, not journaled: a damaged journal set aside, unsaved.
+            "notices": self.sessions.notices_for_attach(),
         }
 
         def send_history(history: list[Event] = history, follower: Follower = follower) -> None:
@@ -151,33 +157,59 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         engine = self._controlled(connection)
-        line, mode = params.get("line"), params.get("mode", "shell")
-        if not isinstance(line, str) or not line.strip():
-            raise RequestFailed("submit needs a non-empty line", "bad-params")
-        if mode not in SUBMIT_MODES:
-            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
-        to, text, reason = mode, line, f"{mode} mode"
-        if mode == "auto":
-            commands = engine.shell.index
-            route_line = shell_feature().route
-            route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
-            to, text, reason = route.target.value, route.text, route.reason
-            if route.target is Target.ASK and not self._has_agent(engine):
-                to = "shell"  # nowhere else to send it: asking would be a question for nothing
-            elif route.target is Target.ASK:
-                return {"to": "ask", "reason": reason, "suggestion": route.suggestion}, None
+        line, mode = self._line_and_mode(params, "submit")
+        to, text, reason, suggestion = await self._route(engine, line, mode)
+        if to == "ask":
+            return {"to": "ask", "reason": reason, "suggestion": suggestion}, None
         if to == "shell":
             owner = connection.following
-            index = await asyncio.to_thread(engine.submit, text, mode, owner)
+            index = await asyncio.to_thread(engine.submit, text, mode, owner, line)
             return {"input_index": index, "to": "shell", "reason": reason}, None
         agent = self._agent(engine)
-        input_index = await asyncio.to_thread(
-            engine.record, lambda recorder: recorder.user_input(line, mode, engine.shell.shell.cwd)
-        )
+        input_index = None
+        if not engine.is_private(line):  # like bash's ignorespace: not in history or journal
+            input_index = await asyncio.to_thread(
+                engine.record,
+                lambda recorder: recorder.user_input(line, mode, engine.shell.shell.cwd),
+            )
         waiting = await agent.submit(text)
         reply = {"input_index": input_index, "to": "agent", "reason": reason,
                  "prompt": waiting.id, "turn_index": waiting.turn_index}  # fmt: skip
         return reply, None
+
+    async def route(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Where ``submit`` would send the line now (``to``: shell, agent or ask), sending
+        nothing: a paste review says it before the user submits."""
+        engine = self._followed(connection)
+        line, mode = self._line_and_mode(params, "route")
+        to, _, reason, _ = await self._route(engine, line, mode)
+        return {"to": to, "reason": reason}, None
+
+    @staticmethod
+    def _line_and_mode(params: dict[str, Any], request: str) -> tuple[str, str]:
+        line, mode = params.get("line"), params.get("mode", "shell")
+        if not isinstance(line, str) or not line.strip():
+            raise RequestFailed(f"{request} needs a non-empty line", "bad-params")
+        if mode not in SUBMIT_MODES:
+            raise RequestFailed(f"mode must be one of {', '.join(SUBMIT_MODES)}", "bad-params")
+        return line, mode
+
+    async def _route(
+        self, engine: SessionEngine, line: str, mode: str
+    ) -> tuple[str, str, str, str | None]:
+        """Where ``line`` goes in ``mode``: the target (shell, agent, ask), the text to send
+        there, why, and for ``ask`` the suggested route."""
+        if mode != "auto":
+            return mode, line, f"{mode} mode", None
+        commands = engine.shell.index
+        route_line = shell_feature().route
+        route = await asyncio.to_thread(route_line, line, ExecutionMode.AUTO, commands)
+        if route.target is Target.ASK and not self._has_agent(engine):
+            # Nowhere else to send it: asking would be a question for nothing.
+            return "shell", route.text, route.reason, None
+        return route.target.value, route.text, route.reason, route.suggestion
 
     async def interrupt(
         self, connection: Connection, params: dict[str, Any]
@@ -200,11 +232,15 @@ class SessionRequests:
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
         """A controller's answer to a permission question: the first one wins."""
-        agent = self._agent(self._controlled(connection))
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         question, option = params.get("question"), params.get("option")
         if not isinstance(question, str) or not isinstance(option, str):
             raise RequestFailed("answer needs a question id and an option id", "bad-params")
-        by = connection.client or "a client"
+        # Who answered is said only when the question showed in more than one window; the
+        # one person at a lone window is not named, as in the app.
+        shown_to = self.sessions.followers.get(engine.id, set())
+        by = (connection.client or "a client") if len(shown_to) > 1 else ""
         try:
             decision = agent.questions.answer(question, option, by)
         except AlreadyAnswered as taken:
@@ -229,36 +265,72 @@ class SessionRequests:
     async def set_agent(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """The agent for the session's next prompts."""
-        agent = self._agent(self._controlled(connection))
+        """The agent for the session's next prompts. The conversation says the outcome, as
+        the app's ``/agents NAME`` does: the next prompt's agent, or which agents exist."""
+        engine = self._controlled(connection)
+        agent = self._agent(engine)
         name = params.get("agent")
         if not isinstance(name, str) or not name:
             raise RequestFailed("set_agent needs an agent name", "bad-params")
         try:
             spec = await agent.set_agent(name)
         except UnknownAgent as error:
+            await asyncio.to_thread(engine.notice, str(error), "warning")
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
 
     async def rename(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
-        """The session's title: in the journal (``conch ps``, ``conch sessions``, a revive)
-        and in the shared state, so every attached client shows the new one."""
-        engine = self._controlled(connection)
+        """A session's title (the followed one by default; ``title`` null clears it): in the
+        journal (``conch ps``, ``conch sessions``, a revive) and, for a live session, in its
+        shared state, so every attached client shows the new one."""
+        session_id = self._session_to_edit(connection, params, "rename")
         title = params.get("title")
-        if not isinstance(title, str) or not title.strip():
+        if title is not None and (not isinstance(title, str) or not title.strip()):
             raise RequestFailed("rename needs a title, e.g. rename fix the login tests",
                                 "bad-params")  # fmt: skip
-        title = title.strip()
+        title = title.strip() if title is not None else None
+        journal = self.sessions.require_journal()
         try:
-            await asyncio.to_thread(engine.journal.rename, engine.id, title)
+            record = await asyncio.to_thread(journal.rename, session_id, title)
         except JournalError as error:
             raise RequestFailed(f"the journal could not rename it: {error}", "journal") from None
-        shared = self.sessions.shared.get(engine.id)
+        shared = self.sessions.shared.get(session_id)
         if shared is not None:
-            shared.set_title(title)
-        return {"session": engine.id, "title": title}, None
+            shared.set_title(record.title or "")
+        return {"session": session_id, "title": record.title or ""}, None
+
+    async def delete(
+        self, connection: Connection, params: dict[str, Any]
+    ) -> tuple[Any, AfterReply | None]:
+        """Delete a stored session for good (its forks keep their own copies). A live one
+        is refused: it has a bash, maybe clients, and its journal writer is in this host."""
+        session_id = self._session_to_edit(connection, params, "delete")
+        if session_id in self.sessions.engines:
+            raise RequestFailed(
+                "it is running in the host: attach to it and quit it with Ctrl+Q (or stop "
+                "the host with `conch host stop`), then delete it",
+                "live",
+            )
+        journal = self.sessions.require_journal()
+        try:
+            await asyncio.to_thread(journal.delete, session_id, detach_forks=True)
+        except JournalError as error:
+            raise RequestFailed(f"the journal could not delete it: {error}", "journal") from None
+        return {"session": session_id}, None
+
+    def _session_to_edit(self, connection: Connection, params: dict[str, Any], what: str) -> str:
+        """The id a rename or delete is about: ``session`` (an exact id) or, with none, the
+        session this connection follows. Observers change nothing."""
+        if connection.role != "controller":
+            raise RequestFailed(f"an observer cannot {what} sessions", "observer")
+        session = params.get("session")
+        if session is None:
+            return self._controlled(connection).id
+        if not isinstance(session, str) or not session:
+            raise RequestFailed(f"{what} needs a session id", "bad-params")
+        return session
 
     async def fork(
         self, connection: Connection, params: dict[str, Any]
@@ -270,9 +342,7 @@ class SessionRequests:
         if not isinstance(session, str) or not isinstance(at_index, int | None):
             raise RequestFailed("fork needs a session id and an event index (or none for "
                                 "its end)", "bad-params")  # fmt: skip
-        journal = self.sessions.journal
-        if journal is None:
-            raise RequestFailed(f"sessions cannot run: {self.sessions.problem}", "journal")
+        journal = self.sessions.require_journal()
         fork = await asyncio.to_thread(fork_session, journal, session, at_index)
         return {"session": fork.id, "parent": fork.parent_id, "title": fork.title or ""}, None
 
@@ -308,9 +378,7 @@ class SessionRequests:
         limit = params.get("limit", HISTORY_LIMIT)
         if not isinstance(limit, int) or not 0 < limit <= HISTORY_LIMIT:
             raise RequestFailed(f"limit must be 1 to {HISTORY_LIMIT}", "bad-params")
-        journal = self.sessions.journal
-        if journal is None:
-            raise RequestFailed(f"no journal: {self.sessions.problem}", "journal")
+        journal = self.sessions.require_journal()
         entries = await asyncio.to_thread(journal.input_history, limit)
         return {"entries": [[e.text, e.mode, e.cwd, e.time] for e in entries]}, None
 

@@ -39,11 +39,14 @@ class Batch:
         """Events buffered and not yet committed."""
         return len(self._pending)
 
-    def append(self, kind: str, sender: str, payload: JsonObject) -> None:
-        """Buffer an event (its JSON is checked now, so a bad payload fails here)."""
+    def append(
+        self, kind: str, sender: str, payload: JsonObject, shown: JsonObject | None = None
+    ) -> None:
+        """Buffer an event (its JSON is checked now, so a bad payload fails here).
+        ``shown``: the payload before masking, for listeners only (records.Event.shown)."""
         if not self._pending:
             self._oldest = time.monotonic()
-        self._pending.append(prepare(kind, sender, payload))
+        self._pending.append(prepare(kind, sender, payload, shown))
         waited = time.monotonic() - self._oldest
         if len(self._pending) >= self.max_pending or waited >= self.max_delay:
             self.flush()

@@ -63,6 +63,12 @@ class _ShellBuilder:
             ending.duration,
             ending.interrupted_by_user,
             ending.timed_out,
+            ending.not_started,
+            ending.spool_error,
+            ending.spool_complete_lines,
+            ending.spool_path,
+            ending.restarted,
+            ending.full_screen,
         )
 
 
@@ -73,6 +79,12 @@ class _Ending:
     duration: float | None = None
     interrupted_by_user: bool = False
     timed_out: bool = False
+    not_started: bool = False
+    spool_error: str = ""
+    spool_complete_lines: int = 0
+    spool_path: str = ""
+    restarted: bool = False
+    full_screen: bool = False
 
 
 class ConversationProjector:
@@ -91,7 +103,10 @@ class ConversationProjector:
         self.last_index = -1
 
     def apply(self, event: Event) -> None:
-        self.last_index = event.idx
+        """Fold ``event`` in. One with a negative index is in no journal (a private line's
+        command, shown live by the host's clients only): it moves ``last_index`` not."""
+        if event.idx >= 0:
+            self.last_index = event.idx
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
             handler(self, event)
@@ -198,13 +213,7 @@ class ConversationProjector:
 
     @staticmethod
     def _add_output(builder: _ShellBuilder, event: Event) -> None:
-        payload = event.payload
-        if "ref" in payload:
-            builder.output.append(
-                OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")))
-            )
-        else:
-            builder.output.append(str(payload.get("text", "")))
+        builder.output.append(output_piece(event.payload))
 
     def _shell_end(self, event: Event) -> None:
         payload = event.payload
@@ -338,6 +347,15 @@ SIGINT_STATUS = 130
 """bash's status for a command stopped by Ctrl+C (128 + SIGINT)."""
 
 
+def output_piece(payload: Mapping[str, Any]) -> OutputPiece:
+    """A shell_output event's output: its text, or the reference to its blob."""
+    if "ref" not in payload:
+        return str(payload.get("text", ""))
+    lines = payload.get("lines")
+    return OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")),
+                     lines if isinstance(lines, int) else None)  # fmt: skip
+
+
 def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events: float) -> _Ending:
     """How a command ended. Journals written before these fields existed say nothing: the
     time between its start and end events stands in for the duration (they are stamped when
@@ -348,6 +366,12 @@ def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events:
         float(duration) if isinstance(duration, int | float) else max(0.0, between_events),
         bool(by_user) if isinstance(by_user, bool) else exit_status == SIGINT_STATUS,
         payload.get("timed_out") is True,
+        payload.get("not_started") is True,
+        str(payload.get("spool_error") or ""),
+        int(lines) if isinstance(lines := payload.get("spool_complete_lines"), int) else 0,
+        str(payload.get("spool_path") or ""),
+        payload.get("restarted") is True,
+        payload.get("full_screen") is True,
     )
 
 

@@ -90,11 +90,19 @@ def shell_output(text: str) -> JsonObject:
 def shell_end(
     exit_status: int | None, cwd: str, *, interrupted: bool = False,
     duration: float | None = None, interrupted_by_user: bool = False, timed_out: bool = False,
+    not_started: bool = False, spool_error: str = "", spool_complete_lines: int = 0,
+    spool_path: str = "",
+    restarted: bool = False, full_screen: bool = False,
 ) -> JsonObject:  # fmt: skip
     """The command finished (exit status and the cwd after it), or never will (``interrupted``:
     Conch stopped first). A finished one also says how long it ran and whether Ctrl+C
     (``interrupted_by_user``) or the command timeout stopped it, so a restore shows what the
-    live block showed."""
+    live block showed; and, only when so, that bash exited and a new one was started
+    (``restarted``) or that the command ran full-screen (vim, less). ``not_started``: bash
+    could not be started, so nothing ran (said only then, to keep the common payload small).
+    ``spool_error``: the file that was to hold the whole output failed after about
+    ``spool_complete_lines`` lines (output_spool.py). ``spool_path``: that file, kept
+    because the journal did not save the output."""
     payload: JsonObject = {"exit_status": exit_status, "cwd": cwd, "interrupted": interrupted}
     if duration is not None:
         payload |= {
@@ -102,6 +110,16 @@ def shell_end(
             "interrupted_by_user": interrupted_by_user,
             "timed_out": timed_out,
         }
+    if not_started:
+        payload["not_started"] = True
+    if spool_error:
+        payload |= {"spool_error": spool_error, "spool_complete_lines": spool_complete_lines}
+    if spool_path:
+        payload["spool_path"] = spool_path
+    if restarted:
+        payload["restarted"] = True
+    if full_screen:
+        payload["full_screen"] = True
     return payload
 
 

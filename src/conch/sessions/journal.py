@@ -31,6 +31,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,7 @@ from conch.sessions.pruning import Pruning
 from conch.sessions.records import STATUSES, Event, JsonObject, SessionRecord, SessionStatus
 from conch.sessions.rows import EVENT_COLUMNS, SESSION_COLUMNS, directory, event_record
 from conch.sessions.session_queries import SessionQueries
+from conch.sessions.unsaved import UnsavedSessions
 
 PAGE = 2000
 """Events read per query while iterating (the connection lock is not held between pages)."""
@@ -80,6 +82,10 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
         """The copy made before this open upgraded the schema (None: no upgrade)."""
         self.storage_loss = storage_loss
         """Set when this open found that an earlier journal at this path was wiped."""
+        self.unsaved: UnsavedSessions | None = None
+        """Set (the host sets it) to go on when a session's write fails: its events are
+        then kept in memory and told to the listeners, not saved (unsaved.py). None: a
+        failed write raises, and the writer stops (the app)."""
 
     # -- opening and closing ------------------------------------------------------------
 
@@ -107,6 +113,13 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
         with self._db.lock:
             self._claims.release_all()
             self._db.close()
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the file and cut it to nothing, as closing does. A
+        long-lived writer (the host) calls it when a session stops: otherwise the log keeps
+        its largest size (4.6 MB after an 8 MB flood) beside the file that holds the same."""
+        with self._db.lock, contextlib.suppress(sqlite3.Error):
+            self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Journal:
         return self
@@ -210,6 +223,8 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
     def release(self, session_id: str) -> None:
         """Stop writing the session (another process may claim it then)."""
         self._claims.release(session_id)
+        if self.unsaved is not None:
+            self.unsaved.forget(session_id)
 
     def is_claimed(self, session_id: str) -> bool:
         return session_id in self._claims
@@ -221,10 +236,14 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
 
     # -- events (other reads: event_reads.py) ---------------------------------------------
 
-    def append(self, session_id: str, kind: str, sender: str, payload: JsonObject) -> int:
-        """Append one event and commit it (durable on return). Returns its index."""
+    def append(
+        self, session_id: str, kind: str, sender: str, payload: JsonObject,
+        shown: JsonObject | None = None,
+    ) -> int:  # fmt: skip
+        """Append one event and commit it (durable on return). Returns its index.
+        ``shown``: the payload before masking, for listeners only (records.Event.shown)."""
         self._claims.require(session_id)
-        return self._commit(session_id, [prepare(kind, sender, payload)])[-1]
+        return self._commit(session_id, [prepare(kind, sender, payload, shown)])[-1]
 
     def append_many(
         self, session_id: str, events: Sequence[tuple[str, str, JsonObject]]
@@ -252,8 +271,10 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
             for row in rows:
                 yield event_record(session_id, row)
             if len(rows) < PAGE:
-                return
+                break
             last = rows[-1][0]
+        if self.unsaved is not None:  # what came after the journal stopped saving it
+            yield from self.unsaved.events(session_id, last if not rows else rows[-1][0])
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every event this journal commits; returns the unsubscriber."""
@@ -306,19 +327,41 @@ class Journal(SessionQueries, EventReads, Metadata, Pruning):
         self._claims.require(session_id)
         return self._commit(session_id, pending)
 
+    def is_saving(self, session_id: str) -> bool:
+        """False once a write of the session failed and it went on unsaved (unsaved.py)."""
+        return self.unsaved is None or not self.unsaved.has(session_id)
+
     def _commit(self, session_id: str, pending: list[PendingEvent]) -> list[int]:
         with self._db.lock:
-            with self._db.write() as conn:
-                rows = insert_events(conn, session_id, pending)
+            unsaved = self.unsaved
+            if unsaved is not None and unsaved.has(session_id):
+                rows = unsaved.keep(session_id, pending)
+            else:
+                try:
+                    with self._db.write() as conn:
+                        rows = insert_events(conn, session_id, pending)
+                except (sqlite3.Error, OSError) as error:
+                    if unsaved is None:
+                        raise
+                    first = self._last_index(session_id) + 1
+                    rows = unsaved.stop_saving(session_id, first, error, pending)
             # Committed, and still under the lock: listeners see events in commit order.
             listeners = list(self._listeners)
-            for row in rows if listeners else []:
+            for row, item in zip(rows if listeners else [], pending, strict=False):
                 event = event_record(session_id, row[1:])
+                if item.shown is not None and item.blob is None:
+                    event = replace(event, shown=item.shown)
                 for listener in listeners:
                     listener(event)
         return [row[1] for row in rows]
 
+    def _last_index(self, session_id: str) -> int:
+        rows = self._db.read("SELECT max(idx) FROM events WHERE session_id = ?", (session_id,))
+        return -1 if rows[0][0] is None else int(rows[0][0])
+
     def _update(self, session_id: str, assignments: str, values: tuple[Any, ...]) -> None:
+        if not self.is_saving(session_id):
+            return  # it goes on unsaved: its row stays as it was last saved
         with self._db.write() as conn:
             cursor = conn.execute(
                 f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)

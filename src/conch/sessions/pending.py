@@ -28,14 +28,21 @@ class PendingEvent:
     text: str | None
     """The payload as JSON; None when ``blob`` is set (its ``ref`` is known only once stored)."""
     blob: bytes | None = None
+    shown: JsonObject | None = None
+    """The payload before masking, for the journal's listeners only (records.Event.shown)."""
 
     def json_with_ref(self, ref: int) -> str:
         return dumps({**self.payload, "ref": ref})
 
 
-def prepare(kind: str, sender: str, payload: JsonObject) -> PendingEvent:
+def prepare(
+    kind: str, sender: str, payload: JsonObject, shown: JsonObject | None = None
+) -> PendingEvent:
     """Stamp the time, check the JSON; shell output over BLOB_THRESHOLD becomes
-    ``{size, tail}`` plus a blob (the journal adds ``ref`` when it stores the blob)."""
+    ``{size, tail, lines}`` plus a blob (the journal adds ``ref`` when it stores the blob):
+    a window that follows the command live shows the tail and counts the lines (its
+    ``shown`` is dropped: a listener gets the stored tail). ``shown``: the payload before
+    its secrets were masked, never stored."""
     now = time.time()
     if kind == ev.SHELL_OUTPUT:
         text = payload.get("text")
@@ -44,10 +51,11 @@ def prepare(kind: str, sender: str, payload: JsonObject) -> PendingEvent:
             data = text.encode("utf-8")
             if len(data) > BLOB_THRESHOLD:
                 rest = {key: value for key, value in payload.items() if key != "text"}
-                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:]}
+                stored: JsonObject = {**rest, "size": len(data), "tail": text[-TAIL_CHARS:],
+                                      "lines": text.count("\n")}  # fmt: skip
                 dumps(stored)
                 return PendingEvent(now, kind, sender, stored, None, data)
-    return PendingEvent(now, kind, sender, payload, dumps(payload))
+    return PendingEvent(now, kind, sender, payload, dumps(payload), shown=shown)
 
 
 def dumps(payload: object) -> str:

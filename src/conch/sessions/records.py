@@ -6,7 +6,7 @@ Frozen and free of SQLite, so projections and front ends can use them without a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -56,6 +56,10 @@ class Event:
     kind: str
     sender: str
     payload: Mapping[str, Any]
+    shown: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """What the user's own screens show where it differs from ``payload``: the payload before
+    its secrets were masked. Only on an event just committed (a journal listener's), never
+    stored nor read back: a restart shows ``payload``."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,20 @@ class OutputRef:
     """Bytes (UTF-8)."""
     tail: str
     """The last characters, for previews and replays without reading the blob."""
+    lines: int | None = None
+    """Its newlines (None: journaled before they were counted)."""
+
+    def live_piece(self) -> tuple[int, str]:
+        """As a view that cannot read the blob shows it: the lines it skips, then its tail
+        from the first whole line; a marker with its size when its lines are not known."""
+        if self.lines is None:
+            return 0, f"[… {self.size:,} bytes stored in the journal; last part:]\n{self.tail}"
+        shown = self.tail[self.tail.find("\n") + 1 :]
+        return max(0, self.lines - shown.count("\n")), shown
+
+    def preview(self) -> str:
+        """What stands for the output when the blob is not read: its size, then its tail."""
+        return f"[… {self.size:,} bytes stored in the journal; last part:]\n{self.tail}"
 
 
 OutputPiece = str | OutputRef
@@ -52,6 +66,18 @@ class ShellBlock:
     interrupted_by_user: bool = False
     """Ctrl+C stopped it (not to be confused with the ``interrupted`` state: Conch stopped)."""
     timed_out: bool = False
+    not_started: bool = False
+    """bash could not be started, so the command never ran."""
+    spool_error: str = ""
+    """Why the file that was to hold its whole output failed ("" when it did not)."""
+    spool_complete_lines: int = 0
+    """With ``spool_error``: about how many lines reached that file."""
+    spool_path: str = ""
+    """That file, when it was kept: the journal did not save the output."""
+    bash_restarted: bool = False
+    """bash exited with it and a new bash was started in its place."""
+    ran_full_screen: bool = False
+    """It drew on the whole terminal (vim, less): its screen is not in the output."""
 
     @property
     def finished(self) -> bool:
@@ -66,9 +92,19 @@ class ShellBlock:
             elif read_blob is not None:
                 parts.append(read_blob(piece.ref))
             else:
-                parts.append(f"[… {piece.size:,} bytes stored in the journal; last part:]\n")
-                parts.append(piece.tail)
+                parts.append(piece.preview())
         return "".join(parts)
+
+    def newlines(self) -> int | None:
+        """How many lines ended in the output, blobs counted unread (None: a blob's count is
+        not known)."""
+        total = 0
+        for piece in self.output:
+            counted = piece.count("\n") if isinstance(piece, str) else piece.lines
+            if counted is None:
+                return None
+            total += counted
+        return total
 
     def output_tail(self, chars: int) -> str:
         """The last ``chars`` characters of the output, without reading any blob."""

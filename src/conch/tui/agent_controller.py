@@ -15,7 +15,13 @@ from conch import paths
 from conch.agent_runner import AgentRunner, QueuedPrompt
 from conch.agents.backend import AgentBackend, NoAgentBackend, no_agent_hint
 from conch.agents.events import TurnContext
-from conch.agents.registry import AgentChoice, all_specs, choose_agent
+from conch.agents.registry import (
+    AgentChoice,
+    UnknownAgent,
+    agent_named,
+    choose_agent,
+    switched_notice,
+)
 from conch.agents.sandbox import agent_sandbox_policy, make_sandbox
 from conch.agents.shell_context import ShellContextLog
 from conch.config import LoadedConfig
@@ -97,23 +103,17 @@ class AgentController:
     async def switch(self, name: str) -> None:
         """``/agents NAME``: the next prompt goes to NAME (a fresh agent process or client);
         the turns so far stay in the session."""
-        specs, _ = all_specs(self.config.agents)
-        spec = specs.get(name)
-        tell = self.binding.tell
-        if spec is None:
-            known = ", ".join(sorted(specs))
-            tell(f"No agent named {name!r}. Known: {known} (see /agents).", "warning")
-            return
-        if not spec.is_installed:
-            tell(f"{name} is not installed here (`conch agents` says what it needs).", "warning")
+        try:
+            spec = agent_named(self.config.agents, name)
+        except UnknownAgent as unknown:
+            self.binding.tell(str(unknown), "warning")
             return
         if self.refuse_while_working():
             return
         self.choice = AgentChoice(spec)
         await self.runner.restart()
         self.binding.agent_replay.new_agent_instance()
-        model = f" ({spec.model})" if spec.model else ""
-        tell(f"The next prompt goes to {name}{model}.")
+        self.binding.tell(switched_notice(spec))
 
     def run_turns(self) -> None:
         """Run queued turns, one at a time, until the app or the session ends."""

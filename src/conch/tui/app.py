@@ -35,7 +35,7 @@ from conch.tui.conversation_keys import (
     ConversationKeys,
 )
 from conch.tui.conversation_trim import ConversationTrim
-from conch.tui.crash_note import CrashNote
+from conch.tui.crash_note import CrashNote, ReportsCrashes
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
@@ -79,7 +79,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ConchApp(App[None]):
+class ConchApp(ReportsCrashes, App[None]):
     TITLE = "Conch"
     CSS = """
     Screen { layout: vertical; }
@@ -126,6 +126,7 @@ class ConchApp(App[None]):
         self.agent = AgentController(
             self, parts, binding, self.shell, shell_context, loaded, start_cwd, agent_name
         )
+        self.shell.has_agent = lambda: self.agent.choice.spec is not None
         self.completion = CompletionController(self, parts, self.shell)
         self.sessions = SessionSwitcher(
             self, parts, binding, self.shell, self.agent, self.questions, self.completion,
@@ -209,21 +210,15 @@ class ConchApp(App[None]):
         self.binding.close()
         await self.agent.close()
 
-    def _handle_exception(self, error: Exception) -> None:
-        self.crash.remember(error)
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        self.bell()
-        self._exit_renderables.append(self.crash.printed())
-        self._close_messages_no_wait()
-
     # -- lines, pastes and Tab -----------------------------------------------------------
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "prompt-input":
+        if isinstance(event.input, PromptInput):
             event.stop()
-            await self.lines.dispatch(event.value)
+            try:
+                await self.lines.dispatch(event.value)
+            finally:
+                await event.input.line_handled()
 
     def on_prompt_input_multi_line_pasted(self, message: PromptInput.MultiLinePasted) -> None:
         self.pastes.review(message.text)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pluggy
 from textual.app import App
 
+from conch.paste_destination import paste_destination
 from conch.tui.agent_controller import AgentController
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.shell_controller import ShellController
 from conch.tui.widgets.paste_review import hold_for_review
-from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
 
 
@@ -40,15 +40,13 @@ class PasteReviewer:
 
     def destination(self, text: str) -> str:
         """Where the pasted lines would go if submitted now, in a few words."""
+        mode = self.parts.mode_provider.mode
         running = self.shell.running_block
         if running is not None:
-            return f"the running `{running.command}` as its input"
-        mode = self.parts.mode_provider.mode
+            return paste_destination("", mode, running.command)
         index = self.shell.bash.index
         route = self.plugins.hook.conch_route_line(line=text, mode=mode, index=index)
-        if route.target is Target.AGENT:
-            return "the agent, as one prompt"
-        if route.target is Target.ASK and self.agent.choice.spec is not None:
-            return "Auto mode, which will ask: shell or agent"
-        where = "the shell" if mode is ExecutionMode.AUTO else "the shell (Shell mode)"
-        return f"{where}, as one script"
+        to = route.target.value
+        if route.target is Target.ASK and self.agent.choice.spec is None:
+            to = "shell"  # no agent: the shell is all there is
+        return paste_destination(to, mode)

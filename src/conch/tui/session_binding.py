@@ -20,8 +20,13 @@ from conch.agent_runner import QueuedPrompt
 from conch.agents.backend import AgentBackend
 from conch.agents.events import AgentEvent, Decision, PermissionRequest
 from conch.session_link import SessionLink
-from conch.session_recorder import OUTPUT_DELAY, NoticeLevel, SessionRecorder, TurnRecording
-from conch.sessions.errors import JournalError
+from conch.session_recorder import (
+    OUTPUT_DELAY,
+    NoticeLevel,
+    SessionRecorder,
+    TurnRecording,
+    stopped_saving_note,
+)
 from conch.sessions.events import TurnStatus
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.widgets.agent_turn import AgentTurn
@@ -133,10 +138,11 @@ class SessionBinding:
             return None
 
     def recording_failed(self, message: RecordingFailed) -> None:
-        kind = "journal" if isinstance(message.error, JournalError) else "disk"
-        text = (f"Conch stopped saving this session ({kind} error: {message.error}). What is on "
-                "screen is kept; restart Conch to save again (`conch --new` if the session is "
-                "damaged).")  # fmt: skip
+        text = stopped_saving_note(
+            message.error,
+            "What is on screen is kept; restart Conch "
+            "to save again (`conch --new` if the session is damaged).",
+        )
         self.parts.conversation.add_block(Notice(text, "error"))
 
     # -- TurnJournal, for the agent runner ---------------------------------------------

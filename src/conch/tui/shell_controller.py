@@ -26,13 +26,14 @@ from conch.pending_text import PendingText
 from conch.secret_masking import warm_up
 from conch.session_link import SessionLink
 from conch.session_recorder import ShellRecording
-from conch.shell_start import shell_start
+from conch.shell_start import did_not_start_note, shell_start
 from conch.tui.question_controller import QuestionController
 from conch.tui.screen_parts import ScreenParts
 from conch.tui.session_binding import SessionBinding
 from conch.tui.widgets.background_output import BackgroundOutput
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.notice import Notice
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
 from conch_plugins.shell_mode.command_result import HandoverResult, Passthrough
@@ -105,6 +106,9 @@ class ShellController:
         self.start_cwd = start_cwd
         self.bash = self.new_bash(binding.link)
         self.running_block: CommandBlock | None = None
+        self.has_agent: Callable[[], bool] = lambda: True
+        """Whether an agent is configured to send a request to (the app sets it once its
+        agent controller is there): without one a failed request is told so, not offered."""
         self._background_block: BackgroundOutput | None = None
         self._background_text: PendingText | None = None
         self._journal_done: threading.Event | None = None
@@ -166,9 +170,7 @@ class ShellController:
         block.add(text)
 
     def _tell_did_not_start(self, error: str) -> None:
-        text = f"The session shell did not start: {error}. Check shell.bash in "
-        text += f"{self.loaded.path} and your ~/.bashrc; the next command tries again."
-        self.binding.tell(text, "error")
+        self.binding.tell(did_not_start_note(error, self.loaded.path), "error")
 
     def resize(self, size: Size) -> None:
         self.bash.shell.resize(max(5, size.height), max(20, size.width - _BLOCK_CHROME))
@@ -252,7 +254,11 @@ class ShellController:
             recording = journal.started()
             if recording is not None:
                 result = outcome.result
-                record(lambda _: recording.finished(result))
+                record(
+                    lambda _: recording.finished(
+                        result, restarted=outcome.restarted, full_screen=block.sink.ran_fullscreen
+                    )
+                )
                 if may_change_exports(block.command):
                     self._record_exports()
         finally:
@@ -306,8 +312,10 @@ class ShellController:
         """After a failure that reads as a request or a typo: offer, never act."""
         self.questions.lapse()
         offer = offer_after_failure(block.command, outcome.result, block.output.text,
-                                    self.bash.index)  # fmt: skip
-        if offer is not None:
+                                    self.bash.index, agent=self.has_agent())  # fmt: skip
+        if offer is not None and offer.kind == "no-agent":
+            self.parts.conversation.add_block(Notice(offer.message, "warning"))
+        elif offer is not None:
             self.questions.show_offer(ErrorOffer(offer))
 
     def _give_back_unread(self, block: CommandBlock, unread: str) -> None:
@@ -354,7 +362,7 @@ class ShellController:
     def interrupt_or_clear(self) -> None:
         """Ctrl+C: interrupt the running command, else clear the prompt."""
         if self.running_block is not None:
-            self.bash.shell.interrupt()
+            self.running_block.sink.interrupt(self.bash.shell.interrupt)
         else:
             prompt_bar = self.parts.prompt_bar
             prompt_bar.input.value = ""

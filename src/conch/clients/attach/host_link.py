@@ -71,6 +71,9 @@ class Attached:
     history: list[Event]
     started_host: bool
     """This client had to start the host (none was running)."""
+    notices: tuple[str, ...] = ()
+    """What the host says about its journal, once, to show below the history: a damaged
+    journal set aside or a wiped one (to the first window only), sessions not being saved."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ class HostLink:
             await self.set_agent(self.agent)
             self.agent = None  # a reopen keeps what the session has now
         history = await self._history(int(reply["last_index"]), after_index)
-        return Attached(self.session, str(reply["cwd"]), reply["role"], history, started)
+        notices = tuple(str(notice) for notice in reply.get("notices") or ())
+        return Attached(self.session, str(reply["cwd"]), reply["role"], history, started, notices)
 
     async def reopen(self, after_index: int) -> Attached:
         """After the host went away: start one, attach again, get what was missed."""
@@ -164,7 +168,7 @@ class HostLink:
         while seen < last_index:
             batch = await self.next_events()
             history += batch
-            seen = batch[-1].idx
+            seen = max(seen, batch[-1].idx)  # a private line's event (-1) is in no journal
         return history
 
     async def next_events(self) -> list[Event]:
@@ -207,6 +211,12 @@ class HostLink:
         reply = await self._live().request("submit", line=submission.text, mode=submission.mode)
         return reply if isinstance(reply, dict) else {}
 
+    async def route(self, submission: Submission) -> str:
+        """Where submitting ``submission`` would send it now (shell, agent, or ask), from
+        the host's routing with the session's commands; nothing is sent."""
+        reply = await self._live().request("route", line=submission.text, mode=submission.mode)
+        return str(reply.get("to") or "") if isinstance(reply, dict) else ""
+
     async def complete(self, line: str, cursor: int, mode: str = "auto") -> Completion:
         """What Tab offers for ``line`` at ``cursor``, from the session's own helper bash in
         the host (its cwd after a ``cd``, its aliases). HostRequestFailed when it failed."""
@@ -214,6 +224,12 @@ class HostLink:
             return await request_completion(self._live(), line, cursor, mode)
         except ValueError as error:  # a reply that is not a completion
             raise HostRequestFailed("completion-failed", str(error)) from None
+
+    async def blob(self, ref: int) -> str:
+        """The full text of a big output the journal stores by reference (its event carries
+        ``ref``, ``size`` and a tail)."""
+        reply = await self._live().request("blob", ref=ref)
+        return str(reply.get("text", "")) if isinstance(reply, dict) else ""
 
     async def input_history(self, limit: int) -> list[HistoryEntry]:
         """The last ``limit`` lines typed in any of the host's sessions, oldest first."""
@@ -230,11 +246,20 @@ class HostLink:
         reply = await self._live().request("set_agent", agent=name)
         return str(reply["agent"])
 
-    async def rename(self, title: str) -> str:
-        """Give the session a title (every client's status line shows it); the title the
-        host stored. HostRequestFailed (``bad-params``) for an empty one."""
-        reply = await self._live().request("rename", title=title)
+    async def rename(self, title: str | None, session: str | None = None) -> str:
+        """Give ``session`` (the attached one by default) a title, or clear it with None
+        (every client's status line shows it); the title the host stored.
+        HostRequestFailed: ``bad-params`` for an empty one, ``observer``, ``journal``."""
+        params: dict[str, Any] = {"title": title}
+        if session:
+            params["session"] = session
+        reply = await self._live().request("rename", **params)
         return str(reply["title"])
+
+    async def delete(self, session: str) -> None:
+        """Delete a stored session for good (its forks keep their copies).
+        HostRequestFailed: ``live`` (the host runs it: says what to do), ``journal``."""
+        await self._live().request("delete", session=session)
 
     async def answer(self, question: str, option: str) -> None:
         """Answer a permission question; HostRequestFailed ``already-answered`` when another

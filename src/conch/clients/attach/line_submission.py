@@ -41,17 +41,3 @@ def submission_for(line: str, mode: ExecutionMode) -> Submission | None:
     if not stripped:
         return None
     return Submission(line if mode is not ExecutionMode.AGENT else stripped, _SUBMIT_MODES[mode])
-
-
-def paste_destination(text: str, mode: ExecutionMode, running_command: str) -> str:
-    """Where a pasted block would go if submitted now, in a few words (the paste review's
-    Ctrl+S line), as the app says it."""
-    if running_command:
-        return f"the running `{running_command}` as its input"
-    submission = submission_for(text, mode)
-    if submission is not None and submission.mode == "agent":
-        return "the agent, as one prompt"
-    if submission is not None and submission.mode == "auto":
-        return "Auto mode: the shell as one script, or the agent (it asks when unsure)"
-    where = "the shell" if mode is ExecutionMode.AUTO else "the shell (Shell mode)"
-    return f"{where}, as one script"

@@ -21,7 +21,7 @@ from typing import Any
 from conch.agents.events import AgentEvent, PermissionRequest
 from conch.sessions import events as ev
 from conch.sessions.codec import CodecError, agent_event_from_json, from_json
-from conch.sessions.conversation_projection import ConversationProjector
+from conch.sessions.conversation_projection import ConversationProjector, output_piece
 from conch.sessions.records import Event
 from conch.sessions.views import AgentTurnView, ConversationItem, ConversationView, PermissionView
 
@@ -42,10 +42,12 @@ class ItemChanged:
 
 @dataclass(frozen=True)
 class OutputAdded:
-    """More output for the running command at ``position``."""
+    """More output for the running command at ``position``: ``skipped`` lines that only the
+    journal holds (a big piece is sent as its end), then ``text``."""
 
     position: int
     text: str
+    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,11 @@ def event_from_wire(session_id: str, record: Mapping[str, Any]) -> Event:
     )
 
 
-def output_piece_text(payload: Mapping[str, Any]) -> str:
-    """A shell_output event's text; a big one stored by reference shows its size and tail, as
-    a restored block does (widgets/restored.py reads the whole blob only on export)."""
-    if "ref" in payload:
-        size = int(payload.get("size", 0))
-        return f"[… {size:,} bytes stored in the journal; last part:]\n{payload.get('tail', '')}"
-    return str(payload.get("text", ""))
+def live_output(payload: Mapping[str, Any]) -> tuple[int, str]:
+    """A shell_output event as a live view takes it: the lines it skips, then its text (a
+    big piece stored by reference gives its end: views.OutputRef.live_piece)."""
+    piece = output_piece(payload)
+    return (0, piece) if isinstance(piece, str) else piece.live_piece()
 
 
 class SessionFeed:
@@ -147,8 +147,8 @@ class SessionFeed:
         """Fold one event in; the items it added or changed, in position order. An event
         seen already (a re-attach overlaps) changes nothing."""
         projector = self._projector
-        if event.idx <= projector.last_index:
-            return []
+        if 0 <= event.idx <= projector.last_index:
+            return []  # (a private line's events are in no journal: index -1, never seen)
         count = projector.item_count
         watched = [(p, projector.is_open_at(p)) for p in projector.open_positions]
         running = self.running_position
@@ -163,7 +163,8 @@ class SessionFeed:
             still_open = projector.is_open_at(position)
             live = self._turn_change(position, event) if position == turn_position else None
             if event.kind == ev.SHELL_OUTPUT and position == running and still_open:
-                changes.append(OutputAdded(position, output_piece_text(event.payload)))
+                skipped, text = live_output(event.payload)
+                changes.append(OutputAdded(position, text, skipped))
             elif live is not None and still_open:
                 self._turn_logs[position].append(live)
                 changes.append(live)

@@ -58,6 +58,10 @@ class BlockSink(CommandSink):
         """Input for the program; False once the command has ended (not sent)."""
         return self._input.send(data)
 
+    def interrupt(self, now: Callable[[], None]) -> bool:
+        """Ctrl+C: ``now`` sends it once bash has read the line (held_input.py)."""
+        return self._input.interrupt(now)
+
     def on_accepted(self, write: ProgramWriter) -> None:
         self._input.open(write)
 

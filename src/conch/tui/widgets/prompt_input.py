@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
 
+from conch.tui.key_order import TypeAhead, run_binding_in_order
 from conch.tui.widgets.completion_menu import CompletionMenu
 from conch_plugins.shell_mode.completion import Candidate, Completion
 
@@ -56,6 +57,7 @@ class PromptInput(Input):
         """The line and cursor the open menu's candidates were computed for."""
         self._opened = ("", 0)
         """The line and cursor when the menu opened (the common prefix inserted)."""
+        self.type_ahead = TypeAhead(self, self._on_key)
         self._own_changes = 0
         """Changed events still to come for values this input set itself: they keep the
         menu open (Textual posts them later, so two quick Tabs queue two)."""
@@ -91,11 +93,27 @@ class PromptInput(Input):
         self._take(self.menu.completion, candidate)
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._menu_key(event.key):
+        """Each key in its turn (key_order.py): held while the line before it is handled,
+        the open menu's keys, then any binding, then text."""
+        if (
+            self.type_ahead.take(event)
+            or self._menu_key(event.key)
+            or await run_binding_in_order(self, event.key)
+        ):
             event.stop()
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Enter: the line goes to the app; the keys typed after wait until the app has
+        taken it or put it back (``line_handled``)."""
+        await super().action_submit()
+        self.type_ahead.hold()
+
+    async def line_handled(self) -> None:
+        """The app is done with the line Enter sent: the keys typed after it act now."""
+        await self.type_ahead.release()
 
     def _on_paste(self, event: events.Paste) -> None:
         pasted = event.text.replace("\r\n", "\n").replace("\r", "\n")

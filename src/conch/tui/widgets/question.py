@@ -56,6 +56,11 @@ class Question(Vertical, can_focus=True):
     def is_open(self) -> bool:
         return not self.settled
 
+    @property
+    def takes_keys(self) -> bool:
+        """Its answer keys still answer it (False once answered: later keys go back)."""
+        return not self.settled
+
     def settle(self) -> bool:
         """Make the answer final; False if it already was (the caller must not act twice)."""
         if self.settled:
@@ -74,7 +79,7 @@ class Question(Vertical, can_focus=True):
         # Its answer keys are handled here, in the order the keys arrived, not as app
         # bindings: in a burst ("y" then "ls") all keys are queued here before the first
         # is handled, and the ones after the answer belong where the focus went.
-        if self.settled:
+        if not self.takes_keys:
             if self.hand_back_to is not None:
                 event.stop()
                 event.prevent_default()

@@ -138,6 +138,9 @@ def _widget_for(
 def restored_command(block: ShellBlock, read_blob: ReadBlob | None, max_lines: int) -> CommandBlock:
     text = block.output_text(read_blob)
     shown, total = _last_lines(text, max(1, max_lines))
+    counted = block.newlines() if read_blob is None else None  # blobs unread: count them
+    if counted is not None:
+        total = counted + (1 if text and not text.endswith("\n") else 0)
     output = BoundedOutput(max_lines, None)  # the journal holds the full text: no spool file
     output.append(shown)
     output.close()
@@ -157,7 +160,11 @@ def finish_live_command(live: CommandBlock, block: ShellBlock) -> bool:
     result = _command_result(block)
     if result is None or block.state == "interrupted" or live.result is not None:
         return False
-    live.finish(result)
+    # The host's file of its output: failed (the block says what was not saved), or kept
+    # as the one whole copy (the block names it).
+    live.output.spool.told(block.spool_error, block.spool_complete_lines, block.spool_path)
+    live.sink.ran_fullscreen = live.sink.ran_fullscreen or block.ran_full_screen
+    live.finish(result, block.bash_restarted)
     return True
 
 
@@ -183,6 +190,7 @@ def _command_result(block: ShellBlock) -> CommandResult | None:
         shell_exited=block.exit_status is None,
         interrupted=block.interrupted_by_user,
         timed_out=block.timed_out,
+        not_started=block.not_started,
     )
 
 
@@ -194,9 +202,11 @@ def _command_status(
         return SHELL_INTERRUPTED, "-interrupted"
     if result is None:
         return SHELL_RUNNING, ""
-    status, css_class = describe_result(result, restarted=False)
+    status, css_class = describe_result(result, restarted=block.bash_restarted)
     missing = unfinished_reason(result.exit_status, output)
     note = f" · unfinished input: {missing} — nothing ran" if missing else ""
+    if block.ran_full_screen:
+        note += " · ran full-screen"
     return status + note, css_class
 
 

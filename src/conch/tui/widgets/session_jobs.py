@@ -8,8 +8,10 @@ raised). The messages keep the picker's namespace: it handles them as ``on_sessi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
+from typing import Protocol
 
 from textual.message import Message
 
@@ -104,3 +106,27 @@ def delete(journal: Journal, summary: SessionSummary, done: str) -> Changed | Fa
     except (JournalError, sqlite3.Error, OSError) as error:
         return Failed(f"Could not delete “{summary.display_title}”: {error}")
     return Changed(done)
+
+
+class SessionWrites(Protocol):
+    """Where the picker's rename and delete go: the journal itself (the app, which holds its
+    session's claim) or the host that runs the sessions (``conch attach``: a live session's
+    claim is the host's, so a write from the window would be refused)."""
+
+    async def rename(self, summary: SessionSummary, title: str | None) -> Changed | Failed: ...
+
+    async def delete(self, summary: SessionSummary, done: str) -> Changed | Failed: ...
+
+
+class JournalWrites:
+    """The picker's writes straight to the journal, each in a worker thread (a write commits
+    with synchronous=FULL and may wait on another writer)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    async def rename(self, summary: SessionSummary, title: str | None) -> Changed | Failed:
+        return await asyncio.to_thread(rename, self.journal, summary, title)
+
+    async def delete(self, summary: SessionSummary, done: str) -> Changed | Failed:
+        return await asyncio.to_thread(delete, self.journal, summary, done)

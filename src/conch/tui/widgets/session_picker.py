@@ -4,8 +4,10 @@ Lists the journal's sessions newest first (rows: ``session_rows``), filtered as 
 Rename and delete happen here and the list is read again; open and fork end the picker with a
 ``PickerResult`` for the app to act on (or, made with ``fork_here=False``, fork nothing and
 end with the chosen session for its caller to fork: the attach window asks its host, which
-writes the journal). Sessions a host runs show what it says of them (``live``). Every
-journal call runs in a worker thread and comes back as a message (``session_jobs``).
+writes the journal). Sessions a host runs show what it says of them (``live``). A rename or
+delete goes to ``writes`` (the journal; in ``conch attach`` the host, which holds the live
+sessions' claims). Every journal call runs in a worker and comes back as a message
+(``session_jobs``).
 Nothing is deleted without an explicit "y" (the question: ``session_edits``), the session the
 user is in is never deleted from here, and a journal error is shown in the picker, never
 raised.
@@ -14,7 +16,7 @@ raised.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Literal
@@ -69,12 +71,18 @@ class SessionPicker(ModalScreen[PickerResult | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close"),
         Binding("f", "fork", "Fork"),
-        Binding("r", "rename", "Rename"),
+        # r and the arrows are taken as they arrive (priority), in the order typed: a key
+        # bound on the list is otherwise run only once it has bubbled back up to the app,
+        # after the app has passed the next keys on, so in a burst ("Down r title") the
+        # rename would take the row before the move and the title's first keys would go to
+        # the list rather than to the field r opens.
+        Binding("r", "rename", "Rename", priority=True),
         Binding("d", "delete", "Delete"),
         Binding("y", "confirm_delete", "Yes, delete", show=False),
         Binding("n", "keep", "No, keep it", show=False),
         Binding("slash", "search", "Search", show=False),
-        Binding("down", "to_list", show=False),
+        Binding("down", "down", show=False, priority=True),
+        Binding("up", "up", show=False, priority=True),
     ]
 
     def __init__(
@@ -85,12 +93,15 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         now: Callable[[], float] = time.time,
         live: Mapping[str, str] | None = None,
         fork_here: bool = True,
+        writes: jobs.SessionWrites | None = None,
     ) -> None:
         """``now``: the clock "3 min ago" is counted from (fixed in tests and snapshots);
         ``live``: the status of the sessions a host runs, by id; ``fork_here``: whether
-        ``f`` forks in ``journal`` (else it ends with "fork-chosen")."""
+        ``f`` forks in ``journal`` (else it ends with "fork-chosen"); ``writes``: where a
+        rename or delete goes (``journal`` by default)."""
         super().__init__()
         self.journal = journal
+        self.writes = writes or jobs.JournalWrites(journal)
         self.current_id = current_id
         self.now = now
         self.live = dict(live or {})
@@ -197,7 +208,7 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         elif event.input.id == "session-rename" and renaming is not None:
             self._edits.writing = True
             self._say("Renaming…")
-            self._write(partial(jobs.rename, self.journal, renaming, event.value.strip() or None))
+            self._edit(self.writes.rename(renaming, event.value.strip() or None))
 
     def _open(self) -> None:
         chosen = self.chosen
@@ -207,9 +218,16 @@ class SessionPicker(ModalScreen[PickerResult | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("confirm_delete", "keep"):
             return self._edits.answerable
-        if action in ("fork", "rename", "delete"):
-            return self._edits.idle and self.chosen is not None
+        if action in ("rename", "up"):  # typed in a field, they are that field's
+            return self.focused is self.options and (action == "up" or self._can_edit())
+        if action == "down":
+            return self.focused in (self.options, self.search)
+        if action in ("fork", "delete"):
+            return self._can_edit()
         return True
+
+    def _can_edit(self) -> bool:
+        return self._edits.idle and self.chosen is not None
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -226,9 +244,15 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         if self._edits.idle:
             self.search.focus()
 
-    def action_to_list(self) -> None:
+    def action_down(self) -> None:
+        """Down: from the search field to the list, and down the list."""
         if self.focused is self.search:
-            self.options.focus()
+            self.set_focus(self.options)
+        else:
+            self.options.action_cursor_down()
+
+    def action_up(self) -> None:
+        self.options.action_cursor_up()
 
     def action_fork(self) -> None:
         chosen = self.chosen
@@ -248,7 +272,7 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         self._edits.renaming = chosen
         field = RenameField(chosen)
         self.query_one(Vertical).mount(field, after=self.options)
-        field.focus()
+        self.set_focus(field)  # now, not a message later: the next key typed is the title's
         self._say(field.help)
 
     def action_delete(self) -> None:
@@ -269,7 +293,7 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         self._edits.writing = True
         self._say(f"Deleting “{summary.display_title}”…")
         done = self._edits.deleted_text(summary)
-        self._write(partial(jobs.delete, self.journal, summary, done))
+        self._edit(self.writes.delete(summary, done))
 
     def action_keep(self) -> None:
         summary = self._edits.deleting
@@ -284,6 +308,11 @@ class SessionPicker(ModalScreen[PickerResult | None]):
     def _write(self, job: Callable[[], Message]) -> None:
         """Run one of ``session_jobs``' journal calls and post the message it ends with."""
         self.post_message(job())
+
+    @work(group="session-write")
+    async def _edit(self, write: Awaitable[Message]) -> None:
+        """Await a rename or delete (``writes``) and post the message it ends with."""
+        self.post_message(await write)
 
     def on_session_picker_delete_asked(self, message: jobs.DeleteAsked) -> None:
         self._say(self._edits.ask_delete(message.summary, message.fork_titles), "warning")

@@ -18,7 +18,7 @@ journal; the window then gets the events it missed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Collection, Iterable
 from functools import cached_property
 from typing import ClassVar, TypeVar
 
@@ -46,6 +46,7 @@ from conch.clients.attach.tui.window_sessions import WindowSessions
 from conch.clients.attach.tui.window_terminal import WindowTerminal
 from conch.host.client import HostNotRunning
 from conch.host.handshake import HandshakeRefused
+from conch.host.request_errors import CRASHED
 from conch.paths import history_file
 from conch.sessions.records import Event
 from conch.tui import paste_input
@@ -55,9 +56,11 @@ from conch.tui.conversation_keys import (
     COPY_SELECTION_BINDING,
     ConversationKeys,
 )
+from conch.tui.crash_note import CrashNote, ReportsCrashes
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
+from conch.tui.widgets.notice import Notice
 from conch.tui.widgets.prompt_bar import PromptBar
 from conch.tui.widgets.prompt_input import PromptInput
 from conch.tui.widgets.question import Question
@@ -65,7 +68,7 @@ from conch.tui.widgets.question import Question
 T = TypeVar("T")
 
 
-class AttachApp(App[None]):
+class AttachApp(ReportsCrashes, App[None]):
     CSS = """
     .-prompt-area { height: auto; }
     """
@@ -91,6 +94,7 @@ class AttachApp(App[None]):
         self.link = link
         self.farewell = ""
         """What ``conch attach`` prints once the window is gone."""
+        self.crash = CrashNote()
         self.host_lost = False
         self.attached_once = False
         """Attached at least once to this window's session (the first history came)."""
@@ -198,7 +202,9 @@ class AttachApp(App[None]):
         if self.attached_once:
             await self.view.add_events(attached.history)
         else:
-            await self.view.show_history(attached.history)
+            await self.view.show_history(attached.history, self.link.blob)
+        for notice in attached.notices:  # below the history, where the eye is (as the app)
+            self.view.conversation.add_block(Notice(notice, "warning"))
         self.history.add_events(attached.history)
         self.attached_once = True
         self.host_lost = False
@@ -247,7 +253,10 @@ class AttachApp(App[None]):
 
     @on(Input.Submitted, "#prompt-input")
     async def submitted(self, event: Input.Submitted) -> None:
-        await self.lines.enter(event.value)
+        try:
+            await self.lines.enter(event.value)
+        finally:
+            await self.prompt.line_handled()
 
     @on(PromptInput.CompletionRequested)
     def completion_requested(self, message: PromptInput.CompletionRequested) -> None:
@@ -255,9 +264,9 @@ class AttachApp(App[None]):
         self.lines.complete(message.value, message.cursor)
 
     @on(PromptInput.MultiLinePasted)
-    def pasted(self, message: PromptInput.MultiLinePasted) -> None:
+    async def pasted(self, message: PromptInput.MultiLinePasted) -> None:
         message.stop()
-        self.lines.paste(message.text)
+        await self.lines.paste(message.text)
 
     def action_search_history(self) -> None:
         self.prompt_bar.search_history()
@@ -296,14 +305,20 @@ class AttachApp(App[None]):
         """A key on a focused box: the host decides, and every client's box says it."""
         await self.questions.answer(event.box, event.option_id)
 
-    async def ask(self, request: Awaitable[T]) -> T | None:
-        """Send a request; a host that went away is said in the status line."""
+    async def ask(
+        self, request: Awaitable[T], *, said_in_conversation: Collection[str] = ()
+    ) -> T | None:
+        """Send a request; a host that went away is said in the status line, a refusal in a
+        toast unless its code is one the host says in the conversation."""
         try:
             return await request
         except HostGone as gone:
             self.host_gone(str(gone))
         except HostRequestFailed as failure:
-            self.notify(str(failure), severity="error")
+            if failure.code == CRASHED:  # a report was written: say where, and keep it said
+                self.view.conversation.add_block(Notice(str(failure), "error"))
+            elif failure.code not in said_in_conversation:
+                self.notify(str(failure), severity="error")
         return None
 
     async def action_detach(self) -> None:

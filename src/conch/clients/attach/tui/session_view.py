@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
+from conch.clients.attach.output_blobs import FetchBlob, blob_reader
 from conch.clients.attach.session_feed import (
     FeedChange,
     ItemAdded,
@@ -129,23 +130,28 @@ class SessionView(Vertical):
         return item.command if isinstance(item, ShellBlock) else ""
 
     def waiting_permission(self) -> SharedPermission | None:
-        """The oldest permission request no answer has settled yet (what Tab focuses)."""
+        """The oldest permission request not yet answered here or settled (what Tab
+        focuses)."""
         for position in sorted(self._questions):
             for box in self._questions[position]:
-                if box.is_open:
+                if box.is_open and not box.sent:
                     return box
         return None
 
-    async def show_history(self, events: Iterable[Event]) -> None:
+    async def show_history(
+        self, events: Iterable[Event], fetch_blob: FetchBlob | None = None
+    ) -> None:
         """The session as it is on attach: every event folded, the recent items mounted,
-        open turns live (built from what they got so far)."""
+        open turns live (built from what they got so far). ``fetch_blob`` reads big outputs
+        from the host, so a restored command shows as the app's does (output_blobs.py)."""
         for event in events:
             self.feed.apply(event)
         view = self.feed.view()
-        widgets = restored_widgets(
-            view, None, recent=RECENT_ITEMS, scrollback_lines=self.scrollback_lines
-        )
         split = max(0, len(view.items) - RECENT_ITEMS)
+        read_blob = await blob_reader(view.items, split, fetch_blob) if fetch_blob else None
+        widgets = restored_widgets(
+            view, read_blob, recent=RECENT_ITEMS, scrollback_lines=self.scrollback_lines
+        )
         offset = 1 if split else 0  # widgets[0] is then the EarlierItems line
         for position in range(split, len(view.items)):
             slot = offset + position - split
@@ -175,6 +181,8 @@ class SessionView(Vertical):
         if isinstance(change, OutputAdded):
             block = self._widgets.get(change.position)
             if isinstance(block, CommandBlock):
+                if change.skipped:
+                    block.output.skip(change.skipped)
                 block.output.append(change.text)
                 block.output_arrived()
             return
@@ -285,7 +293,8 @@ class SessionView(Vertical):
             decided = change.decided
             for box in self._questions.get(change.position, []):
                 if box.is_open and box.tool_call_id == decided.tool_call_id:
-                    mine = decided.option_id is None or decided.by == self.client_name
+                    # No name: the one window on the session answered, which is this one.
+                    mine = decided.option_id is None or decided.by in ("", self.client_name)
                     box.decided(permission_outcome(decided), decided.by, mine=mine)
                     return
 
@@ -293,7 +302,11 @@ class SessionView(Vertical):
         """A running command, as the app shows one: its output grows as it streams."""
         assert isinstance(item, ShellBlock)
         output = BoundedOutput(self.scrollback_lines, None)  # the journal keeps it all
-        output.append(item.output_text())
+        for piece in item.output:  # a big piece: its end, and its lines counted
+            skipped, text = (0, piece) if isinstance(piece, str) else piece.live_piece()
+            if skipped:
+                output.skip(skipped)
+            output.append(text)
         block = CommandBlock(item.command, item.cwd, output)
         block.journal_index = item.index
         self._say_elsewhere(block)

@@ -3,9 +3,10 @@
 Like the app's box (widgets/permission_prompt.py), and under the same rule: it answers only
 keys pressed while it holds the focus, which it gets only by the user's act (Tab), so
 nothing typed at the prompt ever answers it. Unlike it, a key does not settle it: it asks
-for an answer (``Chosen``), and the box settles when the journal says what was decided and
-by whom, in every client alike. A client whose key came too late (another answered first)
-says so on the box. An observer's box shows the request and takes no keys.
+for an answer (``Chosen``) and gives the keys back to the prompt at once, as the app's box
+does (keys typed in the same burst are the prompt's); the box settles when the journal says
+what was decided and by whom, in every client alike. A client whose key came too late
+(another answered first) says so on the box. An observer's box shows the request and takes no keys.
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ class SharedPermission(PermissionPrompt):
         self.can_answer = can_answer
         self.can_focus = can_answer
         self.sent = False
-        """An answer went to the host: later keys wait for the decision."""
+        """An answer went to the host: later keys are the prompt's while it decides."""
         self.late_note = ""
+
+    @property
+    def takes_keys(self) -> bool:
+        return super().takes_keys and not self.sent
 
     @property
     def tool_call_id(self) -> str:
@@ -77,6 +82,7 @@ class SharedPermission(PermissionPrompt):
         if self.settled or self.sent or not self.can_answer:
             return
         self.sent = True
+        self._hand_back()
         self.post_message(self.Chosen(self, option.option_id))
 
     def refused(self, why: str) -> None:

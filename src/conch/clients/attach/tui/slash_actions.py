@@ -83,9 +83,9 @@ class SlashActions:
             listing = "\n".join(rows) + "\n\n/agents NAME switches the session to NAME"
             self.app.notify(listing, title=f"Agents (now: {now})", timeout=20)
             return
-        reply = await self.app.ask(self.app.link.set_agent(name))
-        if reply is not None:
-            self.app.notify(f"The session's agent is {reply} from its next prompt.")
+        # The host journals the outcome (the next prompt's agent, or which agents exist), so
+        # it shows in the conversation of every client, as the app's /agents NAME does.
+        await self.app.ask(self.app.link.set_agent(name), said_in_conversation=("no-agent",))
 
     async def _cancel(self, line: str) -> None:
         """``/cancel [N]``: withdraw the Nth queued prompt, whichever client queued it."""

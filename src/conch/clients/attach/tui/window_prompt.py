@@ -17,8 +17,9 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from conch.clients.attach.host_link import HostGone, HostRequestFailed
-from conch.clients.attach.line_submission import Submission, paste_destination, submission_for
+from conch.clients.attach.line_submission import Submission, submission_for
 from conch.clients.attach.slash_lines import WINDOW_COMMANDS, slash_line
+from conch.paste_destination import UNKNOWN, paste_destination
 from conch.secret_masking import MASK
 from conch.tui.widgets.paste_review import hold_for_review
 from conch_plugins.shell_mode.modes import ExecutionMode
@@ -26,6 +27,9 @@ from conch_plugins.shell_mode.modes import ExecutionMode
 if TYPE_CHECKING:
     from conch.clients.attach.tui.attach_app import AttachApp
 
+ROUTE_TIMEOUT = 5.0
+"""Seconds a paste review waits for the host to say where Auto mode sends the paste; then
+it opens saying Auto mode decides on submit."""
 HISTORY_LIMIT = 10_000
 """Lines of history asked of the host when the configuration cannot be read."""
 
@@ -76,6 +80,9 @@ class WindowPrompt:
         if app.error_offers is not None:
             app.error_offers.lapse()
         reply = await app.ask(app.link.submit(submission))
+        if reply is None and not app.prompt.value:
+            app.prompt.value = typed  # not taken (said why): nothing typed is lost
+            app.prompt.cursor_position = len(typed)
         if reply is not None and reply.get("to") == "ask" and app.route_question is not None:
             suggestion = reply.get("suggestion")
             app.route_question.ask(typed, submission.text, str(reply.get("reason") or ""),
@@ -96,11 +103,23 @@ class WindowPrompt:
         if completion is not None:
             self.app.prompt.show_completion(completion, line, cursor)
 
-    def paste(self, text: str) -> None:
-        """A paste of several lines: the app's review, then the host as one line."""
+    async def paste(self, text: str) -> None:
+        """A paste of several lines: the app's review, saying where Ctrl+S sends it (in
+        Auto mode the host's routing says), then the host as one line."""
         app = self.app
-        where = paste_destination(text, app.mode_provider.mode, app.view.running_command)
-        hold_for_review(app, app.prompt, text, where)
+        mode = app.mode_provider.mode
+        to = UNKNOWN
+        submission = submission_for(text, mode)
+        if submission is not None and submission.mode != "auto":
+            to = submission.mode
+        elif submission is not None and not app.view.is_running:
+            # Awaited in the window's message handler, as the app opens its review at once:
+            # keys typed after the paste reach the review, not the prompt behind it.
+            with contextlib.suppress(HostGone, HostRequestFailed, TimeoutError):
+                to = await asyncio.wait_for(app.link.route(submission), ROUTE_TIMEOUT) or to
+        hold_for_review(
+            app, app.prompt, text, paste_destination(to, mode, app.view.running_command)
+        )
 
     def load_history(self) -> None:
         self.app.run_worker(self._load_history(), exclusive=True, group="history")

@@ -7,8 +7,8 @@ the host, which revives a stored one, and the window gets a fresh view, as if ju
 attached; ``/new`` moves it to a new session in the shell's cwd the same way). Forking is
 the host's, since it holds the claims: the picker's ``f`` and the point chosen in /fork's
 list (fork_picker.py) go to its ``fork`` request, and the window moves to the fork. The
-picker's rename and delete write the journal from here, so for a session the host runs they
-are refused, in the picker, with the reason.
+picker's rename and delete go to the host too (host_session_writes.py): it renames any
+session, live or stored, and deletes a stored one (a live one is refused with what to do).
 A failure is said in a toast with what to do; nothing here raises into the app.
 """
 
@@ -23,6 +23,7 @@ from textual.app import SystemCommand
 
 from conch.clients.attach.host_link import HostRequestFailed
 from conch.clients.attach.live_marks import live_marks
+from conch.clients.attach.tui.host_session_writes import HostSessionWrites
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.status_line import StatusLine
 from conch.sessions.errors import JournalError
@@ -114,7 +115,13 @@ class WindowSessions:
         if current is None or journal is None:
             return
         rows = await self.app.ask(self.app.link.live_sessions())
-        picker = SessionPicker(journal, current, live=live_marks(rows or []), fork_here=False)
+        picker = SessionPicker(
+            journal,
+            current,
+            live=live_marks(rows or []),
+            fork_here=False,
+            writes=HostSessionWrites(self.app.link),
+        )
         try:
             result = await self.app.push_screen_wait(picker)
         finally:
