@@ -104,7 +104,7 @@ def make_timed_attach_app(work: Path) -> Any:
 
         @property
         def attached(self) -> bool:
-            return self._attached_once
+            return self.attached_once
 
         def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
             if renderable is not None and self.finished.is_set() and not self.shown.is_set():
