@@ -48,12 +48,14 @@ class TypeAhead:
     def hold(self) -> None:
         """Enter sent a line: keys from now on wait for ``release``."""
         self._held = []
-        self._timer = self._widget.set_timer(HOLD_LIMIT, self.release)
 
     def take(self, event: events.Key) -> bool:
-        """Hold ``event`` if keys are held (True: it must go no further now)."""
+        """Hold ``event`` if keys are held (True: it must go no further now). The first one
+        held starts the clock for HOLD_LIMIT (most Enters hold nothing: no timer for them)."""
         if self._held is None:
             return False
+        if not self._held:
+            self._timer = self._widget.set_timer(HOLD_LIMIT, self.release)
         self._held.append(event)
         return True
 
@@ -67,5 +69,8 @@ class TypeAhead:
         for index, event in enumerate(held):
             await self._replay(event)
             if self._held is not None:  # that key was an Enter
-                self._held.extend(held[index + 1 :])
+                rest = held[index + 1 :]
+                if rest and not self._held:
+                    self._timer = self._widget.set_timer(HOLD_LIMIT, self.release)
+                self._held.extend(rest)
                 return
