@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     header("conch attach in tmux 120x40: an agent's answer in two clients (fake ACP agent)")
     root = isolate()
-    env = {**isolated_env(root), "XDG_RUNTIME_DIR": str(root / "run")}
+    env = isolated_env(root)
     write_config(env)
     tmux = Tmux(env)
     try:

@@ -99,9 +99,7 @@ def lag(tmux: Tmux, work: Path) -> None:
 def main() -> None:
     header("conch attach in tmux 120x40: second client's lag, first frames, client RSS")
     root = isolate()
-    runtime = root / "run"
-    runtime.mkdir(mode=0o700)
-    env = {**isolated_env(root), "XDG_RUNTIME_DIR": str(runtime)}
+    env = isolated_env(root)  # with its private runtime dir
     tmux = Tmux(env)
     try:
         first_frames(tmux, root / "work", env, start_host=True)

@@ -32,9 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import PYTHON, figures, header, isolate, isolated_env
 
 ROOT = isolate()
-RUN = ROOT / "run"
-RUN.mkdir(mode=0o700)
-os.environ["XDG_RUNTIME_DIR"] = str(RUN)
 
 from conch.host.client import HostConnection  # noqa: E402
 from conch.host.runtime import host_places  # noqa: E402
@@ -154,7 +151,7 @@ def main() -> None:
     if shutil.which("vim") is None:
         print("   vim is not installed: nothing to measure")
         return
-    env = {**os.environ, **isolated_env(ROOT), "XDG_RUNTIME_DIR": str(RUN)}
+    env = {**os.environ, **isolated_env(ROOT)}
     subprocess.run([str(PYTHON), "-m", "conch", "host"], env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     try:

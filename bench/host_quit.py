@@ -24,9 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import CONFIG_TOML, PYTHON, figures, header, isolate, isolated_env
 
 ROOT = isolate()
-RUN = ROOT / "run"
-RUN.mkdir(mode=0o700)
-os.environ["XDG_RUNTIME_DIR"] = str(RUN)
 
 from conch.host.client import HostConnection  # noqa: E402
 from conch.host.runtime import host_places  # noqa: E402
@@ -77,7 +74,7 @@ async def cycle(with_agent: bool) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     header("host_quit: Ctrl+Q stops an idle session; attach ID revives it")
-    env = {**os.environ, **isolated_env(ROOT), "XDG_RUNTIME_DIR": str(RUN)}
+    env = {**os.environ, **isolated_env(ROOT)}
     config = ROOT / "config" / "conch" / "config.toml"
     for label, with_agent in (("shell only", False), ("after an agent turn", True)):
         if with_agent:
