@@ -1,13 +1,17 @@
-"""Resident memory of an idle conch (and its bash) in a real terminal (tmux).
+"""Resident memory of an idle conch, its host and the session's bash, in tmux.
 
-Starts conch in a 120x40 tmux pane, waits for the prompt, waits 2 s idle and
-reads VmRSS/VmHWM of the conch python process and its bash child from /proc.
-Then runs `seq 1 1000000` in it and reads them again (a growth check).
-Target: the python process ≤ 60 MB idle (the standing budget).
+Starts conch in a 120x40 tmux pane, waits for the prompt, waits 2 s idle and reads
+VmRSS/VmHWM of the conch window's python process, of the host it started (which runs the
+session: `in_host`, the default) and of the session's bash from /proc. Then runs
+`seq 1 1000000` in it and reads them again (a growth check). With `in_host = false` the
+bash is the window's own child. Target: each python process ≤ 60 MB idle.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import (
     CONCH,
+    PYTHON,
     Tmux,
     children,
     cmdline,
@@ -44,6 +49,15 @@ def bash_child(pid: int) -> int | None:
     return None
 
 
+def host_pid(root: Path) -> int | None:
+    """The host this bench's conch started, as `conch host status` names it."""
+    env = {**os.environ, **isolated_env(root)}
+    command = [str(PYTHON), "-m", "conch", "host", "status"]
+    status = subprocess.run(command, text=True, capture_output=True, env=env)
+    found = re.search(r"· pid (\d+) ·", status.stdout)
+    return int(found.group(1)) if found else None
+
+
 def main() -> None:
     header(f"Idle RSS of conch in tmux 120x40 (after the prompt shows + {IDLE:.0f} s)")
     root = isolate()
@@ -59,8 +73,11 @@ def main() -> None:
         if conch is None:
             print("   could not find the conch python process under the pane")
             return
-        bash = bash_child(conch)
+        host = host_pid(root)
+        bash = bash_child(host if host is not None else conch)
         report("conch (python), idle", conch)
+        if host is not None:
+            report("host (python), idle", host)
         if bash is not None:
             report("session bash, idle", bash)
         else:
@@ -73,11 +90,13 @@ def main() -> None:
             return
         time.sleep(IDLE)
         report("conch (python), after seq 1e6", conch)
+        if host is not None:
+            report("host (python), after seq 1e6", host)
         tmux.send_keys("rss", "C-q")
         time.sleep(0.3)
     finally:
         tmux.close()
-    print("   target: conch python process ≤ 60 MB (VmRSS, idle)")
+    print("   target: each python process ≤ 60 MB (VmRSS, idle)")
 
 
 if __name__ == "__main__":
