@@ -36,6 +36,7 @@ from conch.tui.conversation_keys import (
 )
 from conch.tui.conversation_trim import ConversationTrim
 from conch.tui.crash_note import CrashNote, ReportsCrashes
+from conch.tui.heap import freeze_start_up_objects
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
@@ -190,6 +191,7 @@ class ConchApp(ReportsCrashes, App[None]):
         return factories
 
     def on_mount(self) -> None:
+        self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
         self.cwd_provider.cwd = self.shell.bash.shell.cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()

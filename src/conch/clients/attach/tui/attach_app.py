@@ -57,6 +57,7 @@ from conch.tui.conversation_keys import (
     ConversationKeys,
 )
 from conch.tui.crash_note import CrashNote, ReportsCrashes
+from conch.tui.heap import freeze_start_up_objects
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -152,6 +153,7 @@ class AttachApp(ReportsCrashes, App[None]):
         return self.query_one(ModeProvider)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
         self.watch_view()
         if self.is_observer:
             self.prompt_bar.locked = OBSERVING
@@ -212,6 +214,7 @@ class AttachApp(ReportsCrashes, App[None]):
         self.show_status()
         self.terminal.send_size()
         self.lines.load_history()
+        freeze_start_up_objects()  # and the history just shown: it stays (heap.py)
         try:
             while True:
                 events = await self.link.next_events()
