@@ -7,7 +7,6 @@ and turns Textual's events, messages and key actions into calls on them.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from conch.tui.conversation_keys import (
 )
 from conch.tui.conversation_trim import ConversationTrim
 from conch.tui.crash_note import CrashNote, ReportsCrashes
-from conch.tui.heap import freeze_start_up_objects
+from conch.tui.heap import freeze_start_up_objects, thaw
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
@@ -68,16 +67,6 @@ _MODE_HELP = {
     ExecutionMode.SHELL: "Send every line to the shell",
     ExecutionMode.AGENT: "Send every line to the agent",
 }
-
-
-def _freeze_startup_heap() -> None:
-    """Move what start-up allocated out of the collector's way (gc.freeze).
-
-    Full collections otherwise rescan Textual's and Conch's whole start-up heap
-    (~57,000 objects): 30-60 ms pauses in the middle of a streamed answer.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class ConchApp(ReportsCrashes, App[None]):
@@ -191,7 +180,6 @@ class ConchApp(ReportsCrashes, App[None]):
         return factories
 
     def on_mount(self) -> None:
-        self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
         self.cwd_provider.cwd = self.shell.bash.shell.cwd
         self.mode_provider.mode = parse_mode(self.config.ui.default_mode)
         self.history.load()
@@ -204,9 +192,10 @@ class ConchApp(ReportsCrashes, App[None]):
         self.set_interval(0.15, self.shell.watch_for_password)
         self.shell.start()
         self.agent.run_turns()
-        self.call_after_refresh(_freeze_startup_heap)
+        self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
 
     async def on_unmount(self) -> None:
+        thaw()
         self.shell.close()
         self.completion.close()
         self.binding.close()

@@ -57,7 +57,7 @@ from conch.tui.conversation_keys import (
     ConversationKeys,
 )
 from conch.tui.crash_note import CrashNote, ReportsCrashes
-from conch.tui.heap import freeze_start_up_objects
+from conch.tui.heap import freeze_start_up_objects, thaw
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -161,6 +161,9 @@ class AttachApp(ReportsCrashes, App[None]):
             self.prompt.focus()
         self.follow()
 
+    def on_unmount(self) -> None:
+        thaw()
+
     def watch_view(self) -> None:
         """The route question and the error offers show in the view (a new one after /new)."""
         for old in (self.route_question, self.error_offers):
@@ -214,7 +217,6 @@ class AttachApp(ReportsCrashes, App[None]):
         self.show_status()
         self.terminal.send_size()
         self.lines.load_history()
-        freeze_start_up_objects()  # and the history just shown: it stays (heap.py)
         try:
             while True:
                 events = await self.link.next_events()
