@@ -7,6 +7,7 @@ Journal has claimed only the session the app is in, as the app's would.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
+from conch.sessions import SessionSummary
 from conch.sessions import events as ev
 from conch.sessions.journal import Journal
 from conch.tui.widgets.session_picker import PickerResult, SessionPicker
@@ -235,6 +237,44 @@ async def test_a_title_typed_in_one_burst_after_r_is_kept_whole_and_enter_saves_
         assert journal.get_session(sessions.question).title == "de v"
         assert result_of(pilot.app) is UNSET, "Enter saved the title; it opened nothing"
         assert not message(pilot).startswith("Delete")
+
+
+class GatedJournal:
+    """The journal, whose list is read only once ``gate`` is set (a slow first read)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.gate = threading.Event()
+
+    def list_sessions(self, search: str | None = None) -> list[SessionSummary]:
+        self.gate.wait(10)
+        return self.journal.list_sessions(search)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.journal, name)
+
+
+async def test_keys_typed_before_the_list_is_read_wait_for_it(
+    journal: Journal, sessions: Sessions
+) -> None:
+    """Down and Enter typed with Ctrl+O, before the journal was read: they act on the list
+    once it is there (the row below the open one is opened), instead of being lost on an
+    empty one."""
+    gated = GatedJournal(journal)
+    app = PickerApp(gated, sessions.current)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionPicker))
+        await pilot.press("down", "enter")
+        await pilot.pause(0.1)
+        assert result_of(app) is UNSET and not picker(pilot).summaries, "the list is not read"
+
+        gated.gate.set()
+
+        await wait_for(pilot, lambda: result_of(app) is not UNSET)
+        result = result_of(app)
+        assert isinstance(result, PickerResult) and result.action == "open"
+        ids = [summary.record.id for summary in journal.list_sessions()]
+        assert result.session_id == ids[ids.index(sessions.current) + 1], "Down from the row open"
 
 
 async def test_escape_during_a_rename_changes_nothing(journal: Journal, sessions: Sessions) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Literal
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -31,6 +31,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from conch.sessions import Journal, SessionSummary
+from conch.tui.key_order import run_binding_in_order
 from conch.tui.widgets import session_jobs as jobs
 from conch.tui.widgets.session_edits import MessageLevel, PickerEdits, PickerMessage, RenameField
 from conch.tui.widgets.session_rows import session_options
@@ -49,6 +50,7 @@ class PickerResult:
 
 
 class SessionPicker(ModalScreen[PickerResult | None]):
+    AUTO_FOCUS = ""  # nothing has the keys until the list is there (``on_key``)
     """Sessions of ``journal``, newest first; ``current_id`` is the one the app shows."""
 
     DEFAULT_CSS = """
@@ -112,6 +114,8 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         self._generation = 0
         self._highlight_id: str | None = current_id
         self._edits = PickerEdits()
+        self._early_keys: list[events.Key] | None = []
+        """Keys typed before the list first came (None once it has): they wait for it."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -133,8 +137,32 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         return self.query_one("#session-search", Input)
 
     def on_mount(self) -> None:
-        self.options.focus()
         self._reload()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed before the list is there (Ctrl+O, Down, Enter in one go; the journal
+        read in a worker) waits for it: on an empty list it would be lost, and Enter would
+        open nothing. Esc still closes at once."""
+        if self._early_keys is None or event.key == "escape":
+            return
+        self._early_keys.append(event)
+        event.stop()
+        event.prevent_default()
+
+    async def _listed(self) -> None:
+        """The list came (or could not be read): the keys go to it, those typed early first,
+        here and now (ahead of any key typed from now on), each as its binding or as text."""
+        early, self._early_keys = self._early_keys, None
+        if early is None:
+            return
+        self.set_focus(self.options)
+        for key in early:
+            if await self.app._check_bindings(key.key, priority=True):  # private: as on arrival
+                continue
+            if not await run_binding_in_order(self, key.key) and key.is_printable:
+                focused = self.focused
+                if isinstance(focused, Input):
+                    focused.insert_text_at_cursor(key.character or "")
 
     # -- reading the list -----------------------------------------------------------------
 
@@ -148,7 +176,7 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         if isinstance(result, jobs.Failed) or not get_current_worker().is_cancelled:
             self.post_message(result)
 
-    def on_session_picker_loaded(self, message: jobs.Loaded) -> None:
+    async def on_session_picker_loaded(self, message: jobs.Loaded) -> None:
         if message.generation != self._generation:
             return  # typed on since: a newer search is on its way
         self.summaries = message.summaries
@@ -159,6 +187,7 @@ class SessionPicker(ModalScreen[PickerResult | None]):
             keep = self._highlight_id if self._highlight_id in ids else ids[0]
             self.options.highlighted = ids.index(keep)
         self.query_one(PickerMessage).listed(len(ids), self.search.value.strip())
+        await self._listed()
 
     def on_resize(self) -> None:
         self._fill()
@@ -331,7 +360,8 @@ class SessionPicker(ModalScreen[PickerResult | None]):
         self._edits.writing = False
         self.dismiss(PickerResult("fork", message.session_id))
 
-    def on_session_picker_failed(self, message: jobs.Failed) -> None:
+    async def on_session_picker_failed(self, message: jobs.Failed) -> None:
+        await self._listed()
         self._edits.write_ended()
         self._say(message.text, "error")
         self.refresh_bindings()
