@@ -26,9 +26,10 @@ from conch.host.handshake import check_hello, refusal, welcome
 from conch.host.lock import HostLock
 from conch.host.peer import peer_credentials, refusal_for
 from conch.host.request_errors import CRASHED, RequestFailed
+from conch.host.request_roles import AfterReply, Handler
 from conch.host.runtime import HostPlaces, ensure_private_dir
 from conch.host.session_host import SessionHost
-from conch.host.session_requests import AfterReply, Handler, SessionRequests
+from conch.host.session_requests import SessionRequests
 from conch.host.wire import ProtocolError, encode_json, read_frame
 
 __all__ = ["HostServer", "RequestFailed"]

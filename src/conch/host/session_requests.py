@@ -1,9 +1,7 @@
 """The requests about sessions: attach, detach, submit, interrupt, send_input, resize, blob,
-the agent's: answer, cancel, set_agent; rename (a session's title) and delete (a stored
-session: the picker's), fork (a new session copied from one up to a chosen event:
-session_fork.py); Tab's: complete; Up/Down's: input_history (the lines typed in every
-session); and a paste review's: route (where a ``submit`` would send a line now, sending
-nothing).
+the agent's: answer, cancel, set_agent; Tab's: complete; Up/Down's: input_history (the
+lines typed in every session); and a paste review's: route (where a ``submit`` would send a
+line now, sending nothing). Editing sessions (rename, delete, fork) is session_edits.py's.
 
 A full-screen program (vim) that a submitted line starts belongs to the client that submitted
 it: that client gets ``full_screen`` with ``yours`` and the program's screen as ``R`` frames,
@@ -26,22 +24,21 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from conch.agents.registry import UnknownAgent
 from conch.host.completion_wire import completion_to_wire
 from conch.host.connection import Connection
 from conch.host.follower import Follower
-from conch.host.handshake import ROLES, Role
+from conch.host.handshake import ROLES
 from conch.host.permission_questions import AlreadyAnswered, UnknownOption, UnknownQuestion
 from conch.host.request_errors import RequestFailed
+from conch.host.request_roles import AfterReply, Handler, controlled, followed
 from conch.host.session_agent import SessionAgent
+from conch.host.session_edits import SessionEdits
 from conch.host.session_engine import SessionEngine
-from conch.host.session_fork import fork_session
 from conch.host.session_host import SessionHost
 from conch.plugin_host import shell_feature
-from conch.sessions.errors import JournalError
 from conch.sessions.records import Event
 from conch_plugins.shell_mode.modes import ExecutionMode
 from conch_plugins.shell_mode.routing import Target
@@ -50,9 +47,6 @@ SUBMIT_MODES = ("shell", "agent", "auto")
 INTERRUPT_TARGETS = ("any", "shell", "agent")
 HISTORY_LIMIT = 100_000
 """The most ``input_history`` lines one request returns (the app's own limit is 10,000)."""
-
-AfterReply = Callable[[], None]
-Handler = Callable[[Connection, dict[str, Any]], Awaitable[tuple[Any, AfterReply | None]]]
 
 
 class SessionRequests:
@@ -71,12 +65,10 @@ class SessionRequests:
             "answer": self.answer,
             "cancel": self.cancel,
             "set_agent": self.set_agent,
-            "rename": self.rename,
-            "delete": self.delete,
-            "fork": self.fork,
             "complete": self.complete,
             "route": self.route,
             "input_history": self.input_history,
+            **SessionEdits(self.sessions).handlers(),
         }
 
     async def attach(
@@ -279,73 +271,6 @@ class SessionRequests:
             raise RequestFailed(str(error), "no-agent") from None
         return {"agent": spec.name, "model": spec.model}, None
 
-    async def rename(
-        self, connection: Connection, params: dict[str, Any]
-    ) -> tuple[Any, AfterReply | None]:
-        """A session's title (the followed one by default; ``title`` null clears it): in the
-        journal (``conch ps``, ``conch sessions``, a revive) and, for a live session, in its
-        shared state, so every attached client shows the new one."""
-        session_id = self._session_to_edit(connection, params, "rename")
-        title = params.get("title")
-        if title is not None and (not isinstance(title, str) or not title.strip()):
-            raise RequestFailed("rename needs a title, e.g. rename fix the login tests",
-                                "bad-params")  # fmt: skip
-        title = title.strip() if title is not None else None
-        journal = self.sessions.require_journal()
-        try:
-            record = await asyncio.to_thread(journal.rename, session_id, title)
-        except JournalError as error:
-            raise RequestFailed(f"the journal could not rename it: {error}", "journal") from None
-        shared = self.sessions.shared.get(session_id)
-        if shared is not None:
-            shared.set_title(record.title or "")
-        return {"session": session_id, "title": record.title or ""}, None
-
-    async def delete(
-        self, connection: Connection, params: dict[str, Any]
-    ) -> tuple[Any, AfterReply | None]:
-        """Delete a stored session for good (its forks keep their own copies). A live one
-        is refused: it has a bash, maybe clients, and its journal writer is in this host."""
-        session_id = self._session_to_edit(connection, params, "delete")
-        if session_id in self.sessions.engines:
-            raise RequestFailed(
-                "it is running in the host: attach to it and quit it with Ctrl+Q (or stop "
-                "the host with `conch host stop`), then delete it",
-                "live",
-            )
-        journal = self.sessions.require_journal()
-        try:
-            await asyncio.to_thread(journal.delete, session_id, detach_forks=True)
-        except JournalError as error:
-            raise RequestFailed(f"the journal could not delete it: {error}", "journal") from None
-        return {"session": session_id}, None
-
-    def _session_to_edit(self, connection: Connection, params: dict[str, Any], what: str) -> str:
-        """The id a rename or delete is about: ``session`` (an exact id) or, with none, the
-        session this connection follows. Observers change nothing."""
-        if connection.role != "controller":
-            raise RequestFailed(f"an observer cannot {what} sessions", "observer")
-        session = params.get("session")
-        if session is None:
-            return self._controlled(connection).id
-        if not isinstance(session, str) or not session:
-            raise RequestFailed(f"{what} needs a session id", "bad-params")
-        return session
-
-    async def fork(
-        self, connection: Connection, params: dict[str, Any]
-    ) -> tuple[Any, AfterReply | None]:
-        """A new session copied from ``session`` (the followed one by default) up to event
-        ``at_index`` (its end by default): its id, for an ``attach`` to open it."""
-        followed = self._controlled(connection)
-        session, at_index = params.get("session") or followed.id, params.get("at_index")
-        if not isinstance(session, str) or not isinstance(at_index, int | None):
-            raise RequestFailed("fork needs a session id and an event index (or none for "
-                                "its end)", "bad-params")  # fmt: skip
-        journal = self.sessions.require_journal()
-        fork = await asyncio.to_thread(fork_session, journal, session, at_index)
-        return {"session": fork.id, "parent": fork.parent_id, "title": fork.title or ""}, None
-
     async def complete(
         self, connection: Connection, params: dict[str, Any]
     ) -> tuple[Any, AfterReply | None]:
@@ -428,11 +353,7 @@ class SessionRequests:
             connection.send_sync(reply)
 
     def _followed(self, connection: Connection) -> SessionEngine:
-        follower = connection.following
-        engine = self.sessions.engines.get(follower.session_id) if follower else None
-        if engine is None:
-            raise RequestFailed("attach to a session first", "not-attached")
-        return engine
+        return followed(self.sessions, connection)
 
     def _has_agent(self, engine: SessionEngine) -> bool:
         agent = self.sessions.agents.get(engine.id)
@@ -445,12 +366,4 @@ class SessionRequests:
         return agent
 
     def _controlled(self, connection: Connection) -> SessionEngine:
-        engine = self._followed(connection)
-        role: Role = connection.role
-        if role != "controller":
-            raise RequestFailed(
-                "this client is attached as an observer: it sees the session but cannot "
-                "type in it (attach as a controller to type)",
-                "observer",
-            )
-        return engine
+        return controlled(self.sessions, connection)
