@@ -83,6 +83,12 @@ class ConchTerminal:
         self.type_slowly(text, pause)
         self.send("Enter")
 
+    def send_slowly(self, *keys: str, pause: float = 0.12) -> None:
+        """Press keys (as ``send`` names them) at human speed, ``pause`` seconds apart."""
+        for key in keys:
+            self.send(key)
+            time.sleep(pause)
+
     def paste(self, text: str) -> None:
         """A real bracketed paste, as a terminal delivers one (tmux wraps it in the paste
         markers because Conch asked for them); newlines arrive as carriage returns. Loaded

@@ -80,7 +80,9 @@ class ConchApp(ReportsCrashes, App[None]):
         Binding("ctrl+c", "interrupt_or_clear", "Interrupt/Clear", priority=True),
         Binding("ctrl+d", "end_of_input", "EOF", show=False, priority=True),
         Binding("ctrl+r", "search_history", "History"),
-        Binding("ctrl+o", "sessions", "Sessions"),
+        # Taken as it arrives (priority): the picker is up before the keys typed after it
+        # reach the prompt, so they are the picker's; not over another picker or box.
+        Binding("ctrl+o", "sessions", "Sessions", priority=True),
         Binding("escape", "cancel_turn", "Cancel turn", show=False),
         Binding("tab", "answer_question", "Answer the question", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -281,6 +283,8 @@ class ConchApp(ReportsCrashes, App[None]):
             return self.questions.waiting_question() is not None
         if action in CONVERSATION_ACTIONS:
             return self.conversation_keys.is_enabled(action)
+        if action == "sessions":
+            return not self.screen.is_modal
         return super().check_action(action, parameters)
 
     def action_answer_question(self) -> None:

@@ -74,3 +74,52 @@ class TypeAhead:
                     self._timer = self._widget.set_timer(HOLD_LIMIT, self.release)
                 self._held.extend(rest)
                 return
+
+
+class ScreenOnItsWay:
+    """The keys typed between the key that asks for a screen and the screen showing.
+
+    A window that must ask before it can show a screen (``conch attach``'s Ctrl+O asks the
+    host which sessions are live) would leave the keys typed meanwhile to the widget that had
+    them: Ctrl+O Down Enter typed fast recalled history in the prompt and sent the line.
+    Held here instead (``take``, before the keys reach any widget), they go to the screen
+    once it is up (``release``), in order. Esc among them means "never mind": the keys
+    before it are dropped with the screen, which is not shown (``dismissed``), and the keys
+    after it are not held.
+    """
+
+    def __init__(self) -> None:
+        self._held: list[events.Key] | None = None
+        self._releasing = False
+        self.dismissed = False
+        """Esc was typed before the screen showed: it must not show."""
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    def hold(self) -> None:
+        """The screen was asked for: keys from now on wait for it."""
+        self._held = []
+        self._releasing = self.dismissed = False
+
+    def take(self, event: events.Key) -> bool:
+        """Hold ``event`` if the screen is on its way (True: it must go no further now)."""
+        if self._held is None:
+            return False
+        if event.key == "escape" and not self._releasing:
+            self._held = None
+            self.dismissed = True
+        else:
+            self._held.append(event)
+        return True
+
+    async def release(self, replay: Callable[[events.Key], Awaitable[None]]) -> None:
+        """The screen is up (or will not come): each held key to ``replay``, in order; keys
+        typed meanwhile wait their turn behind them."""
+        held = self._held
+        self._releasing = True  # an Esc from now on is the screen's own (it closes it)
+        while held:
+            await replay(held.pop(0))
+        if self._held is held:
+            self._held = None

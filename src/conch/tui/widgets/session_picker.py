@@ -245,6 +245,8 @@ class SessionPicker(ModalScreen[PickerResult | None]):
             self.dismiss(PickerResult("open", chosen.record.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._early_keys is not None and action in ("down", "up", "rename"):
+            return False  # typed before the list is there: held for it (``on_key``)
         if action in ("confirm_delete", "keep"):
             return self._edits.answerable
         if action in ("rename", "up"):  # typed in a field, they are that field's

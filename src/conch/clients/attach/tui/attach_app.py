@@ -86,7 +86,9 @@ class AttachApp(ReportsCrashes, App[None]):
         Binding("ctrl+r", "search_history", "History"),
         Binding("tab", "question", "Question", show=False, priority=True),
         Binding("escape", "stop_agent", "Stop agent"),
-        Binding("ctrl+o", "sessions", "Sessions"),
+        # Taken as it arrives (priority), so the keys typed after it are held for the picker
+        # (window_sessions.py) before they reach the prompt; not over another picker or box.
+        Binding("ctrl+o", "sessions", "Sessions", priority=True),
         *CONVERSATION_BINDINGS,
     ]
 
@@ -130,6 +132,21 @@ class AttachApp(ReportsCrashes, App[None]):
         yield StatusLine()
         yield wrapped_in_providers(PromptBar(self.history))  # the app's own prompt
         yield Footer()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the session picker is on its way is held for it (from here,
+        before any widget has it: the prompt would take Down and Enter as its own)."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.window_sessions.picker_keys.take(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def key_typed(self, event: events.Key) -> None:
+        """A key held earlier acts now, as if just typed (to the screen now shown)."""
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         paste_input.install()  # pasted control bytes stay text, never keys
@@ -374,6 +391,8 @@ class AttachApp(ReportsCrashes, App[None]):
             return False  # the footer lists what this client can do
         if action == "question":
             return self.questions.waiting() is not None
+        if action == "sessions":
+            return not self.screen.is_modal
         if action == "restart_host":
             return self.host_lost
         if action == "search_history":

@@ -31,8 +31,9 @@ from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
 from conch.sessions.projections import rebuild_conversation
 from conch.sessions.views import ConversationView
+from conch.tui.key_order import ScreenOnItsWay
 from conch.tui.widgets.fork_picker import ForkPicker
-from conch.tui.widgets.session_picker import SessionPicker
+from conch.tui.widgets.session_picker import PickerResult, SessionPicker
 
 if TYPE_CHECKING:
     from conch.clients.attach.tui.attach_app import AttachApp
@@ -45,11 +46,16 @@ class WindowSessions:
 
     def __init__(self, app: AttachApp) -> None:
         self.app = app
+        self.picker_keys = ScreenOnItsWay()
+        """Keys typed after Ctrl+O, before the picker shows (the host is asked first)."""
 
     def show_picker(self) -> None:
-        """Ctrl+O, /sessions: the picker; the chosen session (or a fork of it) opens here."""
+        """Ctrl+O, /sessions: the picker; the chosen session (or a fork of it) opens here.
+        The keys typed until it shows are the picker's (Ctrl+O Down Enter opens the next
+        session), and an Esc among them means it does not show."""
         if self._choosing():
             return
+        self.picker_keys.hold()
         self.app.run_worker(self._pick(), exclusive=True, group=WORKER_GROUP)
 
     def fork(self) -> None:
@@ -110,22 +116,15 @@ class WindowSessions:
         return isinstance(self.app.screen, SessionPicker | ForkPicker)
 
     async def _pick(self) -> None:
-        current = self._current()
-        journal = await self._journal() if current is not None else None
-        if current is None or journal is None:
-            return
-        rows = await self.app.ask(self.app.link.live_sessions())
-        picker = SessionPicker(
-            journal,
-            current,
-            live=live_marks(rows or []),
-            fork_here=False,
-            writes=HostSessionWrites(self.app.link),
-        )
         try:
-            result = await self.app.push_screen_wait(picker)
+            chosen = await self._show_picker()
         finally:
-            await asyncio.to_thread(journal.close)
+            # Whatever happened, the held keys act: in the picker (which holds them itself
+            # until its list is read) or, with none shown, where they would have gone.
+            await self.picker_keys.release(self.app.key_typed)
+        if chosen is None:
+            return
+        current, result = chosen
         self._back_to_prompt()
         if result is None:
             return
@@ -133,6 +132,36 @@ class WindowSessions:
             await self._fork(None, result.session_id)
         elif result.session_id != current:
             await self.move_to(result.session_id)
+
+    async def _show_picker(self) -> tuple[str, PickerResult | None] | None:
+        """The picker once the host said which sessions are live; the session it was opened
+        from and what was chosen (None: it did not show)."""
+        current = self._current()
+        journal = await self._journal() if current is not None else None
+        if current is None or journal is None:
+            return None
+        try:
+            rows = await self.app.ask(self.app.link.live_sessions())
+            if self.picker_keys.dismissed:
+                return None  # Esc was typed before it showed
+            picker = SessionPicker(
+                journal,
+                current,
+                live=live_marks(rows or []),
+                fork_here=False,
+                writes=HostSessionWrites(self.app.link),
+            )
+            chosen: asyncio.Future[PickerResult | None] = asyncio.get_running_loop().create_future()
+
+            def dismissed(result: PickerResult | None) -> None:
+                if not chosen.done():  # not when this worker was cancelled meanwhile
+                    chosen.set_result(result)
+
+            await self.app.push_screen(picker, dismissed)  # mounted: it takes keys now
+            await self.picker_keys.release(self.app.key_typed)
+            return current, await chosen
+        finally:
+            await asyncio.to_thread(journal.close)
 
     async def _fork_from_a_turn(self) -> None:
         current = self._current()

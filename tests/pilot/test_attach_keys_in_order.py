@@ -1,0 +1,91 @@
+"""Keys typed in a burst in `conch attach`'s window, on a real host, go where they were meant:
+those typed after Ctrl+O, before the picker shows (the window asks the host which sessions
+are live first), are the picker's, and an Esc among them means it does not show."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+
+from conch.clients.attach.host_link import HostLink
+from conch.clients.attach.tui.attach_app import AttachApp
+from conch.host.client import HostConnection
+from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.session_picker import SessionPicker
+from tests.host.conftest import clients  # noqa: F401
+from tests.pilot.conftest import shown_text, wait_for
+from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
+from tests.pilot.test_attach_sessions import session_with_line
+
+
+def hold_live_sessions(app: AttachApp, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """The host's answer to "which sessions are live" comes only once the event is set."""
+    gate = asyncio.Event()
+    ask = app.link.live_sessions
+
+    async def slow() -> list[dict[str, Any]]:
+        await gate.wait()
+        return await ask()
+
+    monkeypatch.setattr(app.link, "live_sessions", slow)
+    return gate
+
+
+def burst(app: AttachApp, *keys: str) -> None:
+    """All keys queued at once, as a fast typist's or a terminal's burst arrives."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_keys_typed_before_the_picker_shows_are_its_own(
+    project: Path,  # noqa: F811
+    clients: list[HostConnection],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+O x Down Enter in one go: the letter is not typed in the prompt, Down and Enter
+    are not history and a submitted line: the picker opens the session below this one."""
+    other = await session_with_line(clients, project, "line-of-other", keep=True)
+    app = AttachApp(HostLink(str(project), name="one", new=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        mine = app.link.session
+        gate = hold_live_sessions(app, monkeypatch)
+
+        burst(app, "ctrl+o", "x", "down", "enter")
+
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, SessionPicker), "the host has not answered yet"
+        assert app.prompt.value == "", "no key of the burst went to the prompt"
+        gate.set()
+
+        await wait_for(pilot, lambda: app.link.session == other and attached(app))
+        await wait_for(pilot, lambda: "line-of-other" in shown_text(app.view))
+        assert app.prompt.value == "" and mine != other
+        assert not any(block.command == "x" for block in app.query(CommandBlock))
+        await pilot.press("y")
+        assert app.prompt.value == "y", "the keys go to the prompt again"
+
+
+async def test_escape_typed_before_the_picker_shows_closes_it_and_later_keys_go_to_the_prompt(
+    project: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = AttachApp(HostLink(str(project), name="one"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        session = app.link.session
+        gate = hold_live_sessions(app, monkeypatch)
+
+        burst(app, "ctrl+o", "down", "escape", "o", "k")
+
+        await wait_for(pilot, lambda: app.prompt.value == "ok")
+        gate.set()
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, SessionPicker), "Esc closed it before it showed"
+        assert app.focused is app.prompt and app.link.session == session
+        await pilot.press("!")
+        assert app.prompt.value == "ok!"
