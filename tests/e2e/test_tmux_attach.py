@@ -27,6 +27,7 @@ from tests.e2e.conch_terminal import (
     WIDTH,
     ConchTerminal,
     _is_python,
+    block_lines,
     find_blocks,
     is_finished,
     needs_tmux,
@@ -275,11 +276,14 @@ def test_slash_new_typed_by_hand_leaves_the_session_for_an_empty_new_one(place: 
         def on_a_new_session(screen: str) -> bool:
             return ATTACHED in screen and screen.split(ATTACHED, 1)[1].split()[0] != old_id
 
-        screen = client.wait_for(on_a_new_session)
-        assert f"Left session {old_id}" in screen
+        client.wait_for(on_a_new_session)
+        client.wait_for(f"Left session {old_id}: it goes on in the host")
         client.type_line("echo fresh")
         finished_block(client, "echo fresh", "fresh")
         screen = client.screen()
+        lines = block_lines(screen)
+        notice = next(i for i, line in enumerate(lines) if line.startswith("Left session"))
+        assert lines.index("$ echo fresh  ~/work") > notice, "a line of the conversation"
         assert "in-the-old-session" not in screen and len(find_blocks(screen, "echo fresh")) == 1
     with attach_client(place, old_id) as back:
         finished_block(back, "echo in-the-old-session", "in-the-old-session")

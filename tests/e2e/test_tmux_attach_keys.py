@@ -45,6 +45,7 @@ def test_ctrl_o_down_enter_opens_the_next_session_and_nothing_lands_in_the_promp
 
         assert on_session_other_than(window, second) == first
         finished_block(window, "echo line-of-a", "line-of-a")
+        window.wait_for(f"Left session {second}: it goes on in the host")  # where it was
         screen = window.screen()
         assert "line-of-b" not in screen, "only the chosen session's lines"
         assert not prompt_text(screen).startswith("x"), "the x was typed in the picker"

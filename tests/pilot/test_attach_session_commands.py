@@ -52,7 +52,9 @@ async def test_new_leaves_the_session_running_and_shows_an_empty_new_one(
         await wait_for(pilot, lambda: app.link.session not in (None, old) and attached(app))
         new = app.link.session
         assert new is not None and new[:8] in status(app) and old[:8] not in status(app)
-        assert f"Left session {old[:8]} (it goes on in the host" in toasts(app)
+        await wait_for(pilot, lambda: f"Left session {old[:8]}: it goes on in the host"
+                       in shown_text(app.view))  # fmt: skip
+        assert "Left session" not in toasts(app), "said in the conversation, covering nothing"
         assert not app.query(CommandBlock) and "old-session-line" not in shown_text(app.view)
         live = {row["id"] for row in json.loads(conch("ps", "--json").stdout)}
         assert live == {old, new}, "the old session goes on in the host"

@@ -159,7 +159,8 @@ async def test_fork_at_a_chosen_turn_moves_the_window_to_the_fork(project: Path)
         await wait_for(pilot, lambda: app.link.session not in (None, original) and attached(app))
         await wait_for(pilot, lambda: "first-one" in shown_text(app.view))
         assert "second-two" not in shown_text(app.view), "the fork ends at the chosen turn"
-        assert f"Forked {original[:8]} into" in toasts(app)
+        await wait_for(pilot, lambda: f"Left session {original[:8]}" in shown_text(app.view))
+        assert "Left session" not in toasts(app), "said in the conversation, covering nothing"
         fork = app.link.session
         assert fork is not None and live_ids() == {original, fork}
 

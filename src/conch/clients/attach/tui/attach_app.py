@@ -227,6 +227,9 @@ class AttachApp(ReportsCrashes, App[None]):
             await self.view.show_history(attached.history, self.link.blob)
         for notice in attached.notices:  # below the history, where the eye is (as the app)
             self.view.conversation.add_block(Notice(notice, "warning"))
+        arrival, self.window_sessions.arrival_note = self.window_sessions.arrival_note, None
+        if arrival is not None:
+            self.view.conversation.add_block(Notice(arrival))
         self.history.add_events(attached.history)
         self.attached_once = True
         self.host_lost = False

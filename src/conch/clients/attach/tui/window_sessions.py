@@ -48,6 +48,8 @@ class WindowSessions:
         self.app = app
         self.picker_keys = ScreenOnItsWay()
         """Keys typed after Ctrl+O, before the picker shows (the host is asked first)."""
+        self.arrival_note: str | None = None
+        """Where the window came from, said under the next session's history once shown."""
 
     def show_picker(self) -> None:
         """Ctrl+O, /sessions: the picker; the chosen session (or a fork of it) opens here.
@@ -79,7 +81,9 @@ class WindowSessions:
 
     async def move_to(self, session: str | None) -> None:
         """Leave this session (it goes on in the host) and attach this window to ``session``
-        (a new one in the shell's cwd when None): a fresh view, as if just attached."""
+        (a new one in the shell's cwd when None): a fresh view, as if just attached. Where
+        the window came from is a notice under the new session's history: where the eye
+        is, and it covers nothing (a toast hid the conversation for 10 s)."""
         app = self.app
         why = self.cannot_move()
         if why is not None:
@@ -96,9 +100,9 @@ class WindowSessions:
         app.agent_name = app.session_title = ""
         where = f"session {session[:8]}" if session else "a new session"
         app.query_one(StatusLine).update(f"attaching to {where}…")
+        self.arrival_note = (f"Left session {left}: it goes on in the host (Ctrl+O, or "
+                             f"`conch attach {left}`, goes back).")  # fmt: skip
         app.follow()
-        app.notify(f"Left session {left} (it goes on in the host; `conch attach {left}` "
-                   "comes back).", timeout=10)  # fmt: skip
 
     async def _fresh_view(self) -> None:
         """An empty SessionView in place of the old one, and the helpers that watch it."""
@@ -192,10 +196,7 @@ class WindowSessions:
         fork = await self.app.ask(self._fork_request(at_index, session))
         if fork is None:
             return
-        forked = (session or self.app.link.session or "")[:8]
-        self.app.notify(f"Forked {forked} into {fork[:8]}; this window goes to the fork.",
-                        timeout=10)  # fmt: skip
-        await self.move_to(fork)
+        await self.move_to(fork)  # the fork's history begins with what it was forked from
 
     async def _fork_request(self, at_index: int | None, session: str | None) -> str | None:
         try:
