@@ -75,3 +75,22 @@ def test_in_the_app_run_in_process_ctrl_o_down_enter_opens_the_other_session_too
         assert "in-the-second-session" not in screen, screen
         assert not prompt_text(screen).startswith("x") and not find_blocks(screen, "x")
         assert conch.run("echo back-here").splitlines()[1] == "back-here"
+
+
+@pytest.mark.parametrize("speed", ["burst", "human"])
+def test_keys_in_the_paste_review_act_in_the_order_typed_and_after_ctrl_s_go_to_the_prompt(
+    place: Place, speed: str
+) -> None:
+    with attach_client(place) as window:
+        window.paste("echo one\necho two")
+        window.wait_for("held here for review")
+        keys = ("Down", "End", " 2x", "BSpace", "Enter", "echo three", "C-s", "echo four")
+        if speed == "burst":
+            window.send(*keys)
+        else:
+            window.send_slowly(*keys)
+
+        block = finished_block(window, "echo one", "three")
+        assert block.splitlines()[1:3] == ["echo two 2", "echo three  ~/work"], block
+        assert "\none\ntwo 2\nthree\n" in block, block
+        window.wait_for(named(lambda s: prompt_text(s) == "echo four", "echo four in the prompt"))

@@ -18,7 +18,8 @@ from tests.pilot.test_session_restore import loaded_config, start
 def burst(app: ConchApp, *keys: str) -> None:
     """All keys queued at once, as a fast typist's or a terminal's burst arrives."""
     for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        character = " " if key == "space" else key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))
 
 
 async def test_ctrl_o_down_enter_in_one_burst_opens_the_next_session(

@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.widgets import TextArea
 
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp
 from conch.host.client import HostConnection
 from conch.tui.widgets.command_block import CommandBlock
+from conch.tui.widgets.paste_review import PasteReview
 from conch.tui.widgets.session_picker import SessionPicker
+from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.host.conftest import clients  # noqa: F401
 from tests.pilot.conftest import shown_text, wait_for
 from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
@@ -38,7 +41,8 @@ def hold_live_sessions(app: AttachApp, monkeypatch: pytest.MonkeyPatch) -> async
 def burst(app: AttachApp, *keys: str) -> None:
     """All keys queued at once, as a fast typist's or a terminal's burst arrives."""
     for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        character = " " if key == "space" else key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))
 
 
 async def test_keys_typed_before_the_picker_shows_are_its_own(
@@ -89,3 +93,33 @@ async def test_escape_typed_before_the_picker_shows_closes_it_and_later_keys_go_
         assert app.focused is app.prompt and app.link.session == session
         await pilot.press("!")
         assert app.prompt.value == "ok!"
+
+
+def keys_of(text: str) -> list[str]:
+    """Key names for typing ``text``."""
+    return [{" ": "space"}.get(character, character) for character in text]
+
+
+async def test_keys_in_the_paste_review_act_in_the_order_typed_and_after_ctrl_s_go_to_the_prompt(
+    project: Path,  # noqa: F811
+) -> None:
+    """In one burst: Down, End, a word, Backspace, Enter, a line, Ctrl+S, more letters. The
+    arrows and Backspace edit where the letters before them left the cursor, Ctrl+S sends
+    the text so edited, and the letters after it are typed in the prompt."""
+    app = AttachApp(HostLink(str(project), name="one"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        app.mode_provider.mode = ExecutionMode.SHELL
+        app.prompt.post_message(events.Paste("echo one\necho two"))
+        await wait_for(pilot, lambda: isinstance(app.screen, PasteReview))
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+
+        burst(app, "down", "end", *keys_of(" 2x"), "backspace", "enter",
+              *keys_of("echo three"), "ctrl+s", *keys_of("echo four"))  # fmt: skip
+
+        await wait_for(pilot, lambda: not isinstance(app.screen, PasteReview))
+        await wait_for(pilot, lambda: "✓ 0" in shown_text(app.view))
+        output = [line.removeprefix("▌ ") for line in shown_text(app.view).splitlines()]
+        assert output[-4:-1] == ["one", "two 2", "three"], output
+        await wait_for(pilot, lambda: app.prompt.value == "echo four")
+        assert app.focused is app.prompt
