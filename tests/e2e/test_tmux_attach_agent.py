@@ -97,6 +97,22 @@ def test_a_permission_shows_in_both_typing_answers_nothing_and_the_first_answer_
         assert "cat notes.txt yan12" in prompt_line(screen), "the typed text is intact"
 
 
+def test_tab_and_answer_keys_typed_before_the_box_appears_never_answer_it(place: Place) -> None:
+    """`?gate`, Enter, Tab and `y1a` in one burst, all before the agent asks: the keys are
+    the prompt's, and the box that then appears waits for Tab and a key given once it is
+    there."""
+    with attach_client(place) as window:
+        window.send("?gate", "Enter", "Tab", "y1a")
+
+        screen = window.wait_for(named(lambda s: WAITING in s and BOX_KEYS in s, "the box"), 30)
+        screen = window.wait_for(named(lambda s: "▊  y1a " in prompt_line(s), "y1a typed"))
+        assert FOCUSED not in screen and "Allow: Edit notes.txt" not in screen
+        window.send("Tab")
+        window.wait_for(FOCUSED)
+        window.send("2")
+        window.wait_for("Reject: Edit notes.txt", timeout=20)
+
+
 def test_auto_mode_asks_shell_or_agent_and_enter_again_takes_the_recommendation(
     place: Place,
 ) -> None:

@@ -5,6 +5,7 @@ are live first), are the picker's, and an Esc among them means it does not show.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,51 @@ async def test_keys_in_the_paste_review_act_in_the_order_typed_and_after_ctrl_s_
         assert output[-4:-1] == ["one", "two 2", "three"], output
         await wait_for(pilot, lambda: app.prompt.value == "echo four")
         assert app.focused is app.prompt
+
+
+async def test_keys_typed_before_a_permission_box_appears_never_answer_it(
+    project: Path,  # noqa: F811
+) -> None:
+    """`?gate`, Enter, then Tab and answer keys in the same burst, all typed before the
+    agent asks: they are the prompt's. The box that then appears stays open, unanswered,
+    until Tab and a key given once it is there."""
+    app = AttachApp(HostLink(str(project), name="pilot"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+
+        burst(app, *keys_of("?gate"), "enter", "tab", "y", "1", "a")
+
+        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
+        box = app.view.waiting_permission()
+        assert box is not None
+        await wait_for(pilot, lambda: app.prompt.value.endswith("y1a"))
+        assert app.focused is app.prompt and box.is_open and not box.sent
+        await pilot.press("tab", "2")
+        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+
+
+async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
+    project: Path,  # noqa: F811
+) -> None:
+    """A Tab typed just before the box appeared, handled just after (the window was busy):
+    it is not the user's act for a box they had not seen, so the `y` after it is typed in the
+    prompt and answers nothing."""
+    app = AttachApp(HostLink(str(project), name="pilot"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        app.prompt.value = "?gate"
+        await pilot.press("enter")
+        typed_before = time.monotonic()
+        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
+        box = app.view.waiting_permission()
+        assert box is not None
+
+        late_tab = events.Key("tab", None)
+        late_tab.time = typed_before  # typed before the box was there
+        app.post_message(late_tab)
+        app.post_message(events.Key("y", "y"))
+
+        await wait_for(pilot, lambda: app.prompt.value.endswith("y"))
+        assert app.focused is app.prompt and box.is_open and not box.sent
+        await pilot.press("tab", "2")
+        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))

@@ -5,11 +5,14 @@ only by a key pressed while it visibly holds the focus, and it gets the focus on
 user's own act (Tab, or a click). It must never focus itself: then keys typed for the
 prompt, however fast or slow, however soon after the question appears, typed or pasted,
 always land in the prompt. Once answered a question is final: it takes no more keys and
-says so (``Settled``), and the app hands the focus back to the prompt.
+says so (``Settled``), and the app hands the focus back to the prompt. A Tab typed before
+the question was there (handled after it came: the window was busy) is not that act: it was
+meant for what the user saw (``was_there_when``).
 """
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import ClassVar
 
 from textual import events
@@ -48,6 +51,8 @@ class Question(Vertical, can_focus=True):
 
     settled = False
     """True once answered or dismissed: no key changes it any more."""
+    shown_at: float | None = None
+    """When it was mounted, on the clock of a key's ``time`` (when it was typed)."""
     hand_back_to: Widget | None = None
     """Where the focus goes once answered, or on Esc (set by whoever gave the focus). Moved
     here and at once: a key typed right after the answer must not reach this question."""
@@ -60,6 +65,15 @@ class Question(Vertical, can_focus=True):
     def takes_keys(self) -> bool:
         """Its answer keys still answer it (False once answered: later keys go back)."""
         return not self.settled
+
+    def on_mount(self) -> None:
+        if self.shown_at is None:  # first shown; a move in the view (a remount) is not new
+            self.shown_at = monotonic()  # textual's event clock on Unix (textual._time)
+
+    def was_there_when(self, typed_at: float | None) -> bool:
+        """Whether a key typed at ``typed_at`` (None: not a key) was typed with this
+        question there to be seen."""
+        return typed_at is None or (self.shown_at is not None and self.shown_at <= typed_at)
 
     def settle(self) -> bool:
         """Make the answer final; False if it already was (the caller must not act twice)."""

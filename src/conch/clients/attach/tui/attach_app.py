@@ -117,6 +117,9 @@ class AttachApp(ReportsCrashes, App[None]):
         self.error_offers: ErrorOffers | None = None
         self.history = SessionHistory(history_file(), HISTORY_LIMIT)
         """Up/Down and Ctrl+R: every session's lines, this one's as they are typed."""
+        self.key_typed_at: float | None = None
+        """When the key being handled was typed: a Tab typed before a question came is
+        not for it (window_questions.py)."""
         self.queue_line = QueueLine()
         """Kept: the shared state changes twice a command, and a query walked every widget."""
         link.on_state_change = self._state_changed
@@ -136,16 +139,15 @@ class AttachApp(ReportsCrashes, App[None]):
     async def on_event(self, event: events.Event) -> None:
         """A key typed while the session picker is on its way is held for it (from here,
         before any widget has it: the prompt would take Down and Enter as its own)."""
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.window_sessions.picker_keys.take(event)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.window_sessions.picker_keys.take(event):
+                return
+            self.key_typed_at = event.time
         await super().on_event(event)
 
     async def key_typed(self, event: events.Key) -> None:
         """A key held earlier acts now, as if just typed (to the screen now shown)."""
+        self.key_typed_at = event.time
         await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
@@ -393,7 +395,7 @@ class AttachApp(ReportsCrashes, App[None]):
         if action in ("interrupt", "stop_agent") and self.is_observer:
             return False  # the footer lists what this client can do
         if action == "question":
-            return self.questions.waiting() is not None
+            return self.questions.waiting(self.key_typed_at) is not None
         if action == "sessions":
             return not self.screen.is_modal
         if action == "restart_host":

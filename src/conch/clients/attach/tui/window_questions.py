@@ -25,9 +25,9 @@ class WindowQuestions:
     def __init__(self, app: AttachApp) -> None:
         self.app = app
 
-    def waiting(self) -> Question | None:
+    def waiting(self, typed_at: float | None = None) -> Question | None:
         """What Tab goes to; None for an observer or on a screen over the window (a
-        review)."""
+        review), or when the Tab was typed (at ``typed_at``) before the question came."""
         app = self.app
         if app.is_observer or app.screen is not app.screen_stack[0]:
             return None
@@ -36,14 +36,16 @@ class WindowQuestions:
             question = app.route_question.waiting()
         if question is None and app.error_offers is not None:
             question = app.error_offers.waiting()
+        if question is not None and not question.was_there_when(typed_at):
+            return None  # the Tab was meant for the prompt: it completes there
         return question
 
     def tab(self) -> None:
         """Tab: to the waiting question, or from it back to the prompt."""
-        question = self.waiting()
+        app = self.app
+        question = self.waiting(app.key_typed_at)
         if question is None:
             return
-        app = self.app
         question.hand_back_to = app.prompt  # now: the answer key may follow in one burst
         app.screen.set_focus(app.prompt if app.focused is question else question)
 
