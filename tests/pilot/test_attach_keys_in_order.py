@@ -157,8 +157,8 @@ async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: attached(app))
         app.prompt.value = "?gate"
-        await pilot.press("enter")
         typed_before = time.monotonic()
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
         box = app.view.waiting_permission()
         assert box is not None

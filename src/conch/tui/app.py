@@ -100,6 +100,8 @@ class ConchApp(ReportsCrashes, App[None]):
         session: SessionLink | None = None,
     ) -> None:
         super().__init__()
+        self.key_typed_at: float | None = None
+        """When the key being handled was typed (a question's Tab checks it)."""
         self.loaded = loaded
         self.config = loaded.config
         self.plugins = plugins
@@ -180,6 +182,11 @@ class ConchApp(ReportsCrashes, App[None]):
         for batch in self.plugins.hook.conch_prompt_providers():
             factories.extend(batch)
         return factories
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_typed_at = event.time  # a Tab typed before a question came is not for it
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.cwd_provider.cwd = self.shell.bash.shell.cwd
@@ -280,7 +287,7 @@ class ConchApp(ReportsCrashes, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer_question":
-            return self.questions.waiting_question() is not None
+            return self.questions.waiting_question(self.key_typed_at) is not None
         if action in CONVERSATION_ACTIONS:
             return self.conversation_keys.is_enabled(action)
         if action == "sessions":
@@ -288,7 +295,7 @@ class ConchApp(ReportsCrashes, App[None]):
         return super().check_action(action, parameters)
 
     def action_answer_question(self) -> None:
-        self.questions.answer_question()
+        self.questions.answer_question(self.key_typed_at)
 
     def action_interrupt_or_clear(self) -> None:
         self.shell.interrupt_or_clear()

@@ -51,16 +51,17 @@ class QuestionController:
         turn = self.running_turn()
         return turn.waiting_permission if turn is not None else None
 
-    def waiting_question(self) -> Question | None:
-        """What Tab answers: a permission request first (the agent is blocked on it)."""
+    def waiting_question(self, typed_at: float | None = None) -> Question | None:
+        """What Tab answers: a permission request first (the agent is blocked on it). None
+        when the Tab was typed (at ``typed_at``) before it came: that Tab completes."""
         for question in (self.pending_permission(), self.open_ask, self.open_offer):
             if question is not None and question.is_open:
-                return question
+                return question if question.was_there_when(typed_at) else None
         return None
 
-    def answer_question(self) -> None:
+    def answer_question(self, typed_at: float | None = None) -> None:
         """Tab: to the waiting question, or from it back to the prompt."""
-        question = self.waiting_question()
+        question = self.waiting_question(typed_at)
         if question is None:
             return
         prompt = self.parts.prompt_bar.input
