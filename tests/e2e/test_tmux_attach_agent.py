@@ -113,6 +113,27 @@ def test_tab_and_answer_keys_typed_before_the_box_appears_never_answer_it(place:
         window.wait_for("Reject: Edit notes.txt", timeout=20)
 
 
+@pytest.mark.parametrize("speed", ["burst", "human"])
+def test_tab_an_answer_and_a_line_typed_on_each_go_where_they_were_meant(
+    place: Place, speed: str
+) -> None:
+    """With the box there: Tab, 2, then a line with Backspace and Left among its letters.
+    Tab gives the box the keys, 2 rejects, and the line is typed, edited in order, in the
+    prompt."""
+    with attach_client(place) as window:
+        window.type_line("?gate")
+        window.wait_for(named(lambda s: WAITING in s and BOX_KEYS in s, "the box's keys"), 30)
+        keys = ("Tab", "2", "echo after", "BSpace", "Left", "x")
+        if speed == "burst":
+            window.send(*keys)
+        else:
+            window.send_slowly(*keys)
+
+        window.wait_for("Reject: Edit notes.txt", timeout=20)
+        window.wait_for(named(lambda s: "▊  echo aftxe " in prompt_line(s), "the line typed on"))
+        window.wait_for("outcome=reject", timeout=20)
+
+
 def test_auto_mode_asks_shell_or_agent_and_enter_again_takes_the_recommendation(
     place: Place,
 ) -> None:
@@ -133,6 +154,27 @@ def test_auto_mode_asks_shell_or_agent_and_enter_again_takes_the_recommendation(
         laptop.type("x")  # an edit: the question is dismissed, nothing is sent
         screen = laptop.wait_for("true  → dismissed (the line was edited)")
         assert not find_blocks(screen, "true") and "✦ true" not in screen
+
+
+@pytest.mark.parametrize("speed", ["burst", "human"])
+def test_the_shell_or_agent_question_takes_tab_and_s_and_the_keys_after_are_typed(
+    place: Place, speed: str
+) -> None:
+    with attach_client(place) as window:
+        window.type_line("false")
+        window.wait_for("Enter again: shell (recommended)", timeout=20)
+        keys = ("Tab", "s", "lx", "BSpace", "s")
+        if speed == "burst":
+            window.send(*keys)
+        else:
+            window.send_slowly(*keys)
+
+        def ran(screen: str) -> bool:
+            return any(is_finished(block) for block in find_blocks(screen, "false"))
+
+        screen = window.wait_for(ran, timeout=20)
+        assert "false  → ran in the shell" in screen
+        window.wait_for(named(lambda s: "▊  ls " in prompt_line(s), "ls typed after"))
 
 
 def test_a_queued_prompt_shows_in_both_and_is_cancelled_from_the_other_client(

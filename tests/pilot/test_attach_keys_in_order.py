@@ -16,6 +16,7 @@ from textual.widgets import TextArea
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp
 from conch.host.client import HostConnection
+from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.command_block import CommandBlock
 from conch.tui.widgets.paste_review import PasteReview
 from conch.tui.widgets.session_picker import SessionPicker
@@ -141,10 +142,12 @@ async def test_keys_typed_before_a_permission_box_appears_never_answer_it(
         await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
         box = app.view.waiting_permission()
         assert box is not None
+        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
         await wait_for(pilot, lambda: app.prompt.value.endswith("y1a"))
         assert app.focused is app.prompt and box.is_open and not box.sent
         await pilot.press("tab", "2")
         await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+        await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
 
 
 async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
@@ -162,6 +165,7 @@ async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
         await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
         box = app.view.waiting_permission()
         assert box is not None
+        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
 
         late_tab = events.Key("tab", None)
         late_tab.time = typed_before  # typed before the box was there
@@ -172,3 +176,48 @@ async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
         assert app.focused is app.prompt and box.is_open and not box.sent
         await pilot.press("tab", "2")
         await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+        await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
+
+
+async def test_tab_an_answer_and_a_line_in_one_burst_each_go_where_they_were_meant(
+    project: Path,  # noqa: F811
+) -> None:
+    """With the box there: Tab, 2, then a line typed on, in one burst. Tab gives the box the
+    keys, 2 rejects, and the letters after it are the prompt's, in the order typed."""
+    app = AttachApp(HostLink(str(project), name="pilot"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        app.prompt.value = "?gate"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
+        box = app.view.waiting_permission()
+        assert box is not None
+        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
+
+        burst(app, "tab", "2", *keys_of("echo after"), "backspace", "left", "x")
+
+        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+        await wait_for(pilot, lambda: app.prompt.value == "echo aftxe")
+        assert app.focused is app.prompt
+        await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
+
+
+async def test_the_route_question_takes_tab_and_its_key_in_a_burst_and_the_rest_is_typed(
+    project: Path,  # noqa: F811
+) -> None:
+    """Auto mode asks about `true`; then Tab, s and a new line with an edit in one burst: s
+    runs `true` in the shell, and the line after it is typed, edited in order, in the
+    prompt."""
+    app = AttachApp(HostLink(str(project), name="pilot"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: attached(app))
+        app.prompt.value = "true"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.query(AskChoice)) == 1)
+
+        burst(app, "tab", "s", *keys_of("lx"), "backspace", "s")
+
+        await wait_for(pilot, lambda: "true  → ran in the shell" in shown_text(app.view))
+        await wait_for(pilot, lambda: app.prompt.value == "ls")
+        assert app.focused is app.prompt
+        await wait_for(pilot, lambda: "✓ 0" in shown_text(app.view))

@@ -243,6 +243,8 @@ class AttachApp(ReportsCrashes, App[None]):
             while True:
                 events = await self.link.next_events()
                 await self.view.add_events(events)
+                if not self.prompt_bar.query(PromptInput):
+                    return  # the window is closing: its prompt is gone already
                 self._events_shown(events)
                 if self.focused is None and not self.is_observer:
                     self.prompt.focus()  # the focused box went with its ended turn
