@@ -1,16 +1,17 @@
 """``conch attach``'s window: one host session's conversation, a prompt and one status line.
 
 The app holds no session: the host runs the bash, the agent and the journal; this window
-follows the journal's events (session_view.py) and sends what is typed (window_prompt.py,
-through host_link.py). Its parts, each in its own module: the route question and the error
-offers (route_question.py, error_offers.py), Tab to a waiting question and permission answers
-shared with every controller (window_questions.py, shared_permission.py), slash commands
-(slash_actions.py), the picker, /new and /fork (window_sessions.py), full-screen programs and
-the terminal's size (window_terminal.py), the status line (status_line.py). The mode is this
-window's own (Ctrl+Space, ``!``, ``?``), never shared; the conversation keys are the app's
-(conversation_keys.py), listed in the footer; prompts queued for the agent are listed under
-the conversation. Leaving detaches, and the session goes on in the host; Ctrl+Q quits, and
-the host stops the session too when no other client is attached and nothing runs or waits
+follows the journal's events (window_follow.py, shown by session_view.py) and sends what is
+typed (window_prompt.py, through host_link.py). Its parts, each in its own module: the route
+question and the error offers (route_question.py, error_offers.py), Tab to a waiting question
+and permission answers shared with every controller (window_questions.py,
+shared_permission.py), slash commands (slash_actions.py), the picker, /new and /fork
+(window_sessions.py), full-screen programs and the terminal's size (window_terminal.py), the
+status line (status_line.py). The mode is this window's own (Ctrl+Space, ``!``, ``?``), never
+shared; the conversation keys are the app's (conversation_keys.py), listed in the footer;
+prompts queued for the agent are listed under the conversation. Leaving detaches, and the
+session goes on in the host; Ctrl+Q quits, and the host stops the session too when no other
+client is attached and nothing runs or waits
 (it decides: only it sees every client). When the host goes away the status line says so,
 in one line, and Ctrl+R (then only) starts a new host, which restores the session from the
 journal; the window then gets the events it missed.
@@ -22,7 +23,7 @@ from collections.abc import Awaitable, Collection, Iterable
 from functools import cached_property
 from typing import ClassVar, TypeVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -31,7 +32,6 @@ from textual.widgets import Footer, Input
 
 from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission
-from conch.clients.attach.queue_cancel import queue_lines
 from conch.clients.attach.session_history import SessionHistory
 from conch.clients.attach.tui.error_offers import ErrorOffers, submission_for_offer
 from conch.clients.attach.tui.prompt_row import QueueLine, wrapped_in_providers
@@ -40,15 +40,13 @@ from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.shared_permission import SharedPermission
 from conch.clients.attach.tui.slash_actions import SlashActions
 from conch.clients.attach.tui.status_line import OBSERVING, StatusLine, detached_line, stopped_line
+from conch.clients.attach.tui.window_follow import SessionFollower
 from conch.clients.attach.tui.window_prompt import HISTORY_LIMIT, WindowPrompt
 from conch.clients.attach.tui.window_questions import WindowQuestions
 from conch.clients.attach.tui.window_sessions import WindowSessions
 from conch.clients.attach.tui.window_terminal import WindowTerminal
-from conch.host.client import HostNotRunning
-from conch.host.handshake import HandshakeRefused
 from conch.host.request_errors import CRASHED
 from conch.paths import history_file
-from conch.sessions.records import Event
 from conch.tui import paste_input
 from conch.tui.conversation_keys import (
     CONVERSATION_ACTIONS,
@@ -58,7 +56,7 @@ from conch.tui.conversation_keys import (
 )
 from conch.tui.crash_note import CrashNote, ReportsCrashes
 from conch.tui.heap import freeze_start_up_objects, thaw
-from conch.tui.prompt_providers import CwdProvider, ModeProvider
+from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
 from conch.tui.widgets.notice import Notice
@@ -99,15 +97,10 @@ class AttachApp(ReportsCrashes, App[None]):
         """What ``conch attach`` prints once the window is gone."""
         self.crash = CrashNote()
         self.host_lost = False
+        """The host went away (the status line says so; Ctrl+R follows again)."""
         self.attached_once = False
         """Attached at least once to this window's session (the first history came)."""
-        self._status_cwd = ""
-        self.agent_name = ""
-        """The session's agent, as the shared state says ("none": no agent configured)."""
-        self.session_title = ""
-        """The session's title, as the shared state says (``/rename`` in any client)."""
-        self.secret_input = False
-        """The running program reads a password: the prompt masks what is typed for it."""
+        self.follower = SessionFollower(self)
         self.slash_actions = SlashActions(self)
         self.window_sessions = WindowSessions(self)
         self.questions = WindowQuestions(self)
@@ -122,7 +115,7 @@ class AttachApp(ReportsCrashes, App[None]):
         not for it (window_questions.py)."""
         self.queue_line = QueueLine()
         """Kept: the shared state changes twice a command, and a query walked every widget."""
-        link.on_state_change = self._state_changed
+        link.on_state_change = self.follower.state_changed
         link.on_full_screen = self.terminal.full_screen_changed
 
     @property
@@ -178,7 +171,7 @@ class AttachApp(ReportsCrashes, App[None]):
             self.prompt_bar.locked = OBSERVING
         else:
             self.prompt.focus()
-        self.follow()
+        self.follower.start()
 
     def on_unmount(self) -> None:
         thaw()
@@ -191,90 +184,8 @@ class AttachApp(ReportsCrashes, App[None]):
         self.route_question = RouteQuestion(self.prompt, self.view)
         self.error_offers = ErrorOffers(self.view, self.link, lambda: self.prompt.value)
 
-    def _state_changed(self) -> None:
-        """The session's shared state changed: the status line, the queue line."""
-        state = self.link.state
-        if state is None or not self.queue_line.is_attached:
-            return  # not composed yet, or the window is closing
-        agent = str(state.session.get("agent") or "")
-        title = str(state.session.get("title") or "")
-        secret = bool(state.session.get("secret_input"))
-        if secret != self.secret_input:
-            # A password is being read: the app's prompt masks what is typed for it.
-            self.secret_input = self.prompt_bar.secret = secret
-        if (agent, title) != (self.agent_name, self.session_title):
-            self.agent_name, self.session_title = agent, title
-            if not self.host_lost:
-                self.show_status()
-        queued = queue_lines(state.queue)
-        self.queue_line.show(queued)
-
-    # -- following the session ---------------------------------------------------------
-
-    @work(exclusive=True, group="follow")
-    async def follow(self) -> None:
-        """Attach (again, after a lost host: only what was missed), then show events as
-        they come, until the host goes away."""
-        try:
-            attached = await self.link.open(self.view.feed.last_index)
-        except (HostRequestFailed, HandshakeRefused, HostNotRunning) as error:
-            self._leave(f"conch attach: {error}", 1)
-            return
-        except HostGone as gone:
-            self.host_gone(str(gone))
-            return
-        if self.attached_once:
-            await self.view.add_events(attached.history)
-        else:
-            await self.view.show_history(attached.history, self.link.blob)
-        for notice in attached.notices:  # below the history, where the eye is (as the app)
-            self.view.conversation.add_block(Notice(notice, "warning"))
-        arrival, self.window_sessions.arrival_note = self.window_sessions.arrival_note, None
-        if arrival is not None:
-            self.view.conversation.add_block(Notice(arrival))
-        self.history.add_events(attached.history)
-        self.attached_once = True
-        self.host_lost = False
-        self.refresh_bindings()  # Ctrl+R searches the history again
-        self.show_status()
-        self.terminal.send_size()
-        self.lines.load_history()
-        try:
-            while True:
-                events = await self.link.next_events()
-                await self.view.add_events(events)
-                if not self.prompt_bar.query(PromptInput):
-                    return  # the window is closing: its prompt is gone already
-                self._events_shown(events)
-                if self.focused is None and not self.is_observer:
-                    self.prompt.focus()  # the focused box went with its ended turn
-        except HostGone as gone:
-            self.host_gone(str(gone))
-
-    def _events_shown(self, events: list[Event]) -> None:
-        """What the prompt shows follows the session: lines typed in any client join the
-        history, a running command takes the typed lines, a `cd` moves the status line."""
-        self.history.add_events(events)
-        self.prompt_bar.running_command = self.view.running_command
-        if self.view.feed.cwd != self._status_cwd:
-            self.show_status()
-
-    def show_status(self) -> None:
-        self._status_cwd = self.view.feed.cwd
-        cwd = self.view.feed.cwd or self.link.cwd
-        self.query_one(StatusLine).attached(self.link.session or "", self.session_title, cwd,
-                                            self.agent_name, observer=self.is_observer)  # fmt: skip
-        self.query_one(CwdProvider).cwd = cwd
-
-    def host_gone(self, reason: str) -> None:
-        """The host went away: said in the status line, and Ctrl+R restarts it."""
-        self.host_lost = True
-        self.refresh_bindings()  # Ctrl+R restarts the host now
-        self.link.end_screen()
-        self.view.show_full_screen(None)
-        self.query_one(StatusLine).lost(reason)
-
-    def _leave(self, farewell: str, code: int = 0) -> None:
+    def leave(self, farewell: str, code: int = 0) -> None:
+        """Close the window; ``conch attach`` then prints ``farewell``."""
         self.farewell = farewell
         self.exit(return_code=code)
 
@@ -342,7 +253,7 @@ class AttachApp(ReportsCrashes, App[None]):
         try:
             return await request
         except HostGone as gone:
-            self.host_gone(str(gone))
+            self.follower.host_gone(str(gone))
         except HostRequestFailed as failure:
             if failure.code == CRASHED:  # a report was written: say where, and keep it said
                 self.view.conversation.add_block(Notice(str(failure), "error"))
@@ -352,16 +263,16 @@ class AttachApp(ReportsCrashes, App[None]):
 
     async def action_detach(self) -> None:
         await self.link.detach()
-        self._leave(detached_line((self.link.session or "")[:8], ""))
+        self.leave(detached_line((self.link.session or "")[:8], ""))
 
     async def action_quit_session(self) -> None:
         """Ctrl+Q: leave, and stop the session unless something keeps it."""
         if self.host_lost:
-            self._leave(detached_line((self.link.session or "")[:8], "the host went away"))
+            self.leave(detached_line((self.link.session or "")[:8], "the host went away"))
             return
         left = await self.link.detach(stop_if_idle=not self.is_observer)
         session = (self.link.session or "")[:8]
-        self._leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
+        self.leave(stopped_line(session) if left.stopped else detached_line(session, left.kept))
 
     async def action_stop_agent(self) -> None:
         """Esc: cancel the agent's running turn (the queue goes on)."""
@@ -435,7 +346,7 @@ class AttachApp(ReportsCrashes, App[None]):
     def action_restart_host(self) -> None:
         if self.host_lost:
             self.query_one(StatusLine).update("restarting the Conch host…")
-            self.follow()
+            self.follower.start()
 
     def on_resize(self, event: events.Resize) -> None:
         if self.attached_once:

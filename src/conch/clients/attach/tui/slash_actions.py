@@ -79,7 +79,7 @@ class SlashActions:
             from conch.config import load_config
 
             rows, _ = await asyncio.to_thread(describe_agents, load_config(), self.app.link.cwd)
-            now = self.app.agent_name or "none"
+            now = self.app.follower.agent_name or "none"
             listing = "\n".join(rows) + "\n\n/agents NAME switches the session to NAME"
             self.app.notify(listing, title=f"Agents (now: {now})", timeout=20)
             return

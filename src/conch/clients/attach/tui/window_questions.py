@@ -69,4 +69,4 @@ class WindowQuestions:
             app.notify(str(failure), severity="warning")
         except HostGone as gone:
             box.refused("the Conch host went away")
-            app.host_gone(str(gone))
+            app.follower.host_gone(str(gone))

@@ -26,6 +26,7 @@ from conch.clients.attach.live_marks import live_marks
 from conch.clients.attach.tui.host_session_writes import HostSessionWrites
 from conch.clients.attach.tui.session_view import SessionView
 from conch.clients.attach.tui.status_line import StatusLine
+from conch.clients.attach.tui.window_follow import WORKER_GROUP as FOLLOW_GROUP
 from conch.sessions.errors import JournalError
 from conch.sessions.journal import Journal
 from conch.sessions.locations import journal_path
@@ -89,7 +90,7 @@ class WindowSessions:
         if why is not None:
             app.notify(why, severity="warning")
             return
-        app.workers.cancel_group(app, "follow")  # its link is about to close
+        app.workers.cancel_group(app, FOLLOW_GROUP)  # its link is about to close
         app.workers.cancel_group(app, "completion")  # the old session's bash answers it
         app.prompt.close_menu()
         app.prompt_bar.forget_recall()  # Up starts again from the newest line
@@ -97,12 +98,12 @@ class WindowSessions:
         left = (await app.link.leave_for(session, cwd) or "")[:8]
         await self._fresh_view()
         app.attached_once = False
-        app.agent_name = app.session_title = ""
+        app.follower.forget_session()
         where = f"session {session[:8]}" if session else "a new session"
         app.query_one(StatusLine).update(f"attaching to {where}…")
         self.arrival_note = (f"Left session {left}: it goes on in the host (Ctrl+O, or "
                              f"`conch attach {left}`, goes back).")  # fmt: skip
-        app.follow()
+        app.follower.start()
 
     async def _fresh_view(self) -> None:
         """An empty SessionView in place of the old one, and the helpers that watch it."""
