@@ -29,6 +29,7 @@ from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from conch.clients.attach.host_end import crash_report_of
 from conch.clients.attach.host_link import HostGone, HostLink, HostRequestFailed
 from conch.clients.attach.line_submission import Submission
 from conch.clients.attach.queue_cancel import queue_lines
@@ -249,6 +250,13 @@ class AttachApp(ReportsCrashes, App[None]):
         self.link.end_screen()
         self.view.show_full_screen(None)
         self.query_one(StatusLine).lost(reason)
+        self.run_worker(self._say_if_host_crashed(), exclusive=True, group="host-end")
+
+    async def _say_if_host_crashed(self) -> None:
+        """A host that crashed as a whole left a report: say where, not only that it went."""
+        report = await crash_report_of(self.link.host_pid)
+        if report is not None and self.host_lost:
+            self.query_one(StatusLine).lost(f"it crashed; the report is {report}")
 
     def _leave(self, farewell: str, code: int = 0) -> None:
         self.farewell = farewell
