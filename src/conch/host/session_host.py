@@ -264,7 +264,7 @@ class SessionHost:
         self.followers.get(follower.session_id, set()).discard(follower)
         engine = self.engines.get(follower.session_id)
         if engine is not None:
-            engine.full_screen.leave(follower)  # nobody's until a controller attaches
+            engine.terminal.full_screen.leave(follower)  # nobody's until a controller attaches
         shared = self.shared.get(follower.session_id)
         if shared is not None:
             shared.remove_client(follower.state_key)
@@ -322,8 +322,8 @@ class SessionHost:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._send_screen, engine.id, owner, data)
 
-        engine.full_screen.on_change = changed
-        engine.full_screen.on_output = output
+        engine.terminal.full_screen.on_change = changed
+        engine.terminal.full_screen.on_output = output
 
     def _send_screen(self, session_id: str, owner: object, data: bytes) -> None:
         if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
@@ -333,12 +333,12 @@ class SessionHost:
         """A client that attaches while a full-screen program runs is told so; a controller
         adopts one whose owner left."""
         engine = self.engines.get(follower.session_id)
-        if engine is None or engine.full_screen.current is None:
+        if engine is None or engine.terminal.full_screen.current is None:
             return
         if follower.role == "controller":
-            engine.full_screen.adopt(follower)
-        if engine.full_screen.current is not None:
-            self._tell_full_screen(engine.id, engine.full_screen.current, follower)
+            engine.terminal.full_screen.adopt(follower)
+        if engine.terminal.full_screen.current is not None:
+            self._tell_full_screen(engine.id, engine.terminal.full_screen.current, follower)
 
     def _tell_full_screen(
         self, session_id: str, program: FullScreenProgram | None, only: Follower | None

@@ -215,7 +215,7 @@ class SessionRequests:
                                 "bad-params")  # fmt: skip
         shell = agent = False
         if target in ("any", "shell"):
-            shell = await asyncio.to_thread(engine.interrupt)
+            shell = await asyncio.to_thread(engine.terminal.interrupt)
         if target in ("any", "agent"):
             agent = await self._agent(engine).interrupt()
         return {"interrupted": shell or agent, "shell": shell, "agent": agent}, None
@@ -321,7 +321,7 @@ class SessionRequests:
         except binascii.Error:
             raise RequestFailed("send_input's data is not base64", "bad-params") from None
         data += b"\x04" if params.get("eof") else b""
-        return {"sent": engine.send_input(data, connection.following)}, None
+        return {"sent": engine.terminal.send_input(data, connection.following)}, None
 
     async def resize(
         self, connection: Connection, params: dict[str, Any]
@@ -330,7 +330,7 @@ class SessionRequests:
         rows, cols = params.get("rows"), params.get("cols")
         if not isinstance(rows, int) or not isinstance(cols, int):
             raise RequestFailed("resize needs integer rows and cols", "bad-params")
-        resized = await asyncio.to_thread(engine.resize, rows, cols, connection.following)
+        resized = await asyncio.to_thread(engine.terminal.resize, rows, cols, connection.following)
         return {"rows": rows, "cols": cols, "resized": resized}, None
 
     async def blob(
