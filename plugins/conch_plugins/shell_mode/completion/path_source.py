@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 import pwd
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from conch_plugins.shell_mode.completion.model import Candidate
 from conch_plugins.shell_mode.completion.quoting import Lookup, quote_name, read_typed_word
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """A listed name (a named tuple: 10,000 are built per Tab in a big directory)."""
+
     name: str
     is_dir: bool
 
