@@ -1,7 +1,9 @@
 """When Conch crashes: a report file in the state dir, one line on the terminal, a non-zero exit.
 
-In the host a crash is one request's: the host writes the report, answers that request with
-``host_crash_message`` (the window shows it) and goes on serving its sessions.
+In the host a crash is usually one request's: the host writes the report, answers that
+request with ``host_crash_message`` (the window shows it) and goes on serving its sessions.
+If the host's main loop itself fails, it writes the report (named with its pid, so that a
+window that lost the host finds it: ``host_report``) and exits with EXIT_CRASHED.
 
 Textual's own crash screen prints the traceback with every frame's local variables, and in
 Conch those are the session: typed lines, command output, agent answers, left on the
@@ -54,6 +56,23 @@ def crash_message(error: BaseException, report: Path | None) -> str:
     return (
         f"Conch crashed ({type(error).__name__}); {where}. Your session is saved up to the "
         "last thing shown as done; `conch` reopens it."
+    )
+
+
+def host_report(host_pid: int) -> Path | None:
+    """The report a host with this pid wrote when it crashed as a whole; None if none."""
+    try:
+        return next(iter(sorted(reports_dir().glob(f"crash-*-{host_pid}.txt"))), None)
+    except OSError:
+        return None
+
+
+def host_died_message(error: BaseException, report: Path | None) -> str:
+    """What the host's log says when its main loop failed and every session stopped."""
+    where = f"the report is {report}" if report else "no report could be written"
+    return (
+        f"The Conch host crashed ({type(error).__name__}); {where}. Its sessions are saved; "
+        "the next `conch` or `conch attach` starts a host that restores them."
     )
 
 

@@ -245,6 +245,56 @@ def test_a_host_killed_with_9_is_said_in_one_line_and_ctrl_r_brings_the_history_
         assert "from-before-the-crash" in second.screen()
 
 
+HOST_THAT_FAILS = """
+import asyncio, os
+from pathlib import Path
+
+_trigger = os.environ.get("CONCH_TEST_HOST_FAILS_ON")
+if _trigger:
+    from conch.host import server
+
+    _serve = server.HostServer.serve
+
+    async def serve(self):
+        serving = asyncio.ensure_future(_serve(self))
+        while not Path(_trigger).exists():
+            if serving.done():
+                return await serving
+            await asyncio.sleep(0.05)
+        raise RuntimeError("the host's main loop failed")
+
+    server.HostServer.serve = serve
+"""
+"""A fault for a real host (sitecustomize on its PYTHONPATH): its main loop raises once the
+trigger file exists, as a bug in the host's loop would."""
+
+
+def test_a_host_that_crashes_says_where_its_report_is_and_ctrl_r_brings_the_session_back(
+    place: Place,
+) -> None:
+    site = place.root / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(HOST_THAT_FAILS)
+    trigger = place.root / "host-fails-now"
+    place.env.update(PYTHONPATH=str(site), CONCH_TEST_HOST_FAILS_ON=str(trigger))
+    with attach_client(place) as client:
+        client.type_line("echo from-before-the-crash")
+        finished_block(client, "echo from-before-the-crash", "from-before-the-crash")
+        host = place.host_pid()
+        trigger.touch()
+        screen = client.wait_for(lambda screen: "(it crashed; the report is" in screen)
+        reports = list((place.root / "xdg" / "state" / "conch" / "crashes").glob("crash-*.txt"))
+        assert [report.name for report in reports] == [f"crash-{reports[0].name[6:21]}-{host}.txt"]
+        assert str(reports[0]) in "".join(screen.split()), screen  # the path may wrap
+        assert "RuntimeError: the host's main loop failed" in reports[0].read_text()
+        trigger.unlink()
+        client.send("C-r")
+        client.wait_for(lambda screen: ATTACHED in screen and HOST_LOST not in screen)
+        assert "from-before-the-crash" in client.screen()
+        client.type_line("echo after-the-restart")
+        finished_block(client, "echo after-the-restart", "after-the-restart")
+
+
 def test_an_observer_sees_the_session_and_cannot_type(place: Place) -> None:
     with attach_client(place) as controller, attach_client(place, "--observe") as observer:
         assert "observing" in observer.screen()

@@ -4,12 +4,18 @@ defined in it — which only the host sees, not from the client's process."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from conch.host.client import HostConnection, HostRequestFailed
-from conch.host.completion_wire import completion_from_wire, request_completion
+from conch.host.completion_wire import (
+    completion_from_wire,
+    completion_to_wire,
+    request_completion,
+)
+from conch_plugins.shell_mode.completion import Candidate, Completion
 from tests.host.test_host_sessions import attach, events_until, is_kind
 
 
@@ -62,9 +68,30 @@ async def test_an_observer_cannot_ask_for_completions(
         await request_completion(observer, "l", 1)
 
 
+def reply(**columns: object) -> dict[str, object]:
+    """A ``complete`` reply of one file candidate, with ``columns`` replaced."""
+    base = {"texts": ["x"], "displays": [None], "kinds": ["file"], "spaced": [True]}
+    return {"start": 0, "end": 1, "common": "", "quote": "", **base, **columns}
+
+
 def test_a_reply_that_is_not_a_completion_is_a_value_error() -> None:
+    assert completion_from_wire(reply()).candidates == (Candidate("x", "x", "file"),)
     with pytest.raises(ValueError, match="not a completion"):
         completion_from_wire({"start": 0, "end": 1, "common": "", "quote": ""})
     with pytest.raises(ValueError, match="unknown candidate kind"):
-        completion_from_wire({"start": 0, "end": 1, "common": "", "quote": "",
-                              "candidates": [["x", "x", "spaceship", True]]})  # fmt: skip
+        completion_from_wire(reply(kinds=["spaceship"]))
+    with pytest.raises(ValueError, match="unknown candidate kind"):
+        completion_from_wire(reply(kinds=[["file"]]))
+    with pytest.raises(ValueError, match="differ in length"):
+        completion_from_wire(reply(displays=[]))
+    with pytest.raises(ValueError, match="not a string"):
+        completion_from_wire(reply(texts=[3]))
+    with pytest.raises(ValueError, match="not a string"):
+        completion_from_wire(reply(displays=[["x"]]))
+
+
+def test_a_completion_crosses_the_wire_unchanged() -> None:
+    """A display equal to its text crosses as null and comes back as the text."""
+    sent = Completion(4, 6, (Candidate("a\\ b", "a b", "file"), Candidate("src/", "src/",
+                      "directory", False)), "", '"')  # fmt: skip
+    assert completion_from_wire(json.loads(json.dumps(completion_to_wire(sent)))) == sent

@@ -27,6 +27,9 @@ def test_common_prefix_of_candidate_texts() -> None:
 def test_common_prefix_never_stops_half_way_through_an_escape() -> None:
     assert common_prefix(["a\\ b", "a\\$c"]) == "a"
     assert common_prefix(["my\\ dir/", "my\\ dog"]) == "my\\ d"
+    # Whether the shared prefix ends inside a quote's '\'' is read past its end.
+    assert common_prefix(["'a'\\''x", "'a'zz"]) == "'a"
+    assert common_prefix(["'a'\\''x", "'a'\\''y"]) == "'a'\\''"
 
 
 def test_candidates_are_sorted_and_unique() -> None:

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from conch.crash_report import EXIT_CRASHED, host_died_message, write_report
 from conch.host.client import HostGone, HostNotRunning, ask_host
 from conch.host.handshake import HandshakeRefused
 from conch.host.lock import HostAlreadyRunning
@@ -52,6 +53,11 @@ def run_host(places: HostPlaces | None = None, *, to_terminal: bool = False) -> 
     except HostAlreadyRunning as error:
         print(f"conch host: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # the main loop itself failed: every session stops
+        message = host_died_message(error, write_report(error))
+        logging.getLogger("conch.host").error(message)
+        print(f"conch host: {message}", file=sys.stderr)
+        return EXIT_CRASHED
     return 0
 
 

@@ -34,7 +34,7 @@ class SessionEdits:
             raise RequestFailed("rename needs a title, e.g. rename fix the login tests",
                                 "bad-params")  # fmt: skip
         title = title.strip() if title is not None else None
-        journal = self.sessions.require_journal()
+        journal = self.sessions.host_journal.require()
         try:
             record = await asyncio.to_thread(journal.rename, session_id, title)
         except JournalError as error:
@@ -56,7 +56,7 @@ class SessionEdits:
                 "the host with `conch host stop`), then delete it",
                 "live",
             )
-        journal = self.sessions.require_journal()
+        journal = self.sessions.host_journal.require()
         try:
             await asyncio.to_thread(journal.delete, session_id, detach_forks=True)
         except JournalError as error:
@@ -85,6 +85,6 @@ class SessionEdits:
         if not isinstance(session, str) or not isinstance(at_index, int | None):
             raise RequestFailed("fork needs a session id and an event index (or none for "
                                 "its end)", "bad-params")  # fmt: skip
-        journal = self.sessions.require_journal()
+        journal = self.sessions.host_journal.require()
         fork = await asyncio.to_thread(fork_session, journal, session, at_index)
         return {"session": fork.id, "parent": fork.parent_id, "title": fork.title or ""}, None

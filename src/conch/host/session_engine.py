@@ -6,8 +6,9 @@ short batches, its end with status, cwd, duration and Ctrl+C, and what it export
 private line (private_command.py) is the exception: it is journaled nowhere, and its
 command's events go to the clients only. Clients never hear from the engine directly
 otherwise: they follow the journal (session_host.py), and a full-screen program's screen
-goes to the client that started it (full_screen_relay.py). Each command's activity is kept
-for the agent's next prompt, as the app tells it. Must never
+goes to the client that started it (full_screen_relay.py). What a command prints and is typed
+goes through host_command_sink.py; the clients' keys and size, through session_terminal.py.
+Each command's activity is kept for the agent's next prompt, as the app tells it. Must never
 import Textual or block the host's event loop (callers run ``open``/``stop`` in threads).
 """
 
@@ -26,10 +27,12 @@ from typing import TypeVar
 from conch import paths
 from conch.agents.shell_context import ShellActivity, ShellContextLog, is_private
 from conch.config import ShellConfig, UiConfig
-from conch.host.error_offers import CommandEnded, OutputSample
-from conch.host.full_screen_relay import FullScreenRelay
+from conch.host.command_end_notes import command_end_notes
+from conch.host.error_offers import CommandEnded
+from conch.host.host_command_sink import HostCommandSink
 from conch.host.live_sessions import SessionState
 from conch.host.private_command import Announce, PrivateCommand
+from conch.host.session_terminal import SessionTerminal
 from conch.output_spool import OutputSpool
 from conch.plugin_host import shell_feature
 from conch.session_completion import SessionCompletion
@@ -41,14 +44,7 @@ from conch.sessions.startup import OpenedSession
 from conch.shell_start import did_not_start_note, shell_start
 from conch_plugins.shell_mode.bash_process import ShellStartError
 from conch_plugins.shell_mode.bash_supervisor import BashSupervisor, RunOutcome, may_change_exports
-from conch_plugins.shell_mode.command_result import (
-    CommandSink,
-    HandoverResult,
-    Passthrough,
-    ProgramWriter,
-)
 from conch_plugins.shell_mode.cwd import shorten_home
-from conch_plugins.shell_mode.held_input import HeldInput
 
 log = logging.getLogger("conch.host")
 T = TypeVar("T")
@@ -64,50 +60,6 @@ DEFAULT_SCROLLBACK_LINES = UiConfig().scrollback_lines
 INTERRUPT_GRACE = 1.5
 """Seconds a command has to end after Ctrl+C when the host stops, before it is killed."""
 STOP_NOTE = "The Conch host was stopped while this ran, so it was interrupted."
-
-
-class _EngineSink(CommandSink):
-    """A command's output to its journal recording and its spool file (and its ends to
-    ``output``, for an offer after it fails); input held until bash has read the line; a
-    full-screen program lent to the client that submitted the line, if one did."""
-
-    def __init__(
-        self,
-        on_text: Callable[[str], None],
-        relay: FullScreenRelay,
-        command: str,
-        owner: object,
-        spool: OutputSpool,
-    ) -> None:
-        self.input = HeldInput()
-        self.output = OutputSample()
-        self.spool = spool
-        """The whole output in a file, as the app keeps it: the copy that stays when the
-        journal stops saving (a full disk); dropped once the journal holds the end."""
-        self._on_text = on_text
-        self._relay = relay
-        self._command = command
-        self._owner = owner
-        self.ran_full_screen = False
-        """A client drew the program's screen (vim, less): said in the command's end."""
-
-    def on_output(self, text: str) -> None:
-        self.output.add(text)
-        self.spool.write(text)
-        self._on_text(text)
-
-    def on_accepted(self, write: ProgramWriter) -> None:
-        self.input.open(write)
-
-    def on_finished(self) -> None:
-        self.input.close()
-
-    def run_fullscreen(self, passthrough: Passthrough) -> HandoverResult:
-        if self._owner is None:  # no client to lend it to: captured as output
-            return False
-        outcome = self._relay.lend(passthrough, self._command, self._owner)
-        self.ran_full_screen = self.ran_full_screen or outcome is not False
-        return outcome
 
 
 class SessionEngine:
@@ -146,8 +98,8 @@ class SessionEngine:
         self.scrollback_lines = scrollback_lines
         """A command's output past this many lines is spooled to a file, as the app does."""
         self._notes = [opened.note, opened.shell.note if opened.shell else ""]
-        self.full_screen = FullScreenRelay()
-        self.full_screen.on_adopted = self._redraw_program
+        self.terminal = SessionTerminal(self.shell)
+        """Where the clients' keys and size go, and who a full-screen program draws for."""
         self.private_prefix = private_prefix
         """A line that starts with it is private: it runs, and is never journaled."""
         self.on_unstored: Announce | None = None
@@ -160,14 +112,13 @@ class SessionEngine:
         offers that client help if it failed: error_offers.py)."""
         self._lines: queue.Queue[tuple[str, object, bool] | None] = queue.Queue()
         self._lock = threading.Lock()
-        self._input: HeldInput | None = None
         self._recording: ShellRecording | PrivateCommand | None = None
         self._abandoned = False
         self._stopping = False
         self._unfinished = 0
+        """Lines submitted whose command has not ended yet (queued or running)."""
         self._ending = False
         """The command has ended; its end, exports and notes are being journaled."""
-        """Lines submitted whose command has not ended yet (queued or running)."""
         self._idle = threading.Event()
         self._idle.set()
         self._thread = threading.Thread(target=self._work, name=f"session-{self.id[:8]}")
@@ -263,36 +214,6 @@ class SessionEngine:
         with self._lock:
             return self._unfinished > 0
 
-    def interrupt(self) -> bool:
-        """Ctrl+C to the running command (held until bash has read its line); False when
-        nothing runs."""
-        with self._lock:
-            held = self._input
-        return held is not None and held.interrupt(self.shell.shell.interrupt)
-
-    def send_input(self, data: bytes, by: object = None) -> bool:
-        """Bytes for the running command's stdin (held until bash has read its line);
-        False when nothing runs, or a full-screen program runs for another client than ``by``."""
-        if self.full_screen.is_held_by_another(by):
-            return False
-        with self._lock:
-            held = self._input
-        return held is not None and held.send(data)
-
-    def resize(self, rows: int, cols: int, by: object = None) -> bool:
-        """The session terminal's size; False (unchanged) while a full-screen program runs
-        for another client than ``by``: the program draws for its owner's terminal."""
-        if self.full_screen.is_held_by_another(by):
-            return False
-        self.shell.shell.resize(max(5, rows), max(20, cols))
-        return True
-
-    def _redraw_program(self) -> None:
-        """SIGWINCH to the program in front: vim and less draw their whole screen again (the
-        adopting client saw none of it, and its terminal may be just as big)."""
-        with contextlib.suppress(OSError, ShellStartError):
-            os.killpg(os.tcgetpgrp(self.shell.shell.fd), signal.SIGWINCH)
-
     def reads_secret(self) -> bool:
         """The running command's program turned echo off for a line (sudo, ssh, getpass)."""
         if self.state != "running":
@@ -321,10 +242,10 @@ class SessionEngine:
     def _run(self, command: str, owner: object = None, private: bool = False) -> None:
         # As the app: a private line leaves no file behind.
         spool = OutputSpool(None if private else paths.output_dir(), self.scrollback_lines)
-        sink = _EngineSink(self._output, self.full_screen, command, owner, spool)
+        sink = HostCommandSink(self._output, self.terminal.full_screen, command, owner, spool)
         with self._lock:
             # Input is taken from now: a client that saw shell_start may type at once.
-            self._input = sink.input
+            self.terminal.take_input(sink.input)
             self.running_command = command
             self._set_state("running")
             self._idle.clear()
@@ -360,7 +281,8 @@ class SessionEngine:
             with self._lock:
                 self._ending = True
                 abandoned = self._abandoned
-                self._input = self._recording = None
+                self._recording = None
+                self.terminal.take_input(None)
         if not abandoned:
             self._after(command, outcome, sink.input.take_unsent(), private)
             if not private:  # what the next prompt tells the agent (a private line: nothing)
@@ -400,21 +322,9 @@ class SessionEngine:
             found = self.shell.exports_changed()
             if found is not None:
                 self.record(lambda recorder: recorder.environment_changed(*found))
-        unread = [line for line in outcome.result.unread_input.splitlines() if line] + unsent
-        if unread:
-            # It may hold a password: say how much, never what.
-            self.notice(f"`{command}` did not read what was typed for it ({len(unread)} "
-                        "lines), so it was not run.", "warning")  # fmt: skip
-        if outcome.start_error:
-            self.notice(did_not_start_note(outcome.start_error, self.config_path), "error")
         where = shorten_home(self.shell.shell.cwd)  # as the app says it
-        if outcome.revived:
-            self.notice(f"bash had exited; started a new bash in {where}.")
-        if outcome.restarted:
-            self.notice(f"bash exited; started a new bash in {where}.")
-        if outcome.restart_error:
-            self.notice(f"bash exited and could not be restarted: {outcome.restart_error}",
-                        "error")  # fmt: skip
+        for text, level in command_end_notes(command, outcome, unsent, where, self.config_path):
+            self.notice(text, level)
 
     def record(self, write: Callable[[SessionRecorder], T]) -> T | None:
         """One journal write. A write the disk refuses does not fail here: the journal keeps

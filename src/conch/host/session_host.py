@@ -1,15 +1,10 @@
-"""The host's sessions: the journal they share, their engines and agents, who follows each.
+"""The host's sessions: their engines and agents, opened, kept and stopped, and their news.
 
-One Journal for the whole host (one SQLite connection, claims per session). Its listener is
-called in the committing thread; it only hops to the event loop, where each follower of the
-session gets the event. The journal and the engines' starts and stops are used from threads
-(``asyncio.to_thread``), never on the event loop.
-
-The journal is opened as the app opens it (session_opening.py): a damaged one is set aside
-untouched and salvaged into a new one, and the first window that attaches is told where it
-went (or that the journal was wiped, when it was); one that cannot be written leaves the
-host running its sessions unsaved, in a scratch journal in the runtime dir that goes when
-the host stops, and every window that attaches is told so.
+One Journal for the whole host (one SQLite connection, claims per session; host_journal.py
+opens it). Its listener is called in the committing thread; it only hops to the event loop,
+where each follower of the session gets the event (session_followers.py). The journal and
+the engines' starts and stops are used from threads (``asyncio.to_thread``), never on the
+event loop.
 """
 
 from __future__ import annotations
@@ -17,31 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from conch.agents.backend import no_agent_hint
 from conch.agents.registry import UnknownAgent, agent_named
 from conch.config import LoadedConfig, load_config
 from conch.host.error_offers import CommandEnded, offer_message
 from conch.host.follower import Follower, Send, SendRaw, SendSync
-from conch.host.full_screen_relay import FullScreenProgram
 from conch.host.handshake import Role
+from conch.host.host_journal import HostJournal
 from conch.host.live_list import live_list_path, load_live_list, save_live_list
-from conch.host.live_sessions import AttachedClient, SessionState, SessionSummary
+from conch.host.live_sessions import SessionSummary
 from conch.host.request_errors import RequestFailed
-from conch.host.runtime import runtime_dir
 from conch.host.session_agent import SessionAgent
 from conch.host.session_engine import SessionEngine
+from conch.host.session_followers import SessionFollowers
+from conch.host.session_status import state_of, summary_of
 from conch.host.shared_state import SharedState
-from conch.session_opening import open_journal
 from conch.session_recorder import stopped_saving_note
 from conch.sessions.errors import AmbiguousSessionIdError, JournalError, SessionNotFoundError
-from conch.sessions.journal import Journal
-from conch.sessions.locations import journal_path
 from conch.sessions.records import Event
 from conch.sessions.startup import open_at_start
 from conch.sessions.unsaved import UnsavedSessions
@@ -52,8 +42,6 @@ SETTLE_TIMEOUT = 2.0
 exports are read from bash: milliseconds, unless bash hangs)."""
 PASSWORD_POLL = 0.15
 """Seconds between looks at whether a running program reads a password (the app's pace)."""
-RESTART_HOST = "restart the Conch host (`conch host stop`, then `conch`)"
-"""What to restart once the journal can be written again: a new window attaches to this host."""
 UNSAVED_NEXT_STEP = (
     "It goes on in the host, and every window shows it, but nothing more of it is saved. "
     "Free some space, then end it (Ctrl+Q) and run `conch` to save again (`conch --new` if "
@@ -66,26 +54,19 @@ STOPPED_NOTE = (
 
 
 class SessionHost:
+    """The host's live sessions by id (engine, agent, shared state, followers): opens them,
+    keeps them while they have work or clients, stops them, and passes on their news."""
+
     def __init__(self, live_list: Path | None = None, loaded: LoadedConfig | None = None) -> None:
         self.engines: dict[str, SessionEngine] = {}
         self.agents: dict[str, SessionAgent] = {}
         """Each live session's agent (session_agent.py), by session id."""
-        self.followers: dict[str, set[Follower]] = {}
+        self.followers = SessionFollowers()
         self.shared: dict[str, SharedState] = {}
         """Each live session's shared state document (shared_state.py)."""
-        self.journal: Journal | None = None
-        self.problem = ""
-        """Why sessions cannot run ("" when the journal is open)."""
-        self.unsaved = ""
-        """Why sessions are not being saved ("" when they are): told to every window."""
-        self._start_notes: list[str] = []
-        """What opening the journal found (where a damaged one went, a wiped one): told to
-        the first window that attaches, once."""
-        self._scratch: Path | None = None
-        """The directory of the scratch journal an unsaved host runs its sessions in."""
+        self.host_journal = HostJournal()
         self._loaded = loaded or load_config()
         self._live_list = live_list or live_list_path()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
         self._password_watch: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -95,29 +76,18 @@ class SessionHost:
 
     async def start(self) -> None:
         """Open the journal and run again the sessions a killed host was running."""
-        self._loop = asyncio.get_running_loop()
-        path = journal_path()
-        opened = await asyncio.to_thread(open_journal, path, RESTART_HOST)
-        self.journal = opened.journal
-        loss = self.journal.storage_loss if self.journal is not None else None
-        self._start_notes = [note for note in (opened.damage_note, loss and loss.message) if note]
-        for note in self._start_notes:
-            log.warning("%s", note)
-        if self.journal is None:
-            self.unsaved = opened.problem
-            log.error("%s", self.unsaved)
-            try:
-                self.journal = await asyncio.to_thread(self._open_scratch)
-            except (JournalError, OSError) as error:
-                self.problem = f"{self.unsaved} (no journal for this run either: {error})"
-                log.error("no sessions: %s", self.problem)
-                return
-        self.journal.subscribe(self._committed)
+        self.followers.run_on(asyncio.get_running_loop())
+        await asyncio.to_thread(self.host_journal.open)
+        journal = self.host_journal.journal
+        if journal is None:
+            return
+        journal.subscribe(self._committed)
         # A session the disk cannot take goes on unsaved: its windows still see it all.
-        self.journal.unsaved = UnsavedSessions(self._stopped_saving)
+        journal.unsaved = UnsavedSessions(self._stopped_saving)
         self._password_watch = asyncio.create_task(self._watch_for_passwords())
         # A killed host's sessions are in the real journal, not in this run's scratch one.
-        killed = [] if self._scratch else await asyncio.to_thread(load_live_list, self._live_list)
+        scratch = self.host_journal.is_scratch
+        killed = [] if scratch else await asyncio.to_thread(load_live_list, self._live_list)
         for session_id in killed:
             try:
                 await self._open(cwd="", new=False, resume=session_id)
@@ -139,34 +109,13 @@ class SessionHost:
             self.agents.clear()
             self.shared.clear()
             await self._save_live_list()
-        if self.journal is not None:
-            await asyncio.to_thread(self.journal.close)
-        if self._scratch is not None:
-            await asyncio.to_thread(shutil.rmtree, self._scratch, True)
-
-    def _open_scratch(self) -> Journal:
-        """A journal for this run only, private (0700), in the runtime dir (a tmpfs when
-        there is one): the sessions run as in a saved journal, and nothing is kept."""
-        where = runtime_dir()
-        self._scratch = Path(
-            tempfile.mkdtemp(prefix="unsaved-", dir=where if where.is_dir() else None)
-        )
-        return Journal.open(self._scratch / "journal.db")
+        await asyncio.to_thread(self.host_journal.close)
 
     async def _save_live_list(self) -> None:
         """The sessions a killed host's successor runs again; an unsaved host's die with
         its scratch journal, so it leaves the list as it found it."""
-        if self._scratch is None:
+        if not self.host_journal.is_scratch:
             await asyncio.to_thread(save_live_list, self._live_list, list(self.engines))
-
-    def notices_for_attach(self) -> list[str]:
-        """What a window that attaches is told about the journal: that nothing is saved
-        (every window), where a damaged one was set aside or that it was wiped (the first
-        window only, as the app says it once at the start that found it)."""
-        notices = [self.unsaved] if self.unsaved else []
-        notices += self._start_notes
-        self._start_notes = []
-        return notices
 
     async def stop_if_idle(self, session_id: str) -> str:
         """Ctrl+Q's end of a session: stop it unless a client follows it, a command runs or
@@ -191,14 +140,14 @@ class SessionHost:
             await asyncio.to_thread(engine.stop)
             self.engines.pop(session_id, None)
             self.shared.pop(session_id, None)
-            self.followers.pop(session_id, None)
+            self.followers.forget(session_id)
             await self._save_live_list()
             await asyncio.to_thread(engine.journal.checkpoint)
             log.info("session %s stopped (Ctrl+Q, idle)", session_id)
             return ""
 
     def _why_kept(self, engine: SessionEngine) -> str:
-        if self.followers.get(engine.id):
+        if self.followers.of(engine.id):
             return "another client is attached"
         if engine.has_work:
             return "a command is running"
@@ -213,16 +162,12 @@ class SessionHost:
 
     def _committed(self, event: Event) -> None:
         """In the committing thread, under the journal's lock: hop to the loop, in order."""
-        if self._loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
-                self._loop.call_soon_threadsafe(self._deliver, event)
+        self.followers.from_thread(self._deliver, event)
 
     def _stopped_saving(self, session_id: str, error: BaseException) -> None:
         """In the committing thread, under the journal's lock: say it, from the loop."""
         log.error("session %s goes on unsaved: %s", session_id, error)
-        if self._loop is not None:
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._tell_stopped_saving, session_id, error)
+        self.followers.from_thread(self._tell_stopped_saving, session_id, error)
 
     def _tell_stopped_saving(self, session_id: str, error: BaseException) -> None:
         engine = self.engines.get(session_id)
@@ -237,8 +182,7 @@ class SessionHost:
         engine = self.engines.get(event.session_id)
         if engine is not None:
             engine.last_activity = max(engine.last_activity, event.time)
-        for follower in list(self.followers.get(event.session_id, ())):
-            follower.offer(event)
+        self.followers.offer(event)
 
     async def follow(
         self,
@@ -254,17 +198,17 @@ class SessionHost:
         its reply, then ``follower.catch_up(history)``."""
         follower = Follower(engine.id, after_index, role, send, send_sync, send_raw)
         follower.client = client
-        self.followers.setdefault(engine.id, set()).add(follower)
+        self.followers.add(follower)
         follower.state_key = self.shared[engine.id].add_client(role, client)
-        journal = self.require_journal()
+        journal = self.host_journal.require()
         history = await asyncio.to_thread(lambda: list(journal.events(engine.id, after_index)))
         return follower, history
 
     def unfollow(self, follower: Follower) -> None:
-        self.followers.get(follower.session_id, set()).discard(follower)
+        self.followers.remove(follower)
         engine = self.engines.get(follower.session_id)
         if engine is not None:
-            engine.full_screen.leave(follower)  # nobody's until a controller attaches
+            engine.terminal.full_screen.leave(follower)  # nobody's until a controller attaches
         shared = self.shared.get(follower.session_id)
         if shared is not None:
             shared.remove_client(follower.state_key)
@@ -272,19 +216,14 @@ class SessionHost:
     def _share(self, engine: SessionEngine, title: str) -> Callable[..., None]:
         """The session's shared state, sent to its followers; returns what to call (from
         any thread) when the engine's or the agent's state changed."""
-
-        def broadcast(message: bytes) -> None:
-            for follower in self.followers.get(engine.id, ()):
-                follower.send_sync(message)
-
-        shared = SharedState(title, engine.agent, engine.state, broadcast)
+        followers = self.followers
+        shared = SharedState(
+            title, engine.agent, engine.state, lambda sync: followers.send_sync(engine.id, sync)
+        )
         self.shared[engine.id] = shared
-        loop = self._loop
 
         def changed(*_: object) -> None:
-            if loop is not None:
-                with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
-                    loop.call_soon_threadsafe(self._refresh, engine.id)
+            self.followers.from_thread(self._refresh, engine.id)
 
         engine.on_state = changed
         engine.on_unstored = self._committed  # a private line's: to the clients, in order
@@ -298,59 +237,32 @@ class SessionHost:
         agent = self.agents.get(engine.id)
         has_agent = agent is not None and agent.spec is not None
         message = offer_message(engine.id, ended, engine.shell.index, has_agent=has_agent)
-        loop = self._loop
-        if message is not None and loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
-                loop.call_soon_threadsafe(self._tell_owner, engine.id, ended.owner, message)
-
-    def _tell_owner(self, session_id: str, owner: object, message: dict[str, Any]) -> None:
-        if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
-            owner.send(message)
+        if message is not None:
+            self.followers.from_thread(self.followers.send_to, engine.id, ended.owner, message)
 
     def _relay_full_screen(self, engine: SessionEngine) -> None:
         """A full-screen program's screen to its owner, and its start and end to every
         follower, in the order the session's threads said them (hops to the loop)."""
-        loop = self._loop
-        if loop is None:
-            return
-
-        def changed(program: FullScreenProgram | None) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop closed: the host is ending
-                loop.call_soon_threadsafe(self._tell_full_screen, engine.id, program, None)
-
-        def output(owner: object, data: bytes) -> None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._send_screen, engine.id, owner, data)
-
-        engine.full_screen.on_change = changed
-        engine.full_screen.on_output = output
-
-    def _send_screen(self, session_id: str, owner: object, data: bytes) -> None:
-        if isinstance(owner, Follower) and owner in self.followers.get(session_id, ()):
-            owner.send_raw(data)
+        relay, followers = engine.terminal.full_screen, self.followers
+        relay.on_change = lambda program: followers.from_thread(
+            followers.tell_full_screen, engine.id, program
+        )
+        relay.on_output = lambda owner, data: followers.from_thread(
+            followers.send_screen, engine.id, owner, data
+        )
 
     def tell_full_screen(self, follower: Follower) -> None:
         """A client that attaches while a full-screen program runs is told so; a controller
         adopts one whose owner left."""
         engine = self.engines.get(follower.session_id)
-        if engine is None or engine.full_screen.current is None:
+        if engine is None or engine.terminal.full_screen.current is None:
             return
         if follower.role == "controller":
-            engine.full_screen.adopt(follower)
-        if engine.full_screen.current is not None:
-            self._tell_full_screen(engine.id, engine.full_screen.current, follower)
-
-    def _tell_full_screen(
-        self, session_id: str, program: FullScreenProgram | None, only: Follower | None
-    ) -> None:
-        followers = [only] if only is not None else list(self.followers.get(session_id, ()))
-        for follower in followers:
-            follower.send({
-                "type": "full_screen",
-                "session": session_id,
-                "program": program.program if program else "",
-                "yours": program is not None and program.owner is follower,
-            })  # fmt: skip
+            engine.terminal.full_screen.adopt(follower)
+        if engine.terminal.full_screen.current is not None:
+            self.followers.tell_full_screen(
+                engine.id, engine.terminal.full_screen.current, follower
+            )
 
     def _refresh(self, session_id: str) -> None:
         """Bring the session's shared state up to date with its engine and agent."""
@@ -358,7 +270,7 @@ class SessionHost:
         if shared is None or engine is None:
             return
         agent = self.agents.get(session_id)
-        shared.set_state(self.state_of(engine))
+        shared.set_state(state_of(engine, agent))
         if agent is not None:
             shared.set_agent(agent.name)
             shared.set_queue(agent.waiting())
@@ -375,15 +287,6 @@ class SessionHost:
                 if shared is not None:
                     shared.set_secret_input(engine.reads_secret())
 
-    def state_of(self, engine: SessionEngine) -> SessionState:
-        """needs-input (a question waits) over working (an agent turn) over the shell's."""
-        agent = self.agents.get(engine.id)
-        if engine.state in ("stopped", "failed") or agent is None:
-            return engine.state
-        if agent.questions.pending():
-            return "needs-input"
-        return "working" if agent.is_working else engine.state
-
     # -- choosing and opening sessions ---------------------------------------------------
 
     def check_agent(self, name: str) -> None:
@@ -398,7 +301,7 @@ class SessionHost:
         """The live session an attach asks for, opened (claimed, its bash started) if needed:
         an id or unique prefix, a new one, or this directory's last one."""
         async with self._opening:
-            journal = self.require_journal()
+            journal = self.host_journal.require()
             if session:
                 try:
                     session_id = await asyncio.to_thread(journal.resolve_id, session)
@@ -415,7 +318,7 @@ class SessionHost:
             return await self._open(cwd, new=new, resume=None)
 
     async def _open(self, cwd: str, *, new: bool, resume: str | None) -> SessionEngine:
-        journal = self.require_journal()
+        journal = self.host_journal.require()
         config = self._loaded.config
         default_agent = config.agent.default or ""
         try:
@@ -451,16 +354,10 @@ class SessionHost:
         log.info("session %s live (%s)", engine.id, opened.how)
         return engine
 
-    def require_journal(self) -> Journal:
-        """The journal, or RequestFailed (``journal``) saying why sessions cannot run."""
-        if self.journal is None:
-            raise RequestFailed(f"sessions cannot run: {self.problem}", "journal")
-        return self.journal
-
     # -- conch ps ------------------------------------------------------------------------
 
     async def summaries(self) -> list[SessionSummary]:
-        journal = self.journal
+        journal = self.host_journal.journal
         if journal is None:
             return []
 
@@ -473,14 +370,8 @@ class SessionHost:
             return found
 
         named = await asyncio.to_thread(titles)
-        return [self._summary(engine, named.get(engine.id, "")) for engine in self.engines.values()]
-
-    def _summary(self, engine: SessionEngine, title: str) -> SessionSummary:
-        followers = sorted(self.followers.get(engine.id, ()), key=lambda f: f.client)
-        agent = self.agents.get(engine.id)
-        name = agent.name if agent is not None else engine.agent
-        model = agent.spec.model if agent is not None and agent.spec is not None else ""
-        attached = [AttachedClient(f.client, f.role) for f in followers]
-        return SessionSummary(engine.id, title, engine.cwd, name, self.state_of(engine),
-                              len(attached), engine.last_activity, model or "",
-                              attached)  # fmt: skip
+        return [
+            summary_of(engine, self.agents.get(engine.id), self.followers.of(engine.id),
+                       named.get(engine.id, ""))
+            for engine in self.engines.values()
+        ]  # fmt: skip

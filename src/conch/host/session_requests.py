@@ -111,7 +111,7 @@ class SessionRequests:
             "role": role,
             "last_index": history[-1].idx if history else after_index,
             # Said once in the window, not journaled: a damaged journal set aside, unsaved.
-            "notices": self.sessions.notices_for_attach(),
+            "notices": self.sessions.host_journal.notices_for_attach(),
         }
 
         def send_history(history: list[Event] = history, follower: Follower = follower) -> None:
@@ -215,7 +215,7 @@ class SessionRequests:
                                 "bad-params")  # fmt: skip
         shell = agent = False
         if target in ("any", "shell"):
-            shell = await asyncio.to_thread(engine.interrupt)
+            shell = await asyncio.to_thread(engine.terminal.interrupt)
         if target in ("any", "agent"):
             agent = await self._agent(engine).interrupt()
         return {"interrupted": shell or agent, "shell": shell, "agent": agent}, None
@@ -231,7 +231,7 @@ class SessionRequests:
             raise RequestFailed("answer needs a question id and an option id", "bad-params")
         # Who answered is said only when the question showed in more than one window; the
         # one person at a lone window is not named, as in the app.
-        shown_to = self.sessions.followers.get(engine.id, set())
+        shown_to = self.sessions.followers.of(engine.id)
         by = (connection.client or "a client") if len(shown_to) > 1 else ""
         try:
             decision = agent.questions.answer(question, option, by)
@@ -303,7 +303,7 @@ class SessionRequests:
         limit = params.get("limit", HISTORY_LIMIT)
         if not isinstance(limit, int) or not 0 < limit <= HISTORY_LIMIT:
             raise RequestFailed(f"limit must be 1 to {HISTORY_LIMIT}", "bad-params")
-        journal = self.sessions.require_journal()
+        journal = self.sessions.host_journal.require()
         entries = await asyncio.to_thread(journal.input_history, limit)
         return {"entries": [[e.text, e.mode, e.cwd, e.time] for e in entries]}, None
 
@@ -321,7 +321,7 @@ class SessionRequests:
         except binascii.Error:
             raise RequestFailed("send_input's data is not base64", "bad-params") from None
         data += b"\x04" if params.get("eof") else b""
-        return {"sent": engine.send_input(data, connection.following)}, None
+        return {"sent": engine.terminal.send_input(data, connection.following)}, None
 
     async def resize(
         self, connection: Connection, params: dict[str, Any]
@@ -330,7 +330,7 @@ class SessionRequests:
         rows, cols = params.get("rows"), params.get("cols")
         if not isinstance(rows, int) or not isinstance(cols, int):
             raise RequestFailed("resize needs integer rows and cols", "bad-params")
-        resized = await asyncio.to_thread(engine.resize, rows, cols, connection.following)
+        resized = await asyncio.to_thread(engine.terminal.resize, rows, cols, connection.following)
         return {"rows": rows, "cols": cols, "resized": resized}, None
 
     async def blob(
@@ -339,7 +339,7 @@ class SessionRequests:
         """A big output's full text (its event carries ``ref``, ``size`` and a tail)."""
         self._followed(connection)
         ref = params.get("ref")
-        journal = self.sessions.journal
+        journal = self.sessions.host_journal.journal
         if not isinstance(ref, int) or journal is None:
             raise RequestFailed("blob needs the ref of an output event", "bad-params")
         return {"text": await asyncio.to_thread(journal.read_blob, ref)}, None

@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any, Literal
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Bumped whenever a frame or message changes meaning; the handshake compares it."""
 MAX_FRAME = 64 * 1024 * 1024
 _HEADER = struct.Struct(">IB")

@@ -9,93 +9,40 @@ No half turns: a turn or shell command whose end is not in the journal is ``runn
 writer lives, and ``interrupted`` once it does not (``view(interrupted=True)``, or the closing
 events the next writer appends, interruptions.py). It is never dropped and never finished.
 
-Open turns and commands are kept in mutable builders (an agent turn's: turn_builder.py) and
+Open turns and commands are kept in mutable builders (turn_builder.py, shell_builder.py) and
 frozen when they end; pure Python, no SQLite, no Textual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from conch.agents.events import ModeUpdate, TurnContext
 from conch.sessions import events as ev
 from conch.sessions.codec import CodecError, from_json
 from conch.sessions.records import Event
+from conch.sessions.shell_builder import ShellBuilder
 from conch.sessions.turn_builder import TurnBuilder
 from conch.sessions.views import (
     ConversationItem,
     ConversationView,
     NoticeView,
-    OutputPiece,
-    OutputRef,
     PermissionView,
     ShellBlock,
-    ShellState,
     TurnState,
 )
-
-
-@dataclass
-class _ShellBuilder:
-    index: int
-    command: str
-    cwd: str
-    started_at: float = 0.0
-    output: list[OutputPiece] = field(default_factory=list)
-    last_index: int = 0
-
-    def freeze(
-        self, state: ShellState, exit_status: int | None, end_cwd: str | None,
-        ending: _Ending | None = None,
-    ) -> ShellBlock:  # fmt: skip
-        ending = ending or _Ending()
-        return ShellBlock(
-            self.index,
-            self.command,
-            self.cwd,
-            tuple(self.output),
-            exit_status,
-            end_cwd,
-            state,
-            self.last_index,
-            ending.duration,
-            ending.interrupted_by_user,
-            ending.timed_out,
-            ending.not_started,
-            ending.spool_error,
-            ending.spool_complete_lines,
-            ending.spool_path,
-            ending.restarted,
-            ending.full_screen,
-        )
-
-
-@dataclass(frozen=True)
-class _Ending:
-    """How a finished command ended, beyond its exit status (see events.shell_end)."""
-
-    duration: float | None = None
-    interrupted_by_user: bool = False
-    timed_out: bool = False
-    not_started: bool = False
-    spool_error: str = ""
-    spool_complete_lines: int = 0
-    spool_path: str = ""
-    restarted: bool = False
-    full_screen: bool = False
 
 
 class ConversationProjector:
     """Folds events into a ConversationView, one event at a time (live or on rebuild)."""
 
     def __init__(self) -> None:
-        self._slots: list[ConversationItem | TurnBuilder | _ShellBuilder] = []
+        self._slots: list[ConversationItem | TurnBuilder | ShellBuilder] = []
         self._turns: dict[int, tuple[int, TurnBuilder]] = {}
         """Open turns: turn id -> (slot, builder)."""
-        self._shell: tuple[int, _ShellBuilder] | None = None
-        self._background: tuple[int, _ShellBuilder] | None = None
+        self._shell: tuple[int, ShellBuilder] | None = None
+        self._background: tuple[int, ShellBuilder] | None = None
         """The latest block of output between commands: (slot, builder)."""
         self.cwd = ""
         self.mode = ""
@@ -118,8 +65,8 @@ class ConversationProjector:
         for slot in self._slots:
             if isinstance(slot, TurnBuilder):
                 items.append(slot.freeze("interrupted" if interrupted else None))
-            elif isinstance(slot, _ShellBuilder):
-                items.append(slot.freeze("interrupted" if interrupted else "running", None, None))
+            elif isinstance(slot, ShellBuilder):
+                items.append(slot.freeze("interrupted" if interrupted else "running"))
             else:
                 items.append(slot)
         return ConversationView(tuple(items), self.cwd, self.mode, self.agent_mode, self.last_index)
@@ -135,13 +82,13 @@ class ConversationProjector:
         slot = self._slots[position]
         if isinstance(slot, TurnBuilder):
             return slot.freeze(None)
-        if isinstance(slot, _ShellBuilder):
-            return slot.freeze("running", None, None)
+        if isinstance(slot, ShellBuilder):
+            return slot.freeze("running")
         return slot
 
     def is_open_at(self, position: int) -> bool:
         """Whether the item at ``position`` may still change (a running command or turn)."""
-        return isinstance(self._slots[position], TurnBuilder | _ShellBuilder)
+        return isinstance(self._slots[position], TurnBuilder | ShellBuilder)
 
     def last_index_at(self, position: int) -> int:
         """The index of the last event that changed the item at ``position``."""
@@ -183,9 +130,9 @@ class ConversationProjector:
     def _shell_start(self, event: Event) -> None:
         if self._shell is not None:
             # A start with the previous command still open: that one can no longer finish.
-            self._close_shell("interrupted", None, None)
+            self._close_shell(self._shell[1].freeze("interrupted"))
         cwd = str(event.payload.get("cwd", ""))
-        builder = _ShellBuilder(event.idx, str(event.payload.get("command", "")), cwd, event.time)
+        builder = ShellBuilder(event.idx, str(event.payload.get("command", "")), cwd, event.time)
         builder.last_index = event.idx
         self._slots.append(builder)
         self._shell = (len(self._slots) - 1, builder)
@@ -195,49 +142,29 @@ class ConversationProjector:
         if self._shell is None:
             self._background_output(event)
             return
-        builder = self._shell[1]
-        builder.last_index = event.idx
-        self._add_output(builder, event)
+        self._shell[1].add_output(event.idx, event.payload)
 
     def _background_output(self, event: Event) -> None:
         """Output between commands (a background job's): one block per run of it."""
         found = self._background
         if found is None or found[0] != len(self._slots) - 1:
-            builder = _ShellBuilder(event.idx, "", self.cwd)
+            builder = ShellBuilder(event.idx, "", self.cwd)
             self._slots.append(builder)
             found = self._background = (len(self._slots) - 1, builder)
         slot, builder = found
-        builder.last_index = event.idx
-        self._add_output(builder, event)
-        self._slots[slot] = builder.freeze("background", None, None)
-
-    @staticmethod
-    def _add_output(builder: _ShellBuilder, event: Event) -> None:
-        builder.output.append(output_piece(event.payload))
+        builder.add_output(event.idx, event.payload)
+        self._slots[slot] = builder.freeze("background")
 
     def _shell_end(self, event: Event) -> None:
-        payload = event.payload
-        end_cwd = payload.get("cwd")
         if self._shell is not None:
-            builder = self._shell[1]
-            builder.last_index = event.idx
-            status = payload.get("exit_status")
-            exit_status = int(status) if isinstance(status, int) else None
-            state: ShellState = "interrupted" if payload.get("interrupted") else "finished"
-            ending = None
-            if state == "finished":
-                ending = _ending(payload, exit_status, event.time - builder.started_at)
-            self._close_shell(state, exit_status, str(end_cwd) if end_cwd else None, ending)
+            self._close_shell(self._shell[1].end(event.idx, event.payload, event.time))
+        end_cwd = event.payload.get("cwd")
         if end_cwd:
             self.cwd = str(end_cwd)
 
-    def _close_shell(
-        self, state: ShellState, status: int | None, end_cwd: str | None,
-        ending: _Ending | None = None,
-    ) -> None:  # fmt: skip
+    def _close_shell(self, block: ShellBlock) -> None:
         assert self._shell is not None
-        slot, builder = self._shell
-        self._slots[slot] = builder.freeze(state, status, end_cwd, ending)
+        self._slots[self._shell[0]] = block
         self._shell = None
 
     def _agent_prompt(self, event: Event) -> None:
@@ -340,38 +267,6 @@ def _permission_view(payload: Mapping[str, Any], decision: object) -> Permission
         answered=decision is not None,
         option_name=str(names[0]) if names and option_id is not None else "",
         by=str(answer.get("by") or ""),
-    )
-
-
-SIGINT_STATUS = 130
-"""bash's status for a command stopped by Ctrl+C (128 + SIGINT)."""
-
-
-def output_piece(payload: Mapping[str, Any]) -> OutputPiece:
-    """A shell_output event's output: its text, or the reference to its blob."""
-    if "ref" not in payload:
-        return str(payload.get("text", ""))
-    lines = payload.get("lines")
-    return OutputRef(int(payload["ref"]), int(payload["size"]), str(payload.get("tail", "")),
-                     lines if isinstance(lines, int) else None)  # fmt: skip
-
-
-def _ending(payload: Mapping[str, Any], exit_status: int | None, between_events: float) -> _Ending:
-    """How a command ended. Journals written before these fields existed say nothing: the
-    time between its start and end events stands in for the duration (they are stamped when
-    written, a few ms off), and status 130 is read as Ctrl+C, which is what bash reports."""
-    duration = payload.get("duration")
-    by_user = payload.get("interrupted_by_user")
-    return _Ending(
-        float(duration) if isinstance(duration, int | float) else max(0.0, between_events),
-        bool(by_user) if isinstance(by_user, bool) else exit_status == SIGINT_STATUS,
-        payload.get("timed_out") is True,
-        payload.get("not_started") is True,
-        str(payload.get("spool_error") or ""),
-        int(lines) if isinstance(lines := payload.get("spool_complete_lines"), int) else 0,
-        str(payload.get("spool_path") or ""),
-        payload.get("restarted") is True,
-        payload.get("full_screen") is True,
     )
 
 

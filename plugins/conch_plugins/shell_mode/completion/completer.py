@@ -13,7 +13,6 @@ call this from a worker thread.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 
@@ -199,7 +198,7 @@ class _Query:
         prefix = self.line[self.context.start : self.context.text_start]
         if not prefix:
             return candidates
-        return [dataclasses.replace(c, text=prefix + c.text) for c in candidates]
+        return [c._replace(text=prefix + c.text) for c in candidates]
 
     def paths(self, *, dirs_only: bool = False, executables_only: bool = False) -> list[Candidate]:
         return path_candidates(

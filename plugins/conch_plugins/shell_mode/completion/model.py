@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from conch_plugins.shell_mode.completion.quoting import safe_prefix_length
 
@@ -27,9 +28,13 @@ KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One possible completion of the word under the cursor."""
+class Candidate(NamedTuple):
+    """One possible completion of the word under the cursor.
+
+    A named tuple rather than a frozen dataclass: a directory of 10,000 files makes 10,000
+    of these on each Tab, and a frozen dataclass took 2.2x as long to build (12.7 against
+    5.7 ms for 10,000 on this machine).
+    """
 
     text: str
     """Exactly what replaces the word: escaped, ``~``/``$VAR`` prefix kept as typed,
@@ -92,7 +97,12 @@ def common_prefix(texts: Iterable[str]) -> str:
     size = 0
     while size < len(first) and first[size] == last[size]:
         size += 1
-    length = min(safe_prefix_length(text, size) for text in texts)
+    if size == 0:
+        return ""
+    # Where an escape ends depends on at most 3 characters past the shared prefix ('\\''),
+    # so each distinct head is judged once, not each of 10,000 file names.
+    heads = {text[: size + 3] for text in texts}
+    length = min(safe_prefix_length(head, size) for head in heads)
     return first[:length]
 
 

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import os
 import pwd
-from dataclasses import dataclass
 
 from conch_plugins.shell_mode.completion.model import Candidate
-from conch_plugins.shell_mode.completion.quoting import Lookup, quote_name, read_typed_word
+from conch_plugins.shell_mode.completion.quoting import (
+    Lookup,
+    needs_no_quoting,
+    quote_name,
+    read_typed_word,
+)
 
-
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    is_dir: bool
+Entry = tuple[str, bool]
+"""A listed name and whether it is a directory (a plain tuple: a directory of 10,000 files
+lists 10,000 of these on each Tab)."""
 
 
 def path_candidates(
@@ -40,18 +42,17 @@ def path_candidates(
         directory, typed.name, dirs_only=dirs_only, executables_only=executables_only
     )
     opener = "" if typed.quote_in_head else typed.quote
+    before = typed.head + opener
+    at_word_start = not before
+    quote = typed.quote
+    plain = needs_no_quoting if not quote else None
     candidates = []
-    for entry in entries:
-        quoted = quote_name(entry.name, typed.quote, at_word_start=not (typed.head or opener))
-        slash = "/" if entry.is_dir else ""
-        candidates.append(
-            Candidate(
-                text=typed.head + opener + quoted + slash,
-                display=entry.name + slash,
-                kind="directory" if entry.is_dir else "file",
-                space_after=not entry.is_dir,
-            )
-        )
+    for name, is_dir in entries:  # one pass, no calls the common name does not need
+        quoted = name if plain and plain(name) else quote_name(name, quote, at_word_start)
+        if is_dir:
+            candidates.append(Candidate(before + quoted + "/", name + "/", "directory", False))
+        else:
+            candidates.append(Candidate(before + quoted, name, "file", True))
     return candidates
 
 
@@ -81,21 +82,23 @@ def list_entries(
     such as ``./sc``).
     """
     hidden = prefix.startswith(".")
-    found: list[Entry] = [Entry("..", True)] if prefix == ".." else []
+    found: list[Entry] = [("..", True)] if prefix == ".." else []
     try:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                name = entry.name
-                if not name.startswith(prefix) or (name.startswith(".") and not hidden):
-                    continue
-                is_dir = _is_dir(entry)
-                if dirs_only and not is_dir:
-                    continue
-                if executables_only and not is_dir and not os.access(entry.path, os.X_OK):
-                    continue
-                found.append(Entry(name, is_dir))
+        with os.scandir(directory) as listing:
+            chosen = [
+                entry
+                for entry in listing
+                if entry.name.startswith(prefix) and (hidden or entry.name[:1] != ".")
+            ]
     except OSError:
         return found
+    for entry in chosen:
+        is_dir = _is_dir(entry)
+        if dirs_only and not is_dir:
+            continue
+        if executables_only and not is_dir and not os.access(entry.path, os.X_OK):
+            continue
+        found.append((entry.name, is_dir))
     return found
 
 

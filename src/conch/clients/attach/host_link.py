@@ -123,6 +123,8 @@ class HostLink:
         index of that command's ``shell_start`` event (it may come before the view has shown
         that command's end: events wait in their queue, this is told at once)."""
         self._connection: HostConnection | None = None
+        self.host_pid = 0
+        """The pid of the host last connected to (its crash report is named with it)."""
 
     async def open(self, after_index: int = -1) -> Attached:
         """Connect (starting a host if none runs) and attach; HostRequestFailed when the
@@ -135,6 +137,7 @@ class HostLink:
             started = True
             connection = await HostConnection.open(self.places.socket, self.role, self.name)
         self._connection = connection
+        self.host_pid = connection.host_pid
         connection.on_raw = self.screen.put_nowait
         connection.on_notice = self._notice
         params: dict[str, Any] = {"role": self.role, "after_index": after_index, "cwd": self.cwd}

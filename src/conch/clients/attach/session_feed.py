@@ -21,8 +21,9 @@ from typing import Any
 from conch.agents.events import AgentEvent, PermissionRequest
 from conch.sessions import events as ev
 from conch.sessions.codec import CodecError, agent_event_from_json, from_json
-from conch.sessions.conversation_projection import ConversationProjector, output_piece
+from conch.sessions.conversation_projection import ConversationProjector
 from conch.sessions.records import Event
+from conch.sessions.shell_builder import output_piece
 from conch.sessions.views import AgentTurnView, ConversationItem, ConversationView, PermissionView
 
 

@@ -41,7 +41,7 @@ class StatusLine(Static):
 
     DEFAULT_CSS = """
     StatusLine { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
-    StatusLine.-lost { color: $error; text-style: bold; }
+    StatusLine.-lost { color: $error; text-style: bold; height: auto; }  /* a path wraps */
     """
 
     def __init__(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conch.clients.attach.host_end import crash_report_of
 from conch.clients.attach.host_link import HostGone, HostRequestFailed
 from conch.clients.attach.queue_cancel import queue_lines
 from conch.clients.attach.tui.status_line import StatusLine
@@ -132,3 +133,11 @@ class SessionFollower:
         app.link.end_screen()
         app.view.show_full_screen(None)
         app.query_one(StatusLine).lost(reason)
+        app.run_worker(self._say_if_host_crashed(), exclusive=True, group="host-end")
+
+    async def _say_if_host_crashed(self) -> None:
+        """A host that crashed as a whole left a report: say where, not only that it went."""
+        app = self.app
+        report = await crash_report_of(app.link.host_pid)
+        if report is not None and app.host_lost:
+            app.query_one(StatusLine).lost(f"it crashed; the report is {report}")
