@@ -35,7 +35,7 @@ from conch.tui.conversation_keys import (
 )
 from conch.tui.conversation_trim import ConversationTrim
 from conch.tui.crash_note import CrashNote, ReportsCrashes
-from conch.tui.heap import freeze_start_up_objects, thaw
+from conch.tui.heap import freeze_start_up_objects, let_removed_widgets_go, thaw
 from conch.tui.line_dispatch import LineDispatcher
 from conch.tui.paste_reviewer import PasteReviewer
 from conch.tui.prompt_providers import CwdProvider, ModeProvider
@@ -201,6 +201,7 @@ class ConchApp(ReportsCrashes, App[None]):
         self.set_interval(0.15, self.shell.watch_for_password)
         self.shell.start()
         self.agent.run_turns()
+        let_removed_widgets_go()  # heap.py: a Textual cache kept removed blocks alive
         self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
 
     async def on_unmount(self) -> None:

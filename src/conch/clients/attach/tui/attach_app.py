@@ -55,7 +55,7 @@ from conch.tui.conversation_keys import (
     ConversationKeys,
 )
 from conch.tui.crash_note import CrashNote, ReportsCrashes
-from conch.tui.heap import freeze_start_up_objects, thaw
+from conch.tui.heap import freeze_start_up_objects, let_removed_widgets_go, thaw
 from conch.tui.prompt_providers import ModeProvider
 from conch.tui.widgets.ask_choice import AskChoice
 from conch.tui.widgets.error_offer import ErrorOffer
@@ -165,6 +165,7 @@ class AttachApp(ReportsCrashes, App[None]):
         return self.query_one(ModeProvider)
 
     def on_mount(self) -> None:
+        let_removed_widgets_go()  # heap.py: a Textual cache kept removed blocks alive
         self.call_after_refresh(freeze_start_up_objects)  # heap.py: short GC passes later
         self.watch_view()
         if self.is_observer:
