@@ -52,7 +52,7 @@ def write_report(error: BaseException) -> Path | None:
 
 def crash_message(error: BaseException, report: Path | None) -> str:
     """The one line for the terminal: what kind of error, and where the details are."""
-    where = f"the report is {report}" if report else "no report could be written"
+    where = _where(report)
     return (
         f"Conch crashed ({type(error).__name__}); {where}. Your session is saved up to the "
         "last thing shown as done; `conch` reopens it."
@@ -69,7 +69,7 @@ def host_report(host_pid: int) -> Path | None:
 
 def host_died_message(error: BaseException, report: Path | None) -> str:
     """What the host's log says when its main loop failed and every session stopped."""
-    where = f"the report is {report}" if report else "no report could be written"
+    where = _where(report)
     return (
         f"The Conch host crashed ({type(error).__name__}); {where}. Its sessions are saved; "
         "the next `conch` or `conch attach` starts a host that restores them."
@@ -78,8 +78,12 @@ def host_died_message(error: BaseException, report: Path | None) -> str:
 
 def host_crash_message(error: BaseException, report: Path | None) -> str:
     """What the window that asked is told when the host crashed answering it."""
-    where = f"the report is {report}" if report else "no report could be written"
+    where = _where(report)
     return (
         f"Conch crashed ({type(error).__name__}) in the host while answering this window, so "
         f"that was not done; {where}. The host and its sessions go on."
     )
+
+
+def _where(report: Path | None) -> str:
+    return f"the report is {report}" if report else "no report could be written"

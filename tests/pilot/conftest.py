@@ -164,8 +164,14 @@ async def answer_permission(pilot: Pilot[None], key: str) -> None:
     from conch.tui.widgets.permission_prompt import PermissionPrompt
 
     app = pilot.app
+    # Mounted, not only in the DOM: a person sees it only once it is (and a Tab typed before
+    # a question was there is not for it: Question.was_there_when).
     await wait_for(
-        pilot, lambda: any(not p.has_class("-decided") for p in app.query(PermissionPrompt))
+        pilot,
+        lambda: any(
+            not p.has_class("-decided") and p.shown_at is not None
+            for p in app.query(PermissionPrompt)
+        ),
     )
     await pilot.press("tab")
     await pilot.press(key)

@@ -412,6 +412,7 @@ async def test_a_mistyped_command_fails_then_did_you_mean_runs_the_fix(
         offer = app.query_one(ErrorOffer)
         assert offer.offer.kind == "correction" and offer.offer.text == "git --version"
         assert app.focused is app.prompt_bar.input, "the offer never takes the focus"
+        await wait_for(pilot, lambda: offer.shown_at is not None)  # on screen: Tab is for it
         await pilot.press("tab")
         assert app.focused is offer
         await pilot.press("enter")
@@ -433,6 +434,7 @@ async def test_a_request_that_failed_in_the_shell_is_offered_to_the_agent(
         offer = app.query_one(ErrorOffer)
         assert offer.offer.kind == "agent"
         assert not app.query(AgentTurn), "never sent without the user's key"
+        await wait_for(pilot, lambda: offer.shown_at is not None)  # on screen: Tab is for it
         await pilot.press("tab", "y")
         await wait_for(pilot, lambda: bool(app.query(AgentTurn)))
         assert app.query(AgentTurn).last().prompt == "make the failing tests pass"

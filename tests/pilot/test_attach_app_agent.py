@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conch.clients.attach.host_link import HostLink
 from conch.clients.attach.tui.attach_app import AttachApp, StatusLine
-from conch.clients.attach.tui.shared_permission import OBSERVER_KEYS
+from conch.clients.attach.tui.shared_permission import OBSERVER_KEYS, SharedPermission
 from conch.host.client import HostConnection
 from conch.host.runtime import host_places
 from conch.tui.widgets.ask_choice import AskChoice
@@ -44,6 +45,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def attached(app: AttachApp) -> bool:
     return "● attached to" in str(app.query_one(StatusLine).render())
+
+
+async def permission_box(app: AttachApp, pilot: Any) -> SharedPermission:
+    """The permission box the agent is waiting on, once it is drawn (seen by the user)."""
+    await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
+    box = app.view.waiting_permission()
+    assert box is not None
+    await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))
+    return box
+
+
+async def reject_with_tab_then_2(app: AttachApp, pilot: Any) -> None:
+    """Tab gives the box the keys, 2 rejects; the agent hears it."""
+    await pilot.press("tab", "2")
+    await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
+    await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
 
 
 async def test_keys_at_the_prompt_never_answer_and_tab_then_a_key_does(project: Path) -> None:
@@ -127,7 +144,8 @@ async def test_tab_then_a_sends_the_asked_line_to_the_agent(project: Path) -> No
         await wait_for(pilot, lambda: attached(app))
         app.prompt.value = "test"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.query(AskChoice)) == 1)
+        await wait_for(pilot, lambda: [ask.shown_at is not None for ask in app.query(AskChoice)]
+                       == [True])  # fmt: skip
         await pilot.press("tab", "a")
         await wait_for(pilot, lambda: "received: test" in shown_text(app.view), timeout=30)
         assert "test  → sent to the agent" in shown_text(app.query_one(AskChoice))

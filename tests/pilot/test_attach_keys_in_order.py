@@ -23,7 +23,13 @@ from conch.tui.widgets.session_picker import SessionPicker
 from conch_plugins.shell_mode.modes import ExecutionMode
 from tests.host.conftest import clients  # noqa: F401
 from tests.pilot.conftest import shown_text, wait_for
-from tests.pilot.test_attach_app_agent import SIZE, attached, project  # noqa: F401
+from tests.pilot.test_attach_app_agent import (  # noqa: F401
+    SIZE,
+    attached,
+    permission_box,
+    project,
+    reject_with_tab_then_2,
+)
 from tests.pilot.test_attach_sessions import session_with_line
 
 
@@ -139,15 +145,10 @@ async def test_keys_typed_before_a_permission_box_appears_never_answer_it(
 
         burst(app, *keys_of("?gate"), "enter", "tab", "y", "1", "a")
 
-        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
-        box = app.view.waiting_permission()
-        assert box is not None
-        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
+        box = await permission_box(app, pilot)
         await wait_for(pilot, lambda: app.prompt.value.endswith("y1a"))
         assert app.focused is app.prompt and box.is_open and not box.sent
-        await pilot.press("tab", "2")
-        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
-        await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
+        await reject_with_tab_then_2(app, pilot)
 
 
 async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
@@ -162,10 +163,7 @@ async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
         app.prompt.value = "?gate"
         typed_before = time.monotonic()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
-        box = app.view.waiting_permission()
-        assert box is not None
-        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
+        box = await permission_box(app, pilot)
 
         late_tab = events.Key("tab", None)
         late_tab.time = typed_before  # typed before the box was there
@@ -174,9 +172,7 @@ async def test_a_tab_typed_before_the_box_appeared_does_not_give_it_the_keys(
 
         await wait_for(pilot, lambda: app.prompt.value.endswith("y"))
         assert app.focused is app.prompt and box.is_open and not box.sent
-        await pilot.press("tab", "2")
-        await wait_for(pilot, lambda: "Reject: Edit notes.txt" in shown_text(app.view))
-        await wait_for(pilot, lambda: "outcome=reject" in shown_text(app.view), timeout=30)
+        await reject_with_tab_then_2(app, pilot)
 
 
 async def test_tab_an_answer_and_a_line_in_one_burst_each_go_where_they_were_meant(
@@ -189,10 +185,7 @@ async def test_tab_an_answer_and_a_line_in_one_burst_each_go_where_they_were_mea
         await wait_for(pilot, lambda: attached(app))
         app.prompt.value = "?gate"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.view.waiting_permission() is not None, timeout=30)
-        box = app.view.waiting_permission()
-        assert box is not None
-        await wait_for(pilot, lambda: "Tab, then:" in shown_text(box))  # drawn: seen
+        await permission_box(app, pilot)
 
         burst(app, "tab", "2", *keys_of("echo after"), "backspace", "left", "x")
 
