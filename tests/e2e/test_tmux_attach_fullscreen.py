@@ -94,6 +94,7 @@ def test_vim_runs_in_the_client_that_started_it_and_the_other_is_told(place: Pla
 
         second.type_line("typed-in-the-other-client")
         second.wait_for("Not sent: vim is running in another client")
+        assert "typed-in-the-other-client" in second.screen(), "the line stays in the prompt"
         first.send("i")
         first.type("hello through the host")
         first.send("Escape")
@@ -108,6 +109,8 @@ def test_vim_runs_in_the_client_that_started_it_and_the_other_is_told(place: Pla
 
         first.run("echo first-is-back")
         assert "first-is-back" in finished_block(second, "echo first-is-back", "first-is-back")
+        assert "typed-in-the-other-client" in second.screen(), "still there, not lost"
+        second.send("C-u")  # the user clears the line they kept
         second.run("echo second-is-back")
         assert "second-is-back" in finished_block(first, "echo second-is-back", "second-is-back")
 

@@ -54,6 +54,11 @@ class WindowPrompt:
             app.notify(f"This line holds {MASK} where history masked a secret: type the "
                        "secret in its place, then press Enter.", severity="warning")  # fmt: skip
             return  # a recalled line with a masked secret is never run: it stays here
+        program = app.link.full_screen
+        if app.view.is_running and program is not None and not program.yours:
+            app.notify(f"Not sent: {program.program} is running in another client and has "
+                       "the keys there. The line stays here.", severity="warning")  # fmt: skip
+            return  # the host would refuse it; nothing typed is lost
         app.prompt.value = ""
         app.prompt_bar.forget_recall()
         app.view.conversation.follow()
@@ -61,11 +66,6 @@ class WindowPrompt:
         if slash is not None and (slash.name in WINDOW_COMMANDS or not app.view.is_running):
             await app.slash_actions.run(slash)
         elif app.view.is_running:
-            program = app.link.full_screen
-            if program is not None and not program.yours:  # the host would refuse it
-                app.notify(f"Not sent: {program.program} is running in another client.",
-                           severity="warning")  # fmt: skip
-                return
             await app.ask(app.link.send_input(line + "\n"))
         else:
             submission = submission_for(line, app.mode_provider.mode)
