@@ -88,6 +88,9 @@ def test_vim_runs_in_the_client_that_started_it_and_the_other_is_told(place: Pla
         first.wait_for(shows_vim(HEIGHT, WIDTH))  # its size came from the client's terminal
         second.wait_for(ELSEWHERE)
         assert tilde_rows(second.screen()) == 0
+        # The prompt says where the keys are, not "Enter sends a line to it".
+        screen = second.wait_for("in another client, which has its keys")
+        assert "Enter sends a line to it" not in screen, screen
 
         first.tmux("resize-window", "-t", "conch", "-x", "100", "-y", "30")
         first.wait_for(shows_vim(30, 100))

@@ -73,6 +73,9 @@ class PromptBar(Vertical):
     """The command being run, or "" when the shell is idle."""
     secret: reactive[bool] = reactive(False)
     """The running program is reading a password: mask the input."""
+    elsewhere: reactive[str] = reactive("")
+    """The full-screen program the running command is, when another window has its keys
+    (``conch attach``): a line typed here cannot reach it."""
     locked: reactive[str] = reactive("")
     """Why nothing can be typed here ("" when it can: an attached observer's says why); the
     input is disabled and shows it in place of the placeholder."""
@@ -123,7 +126,10 @@ class PromptBar(Vertical):
 
     def _show_status(self, _cwd: str = "") -> None:
         where = shorten_home(self.cwd_provider.cwd)
-        if self.running_command:
+        if self.running_command and self.elsewhere:
+            note = f"{self.elsewhere} is running in another client, which has its keys"
+            text = f"{where}  ▶ {self.running_command}  · {note}"
+        elif self.running_command:
             note = "Enter sends a line to it · Ctrl+D end of input · Ctrl+C interrupts"
             text = f"{where}  ▶ {self.running_command}  · {note}"
         else:
@@ -136,6 +142,8 @@ class PromptBar(Vertical):
             placeholder = self.locked
         elif self.secret:
             placeholder = "Password for the running command (hidden)"
+        elif self.running_command and self.elsewhere:
+            placeholder = f"{self.elsewhere} is running in another client"
         elif self.running_command:
             placeholder = f"Input for `{self.running_command}`"
         else:
@@ -145,6 +153,9 @@ class PromptBar(Vertical):
     def watch_running_command(self) -> None:
         self._show_status()
         self._show_placeholder()
+
+    def watch_elsewhere(self) -> None:
+        self.watch_running_command()
 
     def watch_locked(self, locked: str) -> None:
         self.input.disabled = bool(locked)

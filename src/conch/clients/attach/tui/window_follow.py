@@ -96,6 +96,7 @@ class SessionFollower:
         app = self.app
         app.history.add_events(events)
         app.prompt_bar.running_command = app.view.running_command
+        app.terminal.show_whose_keys()
         if app.view.feed.cwd != self._status_cwd:
             self.show_status()
 
@@ -132,6 +133,7 @@ class SessionFollower:
         app.refresh_bindings()  # Ctrl+R restarts the host now
         app.link.end_screen()
         app.view.show_full_screen(None)
+        app.prompt_bar.elsewhere = ""
         app.query_one(StatusLine).lost(reason)
         app.run_worker(self._say_if_host_crashed(), exclusive=True, group="host-end")
 

@@ -35,6 +35,13 @@ class WindowTerminal:
                                 group="full-screen")  # fmt: skip
         else:
             self.app.view.show_full_screen(program.program if program else None)
+        self.show_whose_keys()
+
+    def show_whose_keys(self) -> None:
+        """The prompt says when the running program has its keys in another client."""
+        program = self.app.link.full_screen
+        elsewhere = program is not None and not program.yours
+        self.app.prompt_bar.elsewhere = program.program if program and elsewhere else ""
 
     async def _lend(self, screen: asyncio.Queue[bytes | None]) -> None:
         """This client's program gets the terminal until it ends. Nothing is drawn while
